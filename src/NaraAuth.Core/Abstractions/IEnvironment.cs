@@ -1,0 +1,56 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace NaraAuth.Core.Abstractions;
+
+/// <summary>
+/// Environment seam: variables, well-known folders and the OS. Core never reads
+/// Environment.* directly so tests can run in parallel with their own values.
+/// </summary>
+public interface IEnvironment
+{
+    string? GetVariable(string name);
+    string MachineName { get; }
+    string UserName { get; }
+    /// <summary>The user's home (~ on Unix, %USERPROFILE% on Windows).</summary>
+    string HomeDirectory { get; }
+    /// <summary>%APPDATA% on Windows, ~/.config (or XDG_CONFIG_HOME) elsewhere.</summary>
+    string ConfigDirectory { get; }
+    bool IsWindows { get; }
+}
+
+public sealed class SystemEnvironment : IEnvironment
+{
+    public static readonly SystemEnvironment Instance = new();
+
+    public string? GetVariable(string name)
+    {
+        var value = Environment.GetEnvironmentVariable(name);
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    public string MachineName => Environment.MachineName;
+    public string UserName => Environment.UserName;
+    public bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+    public string HomeDirectory
+    {
+        get
+        {
+            // HOME first on Unix so that sudo/CI overrides behave as the shell does.
+            var home = IsWindows ? GetVariable("USERPROFILE") : GetVariable("HOME");
+            return home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        }
+    }
+
+    public string ConfigDirectory
+    {
+        get
+        {
+            if (IsWindows)
+                return GetVariable("APPDATA") ?? Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData);
+            return GetVariable("XDG_CONFIG_HOME") ?? Path.Combine(HomeDirectory, ".config");
+        }
+    }
+}

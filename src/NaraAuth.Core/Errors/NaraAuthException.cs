@@ -1,0 +1,26 @@
+using System;
+
+namespace NaraAuth.Core.Errors;
+
+/// <summary>
+/// The one exception type Core throws for anything a user can act on. ErrorId becomes the
+/// FullyQualifiedErrorId of the ErrorRecord, so it must be stable. Messages never contain a
+/// secret: callers pass only non-secret facts (paths, ids, server text).
+/// </summary>
+public class NaraAuthException : Exception
+{
+    public NaraAuthException(string errorId, NaraErrorCategory category, string message,
+        string? recommendedAction = null, object? target = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Category = category;
+        RecommendedAction = recommendedAction;
+        Target = target;
+    }
+
+    public string ErrorId { get; }
+    public NaraErrorCategory Category { get; }
+    public string? RecommendedAction { get; }
+    public object? Target { get; }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using NaraAuth.Core.Errors;
+
+namespace NaraAuth.Core.Http;
+
+/// <summary>A completed HTTP exchange with its body read.</summary>
+public sealed class ApiResponse
+{
+    public ApiResponse(HttpStatusCode status, string body, HttpResponseHeaders headers, Uri requestUri)
+    {
+        Status = status;
+        Body = body;
+        Headers = headers;
+        RequestUri = requestUri;
+    }
+
+    public HttpStatusCode Status { get; }
+    public int StatusCode => (int)Status;
+    public string Body { get; }
+    public HttpResponseHeaders Headers { get; }
+    public Uri RequestUri { get; }
+    public bool IsSuccess => StatusCode >= 200 && StatusCode < 300;
+
+    /// <summary>Retry-After as a delay, from either its seconds or its HTTP-date form.</summary>
+    public TimeSpan? RetryAfter(DateTimeOffset now) => RetryAfterHeader.Read(Headers.RetryAfter, now);
+
+    /// <summary>The server's explanation: error_description, else detail, else error; null when none.</summary>
+    public string? ServerReason => ErrorBody.Reason(Body);
+
+    /// <summary>The server's error code ("error" field), e.g. access_denied.</summary>
+    public string? ErrorCode => ErrorBody.Code(Body);
+
+    /// <summary>Parses the body as JSON or throws a clear protocol error naming the endpoint.</summary>
+    public JsonDocument Json()
+    {
+        try
+        {
+            return JsonDocument.Parse(string.IsNullOrEmpty(Body) ? "null" : Body);
+        }
+        catch (JsonException)
+        {
+            throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
+                $"The server's answer from {RequestUri.AbsolutePath} is not valid JSON (HTTP {StatusCode}).",
+                "Check that the base URL points to the platform, or try again later.", RequestUri.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Turns a non-success status into the matching error. <paramref name="action"/> names what
+    /// was being done ("list server tokens"), so the message reads naturally.
+    /// </summary>
+    public ApiResponse EnsureSuccess(string action)
+    {
+        if (IsSuccess) return this;
+        throw ToException(action);
+    }
+
+    public NaraAuthException ToException(string action)
+    {
+        var reason = ServerReason;
+        var because = reason == null ? string.Empty : $": {reason}";
+        var where = RequestUri.GetLeftPart(UriPartial.Path);
+        return StatusCode switch
+        {
+            401 => new NaraAuthException("Unauthorized", NaraErrorCategory.AuthenticationError,
+                $"Could not {action}: the server rejected the credential (401){because}.",
+                "The credential is expired, revoked or wrong; log in again or use another token.", where),
+            403 => new NaraAuthException("Forbidden", NaraErrorCategory.PermissionDenied,
+                $"Could not {action}: permission denied (403){because}.",
+                "Ask an administrator of the organization for the required role.", where),
+            404 => new NaraAuthException("NotFound", NaraErrorCategory.ObjectNotFound,
+                $"Could not {action}: not found (404){because}.", null, where),
+            407 => new NaraAuthException("ProxyAuthenticationRequired", NaraErrorCategory.AuthenticationError,
+                $"Could not {action}: the proxy requires authentication (407).",
+                "Pass -ProxyCredential, or configure the system proxy's credentials.", where),
+            429 => new NaraAuthException("TooManyRequests", NaraErrorCategory.LimitsExceeded,
+                $"Could not {action}: the server is throttling requests (429){because}.",
+                "Wait a moment and try again.", where),
+            >= 500 => new NaraAuthException("ServerError", NaraErrorCategory.ResourceUnavailable,
+                $"Could not {action}: the server failed (HTTP {StatusCode}){because}.",
+                "Try again later.", where),
+            _ => new NaraAuthException("UnexpectedStatus", NaraErrorCategory.ProtocolError,
+                $"Could not {action}: unexpected HTTP {StatusCode}{because}.", null, where),
+        };
+    }
+}
+
+/// <summary>Reads the protocol's error bodies: {"error","error_description"} or {"detail"}.</summary>
+public static class ErrorBody
+{
+    public static string? Reason(string? body) =>
+        Field(body, "error_description") ?? Field(body, "detail") ?? Field(body, "error");
+
+    public static string? Code(string? body) => Field(body, "error");
+
+    private static string? Field(string? body, string name)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(body!);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty(name, out var value)
+                && value.ValueKind == JsonValueKind.String)
+            {
+                var text = value.GetString();
+                // Cap what a server can push into our messages.
+                return string.IsNullOrWhiteSpace(text) ? null : (text!.Length > 500 ? text.Substring(0, 500) + "..." : text);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+}
+
+public static class RetryAfterHeader
+{
+    public static TimeSpan? Read(RetryConditionHeaderValue? header, DateTimeOffset now)
+    {
+        if (header == null) return null;
+        if (header.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (header.Date is { } date)
+        {
+            var wait = date - now;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,15 @@
+using System;
+
+namespace NaraAuth.Core.Http;
+
+/// <summary>Bounded backoff for idempotent calls (the defaults suit people and pipelines alike).</summary>
+public sealed class RetryOptions
+{
+    public int MaxRetries { get; set; } = 3;
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>The longest single wait, including one asked for by Retry-After.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    public static RetryOptions Default => new();
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Runtime.InteropServices;
+
+namespace NaraAuth.Core.Http;
+
+/// <summary>
+/// One HttpClient for the whole process, so sockets and TLS sessions are reused across cmdlet
+/// calls. Timeouts are applied per request by the caller, so the client's own is infinite.
+/// The handler uses the system proxy (on PowerShell 7 that honours HTTPS_PROXY/NO_PROXY; on
+/// Windows PowerShell, WebRequest.DefaultWebProxy).
+/// </summary>
+public static class SharedHttpClient
+{
+    private static readonly object Gate = new();
+    private static HttpClient? _client;
+    private static ProxySettings? _proxy;
+
+    public static HttpClient Get(ProxySettings? proxy = null)
+    {
+        lock (Gate)
+        {
+            if (_client != null && Equals(_proxy, proxy)) return _client;
+            EnableTls12OnNetFramework();
+            var handler = new HttpClientHandler { AllowAutoRedirect = false };
+            if (proxy?.Address != null)
+            {
+                handler.Proxy = new WebProxy(proxy.Address) { Credentials = proxy.Credentials };
+                handler.UseProxy = true;
+            }
+            // The previous client may still serve requests in flight; it is left to the GC.
+            _client = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            _client.DefaultRequestHeaders.UserAgent.ParseAdd("NaraAuth/" + typeof(SharedHttpClient).Assembly.GetName().Version);
+            _proxy = proxy;
+            return _client;
+        }
+    }
+
+    /// <summary>
+    /// Windows PowerShell 5.1 may default to TLS 1.0; add TLS 1.2 to whatever is enabled
+    /// rather than replacing it, so other code's choices survive.
+    /// </summary>
+    private static void EnableTls12OnNetFramework()
+    {
+        if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)) return;
+        ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+    }
+}
+
+/// <summary>An explicit proxy (-Proxy/-ProxyCredential); null means the system proxy.</summary>
+public sealed class ProxySettings : IEquatable<ProxySettings>
+{
+    public ProxySettings(Uri address, ICredentials? credentials)
+    {
+        Address = address;
+        Credentials = credentials;
+    }
+
+    public Uri Address { get; }
+    public ICredentials? Credentials { get; }
+
+    public bool Equals(ProxySettings? other) =>
+        other != null && Address == other.Address && ReferenceEquals(Credentials, other.Credentials);
+
+    public override bool Equals(object? obj) => Equals(obj as ProxySettings);
+    public override int GetHashCode() => Address.GetHashCode();
+}

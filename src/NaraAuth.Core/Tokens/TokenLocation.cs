@@ -1,0 +1,64 @@
+using System.IO;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Config;
+
+namespace NaraAuth.Core.Tokens;
+
+/// <summary>Where the Edge Connector token lives, and why (protocol.md 1.4).</summary>
+public sealed class TokenLocation
+{
+    public const string DefaultFileName = "auth-token.json";
+    public const string BundleFileName = "default-bundle.json";
+
+    private TokenLocation(string path, TokenPathSource source, string installationDirectory, InstallationConfig config)
+    {
+        Path = path;
+        Source = source;
+        InstallationDirectory = installationDirectory;
+        Config = config;
+    }
+
+    public string Path { get; }
+    public TokenPathSource Source { get; }
+    public string InstallationDirectory { get; }
+    public InstallationConfig Config { get; }
+
+    /// <summary>default-bundle.json beside the token file (protocol.md 1.5).</summary>
+    public string BundlePath => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, BundleFileName);
+
+    /// <param name="explicitPath">A -Path argument; wins over every other rule.</param>
+    /// <param name="installPath">A -InstallPath argument.</param>
+    /// <param name="currentDirectory">PowerShell's current file system location.</param>
+    public static TokenLocation Resolve(IEnvironment environment, string? explicitPath, string? installPath, string currentDirectory)
+    {
+        TokenPathSource installSource;
+        string installDir;
+        if (!string.IsNullOrWhiteSpace(installPath))
+        {
+            installDir = System.IO.Path.GetFullPath(System.IO.Path.Combine(currentDirectory, installPath));
+            installSource = TokenPathSource.InstallPath;
+        }
+        else if (environment.GetVariable("EDGE_CONNECTOR_HOME") is { } home)
+        {
+            installDir = System.IO.Path.GetFullPath(System.IO.Path.Combine(currentDirectory, home));
+            installSource = TokenPathSource.EdgeConnectorHome;
+        }
+        else
+        {
+            installDir = System.IO.Path.GetFullPath(currentDirectory);
+            installSource = TokenPathSource.CurrentDirectory;
+        }
+
+        var config = InstallationConfig.Load(installDir);
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+            return new TokenLocation(Full(currentDirectory, explicitPath!), TokenPathSource.Parameter, installDir, config);
+        if (environment.GetVariable("AUTH_TOKEN_PATH") is { } fromEnv)
+            return new TokenLocation(Full(currentDirectory, fromEnv), TokenPathSource.EnvironmentVariable, installDir, config);
+        if (config.AuthTokenPath is { } fromConfig)
+            return new TokenLocation(Full(installDir, fromConfig), TokenPathSource.ConfigFile, installDir, config);
+        return new TokenLocation(System.IO.Path.Combine(installDir, DefaultFileName), installSource, installDir, config);
+    }
+
+    private static string Full(string baseDirectory, string path) =>
+        System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, path));
+}

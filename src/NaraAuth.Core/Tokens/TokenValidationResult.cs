@@ -1,0 +1,20 @@
+namespace NaraAuth.Core.Tokens;
+
+public sealed class TokenValidationResult
+{
+    public TokenValidationResult(JwtInfo jwt, bool signatureVerified, bool organizationVerified, string? organizationName)
+    {
+        Jwt = jwt;
+        SignatureVerified = signatureVerified;
+        OrganizationVerified = organizationVerified;
+        OrganizationName = organizationName;
+    }
+
+    public JwtInfo Jwt { get; }
+    /// <summary>True when the RS256 signature verified against the platform's JWKS.</summary>
+    public bool SignatureVerified { get; }
+    /// <summary>True when the platform confirmed the organization and its Edge Connector access.</summary>
+    public bool OrganizationVerified { get; }
+    /// <summary>The organization's name, from the platform or else the org_name claim.</summary>
+    public string? OrganizationName { get; }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using NaraAuth.Emulator.Infrastructure;
+
+namespace NaraAuth.Emulator;
+
+public sealed record Organization(string Id, string Name, bool EdgeConnector);
+
+/// <summary>
+/// Everything the emulated platform knows. Tests reach it in-process to arrange data, mint
+/// tokens and queue faults; the same operations exist over HTTP under /_emulator for scripts.
+/// </summary>
+public sealed class EmulatorState : IDisposable
+{
+    public EmulatorState(EmulatorOptions options)
+    {
+        Options = options;
+    }
+
+    public EmulatorOptions Options { get; }
+    public JwtSigner Signer { get; } = new();
+    public FaultInjector Faults { get; } = new();
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+    public string Issuer { get; set; } = "https://nara.emulator";
+
+    /// <summary>Every authenticated user belongs to these organizations.</summary>
+    public List<Organization> Organizations { get; } = new()
+    {
+        new Organization("org_1", "Acme", true),
+        new Organization("org_2", "Globex", false),
+    };
+
+    /// <summary>Approve browser logins without a person (the --pre-approve switch).</summary>
+    public bool PreApprove
+    {
+        get => Options.PreApprove;
+        set => Options.PreApprove = value;
+    }
+
+    /// <summary>Mints a platform JWT. Arguments exist so tests can make bad ones on purpose.</summary>
+    public string MintToken(string? subject = null, string? org = "org_1", string role = "admin", TimeSpan? lifetime = null,
+        string? email = "ada@example.com", string alg = "RS256", DateTimeOffset? notBefore = null, Action<JsonObject>? edit = null)
+    {
+        var now = Time.GetUtcNow();
+        var payload = new JsonObject
+        {
+            ["sub"] = subject ?? Options.DefaultSubject,
+            ["role"] = role,
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = (now + (lifetime ?? TimeSpan.FromHours(8))).ToUnixTimeSeconds(),
+            ["iss"] = Issuer,
+        };
+        if (org != null)
+        {
+            payload["org"] = org;
+            var name = Organizations.FirstOrDefault(o => o.Id == org)?.Name;
+            if (name != null) payload["org_name"] = name;
+        }
+        if (email != null) payload["email"] = email;
+        if (notBefore is { } nbf) payload["nbf"] = nbf.ToUnixTimeSeconds();
+        edit?.Invoke(payload);
+        return Signer.Sign(payload, alg);
+    }
+
+    public void Dispose() => Signer.Dispose();
+}

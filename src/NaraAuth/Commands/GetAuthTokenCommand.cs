@@ -1,0 +1,105 @@
+using System;
+using System.Management.Automation;
+using NaraAuth.Core.Config;
+using NaraAuth.Core.Http;
+using NaraAuth.Core.Tokens;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>Reads the stored credential and reports its claims, expiry and where it came from.</summary>
+[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet)]
+[OutputType(typeof(AuthTokenInfo), ParameterSetName = new[] { EdgeConnectorSet })]
+[OutputType(typeof(string))]
+public sealed class GetAuthTokenCommand : NaraCmdlet
+{
+    private const string EdgeConnectorSet = "EdgeConnector";
+
+    /// <summary>An explicit token file; wins over every other rule.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("TokenPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>The Edge Connector installation directory (else EDGE_CONNECTOR_HOME, else the current directory).</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [ValidateNotNullOrEmpty]
+    public string? InstallPath { get; set; }
+
+    /// <summary>Return the token as plain text instead of the object.</summary>
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    /// <summary>Return an expired token's details instead of failing.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    public SwitchParameter AllowExpired { get; set; }
+
+    /// <summary>Warn when the token expires within this time (default 10 minutes).</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    public TimeSpan WarningWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Also verify the signature and organization against the platform.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>The platform for -Verify (else NARA_BASE_URL, else config.json, else https://app.nara.de).</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [ValidateNotNullOrEmpty]
+    public string? BaseUrl { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
+        var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
+        var stored = StoredToken.Read(location, Context.Store, Context.Validator, options);
+        if (stored.PermissionWarning != null) WriteWarning(stored.PermissionWarning);
+
+        var signatureVerified = false;
+        string? organizationName = stored.Jwt.OrganizationName;
+        if (Verify)
+        {
+            var platform = new ApiClient(PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config));
+            WriteVerbose($"Verifying the token against {platform.BaseUrl}.");
+            var result = RunAsync(token => Context.Validator.ValidateAsync(stored.Jwt.Raw, options, platform, token));
+            signatureVerified = result.SignatureVerified;
+            organizationName = result.OrganizationName;
+            if (!result.SignatureVerified) WriteWarning($"{platform.BaseUrl} publishes no signing keys, so the signature was not checked.");
+        }
+
+        var now = Context.Clock.UtcNow;
+        var jwt = stored.Jwt;
+        var expiresIn = jwt.ExpiresAt - now;
+        if (jwt.IsExpired(now, TimeSpan.Zero))
+            WriteWarning($"The token in '{location.Path}' has expired. Log in again with Connect-EdgeConnector.");
+        else if (expiresIn <= WarningWindow)
+            WriteWarning($"The token in '{location.Path}' expires in {Math.Max(0, (int)expiresIn.Value.TotalMinutes)} minute(s), at {jwt.ExpiresAt:u}. Log in again with Connect-EdgeConnector.");
+
+        if (AsPlainText)
+        {
+            MaskSecretForCi(jwt.Raw);
+            WriteObject(jwt.Raw);
+            return;
+        }
+
+        WriteObject(new AuthTokenInfo
+        {
+            Path = location.Path,
+            Source = location.Source.ToString(),
+            Subject = jwt.Subject,
+            Email = jwt.Email,
+            Organization = jwt.Organization,
+            OrganizationName = organizationName,
+            Role = jwt.Role,
+            Issuer = jwt.Issuer,
+            IssuedOn = jwt.IssuedAt?.UtcDateTime,
+            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
+            ExpiresIn = expiresIn,
+            IsExpired = jwt.IsExpired(now, TimeSpan.Zero),
+            SavedAt = stored.File.SavedAt?.UtcDateTime,
+            SignatureVerified = signatureVerified,
+            Token = SecretText.ToSecureString(jwt.Raw),
+        });
+    }
+}

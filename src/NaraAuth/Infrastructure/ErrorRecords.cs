@@ -1,0 +1,28 @@
+using System;
+using System.Management.Automation;
+using NaraAuth.Core.Errors;
+
+namespace NaraAuth.Infrastructure;
+
+/// <summary>Turns Core's exceptions into ErrorRecords with stable FullyQualifiedErrorIds.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord From(NaraAuthException exception)
+    {
+        var record = new ErrorRecord(exception, exception.ErrorId, MapCategory(exception.Category), exception.Target);
+        if (exception.RecommendedAction != null)
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = exception.RecommendedAction };
+        return record;
+    }
+
+    public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target = null, string? recommendedAction = null)
+    {
+        var record = new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
+        if (recommendedAction != null)
+            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction };
+        return record;
+    }
+
+    public static ErrorCategory MapCategory(NaraErrorCategory category) =>
+        Enum.TryParse<ErrorCategory>(category.ToString(), out var mapped) ? mapped : ErrorCategory.NotSpecified;
+}

@@ -1,0 +1,95 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Ci;
+using NaraAuth.Core.Errors;
+
+namespace NaraAuth.Infrastructure;
+
+/// <summary>
+/// Base of every NaraAuth cmdlet: builds the Core context from the session, turns Core errors
+/// into ErrorRecords, runs async work with a responsive Ctrl+C, and masks secrets in CI logs.
+/// Cmdlets stay thin: bind parameters, call Core, write typed objects.
+/// </summary>
+public abstract class NaraCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+    private CoreContext? _context;
+
+    protected CancellationToken StopToken => _stop.Token;
+
+    internal CoreContext Context => _context ??= new CoreContext(
+        SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        base.StopProcessing();
+    }
+
+    protected sealed override void ProcessRecord()
+    {
+        try
+        {
+            ProcessNaraRecord();
+        }
+        catch (NaraAuthException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>The cmdlet's work for one pipeline record.</summary>
+    protected abstract void ProcessNaraRecord();
+
+    /// <summary>Writes a non-terminating error and continues with the next record.</summary>
+    internal void WriteNaraError(NaraAuthException exception) => WriteError(ErrorRecords.From(exception));
+
+    /// <summary>
+    /// Runs async Core work; <paramref name="work"/> may post UI actions through the pump,
+    /// which run on the pipeline thread while waiting.
+    /// </summary>
+    internal T RunAsync<T>(Func<CmdletPump, CancellationToken, Task<T>> work)
+    {
+        var pump = new CmdletPump();
+        var task = Task.Run(() => work(pump, _stop.Token));
+        try
+        {
+            return pump.Run(task, _stop.Token);
+        }
+        catch (AggregateException e) when (e.InnerException != null)
+        {
+            throw e.InnerException;
+        }
+        finally
+        {
+            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+        }
+    }
+
+    internal T RunAsync<T>(Func<CancellationToken, Task<T>> work) => RunAsync((_, token) => work(token));
+
+    /// <summary>
+    /// Before a secret is written as plain text in Azure Pipelines or GitHub Actions, print the
+    /// system's masking command so the value shows as *** in the job log.
+    /// </summary>
+    internal void MaskSecretForCi(string secret)
+    {
+        var command = CiSecretMasking.MaskCommand(Context.Environment, secret);
+        if (command != null) Host.UI.WriteLine(command);
+    }
+
+    /// <summary>Shows a line to the person at the console without putting it in the output stream.</summary>
+    internal void WriteHostLine(string text)
+    {
+        // The information stream (tagged PSHOST) is what Write-Host uses: it reaches the console,
+        // survives $x = ..., and can be captured with 6>&1 or -InformationVariable.
+        WriteInformation(new InformationRecord(new HostInformationMessage { Message = text }, "NaraAuth") { Tags = { "PSHOST" } });
+    }
+}

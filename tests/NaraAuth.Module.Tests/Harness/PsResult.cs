@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using System.Text;
+
+namespace NaraAuth.Module.Tests.Harness;
+
+/// <summary>Everything one invocation produced, stream by stream.</summary>
+public sealed class PsResult
+{
+    public required IReadOnlyList<PSObject> Output { get; init; }
+    public required IReadOnlyList<ErrorRecord> Errors { get; init; }
+    public required IReadOnlyList<WarningRecord> Warnings { get; init; }
+    public required IReadOnlyList<VerboseRecord> Verbose { get; init; }
+    public required IReadOnlyList<DebugRecord> Debug { get; init; }
+    public required IReadOnlyList<InformationRecord> Information { get; init; }
+    public required IReadOnlyList<ProgressRecord> Progress { get; init; }
+    /// <summary>What the host UI received during this invocation.</summary>
+    public required string HostText { get; init; }
+    /// <summary>A terminating error, if the script stopped with one.</summary>
+    public RuntimeException? Terminating { get; init; }
+
+    /// <summary>The first error, terminating or not.</summary>
+    public ErrorRecord? Error => Terminating?.ErrorRecord ?? Errors.FirstOrDefault();
+
+    public T Single<T>()
+    {
+        Assert.True(Terminating == null, "Unexpected terminating error: " + Terminating?.Message + " [" + Terminating?.ErrorRecord?.FullyQualifiedErrorId + "]");
+        Assert.True(Errors.Count == 0, "Unexpected errors: " + string.Join("; ", Errors.Select(e => e.FullyQualifiedErrorId + ": " + e)));
+        var item = Assert.Single(Output);
+        return Assert.IsAssignableFrom<T>(item.BaseObject);
+    }
+
+    /// <summary>Asserts the invocation failed with this error id (the part before the comma of the FullyQualifiedErrorId).</summary>
+    public ErrorRecord AssertError(string errorId, ErrorCategory? category = null)
+    {
+        var record = Error;
+        Assert.True(record != null, $"Expected error {errorId}, but none was written. Host text: {HostText}");
+        var id = record!.FullyQualifiedErrorId.Split(',')[0];
+        Assert.True(errorId == id, $"Expected error {errorId} but got {record.FullyQualifiedErrorId}: {record.Exception?.Message}");
+        if (category != null) Assert.Equal(category, record.CategoryInfo.Category);
+        return record;
+    }
+
+    /// <summary>All text of every stream, the host and every error (messages, details, recommended actions).</summary>
+    public string AllText()
+    {
+        var sb = new StringBuilder();
+        foreach (var o in Output) sb.AppendLine(o?.ToString());
+        foreach (var e in Errors.Concat(Terminating?.ErrorRecord is { } t ? new[] { t } : Array.Empty<ErrorRecord>()))
+        {
+            sb.AppendLine(e.ToString()).AppendLine(e.Exception?.ToString()).AppendLine(e.ErrorDetails?.Message)
+              .AppendLine(e.ErrorDetails?.RecommendedAction).AppendLine(e.TargetObject?.ToString()).AppendLine(e.CategoryInfo.ToString());
+        }
+        if (Terminating != null) sb.AppendLine(Terminating.ToString());
+        foreach (var w in Warnings) sb.AppendLine(w.Message);
+        foreach (var v in Verbose) sb.AppendLine(v.Message);
+        foreach (var d in Debug) sb.AppendLine(d.Message);
+        foreach (var i in Information) sb.AppendLine(i.MessageData?.ToString());
+        foreach (var p in Progress) sb.AppendLine(p.Activity).AppendLine(p.StatusDescription).AppendLine(p.CurrentOperation);
+        sb.AppendLine(HostText);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Fails if the secret appears anywhere a person or a log could see it. The CI masking
+    /// command is the one place a secret is meant to be printed, so lines carrying it are skipped.
+    /// </summary>
+    public void AssertNoSecret(string secret)
+    {
+        Assert.False(string.IsNullOrEmpty(secret));
+        var lines = AllText().Split('\n').Where(l => !l.StartsWith("##vso[task.setsecret]", StringComparison.Ordinal) && !l.StartsWith("::add-mask::", StringComparison.Ordinal));
+        foreach (var line in lines)
+            Assert.False(line.Contains(secret, StringComparison.Ordinal), "A secret leaked into a stream: " + line.Replace(secret, "<SECRET>"));
+    }
+}

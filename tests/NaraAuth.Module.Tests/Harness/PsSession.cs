@@ -1,0 +1,210 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace NaraAuth.Module.Tests.Harness;
+
+/// <summary>
+/// A fresh runspace with the staged module imported, a scripted host, a private temp folder as
+/// the current location and HOME, and a clean set of the environment variables NaraAuth reads.
+/// Module tests run one at a time (see GlobalUsings), so process environment changes are safe;
+/// every change is undone on Dispose.
+/// </summary>
+public sealed class PsSession : IDisposable
+{
+    /// <summary>Every variable the module reads; cleared for each test so the machine's (CI=true!) do not leak in.</summary>
+    public static readonly string[] ModuleVariables =
+    {
+        "AUTH_TOKEN_PATH", "EDGE_CONNECTOR_HOME", "NARA_BASE_URL", "NARA_TOKEN", "DEPLOYMENT_ID", "DEPLOYMENT_SECRET",
+        "DEPLOYMENT_CREDENTIALS_PATH", "TF_BUILD", "GITHUB_ACTIONS", "CI", "EP_BASE_URL", "OIDC_ISSUER_URL", "OIDC_CLIENT_ID",
+        "OIDC_SCOPES", "WORKER_AUTH_TOKEN", "NODETOOL_CONFIG_PATH", "BROWSER", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY",
+        "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA",
+    };
+
+    private static readonly object ModulePathGate = new();
+    private static bool _modulePathSet;
+
+    private readonly Dictionary<string, string?> _savedEnvironment = new();
+    private readonly Runspace _runspace;
+
+    public PsSession(bool importModule = true)
+    {
+        EnsureModulePath();
+        TempDir = Directory.CreateTempSubdirectory("naraauth-test-").FullName;
+        Home = Path.Combine(TempDir, "home");
+        Directory.CreateDirectory(Home);
+        WorkDir = Path.Combine(TempDir, "work");
+        Directory.CreateDirectory(WorkDir);
+        foreach (var name in ModuleVariables) SetEnv(name, null);
+        SetEnv("HOME", Home);
+        SetEnv("XDG_CONFIG_HOME", Path.Combine(Home, ".config"));
+
+        Host = new ScriptedHost();
+        var state = InitialSessionState.CreateDefault2();
+        _runspace = RunspaceFactory.CreateRunspace(Host, state);
+        _runspace.Open();
+        _runspace.SessionStateProxy.Path.SetLocation(WorkDir);
+        if (importModule)
+        {
+            var import = Run("Import-Module -Name $args[0] -ErrorAction Stop", RepoPaths.StagedManifest);
+            Assert.True(import.Terminating == null && import.Errors.Count == 0, "Import-Module failed: " + import.Error);
+        }
+    }
+
+    public ScriptedHost Host { get; }
+    public string TempDir { get; }
+    public string Home { get; }
+    /// <summary>The runspace's current location.</summary>
+    public string WorkDir { get; }
+    public Runspace Runspace => _runspace;
+
+    /// <summary>Sets (or with null, removes) a process environment variable until Dispose.</summary>
+    public void SetEnv(string name, string? value)
+    {
+        if (!_savedEnvironment.ContainsKey(name)) _savedEnvironment[name] = Environment.GetEnvironmentVariable(name);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    /// <summary>
+    /// Runs a script with verbose and debug on (so leak checks see them). Arguments are passed
+    /// as $args; named values as variables.
+    /// </summary>
+    public PsResult Run(string script, params object?[] args) => Run(script, null, args);
+
+    public PsResult Run(string script, IDictionary<string, object?>? variables, params object?[] args)
+    {
+        using var ps = Prepare(script, variables, args);
+        var hostBefore = Host.Recorder.Text.Length;
+        var progressBefore = Host.Recorder.Progress.Count;
+        var output = new List<PSObject>();
+        RuntimeException? terminating = null;
+        try
+        {
+            output.AddRange(ps.Invoke());
+        }
+        catch (RuntimeException e)
+        {
+            terminating = e;
+        }
+        return Collect(ps, output, terminating, hostBefore);
+    }
+
+    /// <summary>Starts a script without waiting, for Ctrl+C tests.</summary>
+    public RunningScript Start(string script, params object?[] args)
+    {
+        var ps = Prepare(script, null, args);
+        var hostBefore = Host.Recorder.Text.Length;
+        var handle = ps.BeginInvoke();
+        return new RunningScript(this, ps, handle, hostBefore);
+    }
+
+    internal PowerShell Prepare(string script, IDictionary<string, object?>? variables, object?[] args)
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        _runspace.SessionStateProxy.SetVariable("VerbosePreference", ActionPreference.Continue);
+        _runspace.SessionStateProxy.SetVariable("DebugPreference", ActionPreference.Continue);
+        _runspace.SessionStateProxy.SetVariable("InformationPreference", ActionPreference.Continue);
+        _runspace.SessionStateProxy.SetVariable("ProgressPreference", ActionPreference.Continue);
+        if (variables != null)
+            foreach (var pair in variables) _runspace.SessionStateProxy.SetVariable(pair.Key, pair.Value);
+        ps.AddScript(script);
+        foreach (var arg in args) ps.AddArgument(arg);
+        return ps;
+    }
+
+    internal PsResult Collect(PowerShell ps, IEnumerable<PSObject> output, RuntimeException? terminating, int hostBefore)
+    {
+        var hostText = Host.Recorder.Text;
+        return new PsResult
+        {
+            Output = output.ToList(),
+            Errors = ps.Streams.Error.ToList(),
+            Warnings = ps.Streams.Warning.ToList(),
+            Verbose = ps.Streams.Verbose.ToList(),
+            Debug = ps.Streams.Debug.ToList(),
+            Information = ps.Streams.Information.ToList(),
+            Progress = ps.Streams.Progress.ToList(),
+            HostText = hostText.Substring(Math.Min(hostBefore, hostText.Length)),
+            Terminating = terminating,
+        };
+    }
+
+    private static void EnsureModulePath()
+    {
+        lock (ModulePathGate)
+        {
+            if (_modulePathSet) return;
+            // Only the staged module's folder: user or machine modules must not leak into tests.
+            Environment.SetEnvironmentVariable("PSModulePath", Path.GetDirectoryName(RepoPaths.StagedModuleDirectory));
+            _modulePathSet = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        _runspace.Dispose();
+        foreach (var pair in _savedEnvironment) Environment.SetEnvironmentVariable(pair.Key, pair.Value);
+        try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>A script running in the background of a <see cref="PsSession"/>.</summary>
+public sealed class RunningScript : IDisposable
+{
+    private readonly PsSession _session;
+    private readonly PowerShell _ps;
+    private readonly IAsyncResult _handle;
+    private readonly int _hostBefore;
+
+    internal RunningScript(PsSession session, PowerShell ps, IAsyncResult handle, int hostBefore)
+    {
+        _session = session;
+        _ps = ps;
+        _handle = handle;
+        _hostBefore = hostBefore;
+    }
+
+    public bool IsCompleted => _handle.IsCompleted;
+
+    /// <summary>Waits (bounded) until the host shows the text, e.g. the login code.</summary>
+    public bool WaitForHostText(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_session.Host.Recorder.Text.Substring(Math.Min(_hostBefore, _session.Host.Recorder.Text.Length)).Contains(text, StringComparison.Ordinal)
+                || _ps.Streams.Information.Any(i => i.MessageData?.ToString()?.Contains(text, StringComparison.Ordinal) == true))
+                return true;
+            if (_handle.IsCompleted) return false;
+            Thread.Sleep(20);
+        }
+        return false;
+    }
+
+    /// <summary>Presses Ctrl+C: stops the pipeline and returns how long stopping took.</summary>
+    public TimeSpan Stop()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        _ps.Stop();
+        return started.Elapsed;
+    }
+
+    public PsResult Finish(TimeSpan timeout)
+    {
+        Assert.True(_handle.AsyncWaitHandle.WaitOne(timeout), "The script did not finish in time.");
+        var output = new List<PSObject>();
+        RuntimeException? terminating = null;
+        try
+        {
+            output.AddRange(_ps.EndInvoke(_handle));
+        }
+        catch (RuntimeException e)
+        {
+            terminating = e;
+        }
+        return _session.Collect(_ps, output, terminating, _hostBefore);
+    }
+
+    public void Dispose() => _ps.Dispose();
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+using System.Collections.ObjectModel;
+
+namespace NaraAuth.Demo;
+
+/// <summary>A minimal console PSHost: enough for Out-Default, progress and prompts in the demo.</summary>
+internal sealed class ConsoleHost : PSHost
+{
+    private readonly Guid _id = Guid.NewGuid();
+    private readonly ConsoleHostUI _ui = new();
+    public override PSHostUserInterface UI => _ui;
+    public override string Name => "NaraAuthDemo";
+    public override Version Version => new(1, 0);
+    public override Guid InstanceId => _id;
+    public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
+    public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
+    public override void EnterNestedPrompt() => throw new NotSupportedException();
+    public override void ExitNestedPrompt() => throw new NotSupportedException();
+    public override void NotifyBeginApplication() { }
+    public override void NotifyEndApplication() { }
+    public override void SetShouldExit(int exitCode) { }
+}
+
+internal sealed class ConsoleHostUI : PSHostUserInterface
+{
+    public override PSHostRawUserInterface RawUI { get; } = new ConsoleRawUI();
+    public override string ReadLine() => Console.IsInputRedirected ? string.Empty : Console.ReadLine() ?? string.Empty;
+    public override SecureString ReadLineAsSecureString()
+    {
+        var s = new SecureString();
+        foreach (var c in ReadLine()) s.AppendChar(c);
+        return s;
+    }
+    public override void Write(string value) => Console.Write(value);
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(value);
+    public override void WriteLine(string value) => Console.WriteLine(value);
+    public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
+    public override void WriteDebugLine(string message) => Console.WriteLine("DEBUG: " + message);
+    public override void WriteVerboseLine(string message) => Console.WriteLine("VERBOSE: " + message);
+    public override void WriteWarningLine(string message) => Console.WriteLine("WARNING: " + message);
+    public override void WriteInformation(InformationRecord record) => Console.WriteLine(record.MessageData);
+    public override void WriteProgress(long sourceId, ProgressRecord record)
+    {
+        if (record.RecordType == ProgressRecordType.Completed) return;
+        Console.WriteLine($"  [{record.Activity}] {record.StatusDescription}");
+    }
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
+    {
+        var result = new Dictionary<string, PSObject>();
+        foreach (var d in descriptions) result[d.Name] = new PSObject(ReadLine());
+        return result;
+    }
+    public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
+}
+
+internal sealed class ConsoleRawUI : PSHostRawUserInterface
+{
+    public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
+    public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
+    public override Size BufferSize { get; set; } = new(120, 3000);
+    public override Coordinates CursorPosition { get; set; }
+    public override int CursorSize { get; set; } = 1;
+    public override bool KeyAvailable => false;
+    public override Size MaxPhysicalWindowSize => new(120, 50);
+    public override Size MaxWindowSize => new(120, 50);
+    public override Coordinates WindowPosition { get; set; }
+    public override Size WindowSize { get; set; } = new(120, 50);
+    public override string WindowTitle { get; set; } = "NaraAuth demo";
+    public override void FlushInputBuffer() { }
+    public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
+    public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
+    public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
+    public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
+    public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
+}

@@ -1,0 +1,47 @@
+using NaraAuth.Module.Tests.Harness;
+
+namespace NaraAuth.Module.Tests;
+
+/// <summary>Get-Help in the real engine shows complete help for every exported cmdlet.</summary>
+public class HelpTests
+{
+    [Fact]
+    public void Every_cmdlet_has_synopsis_description_parameter_descriptions_and_two_examples()
+    {
+        using var session = new PsSession();
+        var names = session.Run("Get-Command -Module NaraAuth | ForEach-Object Name").Output.Select(o => o.ToString()).ToList();
+        Assert.NotEmpty(names);
+        foreach (var name in names)
+        {
+            var synopsis = session.Run("(Get-Help $args[0] -Full).Synopsis", name).Output.Single().ToString();
+            Assert.False(string.IsNullOrWhiteSpace(synopsis), name + " has no synopsis");
+            Assert.False(synopsis.TrimStart().StartsWith(name + " ", StringComparison.Ordinal), name + " shows generated syntax instead of a synopsis");
+
+            var description = string.Concat(session.Run("(Get-Help $args[0] -Full).description | ForEach-Object Text", name).Output.Select(o => o.ToString()));
+            Assert.True(description.Length > 40, name + " has no real description");
+
+            var examples = session.Run("(Get-Help $args[0] -Full).examples.example | ForEach-Object code", name).Output;
+            Assert.True(examples.Count >= 2, name + " has fewer than two examples");
+
+            var parameters = session.Run("(Get-Help $args[0] -Full).parameters.parameter | ForEach-Object { $_.name + '|' + (($_.description | ForEach-Object Text) -join ' ') }", name)
+                .Output.Select(o => o.ToString()).ToList();
+            var declared = session.Run("(Get-Command $args[0]).Parameters.Keys", name).Output.Select(o => o.ToString())
+                .Where(p => !new[] { "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable" }.Contains(p)).ToList();
+            foreach (var parameter in declared)
+            {
+                var entry = parameters.FirstOrDefault(p => p.StartsWith(parameter + "|", StringComparison.OrdinalIgnoreCase));
+                Assert.True(entry != null && entry.Length > parameter.Length + 10, $"{name} -{parameter} has no description in Get-Help");
+            }
+        }
+    }
+
+    [Fact]
+    public void About_topic_explains_modes_variables_and_file_locations()
+    {
+        using var session = new PsSession();
+        var text = string.Join("\n", session.Run("Get-Help about_NaraAuth").Output.Select(o => o.ToString()));
+        Assert.Contains("AUTH_TOKEN_PATH", text);
+        Assert.Contains("session.json", text);
+        Assert.Contains("0600", text);
+    }
+}

@@ -1,0 +1,173 @@
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
+using NaraAuth.Core.Tokens;
+using NaraAuth.Emulator;
+using NaraAuth.Emulator.Infrastructure;
+
+namespace NaraAuth.Core.Tests;
+
+/// <summary>Validation and the HTTP client against the emulator over real loopback HTTP.</summary>
+public class OnlineValidationTests : IAsyncLifetime
+{
+    private EmulatorServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await EmulatorServer.StartAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private ApiClient Client(RetryOptions? retry = null) => new(_server.BaseUrl, retry: retry ?? new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+
+    [Fact]
+    public async Task A_good_token_verifies_signature_and_organization()
+    {
+        var result = await new TokenValidator(jwks: new JwksCache(Abstractions.SystemClock.Instance))
+            .ValidateAsync(_server.State.MintToken(), new TokenValidationOptions(), Client(), CancellationToken.None);
+        Assert.True(result.SignatureVerified);
+        Assert.True(result.OrganizationVerified);
+        Assert.Equal("Acme", result.OrganizationName);
+    }
+
+    [Fact]
+    public async Task Tampered_payload_fails_the_signature_check()
+    {
+        var good = _server.State.MintToken(role: "member").Split('.');
+        var evil = _server.State.MintToken(role: "admin").Split('.');
+        var forged = good[0] + "." + evil[1] + "." + good[2];
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+            new TokenValidator(jwks: new JwksCache(Abstractions.SystemClock.Instance)).ValidateAsync(forged, new TokenValidationOptions(), Client(), CancellationToken.None));
+        Assert.Equal("InvalidSignature", error.ErrorId);
+        Assert.DoesNotContain(evil[1], error.Message);
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_another_key_fails_the_signature_check()
+    {
+        using var other = new EmulatorState(new EmulatorOptions());
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+            new TokenValidator(jwks: new JwksCache(Abstractions.SystemClock.Instance)).ValidateAsync(other.MintToken(), new TokenValidationOptions(), Client(), CancellationToken.None));
+        Assert.Equal("InvalidSignature", error.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("org_2", "OrganizationNotEnabled")]
+    [InlineData("org_404", "OrganizationNotFound")]
+    public async Task Organization_must_be_yours_and_enabled(string org, string errorId)
+    {
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+            new TokenValidator().ValidateAsync(_server.State.MintToken(org: org), new TokenValidationOptions(), Client(), CancellationToken.None));
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Equal(NaraErrorCategory.PermissionDenied, error.Category);
+    }
+
+    [Fact]
+    public async Task Get_is_retried_after_503_with_Retry_After()
+    {
+        _server.State.Faults.Add(new FaultRule { PathPrefix = "/api/me/organizations", Status = 503, RetryAfterSeconds = 1 });
+        var client = Client();
+        var retries = new List<TimeSpan>();
+        client.Retrying += (_, wait, _) => retries.Add(wait);
+        var response = await client.SendAsync(new ApiRequest(HttpMethod.Get, "/api/me/organizations") { Bearer = _server.State.MintToken() }, CancellationToken.None);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(retries));
+        Assert.Equal(2, _server.State.Faults.CountOf("GET", "/api/me/organizations"));
+    }
+
+    [Fact]
+    public async Task Retries_are_bounded()
+    {
+        _server.State.Faults.Add(new FaultRule { PathPrefix = "/.well-known/jwks.json", Status = 502, Count = 10 });
+        var response = await Client(new RetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(10) })
+            .SendAsync(new ApiRequest(HttpMethod.Get, "/.well-known/jwks.json"), CancellationToken.None);
+        Assert.Equal(502, response.StatusCode);
+        Assert.Equal(3, _server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+    }
+
+    [Fact]
+    public async Task A_dropped_POST_is_not_sent_twice()
+    {
+        _server.State.Faults.Add(new FaultRule { PathPrefix = "/_probe", Method = "POST", Drop = true });
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+            Client().SendAsync(new ApiRequest(HttpMethod.Post, "/_probe") { JsonBody = "{}" }, CancellationToken.None));
+        Assert.Equal("PlatformUnreachable", error.ErrorId);
+        Assert.Equal(1, _server.State.Faults.CountOf("POST", "/_probe"));
+    }
+
+    [Fact]
+    public async Task A_dropped_GET_is_retried()
+    {
+        _server.State.Faults.Add(new FaultRule { PathPrefix = "/.well-known/jwks.json", Drop = true });
+        var response = await Client().SendAsync(new ApiRequest(HttpMethod.Get, "/.well-known/jwks.json"), CancellationToken.None);
+        Assert.Equal(200, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_slow_server_times_out_with_a_specific_error()
+    {
+        _server.State.Faults.Add(new FaultRule { PathPrefix = "/.well-known/jwks.json", Delay = TimeSpan.FromSeconds(5), Count = 5 });
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() => Client(new RetryOptions { MaxRetries = 0 })
+            .SendAsync(new ApiRequest(HttpMethod.Get, "/.well-known/jwks.json") { Timeout = TimeSpan.FromMilliseconds(200) }, CancellationToken.None));
+        Assert.Equal("RequestTimedOut", error.ErrorId);
+        Assert.Equal(NaraErrorCategory.OperationTimeout, error.Category);
+    }
+
+    [Fact]
+    public async Task An_unreachable_platform_is_a_connection_error()
+    {
+        var port = _server.BaseUrl.Port;
+        await _server.DisposeAsync();
+        var client = new ApiClient(new Uri($"http://127.0.0.1:{port}/"), retry: new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() => client.SendAsync(new ApiRequest(HttpMethod.Get, "/x"), CancellationToken.None));
+        Assert.Equal("PlatformUnreachable", error.ErrorId);
+        Assert.Equal(NaraErrorCategory.ConnectionError, error.Category);
+        _server = await EmulatorServer.StartAsync();
+    }
+}
+
+public class BaseUrlPolicyTests
+{
+    [Theory]
+    [InlineData("https://app.nara.de", "https://app.nara.de/")]
+    [InlineData("https://app.nara.de/tenant", "https://app.nara.de/tenant/")]
+    [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/")]
+    [InlineData("http://127.8.9.10", "http://127.8.9.10/")]
+    [InlineData("http://localhost:1234", "http://localhost:1234/")]
+    [InlineData("http://[::1]:80", "http://[::1]/")]
+    public void Accepts_https_and_loopback_http(string input, string expected) =>
+        Assert.Equal(expected, BaseUrlPolicy.Parse(input, "test").ToString());
+
+    [Theory]
+    [InlineData("http://app.nara.de", "InsecureBaseUrl")]
+    [InlineData("http://10.0.0.1", "InsecureBaseUrl")]
+    [InlineData("http://localhost.evil.com", "InsecureBaseUrl")]
+    [InlineData("ftp://app.nara.de", "InvalidBaseUrl")]
+    [InlineData("app.nara.de", "InvalidBaseUrl")]
+    [InlineData("", "InvalidBaseUrl")]
+    public void Refuses_the_rest(string input, string errorId) =>
+        Assert.Equal(errorId, Assert.Throws<NaraAuthException>(() => BaseUrlPolicy.Parse(input, "test")).ErrorId);
+}
+
+public class CiSecretMaskingTests
+{
+    [Fact]
+    public void Azure_Pipelines_and_GitHub_Actions_get_their_own_masking_commands()
+    {
+        var env = new FakeEnvironment();
+        Assert.Null(Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
+        env.Variables["GITHUB_ACTIONS"] = "true";
+        Assert.Equal("::add-mask::s3cret", Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
+        env.Variables["TF_BUILD"] = "True";
+        Assert.Equal("##vso[task.setsecret]s3cret", Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
+        // A newline would end the logging command and let the rest run as a new one.
+        Assert.Equal("##vso[task.setsecret]a%0A##vso%5Dx", Ci.CiSecretMasking.MaskCommand(env, "a\n##vso]x"));
+    }
+
+    [Fact]
+    public void CI_variables_mark_a_job_without_a_person()
+    {
+        var env = new FakeEnvironment();
+        Assert.False(Ci.CiSecretMasking.IsCi(env));
+        env.Variables["CI"] = "false";
+        Assert.False(Ci.CiSecretMasking.IsCi(env));
+        env.Variables["CI"] = "true";
+        Assert.True(Ci.CiSecretMasking.IsCi(env));
+    }
+}

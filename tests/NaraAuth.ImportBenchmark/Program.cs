@@ -7,7 +7,7 @@ using System.Runtime.Loader;
 // Parent: runs N fresh child processes and reports medians. Child: measures one cold session.
 var root = new DirectoryInfo(AppContext.BaseDirectory);
 while (root != null && !File.Exists(Path.Combine(root.FullName, "NaraAuth.sln"))) root = root.Parent;
-var manifest = Path.Combine(root!.FullName, "out", "NaraAuth", "NaraAuth.psd1");
+var manifest = Environment.GetEnvironmentVariable("NARAAUTH_BENCH_MANIFEST") ?? Path.Combine(root!.FullName, "out", "NaraAuth", "NaraAuth.psd1");
 
 if (args.Length > 0 && args[0] == "child") return Child(manifest, args[1]);
 

@@ -26,7 +26,7 @@ internal sealed class ConsoleHost : PSHost
 
 internal sealed class ConsoleHostUI : PSHostUserInterface
 {
-    public override PSHostRawUserInterface RawUI { get; } = new ConsoleRawUI();
+    public override PSHostRawUserInterface RawUI { get; } = new FixedSizeRawUI("NaraAuth demo");
     public override string ReadLine() => Console.IsInputRedirected ? string.Empty : Console.ReadLine() ?? string.Empty;
     public override SecureString ReadLineAsSecureString()
     {
@@ -56,25 +56,4 @@ internal sealed class ConsoleHostUI : PSHostUserInterface
     public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
-}
-
-internal sealed class ConsoleRawUI : PSHostRawUserInterface
-{
-    public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
-    public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
-    public override Size BufferSize { get; set; } = new(120, 3000);
-    public override Coordinates CursorPosition { get; set; }
-    public override int CursorSize { get; set; } = 1;
-    public override bool KeyAvailable => false;
-    public override Size MaxPhysicalWindowSize => new(120, 50);
-    public override Size MaxWindowSize => new(120, 50);
-    public override Coordinates WindowPosition { get; set; }
-    public override Size WindowSize { get; set; } = new(120, 50);
-    public override string WindowTitle { get; set; } = "NaraAuth demo";
-    public override void FlushInputBuffer() { }
-    public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
-    public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
-    public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
-    public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
-    public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
 }

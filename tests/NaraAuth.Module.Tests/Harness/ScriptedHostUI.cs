@@ -20,7 +20,7 @@ public sealed class ScriptedHostUI : PSHostUserInterface
     public ConcurrentQueue<ProgressRecord> Progress { get; } = new();
     public List<string> Prompts { get; } = new();
 
-    public override PSHostRawUserInterface RawUI { get; } = new ScriptedRawUI();
+    public override PSHostRawUserInterface RawUI { get; } = new NaraAuth.Demo.FixedSizeRawUI("NaraAuth tests");
 
     /// <summary>Everything written to the host so far.</summary>
     public string Text
@@ -83,25 +83,4 @@ public sealed class ScriptedHostUI : PSHostUserInterface
 
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
         PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => PromptForCredential(caption, message, userName, targetName);
-}
-
-internal sealed class ScriptedRawUI : PSHostRawUserInterface
-{
-    public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
-    public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
-    public override Size BufferSize { get; set; } = new(120, 3000);
-    public override Coordinates CursorPosition { get; set; }
-    public override int CursorSize { get; set; } = 1;
-    public override bool KeyAvailable => false;
-    public override Size MaxPhysicalWindowSize => new(120, 50);
-    public override Size MaxWindowSize => new(120, 50);
-    public override Coordinates WindowPosition { get; set; }
-    public override Size WindowSize { get; set; } = new(120, 50);
-    public override string WindowTitle { get; set; } = "NaraAuth tests";
-    public override void FlushInputBuffer() { }
-    public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
-    public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException("No keyboard in tests.");
-    public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
-    public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
-    public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
 }

@@ -219,6 +219,41 @@ public class InvokeNaraRestMethodTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void Ctrl_C_stops_a_waiting_call_at_once()
+    {
+        using var session = new PsSession();
+        var secret = _emulator.State.ServerTokens.Create("org_1", "CI", DateTimeOffset.UtcNow).Secret;
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/agent/run", Method = "POST", Delay = TimeSpan.FromSeconds(30) });
+        using var running = session.Start("Start-NaraAgentRun summarizeTicket -Token $args[0] -BaseUrl $args[1]", secret, _emulator.BaseUrl);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (_emulator.State.Faults.CountOf("POST", "/api/agent/run") == 0 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.Equal(1, _emulator.State.Faults.CountOf("POST", "/api/agent/run"));
+        var took = running.Stop();
+        Assert.True(took < TimeSpan.FromSeconds(2), $"stopping took {took}");
+        var result = running.Finish(TimeSpan.FromSeconds(5));
+        Assert.Empty(result.Output);
+        Assert.Empty(_emulator.State.Agents.Runs);
+        result.AssertNoSecret(secret);
+    }
+
+    [Fact]
+    public void In_GitHub_Actions_AsPlainText_masks_the_secret_first()
+    {
+        using var session = new PsSession();
+        session.SetEnv("GITHUB_ACTIONS", "true");
+        session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
+        var jwt = _emulator.State.MintToken();
+        WriteTokenFile(session.WorkDir, jwt);
+        var result = session.Run("New-ServerToken -Name CI -AsPlainText | ForEach-Object { $Host.UI.WriteLine('OUTPUT ' + $_.Id); $_ }");
+        var secret = (string)((dynamic)result.Single<object>()).Token;
+        var mask = result.HostText.IndexOf("::add-mask::" + secret + "\n", StringComparison.Ordinal);
+        Assert.True(mask >= 0, "no masking command");
+        Assert.True(result.HostText.IndexOf("OUTPUT tok_", StringComparison.Ordinal) > mask, "the value was written before the masking command");
+        result.AssertNoSecret(secret);
+        result.AssertNoSecret(jwt);
+    }
+
+    [Fact]
     public void Format_views_exist_for_every_output_type_and_never_show_a_token()
     {
         var file = Path.Combine(RepoPaths.StagedModuleDirectory, "NaraAuth.ServerTokens.format.ps1xml");

@@ -11,9 +11,16 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'NaraAuth.Tokens.format.ps1xml'
+        'NaraAuth.ServerTokens.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
+        'New-ServerToken'
+        'Get-ServerToken'
+        'Revoke-ServerToken'
+        'Invoke-NaraRestMethod'
+        'Get-NaraAgent'
+        'Start-NaraAgentRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

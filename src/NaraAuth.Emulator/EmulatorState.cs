@@ -21,6 +21,10 @@ public sealed class EmulatorState : IDisposable
     public FaultInjector Faults { get; } = new();
     public TimeProvider Time { get; set; } = TimeProvider.System;
     public string Issuer { get; set; } = "https://nara.emulator";
+    /// <summary>Server tokens (protocol.md 1.6).</summary>
+    public Platform.ServerTokenStore ServerTokens { get; } = new();
+    /// <summary>Functional agents and their runs (protocol.md 1.7).</summary>
+    public Platform.AgentCatalog Agents { get; } = new();
 
     /// <summary>Every authenticated user belongs to these organizations.</summary>
     public List<Organization> Organizations { get; } = new()

@@ -29,6 +29,6 @@ public static class CiSecretMasking
 
     // Azure Pipelines logging commands end at a newline; escape it so a multi-line value cannot
     // smuggle in a second command.
-    private static string Escape(string value) =>
+    internal static string Escape(string value) =>
         value.Replace("%", "%AZP25").Replace("\r", "%0D").Replace("\n", "%0A").Replace("]", "%5D").Replace(";", "%3B");
 }

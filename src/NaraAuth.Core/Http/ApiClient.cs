@@ -124,12 +124,27 @@ public sealed class ApiClient
                 $"{request.Method} {uri.GetLeftPart(UriPartial.Path)} did not answer within {(request.Timeout ?? _retry.Timeout).TotalSeconds:0.#} s.",
                 "Check the network, or raise -TimeoutSec.", uri.ToString(), e);
         }
+        catch (HttpRequestException e) when (IsProxyAuthenticationFailure(e))
+        {
+            // An https call through a proxy fails in the CONNECT tunnel, before any response
+            // exists, so the 407 arrives as an exception rather than as an ApiResponse.
+            throw new NaraAuthException("ProxyAuthenticationRequired", NaraErrorCategory.AuthenticationError,
+                $"Could not reach {uri.GetLeftPart(UriPartial.Authority)}: the proxy requires authentication (407).",
+                "Pass -ProxyCredential, or configure the system proxy's credentials.", uri.GetLeftPart(UriPartial.Authority), e);
+        }
         catch (Exception e) when (e is HttpRequestException || e is IOException)
         {
             throw new NaraAuthException("PlatformUnreachable", NaraErrorCategory.ConnectionError,
                 $"Could not reach {uri.GetLeftPart(UriPartial.Authority)}: {Innermost(e).Message}",
                 "Check the base URL, the network and any proxy settings.", uri.GetLeftPart(UriPartial.Authority), e);
         }
+    }
+
+    private static bool IsProxyAuthenticationFailure(HttpRequestException e)
+    {
+        for (Exception? current = e; current != null; current = current.InnerException)
+            if (current.Message.IndexOf("407", StringComparison.Ordinal) >= 0) return true;
+        return false;
     }
 
     private Uri Combine(string path) => new(BaseUrl, path.TrimStart('/'));

@@ -60,8 +60,18 @@ public sealed class ProxySettings : IEquatable<ProxySettings>
     public Uri Address { get; }
     public ICredentials? Credentials { get; }
 
+    // Credentials compare by value: each cmdlet call builds a new NetworkCredential from
+    // -ProxyCredential, and the same proxy and account should keep reusing one HttpClient.
     public bool Equals(ProxySettings? other) =>
-        other != null && Address == other.Address && ReferenceEquals(Credentials, other.Credentials);
+        other != null && Address == other.Address && SameCredentials(Credentials, other.Credentials);
+
+    private static bool SameCredentials(ICredentials? a, ICredentials? b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a is NetworkCredential x && b is NetworkCredential y)
+            return x.UserName == y.UserName && x.Domain == y.Domain && x.Password == y.Password;
+        return false;
+    }
 
     public override bool Equals(object? obj) => Equals(obj as ProxySettings);
     public override int GetHashCode() => Address.GetHashCode();

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Platform;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>Lists the functional agents the credential may run (GET /api/agent/run).</summary>
+[Cmdlet(VerbsCommon.Get, "NaraAgent")]
+[OutputType(typeof(NaraAgentInfo))]
+public sealed class GetNaraAgentCommand : PlatformCmdlet
+{
+    /// <summary>Agent names; wildcards allowed.</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var agents = Call((client, token) => client.ListAgentsAsync(token));
+        IEnumerable<AgentRecord> selected = agents;
+        if (Name != null)
+        {
+            var patterns = Name.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+            foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+            {
+                if (!agents.Any(a => string.Equals(a.Name, literal, System.StringComparison.OrdinalIgnoreCase)))
+                {
+                    WriteNaraError(new NaraAuthException("AgentNotFound", NaraErrorCategory.ObjectNotFound,
+                        $"There is no functional agent named '{literal}' for this credential.", "List the agents with Get-NaraAgent.", literal));
+                }
+            }
+            selected = agents.Where(a => patterns.Any(p => p.IsMatch(a.Name)));
+        }
+        foreach (var agent in selected) WriteObject(new NaraAgentInfo { Name = agent.Name, Description = agent.Description });
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Platform;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>Lists server tokens (id, name, created, last used), optionally filtered by name wildcards or ids.</summary>
+[Cmdlet(VerbsCommon.Get, "ServerToken", DefaultParameterSetName = ByNameSet)]
+[OutputType(typeof(ServerTokenInfo))]
+public sealed class GetServerTokenCommand : PlatformCmdlet
+{
+    private const string ByNameSet = "ByName";
+    private const string ByIdSet = "ById";
+
+    /// <summary>Token names; wildcards allowed. Without -Name and -Id, every token is listed.</summary>
+    [Parameter(ParameterSetName = ByNameSet, Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>Token ids, e.g. tok_2.</summary>
+    [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    private IReadOnlyList<ServerTokenRecord>? _tokens;
+
+    protected override void ProcessNaraRecord()
+    {
+        _tokens ??= Call((client, token) => client.ListServerTokensAsync(token));
+        var baseUrl = Client.Api.BaseUrl.ToString().TrimEnd('/');
+
+        IEnumerable<ServerTokenRecord> selected = _tokens;
+        if (Id != null)
+        {
+            var ids = new List<ServerTokenRecord>();
+            foreach (var id in Id)
+            {
+                var match = _tokens.FirstOrDefault(t => t.Id == id);
+                if (match == null) WriteNaraError(PlatformClient.ServerTokenNotFound(id));
+                else ids.Add(match);
+            }
+            selected = ids;
+        }
+        else if (Name != null)
+        {
+            var patterns = Name.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+            foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+            {
+                if (!_tokens.Any(t => string.Equals(t.Name, literal, System.StringComparison.OrdinalIgnoreCase)))
+                {
+                    WriteNaraError(new NaraAuthException("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+                        $"There is no server token named '{literal}'.", "List all tokens with Get-ServerToken.", literal));
+                }
+            }
+            selected = _tokens.Where(t => patterns.Any(p => p.IsMatch(t.Name)));
+        }
+
+        foreach (var token in selected) WriteObject(ToInfo(token, baseUrl));
+    }
+
+    internal static ServerTokenInfo ToInfo(ServerTokenRecord token, string baseUrl) => new()
+    {
+        Id = token.Id,
+        Name = token.Name,
+        CreatedAt = token.CreatedAt?.UtcDateTime,
+        LastUsedAt = token.LastUsedAt?.UtcDateTime,
+        BaseUrl = baseUrl,
+    };
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using NaraAuth.Core.Ci;
+using NaraAuth.Core.Platform;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>Creates a named server token; its secret is returned once, as SecureString unless -AsPlainText.</summary>
+[Cmdlet(VerbsCommon.New, "ServerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(NewServerTokenResult), typeof(NewServerTokenPlainTextResult))]
+public sealed class NewServerTokenCommand : PlatformCmdlet
+{
+    /// <summary>What the token is for, e.g. "CI Pipeline".</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Return the secret as a string instead of a SecureString.</summary>
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    /// <summary>In Azure Pipelines, also set this secret pipeline variable to the new token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AzurePipelinesVariable { get; set; }
+
+    /// <summary>Allow a retry of the create after a lost answer (may create a second token).</summary>
+    [Parameter]
+    public SwitchParameter RetryNonIdempotent { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        // Checked first: nothing may be created that could then not be handed over safely.
+        if (AzurePipelinesVariable != null)
+            Core.Ci.AzurePipelinesVariable.EnsureUsable(Context.Environment, AzurePipelinesVariable, "-AzurePipelinesVariable");
+        var client = Client;
+        if (!ShouldProcess($"server token '{Name}' on {client.Api.BaseUrl}", "Create")) return;
+
+        var created = Call((c, token) => c.CreateServerTokenAsync(Name, RetryNonIdempotent, token));
+        WriteVerbose($"Created server token '{created.Name}' ({created.Id}). Its secret is shown only this once.");
+
+        if (AzurePipelinesVariable != null)
+        {
+            Host.UI.WriteLine(Core.Ci.AzurePipelinesVariable.SetSecretCommand(AzurePipelinesVariable, created.Secret));
+            WriteVerbose($"Set the secret pipeline variable '{AzurePipelinesVariable}' for the following steps.");
+        }
+
+        var createdAt = created.CreatedAt?.UtcDateTime;
+        var baseUrl = client.Api.BaseUrl.ToString().TrimEnd('/');
+        if (AsPlainText)
+        {
+            MaskSecretForCi(created.Secret);
+            WriteObject(new NewServerTokenPlainTextResult { Id = created.Id, Name = created.Name, CreatedAt = createdAt, BaseUrl = baseUrl, Token = created.Secret });
+            return;
+        }
+        WriteObject(new NewServerTokenResult
+        {
+            Id = created.Id, Name = created.Name, CreatedAt = createdAt, BaseUrl = baseUrl, Token = SecretText.ToSecureString(created.Secret),
+        });
+    }
+}

@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using NaraAuth.Infrastructure;
+
+namespace NaraAuth.Commands;
+
+/// <summary>
+/// Triggers a functional agent run (POST /api/agent/run) and returns the run's JSON result.
+/// Takes the agent's Name from the pipeline, so Get-NaraAgent output can be piped in.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "NaraAgentRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PSObject))]
+public sealed class StartNaraAgentRunCommand : PlatformCmdlet
+{
+    /// <summary>The agent to run, e.g. summarizeTicket.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("AgentName")]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The run's arguments as a hashtable or object (sent as "args").</summary>
+    [Parameter(Position = 1)]
+    [Alias("Args")]
+    public object? Arguments { get; set; }
+
+    /// <summary>Retry the run after a lost answer (the agent may then run twice).</summary>
+    [Parameter]
+    public SwitchParameter RetryNonIdempotent { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var client = Client;
+        if (!ShouldProcess($"functional agent '{Name}' on {client.Api.BaseUrl}", "Run")) return;
+        var args = JsonBridge.FromPowerShell(Arguments);
+        var result = Call((c, token) => c.RunAgentAsync(Name, args, RetryNonIdempotent, token));
+        var output = JsonBridge.ToPowerShell(result);
+        if (output != null) WriteObject(output, enumerateCollection: output is object[]);
+    }
+}

@@ -11,9 +11,11 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'NaraAuth.Tokens.format.ps1xml'
+        'NaraAuth.EdgeConnector.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
+        'Connect-EdgeConnector'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
 using NaraAuth.Core.Browser;
 using NaraAuth.Core.Config;
 using NaraAuth.Core.EdgeConnector;
@@ -87,12 +88,22 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = TokenSet)]
     public SwitchParameter Force { get; set; }
 
+    private CmdletPump? _pump;
+
+    /// <summary>RunAsync that also lets HTTP retry notices reach the verbose stream.</summary>
+    private T Run<T>(Func<CancellationToken, System.Threading.Tasks.Task<T>> work) => RunAsync((pump, ct) =>
+    {
+        _pump = pump;
+        return work(ct);
+    });
+
     protected override void ProcessNaraRecord()
     {
         var location = TokenLocation.Resolve(Context.Environment, TokenPath, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl);
-        platform.Retrying += (attempt, wait, why) => WriteVerbose($"Retrying ({why}), attempt {attempt} in {wait.TotalSeconds:0.#} s.");
+        // Raised on the worker thread: shown through the pump of the call in progress.
+        platform.Retrying += (attempt, wait, why) => _pump?.Post(() => WriteVerbose($"Retrying ({why}), attempt {attempt} in {wait.TotalSeconds:0.#} s."));
 
         switch (ChooseMode())
         {
@@ -128,13 +139,11 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     {
         var (jwt, sourceFile) = TokenInput.Resolve(Token!, Context.CurrentDirectory, Context.Store);
         WriteVerbose(sourceFile != null ? $"Read the token from the file '{sourceFile}'." : "Using the token given as a raw JWT.");
-        // Bad input fails with its own error even when a good token is already stored.
-        var offline = Context.Validator.ValidateOffline(jwt, new TokenValidationOptions { RequiredOrganization = Organization });
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
-        // Reuse only a stored token of the same organization as the incoming one.
-        if (TryReuse(onboarding, location, offline.Organization, "Token")) return;
-
-        var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
+        // Validated first (reads only), so bad input fails with its own error even when a good
+        // token is already stored; then a stored token of the same organization is kept.
+        var validated = Run(ct => onboarding.ValidateAsync(jwt, Organization, ct));
+        if (TryReuse(onboarding, location, validated.Jwt.Organization, "Token")) return;
         SaveAndSync(onboarding, location, validated, "Token", platform.BaseUrl,
             $"Save the validated token for organization '{validated.Jwt.Organization}'");
     }
@@ -154,7 +163,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         // Polls handle 429 and Retry-After themselves (protocol.md 1.1), so no automatic retries.
         var polling = new ApiClient(platform.BaseUrl, retry: new RetryOptions { MaxRetries = 0 });
         var flow = new DesktopLoginFlow(polling, Context.Clock);
-        var start = RunAsync(ct => flow.StartAsync(Context.Environment.MachineName, deviceId, ct));
+        var start = Run(ct => flow.StartAsync(Context.Environment.MachineName, deviceId, ct));
 
         // Host, not output: $c = Connect-EdgeConnector must still show the code to the person.
         WriteHostLine($"To connect the Edge Connector, open {start.Url}");
@@ -177,6 +186,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         {
             jwt = RunAsync((pump, ct) =>
             {
+                _pump = pump;
                 flow.Waiting += p => pump.Post(() => WriteProgress(new ProgressRecord(progressId, activity, $"Approve in the browser: {start.Url}")
                 {
                     SecondsRemaining = (int)Math.Ceiling(p.Remaining.TotalSeconds),
@@ -192,7 +202,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             WriteProgress(new ProgressRecord(progressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
 
-        var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
+        var validated = Run(ct => onboarding.ValidateAsync(jwt, Organization, ct));
         SaveAndSync(onboarding, location, validated, "Browser", platform.BaseUrl, whatIfAction: null);
     }
 
@@ -201,7 +211,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var secret = DeploymentSecret == null ? null : SecretText.ToPlainText(DeploymentSecret);
         var credentials = DeploymentCredentials.Resolve(DeploymentId, secret, Context.Environment, Context.CurrentDirectory);
         WriteVerbose($"Verifying deployment '{credentials.DeploymentId}' (from {credentials.Source}) with the WebSocket handshake at {platform.BaseUrl}.");
-        RunAsync(async ct =>
+        Run(async ct =>
         {
             await new EdgeConnectorSocket(platform).VerifyAsync(credentials, ct).ConfigureAwait(false);
             return true;
@@ -231,7 +241,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, string mode)
     {
         if (Force) return false;
-        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
+        var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
         WriteObject(ToConnection(existing, mode, "AlreadyConnected", location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
@@ -255,7 +265,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         {
             try
             {
-                var bundle = RunAsync(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
+                var bundle = Run(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
                 onboarding.SaveBundle(location, bundle);
                 bundlePath = location.BundlePath;
                 WriteVerbose($"Saved the default bundle to '{bundlePath}'.");

@@ -71,8 +71,15 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     {
         using var session = new PsSession();
         _emulator.State.PreApprove = true;
-        session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync", Url).Single<object>();
-        session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync -Force", Url).Single<object>();
+        var first = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync", Url);
+        first.Single<object>();
+        var second = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync -Force", Url);
+        second.Single<object>();
+        foreach (var login in _emulator.State.EdgeConnector.Logins)
+        {
+            first.AssertNoSecret(login.Token!);
+            second.AssertNoSecret(login.Token!);
+        }
         var ids = _emulator.State.EdgeConnector.Logins.Select(l => l.DeviceId).Distinct().ToList();
         Assert.Equal(2, _emulator.State.EdgeConnector.Logins.Count);
         Assert.Single(ids);
@@ -97,12 +104,42 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         _emulator.State.PreApprove = true;
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/session/token", Status = 429, RetryAfterSeconds = 1, Count = 1 });
-        var watch = Stopwatch.StartNew();
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
         Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
         Assert.Equal(2, _emulator.State.Faults.CountOf("GET", "/api/auth/desktop/session/token"));
         Assert.Contains(result.Verbose, v => v.Message.Contains("429") && v.Message.Contains("5.2 s"));
         result.AssertNoSecret(LatestToken);
+    }
+
+    [Fact]
+    public void Dropped_slow_and_failing_polls_are_ridden_out()
+    {
+        using var session = new PsSession();
+        _emulator.State.PreApprove = true;
+        const string poll = "/api/auth/desktop/session/token";
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = poll, Drop = true, Count = 1 });
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = poll, Status = 503, RetryAfterSeconds = 1, Count = 1 });
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = poll, Delay = TimeSpan.FromMilliseconds(500), Count = 1 });
+        var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
+        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal(3, _emulator.State.Faults.CountOf("GET", poll));
+        Assert.Contains(result.Verbose, v => v.Message.Contains("HTTP 503"));
+        result.AssertNoSecret(LatestToken);
+    }
+
+    [Fact]
+    public void Malformed_answers_are_protocol_errors_and_a_start_is_never_retried()
+    {
+        using var session = new PsSession();
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/start", MalformedBody = true, Count = 1 });
+        var start = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
+        start.AssertError("MalformedServerResponse", ErrorCategory.ProtocolError);
+
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/start", Status = 503, Count = 1 });
+        var failed = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
+        failed.AssertError("ServerError", ErrorCategory.ResourceUnavailable);
+        Assert.Equal(2, _emulator.State.Faults.CountOf("POST", "/api/auth/desktop/start"));
+        Assert.False(File.Exists(Path.Combine(session.WorkDir, "auth-token.json")));
     }
 
     [Fact]
@@ -169,6 +206,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         Assert.True(stopping < TimeSpan.FromSeconds(1), $"Stopping took {stopping.TotalMilliseconds} ms.");
         var result = running.Finish(Patience);
         Assert.Empty(result.Output);
+        result.AssertNoSecret(TokenIn(old));
         Assert.Equal(before, File.ReadAllBytes(old));
         Assert.Empty(Directory.GetFiles(session.WorkDir, "*.tmp"));
         Assert.False(File.Exists(Path.Combine(session.WorkDir, "default-bundle.json")));
@@ -188,6 +226,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         Assert.Equal("Connected", ((dynamic)printed.Single<object>()).Status);
         Assert.False(browser.WasOpened, "-NoBrowser opened the browser.");
         Assert.Contains("/desktop/approve?code=", printed.HostText);
+        printed.AssertNoSecret(TokenIn(Path.Combine(session.WorkDir, "auth-token.json")));
 
         session.SetEnv("BROWSER", Path.Combine(session.TempDir, "no-such-browser"));
         var failed = session.Run("Connect-EdgeConnector -BaseUrl $args[0] -SkipBundleSync -Force", Url);
@@ -195,6 +234,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         Assert.Contains("Could not open a browser", failed.HostText);
         Assert.Contains("no-such-browser", failed.HostText);
         Assert.Contains("/desktop/approve?code=", failed.HostText);
+        failed.AssertNoSecret(TokenIn(Path.Combine(session.WorkDir, "auth-token.json")));
     }
 
     [Theory]
@@ -262,5 +302,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         _emulator.State.EdgeConnector.ApproveAsOrganization = "org_1";
         var wrongOrg = session.Run("Connect-EdgeConnector -NoBrowser -Organization org_2 -BaseUrl $args[0]", Url);
         wrongOrg.AssertError("OrganizationMismatch", ErrorCategory.InvalidArgument);
+        Assert.False(File.Exists(Path.Combine(session.WorkDir, "auth-token.json")));
+        foreach (var login in _emulator.State.EdgeConnector.Logins) wrongOrg.AssertNoSecret(login.Token!);
     }
 }

@@ -108,6 +108,7 @@ public class ConnectEdgeConnectorDeploymentTests : IClassFixture<EmulatorFixture
         session.SetEnv("DEPLOYMENT_CREDENTIALS_PATH", target);
         var reuse = session.Run("Connect-EdgeConnector -BaseUrl $args[0]", _emulator.BaseUrl);
         Assert.Equal("CredentialsFile", ((dynamic)reuse.Single<object>()).CredentialSource);
+        reuse.AssertNoSecret(Secret);
     }
 
     [Fact]

@@ -84,6 +84,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         var file = WriteTokenFile(Path.Combine(session.TempDir, "h", "t.json"), _emulator.State.MintToken(subject: "user_9"));
         var byName = session.Run("[pscustomobject]@{ FullName = $args[0] } | Connect-EdgeConnector -TokenPath $args[1] -BaseUrl $args[2] -Force", file, target, Url);
         Assert.Equal("user_9", ((dynamic)byName.Single<object>()).Subject);
+        byName.AssertNoSecret(TokenIn(target));
     }
 
     [Fact]
@@ -113,6 +114,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         // -Force replaces it anyway.
         var forced = session.Run(command + " -Force", jwt, target, Url);
         Assert.Equal("Connected", ((dynamic)forced.Single<object>()).Status);
+        forced.AssertNoSecret(jwt);
     }
 
     [Fact]
@@ -125,11 +127,14 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         var result = session.Run("Connect-EdgeConnector -Token $args[0] -TokenPath $args[1] -BaseUrl $args[2] -SkipBundleSync", fresh, target, Url);
         Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
         Assert.Equal(fresh, TokenIn(target));
+        result.AssertNoSecret(fresh);
 
         // With a lower bar the same situation is already fine.
         WriteTokenFile(target, _emulator.State.MintToken(lifetime: TimeSpan.FromMinutes(30)));
         var relaxed = session.Run("Connect-EdgeConnector -Token $args[0] -TokenPath $args[1] -BaseUrl $args[2] -MinimumValidity 00:10:00", fresh, target, Url);
         Assert.Equal("AlreadyConnected", ((dynamic)relaxed.Single<object>()).Status);
+        relaxed.AssertNoSecret(fresh);
+        relaxed.AssertNoSecret(TokenIn(target));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal sealed class FakeEnvironment : IEnvironment
 {
     public Dictionary<string, string> Variables { get; } = new();
     public string? GetVariable(string name) => Variables.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
-    public string MachineName => "test-machine";
+    public string MachineName { get; set; } = "test-machine";
     public string UserName => "tester";
     public string HomeDirectory { get; set; } = Path.GetTempPath();
     public string ConfigDirectory { get; set; } = Path.GetTempPath();
@@ -168,6 +168,19 @@ public class DeviceIdentityTests
         }
         File.WriteAllText(path, "garbage");
         Assert.NotEqual(first, DeviceIdentity.GetOrCreate(env, store));
+    }
+
+    [Fact]
+    public void Machines_sharing_a_profile_each_keep_their_own_id()
+    {
+        var shared = Directory.CreateTempSubdirectory("naraauth-cfg-").FullName;
+        var a = new FakeEnvironment { ConfigDirectory = shared, MachineName = "host-a" };
+        var b = new FakeEnvironment { ConfigDirectory = shared, MachineName = "host-b" };
+        var idA = DeviceIdentity.GetOrCreate(a, new SecureFileStore(a));
+        var idB = DeviceIdentity.GetOrCreate(b, new SecureFileStore(b));
+        Assert.NotEqual(idA, idB);
+        Assert.Equal(idA, DeviceIdentity.GetOrCreate(a, new SecureFileStore(a)));
+        Assert.Equal(idB, DeviceIdentity.GetOrCreate(b, new SecureFileStore(b)));
     }
 }
 

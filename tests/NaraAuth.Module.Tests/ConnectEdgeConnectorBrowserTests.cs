@@ -25,12 +25,20 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
 
     private string Url => _emulator.BaseUrl;
 
+    /// <summary>A session whose device id file lands in its private home on every OS (LOCALAPPDATA is used on Windows).</summary>
+    private static PsSession NewSession()
+    {
+        var session = new PsSession();
+        session.SetEnv("LOCALAPPDATA", Path.Combine(session.Home, ".config"));
+        return session;
+    }
+
     private string LatestToken => _emulator.State.EdgeConnector.Logins.Single().Token!;
 
     [Fact]
     public void Approved_login_saves_the_token_owner_only_with_the_bundle_and_shows_code_and_url_on_the_host()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         var browser = new BrowserDouble(session);
         var target = Path.Combine(session.TempDir, "ec", "secure", "auth-token.json");
 
@@ -69,7 +77,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void The_device_id_is_reused_on_later_logins()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.PreApprove = true;
         var first = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync", Url);
         first.Single<object>();
@@ -89,7 +97,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Pending_polls_are_waited_out()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.PreApprove = true;
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/session/token", Status = 202, Body = "{\"status\": \"pending\"}", Count = 3 });
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
@@ -101,7 +109,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Throttled_poll_slows_down_and_honours_Retry_After()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.PreApprove = true;
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/session/token", Status = 429, RetryAfterSeconds = 1, Count = 1 });
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
@@ -114,7 +122,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Dropped_slow_and_failing_polls_are_ridden_out()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.PreApprove = true;
         const string poll = "/api/auth/desktop/session/token";
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = poll, Drop = true, Count = 1 });
@@ -130,7 +138,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Malformed_answers_are_protocol_errors_and_a_start_is_never_retried()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/start", MalformedBody = true, Count = 1 });
         var start = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
         start.AssertError("MalformedServerResponse", ErrorCategory.ProtocolError);
@@ -145,7 +153,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Denied_login_is_its_own_error_and_saves_nothing()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         var browser = new BrowserDouble(session);
         using var running = session.Start("Connect-EdgeConnector -BaseUrl $args[0]", Url);
         BrowserDouble.Answer(browser.WaitForUrl(Patience), "deny");
@@ -157,14 +165,14 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void Code_expired_on_the_server_is_its_own_error()
+    public async Task Code_expired_on_the_server_is_its_own_error()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         using var running = session.Start("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
         Assert.True(running.WaitForHostText("check that the page shows the code", Patience));
         var code = _emulator.State.EdgeConnector.Logins.Single().Code;
         using (var http = new HttpClient())
-            Assert.True(http.PostAsync(Url + "/_emulator/desktop/" + code + "/expire", null).GetAwaiter().GetResult().IsSuccessStatusCode);
+            Assert.True((await http.PostAsync(Url + "/_emulator/desktop/" + code + "/expire", null, TestContext.Current.CancellationToken)).IsSuccessStatusCode);
         var result = running.Finish(Patience);
         result.AssertError("LoginCodeExpired", ErrorCategory.OperationTimeout);
         Assert.False(File.Exists(Path.Combine(session.WorkDir, "auth-token.json")));
@@ -173,7 +181,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Code_lifetime_running_out_ends_the_wait_by_itself()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.EdgeConnector.CodeLifetime = TimeSpan.FromSeconds(2);
         _emulator.State.EdgeConnector.IntervalSeconds = 30; // the client must not wait past expiresAt for its next poll
         var watch = Stopwatch.StartNew();
@@ -186,7 +194,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void TimeoutSec_ends_the_wait_with_its_own_error()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         var result = session.Run("Connect-EdgeConnector -NoBrowser -TimeoutSec 1 -BaseUrl $args[0]", Url);
         var error = result.AssertError("LoginTimedOut", ErrorCategory.OperationTimeout);
         Assert.Contains("-TimeoutSec", error.Exception.Message);
@@ -196,7 +204,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Ctrl_C_ends_the_wait_within_a_second_and_leaves_the_old_token_byte_for_byte()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         var old = WriteTokenFile(Path.Combine(session.WorkDir, "auth-token.json"), _emulator.State.MintToken(subject: "old"));
         var before = File.ReadAllBytes(old);
         using var running = session.Start("Connect-EdgeConnector -NoBrowser -Force -BaseUrl $args[0]", Url);
@@ -219,7 +227,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void NoBrowser_only_prints_and_a_browser_that_cannot_start_is_reported()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         var browser = new BrowserDouble(session);
         _emulator.State.PreApprove = true;
         var printed = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync", Url);
@@ -243,7 +251,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [InlineData("CI", "true")]
     public void CI_sessions_fail_at_once_naming_the_headless_modes(string variable, string value)
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         session.SetEnv(variable, value);
         var result = session.Run("Connect-EdgeConnector -BaseUrl $args[0]", Url);
         var error = result.AssertError("BrowserLoginNotInteractive", ErrorCategory.InvalidOperation);
@@ -255,7 +263,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void WhatIf_starts_no_login_and_writes_nothing()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         var browser = new BrowserDouble(session);
         var result = session.Run("Connect-EdgeConnector -BaseUrl $args[0] -WhatIf", Url);
         Assert.Empty(result.Output);
@@ -270,7 +278,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Rerun_with_a_valid_token_starts_no_login_and_reports_nothing_was_needed()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.PreApprove = true;
         session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url).Single<object>();
         var tokenFile = Path.Combine(session.WorkDir, "auth-token.json");
@@ -291,7 +299,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void Approval_for_an_organization_without_the_Edge_Connector_saves_nothing()
     {
-        using var session = new PsSession();
+        using var session = NewSession();
         _emulator.State.PreApprove = true;
         _emulator.State.EdgeConnector.ApproveAsOrganization = "org_2";
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);

@@ -64,7 +64,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         var saved = Path.Combine(session.WorkDir, "auth-token.json");
         Assert.Equal(saved, (string)c.TokenPath);
         Assert.Equal(jwt, TokenIn(saved));
-        Assert.Equal(PrivateFile, File.GetUnixFileMode(saved));
+        AssertPrivate(saved);
         Assert.True(File.Exists(Path.Combine(session.WorkDir, "default-bundle.json")));
         result.AssertNoSecret(jwt);
     }

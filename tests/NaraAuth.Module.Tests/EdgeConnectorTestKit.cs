@@ -13,8 +13,12 @@ internal static class EdgeConnectorTestKit
     public static void AssertPrivate(string file)
     {
         Assert.True(File.Exists(file), $"'{file}' was not written.");
-        Assert.Equal(PrivateFile, File.GetUnixFileMode(file));
-        Assert.Equal(PrivateFolder, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        // On Windows the owner-only ACL is the store's job, proven by the foundation's Windows tests.
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(PrivateFile, File.GetUnixFileMode(file));
+            Assert.Equal(PrivateFolder, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        }
         // No temporary file (which could hold the secret) is left beside it.
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(file)!, "*.tmp"));
     }
@@ -23,7 +27,7 @@ internal static class EdgeConnectorTestKit
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "{\"token\": \"" + token + "\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}");
-        File.SetUnixFileMode(path, PrivateFile);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, PrivateFile);
         return path;
     }
 
@@ -47,9 +51,17 @@ internal sealed class BrowserDouble
     public BrowserDouble(PsSession session)
     {
         _log = Path.Combine(session.TempDir, "browser-opened.txt");
-        ScriptPath = Path.Combine(session.TempDir, "test-browser.sh");
-        File.WriteAllText(ScriptPath, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + _log + "'\n");
-        File.SetUnixFileMode(ScriptPath, PrivateModes.Executable);
+        if (OperatingSystem.IsWindows())
+        {
+            ScriptPath = Path.Combine(session.TempDir, "test-browser.cmd");
+            File.WriteAllText(ScriptPath, "@echo %~1>>\"" + _log + "\"\r\n");
+        }
+        else
+        {
+            ScriptPath = Path.Combine(session.TempDir, "test-browser.sh");
+            File.WriteAllText(ScriptPath, "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + _log + "'\n");
+            File.SetUnixFileMode(ScriptPath, PrivateModes.Executable);
+        }
         session.SetEnv("BROWSER", ScriptPath);
     }
 

@@ -85,7 +85,7 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, _, waits) = Create();
         platform.Pending(2).Then(HttpStatusCode.OK, "{\"token\":\"a.b.c\"}");
-        var token = await flow.WaitForTokenAsync(Start(intervalSeconds: 3), null, CancellationToken.None);
+        var token = await flow.WaitForTokenAsync(Start(intervalSeconds: 3), null, TestContext.Current.CancellationToken);
         Assert.Equal("a.b.c", token);
         Assert.Equal(new[] { 3.0, 6.0, 9.0 }, platform.PollTimes.Select(t => t.TotalSeconds));
         // Waits come in slices of at most a second, so progress and Ctrl+C stay responsive.
@@ -102,7 +102,7 @@ public class DesktopLoginFlowTests
             .Then((HttpStatusCode)429, "{}", retryAfter: 20)    // interval 7 -> 12, but wait 20 this time
             .Pending(1)
             .Then(HttpStatusCode.OK, "{\"token\":\"a.b.c\"}");
-        await flow.WaitForTokenAsync(Start(), null, CancellationToken.None);
+        await flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken);
         var gaps = platform.PollTimes.Zip(platform.PollTimes.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray();
         Assert.Equal(2, platform.PollTimes[0].TotalSeconds);
         // pending, 429 (then every 7 s), pending, 429 with Retry-After 20 (then every 12 s), pending, token
@@ -114,7 +114,7 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, _, _) = Create();
         platform.Then((HttpStatusCode)429, "{}", retryAfter: 1).Then(HttpStatusCode.OK, "{\"token\":\"a.b.c\"}");
-        await flow.WaitForTokenAsync(Start(), null, CancellationToken.None);
+        await flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken);
         Assert.Equal(7.0, (platform.PollTimes[1] - platform.PollTimes[0]).TotalSeconds);
     }
 
@@ -126,7 +126,7 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, _, _) = Create();
         platform.Pending(1).Then((HttpStatusCode)status, body);
-        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(), null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
         Assert.Equal(errorId, e.ErrorId);
         Assert.Equal(category, e.Category);
     }
@@ -136,7 +136,7 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, clock, _) = Create();
         platform.Pending(100);
-        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(intervalSeconds: 4, lifetimeSeconds: 10), null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(intervalSeconds: 4, lifetimeSeconds: 10), null, TestContext.Current.CancellationToken));
         Assert.Equal("LoginCodeExpired", e.ErrorId);
         Assert.Equal(new[] { 4.0, 8.0 }, platform.PollTimes.Select(t => t.TotalSeconds));
         Assert.Equal(T0.AddSeconds(10), clock.UtcNow);
@@ -147,7 +147,7 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, clock, _) = Create();
         platform.Pending(100);
-        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(), TimeSpan.FromSeconds(5), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(), TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
         Assert.Equal("LoginTimedOut", e.ErrorId);
         Assert.Equal(NaraErrorCategory.OperationTimeout, e.Category);
         Assert.Equal(T0.AddSeconds(5), clock.UtcNow);
@@ -158,11 +158,11 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, _, _) = Create();
         platform.ThenDrop().Then(HttpStatusCode.BadGateway, "{}").Pending(1).Then(HttpStatusCode.OK, "{\"token\":\"a.b.c\"}");
-        Assert.Equal("a.b.c", await flow.WaitForTokenAsync(Start(), null, CancellationToken.None));
+        Assert.Equal("a.b.c", await flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
 
         var (flow2, platform2, _, _) = Create();
         for (var i = 0; i < DesktopLoginFlow.MaxConsecutiveFailures; i++) platform2.Then(HttpStatusCode.ServiceUnavailable, "{\"detail\":\"maintenance\"}");
-        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow2.WaitForTokenAsync(Start(), null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow2.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
         Assert.Equal("ServerError", e.ErrorId);
         Assert.Contains("maintenance", e.Message);
     }
@@ -172,11 +172,11 @@ public class DesktopLoginFlowTests
     {
         var (flow, platform, _, _) = Create();
         platform.Then(HttpStatusCode.OK, "{\"status\":\"ok\"}");
-        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(), null, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
         Assert.Equal("MalformedServerResponse", e.ErrorId);
         var (flow2, platform2, _, _) = Create();
         platform2.Then(HttpStatusCode.OK, "{ not json");
-        Assert.Equal("MalformedServerResponse", (await Assert.ThrowsAsync<NaraAuthException>(() => flow2.WaitForTokenAsync(Start(), null, CancellationToken.None))).ErrorId);
+        Assert.Equal("MalformedServerResponse", (await Assert.ThrowsAsync<NaraAuthException>(() => flow2.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken))).ErrorId);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public class DesktopLoginFlowTests
         platform.Pending(2).Then(HttpStatusCode.OK, "{\"token\":\"a.b.c\"}");
         var seen = new List<DesktopLoginProgress>();
         flow.Waiting += seen.Add;
-        await flow.WaitForTokenAsync(Start(lifetimeSeconds: 60), null, CancellationToken.None);
+        await flow.WaitForTokenAsync(Start(lifetimeSeconds: 60), null, TestContext.Current.CancellationToken);
         Assert.Equal(TimeSpan.FromSeconds(60), seen[0].Remaining);
         Assert.Equal(TimeSpan.FromSeconds(60), seen[0].Lifetime);
         Assert.Equal(TimeSpan.FromSeconds(54), seen[^1].Remaining);

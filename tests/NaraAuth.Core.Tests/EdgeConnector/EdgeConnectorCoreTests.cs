@@ -206,22 +206,22 @@ public class EdgeConnectorSocketTests
     {
         await using var server = await EmulatorServer.StartAsync(new EmulatorOptions());
         var socket = new EdgeConnectorSocket(new ApiClient(server.BaseUrl));
-        await socket.VerifyAsync(new DeploymentCredentials("dep_abc123", "sec_xyz789", DeploymentCredentialSource.Parameters), CancellationToken.None);
+        await socket.VerifyAsync(new DeploymentCredentials("dep_abc123", "sec_xyz789", DeploymentCredentialSource.Parameters), TestContext.Current.CancellationToken);
         Assert.Contains("deployment:dep_abc123", server.State.EdgeConnector.AcceptedSockets);
 
         var e = await Assert.ThrowsAsync<NaraAuthException>(() =>
-            socket.VerifyAsync(new DeploymentCredentials("dep_abc123", "nope", DeploymentCredentialSource.Parameters), CancellationToken.None));
+            socket.VerifyAsync(new DeploymentCredentials("dep_abc123", "nope", DeploymentCredentialSource.Parameters), TestContext.Current.CancellationToken));
         Assert.Equal("DeploymentCredentialsRejected", e.ErrorId);
         Assert.DoesNotContain("nope", e.Message);
 
         // The same endpoint accepts a platform JWT as Bearer, and refuses a forged one.
         using var ws = new ClientWebSocket();
         ws.Options.SetRequestHeader("Authorization", "Bearer " + server.State.MintToken(subject: "user_ws"));
-        await ws.ConnectAsync(new Uri(server.BaseUrl.ToString().Replace("http://", "ws://") + "api/edge-connector/ws"), CancellationToken.None);
-        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        await ws.ConnectAsync(new Uri(server.BaseUrl.ToString().Replace("http://", "ws://") + "api/edge-connector/ws"), TestContext.Current.CancellationToken);
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", TestContext.Current.CancellationToken);
         Assert.Contains("bearer:user_ws", server.State.EdgeConnector.AcceptedSockets);
         using var forged = new ClientWebSocket();
         forged.Options.SetRequestHeader("Authorization", "Bearer a.b.c");
-        await Assert.ThrowsAsync<WebSocketException>(() => forged.ConnectAsync(new Uri(server.BaseUrl.ToString().Replace("http://", "ws://") + "api/edge-connector/ws"), CancellationToken.None));
+        await Assert.ThrowsAsync<WebSocketException>(() => forged.ConnectAsync(new Uri(server.BaseUrl.ToString().Replace("http://", "ws://") + "api/edge-connector/ws"), TestContext.Current.CancellationToken));
     }
 }

@@ -23,6 +23,9 @@ public sealed class DesktopLogin
     public DesktopLoginStatus Status { get; set; }
     public string? Token { get; set; }
     public int Polls { get; set; }
+    /// <summary>The interval this client must keep; grows by 5 s after each too-fast poll (protocol.md 1.1).</summary>
+    public double RequiredIntervalSeconds { get; set; }
+    public DateTimeOffset? LastPollAt { get; set; }
 }
 
 /// <summary>
@@ -37,6 +40,8 @@ public sealed class EdgeConnectorStore
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>The interval sent to clients, in seconds (fractions allowed so tests run fast).</summary>
     public double IntervalSeconds { get; set; } = 2;
+    /// <summary>Answer 429 (with Retry-After) to polls that come faster than the interval, as the platform does.</summary>
+    public bool EnforceInterval { get; set; } = true;
     /// <summary>Who an approval logs in as, and for which organization.</summary>
     public string ApproveAsSubject { get; set; } = "user_1";
     public string ApproveAsOrganization { get; set; } = "org_1";
@@ -70,6 +75,7 @@ public sealed class EdgeConnectorStore
         _logins.Clear();
         CodeLifetime = TimeSpan.FromMinutes(10);
         IntervalSeconds = 2;
+        EnforceInterval = true;
         ApproveAsSubject = "user_1";
         ApproveAsOrganization = "org_1";
         ApprovedTokenLifetime = TimeSpan.FromHours(8);
@@ -82,7 +88,11 @@ public sealed class EdgeConnectorStore
     {
         while (true)
         {
-            var login = new DesktopLogin { Code = NewCode(), DeviceName = deviceName, DeviceId = deviceId, ExpiresAt = now + CodeLifetime };
+            var login = new DesktopLogin
+            {
+                Code = NewCode(), DeviceName = deviceName, DeviceId = deviceId, ExpiresAt = now + CodeLifetime,
+                RequiredIntervalSeconds = IntervalSeconds, LastPollAt = now,
+            };
             if (_logins.TryAdd(login.Code, login)) return login;
         }
     }

@@ -37,12 +37,22 @@ public static class EdgeConnectorEndpoints
             return Results.Json(new { code = login.Code, url, expiresAt = Iso(login.ExpiresAt), interval = store.IntervalSeconds });
         });
 
-        app.MapGet("/api/auth/desktop/session/token", (string? code) =>
+        app.MapGet("/api/auth/desktop/session/token", (string? code, HttpContext context) =>
         {
             var login = store.Find(code);
             if (login == null)
                 return Results.Json(new { error = "expired_token", error_description = "Unknown or expired code." }, statusCode: 410);
             login.Polls++;
+            var now = state.Time.GetUtcNow();
+            var sinceLast = login.LastPollAt is { } last ? (now - last).TotalSeconds : double.MaxValue;
+            login.LastPollAt = now;
+            // 10 % tolerance for timer jitter; a client that keeps the interval never sees this.
+            if (store.EnforceInterval && sinceLast < login.RequiredIntervalSeconds * 0.9)
+            {
+                login.RequiredIntervalSeconds += 5;
+                context.Response.Headers.RetryAfter = Math.Ceiling(login.RequiredIntervalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Json(new { error = "slow_down", error_description = "Polling too fast; wait longer between polls." }, statusCode: 429);
+            }
             if (login.Status == DesktopLoginStatus.Denied)
                 return Results.Json(new { error = "access_denied", error_description = "The user refused the login." }, statusCode: 403);
             if (login.Status == DesktopLoginStatus.Approved)

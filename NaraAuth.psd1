@@ -12,6 +12,7 @@
     FormatsToProcess     = @(
         'NaraAuth.Tokens.format.ps1xml'
         'NaraAuth.ServerTokens.format.ps1xml'
+        'NaraAuth.EdgeConnector.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
@@ -21,6 +22,7 @@
         'Invoke-NaraRestMethod'
         'Get-NaraAgent'
         'Start-NaraAgentRun'
+        'Connect-EdgeConnector'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -27,6 +27,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         PlatformBasics.Map,
         AdminEndpoints.Map,
         ServerTokenEndpoints.Map,
+        EdgeConnectorEndpoints.Map,
     };
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)

@@ -19,6 +19,8 @@ public sealed class EmulatorState : IDisposable
     public EmulatorOptions Options { get; }
     public JwtSigner Signer { get; } = new();
     public FaultInjector Faults { get; } = new();
+    /// <summary>Desktop logins, bundles and deployments (issue 3).</summary>
+    public EdgeConnectorStore EdgeConnector { get; } = new();
     public TimeProvider Time { get; set; } = TimeProvider.System;
     public string Issuer { get; set; } = "https://nara.emulator";
     /// <summary>Server tokens (protocol.md 1.6).</summary>

@@ -30,6 +30,9 @@ internal sealed class CmdletPump
 
     public T Run<T>(Task<T> task, CancellationToken stopToken)
     {
+        // Wake the loop the moment the work ends, instead of at the next 100 ms tick: a cmdlet
+        // that awaits several short calls would otherwise pay up to 100 ms for each.
+        task.ContinueWith(_ => Post(() => { }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         while (!task.IsCompleted)
         {
             if (_actions.TryTake(out var action, 100)) action();

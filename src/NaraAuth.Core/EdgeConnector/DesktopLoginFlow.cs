@@ -1,0 +1,206 @@
+using System;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
+
+namespace NaraAuth.Core.EdgeConnector;
+
+/// <summary>
+/// The desktop (browser) login of protocol.md 1.1: start a session, then poll until the person
+/// approves, refuses, the code expires or our own time limit is reached. Waiting is done in
+/// slices of at most a second through an injectable delay, so progress counts down smoothly,
+/// Ctrl+C is honoured at once, and tests can run the whole loop on a fake clock.
+/// </summary>
+public sealed class DesktopLoginFlow
+{
+    public const string StartPath = "/api/auth/desktop/start";
+    public const string TokenPath = "/api/auth/desktop/session/token";
+    /// <summary>protocol.md 1.1: interval is optional, default 2 s.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
+    /// <summary>protocol.md 1.1: a 429 adds 5 s to the interval for the rest of the flow.</summary>
+    public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
+    /// <summary>Transient failures (5xx, dropped connection) tolerated in a row before giving up.</summary>
+    public const int MaxConsecutiveFailures = 5;
+
+    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
+    private readonly ApiClient _platform;
+    private readonly IClock _clock;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+
+    /// <param name="platform">A client for the platform. Polls go through it one at a time; this
+    /// class does its own 429 handling, so give it a client without automatic retries.</param>
+    public DesktopLoginFlow(ApiClient platform, IClock clock, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    {
+        _platform = platform;
+        _clock = clock;
+        _delay = delay ?? ((wait, token) => Task.Delay(wait, token));
+    }
+
+    /// <summary>Raised from the polling task with the time left; the caller marshals it to the UI.</summary>
+    public event Action<DesktopLoginProgress>? Waiting;
+
+    /// <summary>Raised when a poll is throttled or fails transiently; text for verbose output.</summary>
+    public event Action<string>? Note;
+
+    public async Task<DesktopLoginStart> StartAsync(string deviceName, string deviceId, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Serialize(new StartBody { deviceName = deviceName, deviceId = deviceId });
+        // A start creates a login session on the server: sent once, never retried blindly.
+        var response = await _platform.SendAsync(new ApiRequest(HttpMethod.Post, StartPath) { JsonBody = body, RetryUnsafe = false }, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccess("start the browser login");
+        using var document = response.Json();
+        var root = document.RootElement;
+        var code = ReadString(root, "code");
+        var url = ReadString(root, "url");
+        var expiresAt = Tokens.Iso8601.TryParse(ReadString(root, "expiresAt"));
+        if (code == null || url == null || expiresAt == null)
+        {
+            throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
+                $"The platform's answer to {StartPath} lacks 'code', 'url' or 'expiresAt'.",
+                "Check that the base URL points to the nara platform.", StartPath);
+        }
+        var interval = DefaultInterval;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("interval", out var i) && i.ValueKind == JsonValueKind.Number
+            && i.TryGetDouble(out var seconds) && seconds > 0 && seconds < 3600)
+            interval = TimeSpan.FromSeconds(seconds);
+        return new DesktopLoginStart(code, url, expiresAt.Value, interval);
+    }
+
+    /// <summary>Polls until a token is issued; every other end is a <see cref="NaraAuthException"/> with its own id.</summary>
+    /// <param name="timeout">Our own limit on the wait (-TimeoutSec); null waits until the code expires.</param>
+    public async Task<string> WaitForTokenAsync(DesktopLoginStart start, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var began = _clock.UtcNow;
+        var deadline = start.ExpiresAt;
+        var timedOutFirst = false;
+        if (timeout is { } limit && began + limit < deadline)
+        {
+            deadline = began + limit;
+            timedOutFirst = true;
+        }
+        var lifetime = deadline - began;
+        if (lifetime < TimeSpan.Zero) lifetime = TimeSpan.Zero;
+        var interval = start.Interval;
+        var nextWait = interval;
+        var polls = 0;
+        var failures = 0;
+        var path = TokenPath + "?code=" + Uri.EscapeDataString(start.Code);
+
+        while (true)
+        {
+            await WaitAsync(nextWait, deadline, lifetime, polls, interval, cancellationToken).ConfigureAwait(false);
+            if (_clock.UtcNow >= deadline) throw Ended(start, timedOutFirst, timeout);
+
+            polls++;
+            ApiResponse response;
+            try
+            {
+                var remaining = deadline - _clock.UtcNow;
+                var request = new ApiRequest(HttpMethod.Get, path)
+                {
+                    // Never let one slow answer carry us far past the deadline.
+                    Timeout = remaining < TimeSpan.FromSeconds(30) ? Max(remaining, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(30),
+                };
+                response = await _platform.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NaraAuthException e) when ((e.ErrorId == "PlatformUnreachable" || e.ErrorId == "RequestTimedOut") && ++failures < MaxConsecutiveFailures)
+            {
+                Note?.Invoke($"Poll {polls} failed ({e.ErrorId}); trying again.");
+                nextWait = interval;
+                continue;
+            }
+
+            switch (response.StatusCode)
+            {
+                case 200:
+                    return ReadToken(response);
+                case 202:
+                    failures = 0;
+                    nextWait = interval;
+                    continue;
+                case 429:
+                    failures = 0;
+                    interval += SlowDownStep;
+                    var asked = response.RetryAfter(_clock.UtcNow);
+                    nextWait = asked is { } ra && ra > interval ? ra : interval;
+                    Note?.Invoke($"The platform asked to poll more slowly (429); polling every {interval.TotalSeconds:0.#} s from now on.");
+                    continue;
+                case 403:
+                    throw new NaraAuthException("LoginDenied", NaraErrorCategory.PermissionDenied,
+                        $"The login with code {start.Code} was refused in the browser{Reason(response, "access_denied")}.",
+                        "Run Connect-EdgeConnector again and approve the request, or ask an administrator for access.");
+                case 410:
+                    throw new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
+                        $"The login code {start.Code} expired before it was approved{Reason(response, "expired_token")}.",
+                        "Run Connect-EdgeConnector again and approve the request in time.");
+                case >= 500 when ++failures < MaxConsecutiveFailures:
+                    Note?.Invoke($"Poll {polls} failed (HTTP {response.StatusCode}); trying again.");
+                    nextWait = Max(interval, response.RetryAfter(_clock.UtcNow) ?? TimeSpan.Zero);
+                    continue;
+                default:
+                    throw response.ToException("wait for the browser login");
+            }
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan wait, DateTimeOffset deadline, TimeSpan lifetime, int polls, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var until = _clock.UtcNow + wait;
+        if (until > deadline) until = deadline;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var now = _clock.UtcNow;
+            Waiting?.Invoke(new DesktopLoginProgress(Max(deadline - now, TimeSpan.Zero), lifetime, polls, interval));
+            var left = until - now;
+            if (left <= TimeSpan.Zero) return;
+            await _delay(left < Slice ? left : Slice, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static NaraAuthException Ended(DesktopLoginStart start, bool timedOutFirst, TimeSpan? timeout)
+    {
+        if (timedOutFirst)
+        {
+            return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
+                $"Nobody approved the login with code {start.Code} within {timeout!.Value.TotalSeconds:0.#} s (-TimeoutSec).",
+                "Run Connect-EdgeConnector again, or raise -TimeoutSec.");
+        }
+        return new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
+            $"The login code {start.Code} expired at {Tokens.Iso8601.Format(start.ExpiresAt)} before it was approved.",
+            "Run Connect-EdgeConnector again and approve the request in time.");
+    }
+
+    private static string ReadToken(ApiResponse response)
+    {
+        using var document = response.Json();
+        var token = ReadString(document.RootElement, "token");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
+                $"The platform approved the login but sent no 'token' (from {TokenPath}).", null, TokenPath);
+        }
+        return token!;
+    }
+
+    private static string Reason(ApiResponse response, string expectedCode)
+    {
+        var reason = response.ServerReason;
+        return reason == null || reason == expectedCode ? string.Empty : ": " + reason;
+    }
+
+    private static string? ReadString(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private sealed class StartBody
+    {
+        public string? deviceName { get; set; }
+        public string? deviceId { get; set; }
+    }
+}

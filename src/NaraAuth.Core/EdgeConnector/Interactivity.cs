@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Ci;
+using NaraAuth.Core.Errors;
+
+namespace NaraAuth.Core.EdgeConnector;
+
+/// <summary>
+/// Decides whether a person can answer a browser login. The facts about the host come from the
+/// cmdlet layer; the rule lives here so it can be unit-tested.
+/// </summary>
+public static class Interactivity
+{
+    /// <returns>Null when a person is present, else why not (for the error message).</returns>
+    public static string? WhyNonInteractive(IEnvironment environment, string? hostName, bool inputRedirected, IEnumerable<string> commandLine, bool userInteractive)
+    {
+        if (CiSecretMasking.IsCi(environment)) return "this is a CI job (TF_BUILD, GITHUB_ACTIONS or CI is set)";
+        if (!userInteractive) return "the process runs without a user session (service or scheduled task)";
+        if (string.Equals(hostName, "ServerRemoteHost", StringComparison.Ordinal)) return "this is a remote session, so the browser would open on the remote machine";
+        // Only the console host reads the real console; other hosts (editors, test hosts) bring their own UI.
+        if (string.Equals(hostName, "ConsoleHost", StringComparison.Ordinal))
+        {
+            foreach (var arg in commandLine)
+                if (IsNonInteractiveSwitch(arg)) return "PowerShell was started with -NonInteractive";
+            if (inputRedirected) return "there is no console input (input is redirected)";
+        }
+        return null;
+    }
+
+    /// <summary>pwsh accepts any unambiguous prefix of -NonInteractive down to -noni, with - or /.</summary>
+    internal static bool IsNonInteractiveSwitch(string arg)
+    {
+        if (arg.Length < 5 || (arg[0] != '-' && arg[0] != '/')) return false;
+        var name = arg.Substring(1).ToLowerInvariant();
+        return name.Length >= 4 && "noninteractive".StartsWith(name, StringComparison.Ordinal);
+    }
+
+    public static NaraAuthException NonInteractiveError(string why) =>
+        new("BrowserLoginNotInteractive", NaraErrorCategory.InvalidOperation,
+            $"A browser login needs a person, but {why}. Use one of the headless modes: -Token <token file or JWT>, or deployment credentials (-DeploymentId/-DeploymentSecret, DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH).",
+            "Connect-EdgeConnector -Token <path or JWT>, or Connect-EdgeConnector -DeploymentId <id> -DeploymentSecret <secret>.");
+}

@@ -1,0 +1,53 @@
+using System;
+using System.IO;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
+using NaraAuth.Core.Tokens;
+
+namespace NaraAuth.Core.EdgeConnector;
+
+/// <summary>
+/// protocol.md 1.4: a -Token argument that names an existing file is read as a token file (its
+/// 'token' field); anything else is taken as a raw JWT.
+/// </summary>
+public static class TokenInput
+{
+    /// <returns>The JWT, and the file it came from (null for a raw JWT).</returns>
+    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store)
+    {
+        var text = value.Trim();
+        if (LooksLikePath(text))
+        {
+            string? full = null;
+            try
+            {
+                full = Path.GetFullPath(Path.Combine(currentDirectory, text));
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
+            {
+            }
+            if (full != null && File.Exists(full))
+            {
+                var file = TokenFile.Read(store, full, out _);
+                return (file.Token, full);
+            }
+            if (full != null && Directory.Exists(full))
+            {
+                throw new NaraAuthException("TokenFileNotFound", NaraErrorCategory.ObjectNotFound,
+                    $"'{full}' is a folder, not a token file.", "Pass the token file itself, or the raw JWT.", full);
+            }
+        }
+        // A JWT has exactly two dots and no path separators; report a missing file rather than
+        // "malformed JWT" when the value clearly meant a path.
+        if (text.IndexOfAny(new[] { '/', '\\' }) >= 0 || text.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            // Never echo the value: it may be a mistyped secret.
+            throw new NaraAuthException("TokenFileNotFound", NaraErrorCategory.ObjectNotFound,
+                "The -Token value looks like a file path, but no such file exists.",
+                "Check the path, or pass the raw JWT.");
+        }
+        return (text, null);
+    }
+
+    private static bool LooksLikePath(string text) => text.Length > 0 && text.Length < 4096 && text.IndexOf('\0') < 0;
+}

@@ -11,9 +11,12 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'NaraAuth.Tokens.format.ps1xml'
+        'NaraAuth.ApiKeys.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
+        'New-ApiKey'
+        'Test-ApiKey'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

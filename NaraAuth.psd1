@@ -12,11 +12,13 @@
     FormatsToProcess     = @(
         'NaraAuth.Tokens.format.ps1xml'
         'NaraAuth.ApiKeys.format.ps1xml'
+        'NaraAuth.Worker.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
         'New-ApiKey'
         'Test-ApiKey'
+        'Reset-WorkerToken'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -26,6 +26,8 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         PlatformBasics.Map,
         AdminEndpoints.Map,
+        WorkerEndpoints.Map,
+        EdgeServerEndpoints.Map,
     };
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)

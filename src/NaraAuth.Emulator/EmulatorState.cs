@@ -19,6 +19,10 @@ public sealed class EmulatorState : IDisposable
     public EmulatorOptions Options { get; }
     public JwtSigner Signer { get; } = new();
     public FaultInjector Faults { get; } = new();
+    /// <summary>The NodeTool worker under /worker (protocol.md 3).</summary>
+    public WorkerStore Worker { get; } = new();
+    /// <summary>The Edge Server under /edge-server (protocol.md 4).</summary>
+    public EdgeServerStore EdgeServer { get; } = new();
     public TimeProvider Time { get; set; } = TimeProvider.System;
     public string Issuer { get; set; } = "https://nara.emulator";
 

@@ -75,6 +75,12 @@ public sealed class TestApiKeyCommand : NaraCmdlet
                 "The key or token is empty.", "Pass the key with -ApiKey or -Token.");
         if (sent.Length != key.Length)
             WriteWarning("The key or token has leading or trailing whitespace (for example a newline from a file); it was sent without it. Remove it where the value is stored.");
+        foreach (var c in sent)
+        {
+            if (!char.IsWhiteSpace(c)) continue;
+            WriteWarning("The key or token contains whitespace inside it; servers usually read such a header as malformed. Check how it was copied.");
+            break;
+        }
 
         WriteVerbose($"Calling {Uri} with the credential as a bearer token.");
         var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token));

@@ -144,6 +144,22 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void Ctrl_C_ends_a_slow_live_check_promptly()
+    {
+        using var session = new PsSession();
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/edge-server/api/whoami", Delay = TimeSpan.FromSeconds(30), Count = 3 });
+        using var running = session.Start("Test-ApiKey -ApiKey slow-secret-key -Uri $args[0]", EdgeUri);
+        Thread.Sleep(700);
+        Assert.False(running.IsCompleted);
+        var took = running.Stop();
+        // The contract is "within a second"; the margin absorbs a loaded CI machine.
+        Assert.True(took < TimeSpan.FromSeconds(2), $"Stopping took {took.TotalMilliseconds:0} ms");
+        var result = running.Finish(TimeSpan.FromSeconds(5));
+        Assert.Empty(result.Output);
+        result.AssertNoSecret("slow-secret-key");
+    }
+
+    [Fact]
     public void Plain_http_to_a_remote_host_is_refused_before_sending_the_key()
     {
         using var session = new PsSession();

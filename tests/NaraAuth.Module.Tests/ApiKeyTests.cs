@@ -67,6 +67,8 @@ public class ApiKeyTests
         var snippet = (string)key.ConfigSnippet;
         Assert.Contains("auth:\n  identities:\n    ci-pipeline:\n      credential:\n        api_key: \"" + (string)key.Hash + "\"\n      permissions: [deployers]\n", snippet);
         Assert.Equal("ci-pipeline", (string)key.Id);
+        Assert.IsType<SecureString>((object)key.ApiKey);
+        result.AssertNoSecret(new System.Net.NetworkCredential("", (SecureString)key.ApiKey).Password);
 
         var bad = session.Run("New-ApiKey -Id 'bad id: x'");
         bad.AssertError("ParameterArgumentValidationError", ErrorCategory.InvalidData);
@@ -140,10 +142,11 @@ public class ApiKeyTests
     {
         using var session = new PsSession();
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        var result = session.Run("Test-ApiKey -ApiKey k -Hash $args[0]", B64("$scrypt$ln=20,r=8,p=1$EBESExQVFhcYGRobHB0eHw$X4agexwX+qwgsnnWQCKYG6QWvKGBMGICW2u7rR7fu+c"));
+        var result = session.Run("Test-ApiKey -ApiKey secret-key-for-a-huge-hash -Hash $args[0]", B64("$scrypt$ln=20,r=8,p=1$EBESExQVFhcYGRobHB0eHw$X4agexwX+qwgsnnWQCKYG6QWvKGBMGICW2u7rR7fu+c"));
         dynamic verdict = result.Single<object>();
         Assert.Equal("ParametersTooLarge", (string)verdict.Status);
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 512L * 1024 * 1024, "scrypt's 1 GiB must not be allocated");
+        result.AssertNoSecret("secret-key-for-a-huge-hash");
     }
 
     [Fact]
@@ -154,5 +157,6 @@ public class ApiKeyTests
         foreach (var c in IndependentKey) secure.AppendChar(c);
         var result = session.Run("Test-ApiKey -ApiKey $args[0] -Hash $args[1] -Quiet", secure, IndependentHash);
         Assert.True(result.Single<bool>());
+        result.AssertNoSecret(IndependentKey);
     }
 }

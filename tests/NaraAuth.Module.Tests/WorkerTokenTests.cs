@@ -56,9 +56,11 @@ public class WorkerTokenTests
         using var session = new PsSession();
         var path = WriteConfig(Path.Combine(session.TempDir, "custom", "deploy.yaml"), "worker_auth_token: custom-token-789\n");
         session.SetEnv("NODETOOL_CONFIG_PATH", path);
-        dynamic info = session.Run("Get-AuthToken -Worker").Single<object>();
+        var result = session.Run("Get-AuthToken -Worker");
+        dynamic info = result.Single<object>();
         Assert.Equal(path, (string)info.ConfigPath);
         Assert.Equal("custom-token-789", Plain(info.Token));
+        result.AssertNoSecret("custom-token-789");
     }
 
     [Fact]
@@ -113,6 +115,7 @@ public class WorkerTokenTests
         var result = session.Run("Get-AuthToken -Worker -Create -WhatIf");
         Assert.Empty(result.Output);
         Assert.Equal(OtherKeys, File.ReadAllText(path));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 
     [Fact]
@@ -154,6 +157,31 @@ public class WorkerTokenTests
         var result = session.Run("Reset-WorkerToken -WhatIf");
         Assert.Empty(result.Output);
         Assert.Equal("worker_auth_token: old-token-abc\n", File.ReadAllText(path));
+        result.AssertNoSecret("old-token-abc");
+    }
+
+    [Fact]
+    public void Loose_permissions_on_the_config_file_produce_a_warning()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), "worker_auth_token: file-token-123\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var result = session.Run("Get-AuthToken -Worker");
+        Assert.Single(result.Output);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("chmod 600") && w.Message.Contains(path));
+        result.AssertNoSecret("file-token-123");
+    }
+
+    [Fact]
+    public void Reset_WorkerToken_without_a_file_creates_one_and_has_no_previous_token()
+    {
+        using var session = new PsSession();
+        var result = session.Run("Reset-WorkerToken");
+        dynamic rotation = result.Single<object>();
+        Assert.Null((object?)rotation.PreviousToken);
+        var token = Plain(rotation.Token);
+        Assert.Equal("worker_auth_token: " + token + "\n", File.ReadAllText(DefaultPath(session)));
+        result.AssertNoSecret(token);
     }
 
     [Fact]

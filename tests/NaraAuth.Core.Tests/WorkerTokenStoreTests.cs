@@ -92,6 +92,13 @@ public class WorkerTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public void Windows_line_endings_are_kept()
+    {
+        Assert.Equal("a: 1\r\nb: 2\r\nworker_auth_token: NEW\r\n", WorkerConfigFile.WithToken("a: 1\r\nb: 2\r\n", "NEW", "f.yaml"));
+        Assert.Equal("a: 1\r\nworker_auth_token: NEW\r\nb: 2\r\n", WorkerConfigFile.WithToken("a: 1\r\nworker_auth_token: old\r\nb: 2\r\n", "NEW", "f.yaml"));
+    }
+
+    [Fact]
     public void Flow_mapping_is_re_emitted_with_all_keys()
     {
         var result = WorkerConfigFile.WithToken("{a: 1, b: [x, y]}", "NEW", "f.yaml");
@@ -105,6 +112,7 @@ public class WorkerTokenStoreTests : IDisposable
     [InlineData("- a\n- b\n", "top level is a list")]
     [InlineData("key: \"unterminated secret\n", "not valid YAML")]
     [InlineData("a: 1\n---\nb: 2\n", "more than one YAML document")]
+    [InlineData("a: secret\na: 2\n", "not valid YAML")]
     public void Unusable_files_are_refused_without_echoing_them(string text, string why)
     {
         var e = Assert.Throws<NaraAuthException>(() => WorkerConfigFile.ReadToken(text, "f.yaml"));

@@ -70,8 +70,9 @@ public static class WorkerConfigFile
         }
         if (value != null || root.Style == YamlDotNet.Core.Events.MappingStyle.Flow) return null;
         // Key absent from a block mapping: add it as the last line.
-        var prefix = text.Length == 0 || text.EndsWith("\n", StringComparison.Ordinal) ? text : text + "\n";
-        return prefix + TokenKey + ": " + token + "\n";
+        var newline = text.IndexOf("\r\n", StringComparison.Ordinal) >= 0 ? "\r\n" : "\n";
+        var prefix = text.Length == 0 || text.EndsWith("\n", StringComparison.Ordinal) ? text : text + newline;
+        return prefix + TokenKey + ": " + token + newline;
     }
 
     /// <summary>True when the new text parses, carries the token, and every other entry is as before.</summary>
@@ -129,11 +130,16 @@ public static class WorkerConfigFile
         {
             stream.Load(new StringReader(text));
         }
-        catch (YamlException e)
+        catch (YamlException e) when (e.Start.Line > 0 || e.Start.Column > 0)
         {
             // The parser's message may quote the file's content (the token): give only the position.
             // No inner exception either, so that no stream ever carries the parser's text.
             throw Invalid(path, $"it is not valid YAML (line {e.Start.Line}, column {e.Start.Column}).");
+        }
+        catch (Exception e) when (e is YamlException || e is ArgumentException)
+        {
+            // Duplicate keys surface as ArgumentException from the node dictionary.
+            throw Invalid(path, "it is not valid YAML (a key is repeated, or the structure is broken).");
         }
         if (stream.Documents.Count == 0) return null;
         if (stream.Documents.Count > 1) throw Invalid(path, "it holds more than one YAML document.");

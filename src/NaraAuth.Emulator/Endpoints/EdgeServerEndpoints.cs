@@ -9,8 +9,24 @@ namespace NaraAuth.Emulator.Endpoints;
 /// </summary>
 public static class EdgeServerEndpoints
 {
+    public sealed record IdentityRequest(string Name, string Hash);
+
     public static void Map(WebApplication app, EmulatorState state)
     {
+        // Script control (not the Edge Server's API): configure identities as auth.identities would.
+        app.MapPost("/_emulator/edge-server/identities", (IdentityRequest request) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrWhiteSpace(request.Hash))
+                return Results.BadRequest(new { detail = "name and hash are required" });
+            state.EdgeServer.AddIdentity(request.Name, request.Hash);
+            return Results.NoContent();
+        });
+        app.MapDelete("/_emulator/edge-server/identities", () =>
+        {
+            state.EdgeServer.Clear();
+            return Results.NoContent();
+        });
+
         var edge = app.MapGroup("/edge-server");
         edge.MapGet("/health", () => Results.Json(new { status = "ok" }));
         edge.MapGet("/api/whoami", (HttpContext context) =>

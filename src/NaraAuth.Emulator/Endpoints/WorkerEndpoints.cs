@@ -7,8 +7,18 @@ namespace NaraAuth.Emulator.Endpoints;
 /// </summary>
 public static class WorkerEndpoints
 {
+    public sealed record TokenRequest(string Token);
+
     public static void Map(WebApplication app, EmulatorState state)
     {
+        // Script control (not the worker's API): set the token the worker accepts.
+        app.MapPut("/_emulator/worker/token", (TokenRequest request) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Token)) return Results.BadRequest(new { detail = "token is required" });
+            state.Worker.Token = request.Token;
+            return Results.NoContent();
+        });
+
         var worker = app.MapGroup("/worker");
         worker.MapGet("/health", () => Results.Json(new { status = "healthy" }));
         worker.MapGet("/ping", () => Results.Json(new { status = "ok" }));

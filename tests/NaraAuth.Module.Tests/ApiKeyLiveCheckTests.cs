@@ -136,11 +136,12 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
     {
         using var session = new PsSession();
         _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/edge-server/health", Status = 503, Count = 5 });
-        var result = session.Run("Test-ApiKey -ApiKey wrong -Uri $args[0] -TimeoutSec 5", EdgeUri);
+        var result = session.Run("Test-ApiKey -ApiKey wrong-secret-key -Uri $args[0] -TimeoutSec 5", EdgeUri);
         dynamic check = result.Single<object>();
         Assert.Equal("Rejected", (string)check.Result);
         Assert.False((bool)check.HealthAnswered);
         Assert.Contains("No public /health endpoint answered", (string)check.Message);
+        result.AssertNoSecret("wrong-secret-key");
     }
 
     [Fact]

@@ -159,4 +159,22 @@ public class ApiKeyTests
         Assert.True(result.Single<bool>());
         result.AssertNoSecret(IndependentKey);
     }
+
+    [Fact]
+    public void ApiKeys_and_BouncyCastle_load_from_the_modules_own_load_context()
+    {
+        using var session = new PsSession();
+        var result = session.Run("New-ApiKey");
+        Assert.Single(result.Output);
+        foreach (var name in new[] { "NaraAuth.ApiKeys", "BouncyCastle.Cryptography" })
+        {
+            var assemblies = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == name).ToList();
+            Assert.NotEmpty(assemblies);
+            Assert.All(assemblies, a =>
+            {
+                Assert.Equal("NaraAuth", System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(a)!.Name);
+                Assert.Contains(Path.Combine("out", "NaraAuth", "Dependencies"), a.Location);
+            });
+        }
+    }
 }

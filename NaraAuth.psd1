@@ -13,6 +13,8 @@
         'NaraAuth.Tokens.format.ps1xml'
         'NaraAuth.ServerTokens.format.ps1xml'
         'NaraAuth.EdgeConnector.format.ps1xml'
+        'NaraAuth.ApiKeys.format.ps1xml'
+        'NaraAuth.Worker.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
@@ -23,6 +25,9 @@
         'Get-NaraAgent'
         'Start-NaraAgentRun'
         'Connect-EdgeConnector'
+        'New-ApiKey'
+        'Test-ApiKey'
+        'Reset-WorkerToken'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -28,6 +28,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         AdminEndpoints.Map,
         ServerTokenEndpoints.Map,
         EdgeConnectorEndpoints.Map,
+        WorkerEndpoints.Map,
+        EdgeServerEndpoints.Map,
     };
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)

@@ -21,6 +21,10 @@ public sealed class EmulatorState : IDisposable
     public FaultInjector Faults { get; } = new();
     /// <summary>Desktop logins, bundles and deployments (issue 3).</summary>
     public EdgeConnectorStore EdgeConnector { get; } = new();
+    /// <summary>The NodeTool worker under /worker (protocol.md 3).</summary>
+    public WorkerStore Worker { get; } = new();
+    /// <summary>The Edge Server under /edge-server (protocol.md 4).</summary>
+    public EdgeServerStore EdgeServer { get; } = new();
     public TimeProvider Time { get; set; } = TimeProvider.System;
     public string Issuer { get; set; } = "https://nara.emulator";
     /// <summary>Server tokens (protocol.md 1.6).</summary>

@@ -29,8 +29,14 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
     public const string CoreAssemblyName = "NaraAuth.Core";
 
     /// <summary>
+    /// NaraAuth's own satellite assemblies the root module also calls directly (NaraAuth.ApiKeys
+    /// keeps BouncyCastle out of Core); redirected here exactly like Core.
+    /// </summary>
+    private static readonly string[] OwnAssemblyNames = { CoreAssemblyName, "NaraAuth.ApiKeys" };
+
+    /// <summary>
     /// Called once per process by the root module (by reflection). Hooks the default context so
-    /// that only the name NaraAuth.Core is redirected here; any other failed resolution in the
+    /// that only NaraAuth.Core (and NaraAuth's own satellites) are redirected here; any other failed resolution in the
     /// process is left alone.
     /// </summary>
     public static void Register(string dependencyDir)
@@ -49,7 +55,7 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
     private static Assembly? ResolveCoreIntoThisContext(AssemblyLoadContext context, AssemblyName name)
     {
         var instance = _instance;
-        if (instance == null || !string.Equals(name.Name, CoreAssemblyName, StringComparison.Ordinal))
+        if (instance == null || Array.IndexOf(OwnAssemblyNames, name.Name) < 0)
             return null;
         return instance.LoadFromAssemblyName(name);
     }

@@ -9,10 +9,10 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Reads the stored credential and reports its claims, expiry and where it came from.</summary>
-[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet)]
+[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true)]
 [OutputType(typeof(AuthTokenInfo), ParameterSetName = new[] { EdgeConnectorSet })]
 [OutputType(typeof(string))]
-public sealed class GetAuthTokenCommand : NaraCmdlet
+public sealed partial class GetAuthTokenCommand : NaraCmdlet
 {
     private const string EdgeConnectorSet = "EdgeConnector";
 
@@ -50,6 +50,7 @@ public sealed class GetAuthTokenCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
+        if (ParameterSetName == WorkerSet) { ProcessWorkerToken(); return; }
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };

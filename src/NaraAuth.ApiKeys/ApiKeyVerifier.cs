@@ -1,0 +1,132 @@
+using System;
+using System.Text;
+using Org.BouncyCastle.Utilities;
+
+namespace NaraAuth.ApiKeys;
+
+/// <summary>The outcome of checking a key against a secure public hash.</summary>
+public sealed class ApiKeyVerification
+{
+    internal ApiKeyVerification(ApiKeyStatus status, string reason, string? algorithm, ScryptParameters? parameters, bool? trimmedWouldMatch)
+    {
+        Status = status;
+        Reason = reason;
+        Algorithm = algorithm;
+        Parameters = parameters;
+        TrimmedWouldMatch = trimmedWouldMatch;
+    }
+
+    public bool IsValid => Status == ApiKeyStatus.Match;
+    public ApiKeyStatus Status { get; }
+    /// <summary>A sentence for people; never contains the key.</summary>
+    public string Reason { get; }
+    public string? Algorithm { get; }
+    public ScryptParameters? Parameters { get; }
+    /// <summary>For the whitespace outcomes: whether the key and hash without the whitespace match.</summary>
+    public bool? TrimmedWouldMatch { get; }
+}
+
+/// <summary>
+/// Checks an API key against its hash (protocol.md 4) and says precisely why it fails. The hash
+/// is parsed and its cost bounded before scrypt runs, so a hostile hash cannot exhaust memory;
+/// the final comparison takes the same time wherever the bytes differ.
+/// </summary>
+public static class ApiKeyVerifier
+{
+    public static ApiKeyVerification Verify(string? key, string? hash, ScryptPolicy? policy = null)
+    {
+        policy ??= ScryptPolicy.Default;
+        if (string.IsNullOrEmpty(key)) return new(ApiKeyStatus.EmptyKey, "No API key was given.", null, null, null);
+        if (string.IsNullOrEmpty(hash)) return new(ApiKeyStatus.EmptyHash, "No hash was given.", null, null, null);
+
+        var trimmedKey = key!.Trim();
+        var keyWhitespace = trimmedKey.Length != key.Length;
+        var cleanHash = RemoveWhitespace(hash!);
+        var hashWhitespace = cleanHash.Length != hash!.Length;
+        if (trimmedKey.Length == 0)
+            return new(ApiKeyStatus.EmptyKey, "The API key is only whitespace (" + DescribeWhitespace(key) + ").", null, null, null);
+        if (cleanHash.Length == 0)
+            return new(ApiKeyStatus.EmptyHash, "The hash is only whitespace (" + DescribeWhitespace(hash) + ").", null, null, null);
+
+        var parsed = PhcScryptString.Parse(cleanHash, policy);
+        if (!parsed.Ok)
+        {
+            // Whitespace in the hash only matters once the rest of it is sound; report the real defect first.
+            var note = hashWhitespace ? " (The hash also contains whitespace: " + DescribeWhitespace(hash) + ".)" : string.Empty;
+            return new(parsed.Status, parsed.Problem + note, parsed.Algorithm, parsed.Parameters, null);
+        }
+
+        var matches = Matches(trimmedKey, parsed);
+        if (!keyWhitespace && !hashWhitespace)
+            return matches
+                ? new(ApiKeyStatus.Match, "The API key matches the hash.", parsed.Algorithm, parsed.Parameters, null)
+                : new(ApiKeyStatus.NoMatch, "The API key does not match the hash (the hash is well formed; this is another key's hash, or the key is wrong).", parsed.Algorithm, parsed.Parameters, null);
+
+        var status = keyWhitespace && hashWhitespace ? ApiKeyStatus.KeyAndHashWhitespace
+            : keyWhitespace ? ApiKeyStatus.KeyWhitespace : ApiKeyStatus.HashWhitespace;
+        var what = new StringBuilder();
+        if (keyWhitespace) what.Append("The API key has ").Append(DescribeKeyWhitespace(key)).Append(". ");
+        if (hashWhitespace) what.Append("The hash contains ").Append(DescribeWhitespace(hash)).Append(". ");
+        var trimmed = keyWhitespace && hashWhitespace ? "key and hash" : keyWhitespace ? "key" : "hash";
+        what.Append(matches
+            ? $"Without the whitespace, the {trimmed} would match; remove it where the value is stored or pasted."
+            : $"Even without the whitespace, the {trimmed} would not match.");
+        return new(status, what.ToString(), parsed.Algorithm, parsed.Parameters, matches);
+    }
+
+    private static bool Matches(string key, ParsedHash parsed)
+    {
+        var password = Encoding.UTF8.GetBytes(key);
+        byte[]? actual = null;
+        try
+        {
+            actual = ApiKeyHasher.Derive(password, parsed.Salt!, parsed.Parameters!, parsed.Hash!.Length);
+            // BouncyCastle's Arrays.FixedTimeEquals: the loop always runs over every byte.
+            return Arrays.FixedTimeEquals(actual, parsed.Hash);
+        }
+        finally
+        {
+            Array.Clear(password, 0, password.Length);
+            if (actual != null) Array.Clear(actual, 0, actual.Length);
+        }
+    }
+
+    private static string RemoveWhitespace(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text) if (!char.IsWhiteSpace(c)) sb.Append(c);
+        return sb.ToString();
+    }
+
+    private static string DescribeKeyWhitespace(string key)
+    {
+        var leading = key.Length - key.TrimStart().Length;
+        var trailing = key.Length - key.TrimEnd().Length;
+        if (leading > 0 && trailing > 0) return "leading " + Kind(key.Substring(0, leading)) + " and trailing " + Kind(key.Substring(key.Length - trailing));
+        return leading > 0 ? "leading " + Kind(key.Substring(0, leading)) : "a trailing " + Kind(key.Substring(key.Length - trailing));
+    }
+
+    private static string DescribeWhitespace(string text)
+    {
+        var leading = text.Length - text.TrimStart().Length;
+        var trailing = text.Length - text.TrimEnd().Length;
+        var inner = 0;
+        foreach (var c in text.Trim()) if (char.IsWhiteSpace(c)) inner++;
+        var parts = new System.Collections.Generic.List<string>();
+        if (leading > 0) parts.Add("leading " + Kind(text.Substring(0, leading)));
+        if (inner > 0) parts.Add(inner + " whitespace character(s) inside");
+        if (trailing > 0) parts.Add("trailing " + Kind(text.Substring(text.Length - trailing)));
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>Names whitespace so people recognise where it came from.</summary>
+    private static string Kind(string whitespace)
+    {
+        var newline = whitespace.IndexOf('\n') >= 0 || whitespace.IndexOf('\r') >= 0;
+        var other = false;
+        foreach (var c in whitespace) if (c != '\n' && c != '\r') other = true;
+        if (newline && !other) return whitespace.IndexOf('\r') >= 0 ? "newline (CRLF)" : "newline";
+        if (newline) return "whitespace including a newline";
+        return whitespace.IndexOf('\t') >= 0 ? "whitespace (tab)" : "whitespace (space)";
+    }
+}

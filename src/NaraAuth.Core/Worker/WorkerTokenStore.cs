@@ -1,0 +1,158 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
+
+namespace NaraAuth.Core.Worker;
+
+public enum WorkerTokenSource
+{
+    /// <summary>WORKER_AUTH_TOKEN.</summary>
+    Environment,
+    /// <summary>worker_auth_token in the config file.</summary>
+    ConfigFile,
+    /// <summary>Newly generated and saved to the config file.</summary>
+    Generated,
+}
+
+public sealed class WorkerTokenResult
+{
+    public WorkerTokenResult(string token, WorkerTokenSource source, string configPath, string? permissionWarning)
+    {
+        Token = token;
+        Source = source;
+        ConfigPath = configPath;
+        PermissionWarning = permissionWarning;
+    }
+
+    public string Token { get; }
+    public WorkerTokenSource Source { get; }
+    public string ConfigPath { get; }
+    public string? PermissionWarning { get; }
+}
+
+public sealed class WorkerTokenRotation
+{
+    public WorkerTokenRotation(string token, string? previousToken, string configPath, bool environmentOverrides)
+    {
+        Token = token;
+        PreviousToken = previousToken;
+        ConfigPath = configPath;
+        EnvironmentOverrides = environmentOverrides;
+    }
+
+    public string Token { get; }
+    /// <summary>What the file held before; null when it held none.</summary>
+    public string? PreviousToken { get; }
+    public string ConfigPath { get; }
+    /// <summary>WORKER_AUTH_TOKEN is set, so the worker keeps using it instead of the file.</summary>
+    public bool EnvironmentOverrides { get; }
+}
+
+/// <summary>
+/// The NodeTool worker token, resolved exactly as the worker resolves it (protocol.md 3):
+/// WORKER_AUTH_TOKEN, else worker_auth_token in the config file, else (only when asked) a new
+/// token from 32 random bytes saved to that file, owner-only, other keys kept.
+/// </summary>
+public sealed class WorkerTokenStore
+{
+    public const string TokenVariable = "WORKER_AUTH_TOKEN";
+    public const string ConfigPathVariable = "NODETOOL_CONFIG_PATH";
+
+    private readonly IEnvironment _environment;
+    private readonly SecureFileStore _store;
+
+    public WorkerTokenStore(IEnvironment environment, SecureFileStore store, string currentDirectory)
+    {
+        _environment = environment;
+        _store = store;
+        ConfigPath = ResolveConfigPath(environment, currentDirectory);
+    }
+
+    public string ConfigPath { get; }
+
+    /// <summary>NODETOOL_CONFIG_PATH, else ~/.config/nodetool/deployment.yaml (Windows: %APPDATA%\nodetool\deployment.yaml).</summary>
+    public static string ResolveConfigPath(IEnvironment environment, string currentDirectory)
+    {
+        var configured = environment.GetVariable(ConfigPathVariable);
+        if (configured != null) return Path.GetFullPath(Path.Combine(currentDirectory, configured));
+        // The worker uses ~/.config literally on Linux and macOS (not XDG_CONFIG_HOME), and %APPDATA% on Windows.
+        var folder = environment.IsWindows ? environment.ConfigDirectory : Path.Combine(environment.HomeDirectory, ".config");
+        return Path.Combine(folder, "nodetool", "deployment.yaml");
+    }
+
+    public WorkerTokenResult Resolve(bool create)
+    {
+        var fromEnvironment = _environment.GetVariable(TokenVariable);
+        if (fromEnvironment != null) return new WorkerTokenResult(fromEnvironment, WorkerTokenSource.Environment, ConfigPath, null);
+
+        var text = ReadConfig(out var warning);
+        var fromFile = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
+        if (fromFile != null) return new WorkerTokenResult(fromFile, WorkerTokenSource.ConfigFile, ConfigPath, warning);
+
+        if (!create)
+        {
+            var why = text == null ? $"'{ConfigPath}' does not exist" : $"'{ConfigPath}' has no {WorkerConfigFile.TokenKey}";
+            throw new NaraAuthException("WorkerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+                $"No NodeTool worker token: {TokenVariable} is not set and {why}.",
+                "Run 'Get-AuthToken -Worker -Create' to generate and save one, or start the worker once (it generates one).", ConfigPath);
+        }
+        var token = GenerateToken();
+        Save(text, token);
+        return new WorkerTokenResult(token, WorkerTokenSource.Generated, ConfigPath, null);
+    }
+
+    /// <summary>Saves a new token to the config file and returns it with the one it replaces.</summary>
+    public WorkerTokenRotation Rotate()
+    {
+        var text = ReadConfig(out _);
+        var previous = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
+        var token = GenerateToken();
+        Save(text, token);
+        return new WorkerTokenRotation(token, previous, ConfigPath, _environment.GetVariable(TokenVariable) != null);
+    }
+
+    /// <summary>32 cryptographically random bytes, URL-safe base64 without padding (as secrets.token_urlsafe(32)).</summary>
+    public static string GenerateToken()
+    {
+        var bytes = new byte[32];
+        using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+        var token = Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Array.Clear(bytes, 0, bytes.Length);
+        return token;
+    }
+
+    private void Save(string? existing, string token)
+    {
+        var content = WorkerConfigFile.WithToken(existing ?? string.Empty, token, ConfigPath);
+        _store.WriteAllBytes(ConfigPath, new UTF8Encoding(false).GetBytes(content));
+    }
+
+    /// <summary>The file's text, or null when it does not exist.</summary>
+    private string? ReadConfig(out string? permissionWarning)
+    {
+        permissionWarning = null;
+        if (!File.Exists(ConfigPath))
+        {
+            if (Directory.Exists(ConfigPath))
+                throw Unreadable("it is a folder", null);
+            return null;
+        }
+        try
+        {
+            return WorkerConfigFile.Decode(_store.ReadAllBytes(ConfigPath, out permissionWarning));
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            throw Unreadable(e.Message, e);
+        }
+    }
+
+    private NaraAuthException Unreadable(string why, Exception? inner) =>
+        new("WorkerConfigUnreadable", NaraErrorCategory.ReadError,
+            $"Could not read the NodeTool config file '{ConfigPath}': {why}.",
+            "Check the file's permissions, or set NODETOOL_CONFIG_PATH to another file.", ConfigPath, inner);
+}

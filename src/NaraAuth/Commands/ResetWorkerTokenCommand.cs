@@ -1,0 +1,55 @@
+using System;
+using System.Management.Automation;
+using NaraAuth.Core.Worker;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>
+/// Rotates the NodeTool worker token: saves a new one to the worker's config file (0600, other
+/// keys kept) and returns it together with the previous one, so clients can be switched in stages.
+/// </summary>
+[Cmdlet(VerbsCommon.Reset, "WorkerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(WorkerTokenRotationResult))]
+public sealed class ResetWorkerTokenCommand : NaraCmdlet
+{
+    /// <summary>Return the new and previous tokens as strings instead of SecureStrings.</summary>
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var store = new WorkerTokenStore(Context.Environment, Context.Store, Context.CurrentDirectory);
+        if (!ShouldProcess(store.ConfigPath, "Replace the NodeTool worker token with a new one")) return;
+
+        var rotation = store.Rotate();
+        WriteVerbose($"Saved a new worker token to '{rotation.ConfigPath}'" + (rotation.PreviousToken == null ? "; the file held none before." : "."));
+        if (rotation.EnvironmentOverrides)
+            WriteWarning($"{WorkerTokenStore.TokenVariable} is set, and the worker uses it before the config file: the new token takes effect only once that variable is removed or set to it.");
+        else
+            WriteVerbose("Restart the worker to use the new token.");
+
+        object token, previous;
+        if (AsPlainText)
+        {
+            MaskSecretForCi(rotation.Token);
+            if (rotation.PreviousToken != null) MaskSecretForCi(rotation.PreviousToken);
+            token = rotation.Token;
+            previous = rotation.PreviousToken!;
+        }
+        else
+        {
+            token = SecretText.ToSecureString(rotation.Token);
+            previous = rotation.PreviousToken == null ? null! : SecretText.ToSecureString(rotation.PreviousToken);
+        }
+        WriteObject(new WorkerTokenRotationResult
+        {
+            ConfigPath = rotation.ConfigPath,
+            Token = token,
+            PreviousToken = previous,
+            RotatedAt = Context.Clock.UtcNow.UtcDateTime,
+            EnvironmentOverrides = rotation.EnvironmentOverrides,
+        });
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Management.Automation;
+using NaraAuth.ApiKeys;
+using NaraAuth.Core.Http;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>
+/// Checks an Edge Server API key against its secure hash (offline), or a key or token live
+/// against an endpoint, and says precisely why it fails.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "ApiKey", DefaultParameterSetName = HashSet)]
+[OutputType(typeof(ApiKeyTestResult), ParameterSetName = new[] { HashSet })]
+[OutputType(typeof(ApiKeyLiveCheckResult), ParameterSetName = new[] { LiveSet })]
+[OutputType(typeof(bool))]
+public sealed class TestApiKeyCommand : NaraCmdlet
+{
+    private const string HashSet = "Hash";
+    private const string LiveSet = "Live";
+
+    /// <summary>The private key (or, with -Uri, any bearer token): SecureString or string.</summary>
+    [Parameter(ParameterSetName = HashSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = LiveSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Token", "Key")]
+    [AllowEmptyString]
+    public object ApiKey { get; set; } = null!;
+
+    /// <summary>The secure public hash from the server's configuration.</summary>
+    [Parameter(ParameterSetName = HashSet, Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string Hash { get; set; } = null!;
+
+    /// <summary>An endpoint that requires the key; the check sends "Authorization: Bearer".</summary>
+    [Parameter(ParameterSetName = LiveSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Uri { get; set; } = null!;
+
+    /// <summary>The public health endpoint (default: "health" beside the endpoint, then in each parent folder).</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateNotNullOrEmpty]
+    public string? HealthUri { get; set; }
+
+    /// <summary>Seconds to wait for each answer.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 600)]
+    public int TimeoutSec { get; set; } = 30;
+
+    /// <summary>Return only $true or $false.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var key = SecretText.FromParameter(ApiKey) ?? string.Empty;
+        if (ParameterSetName == LiveSet) CheckLive(key);
+        else CheckHash(key);
+    }
+
+    private void CheckHash(string key)
+    {
+        var verification = ApiKeyVerifier.Verify(key, Hash);
+        WriteVerbose($"Checked the key against the hash: {verification.Status}" +
+            (verification.Parameters != null ? $" (scrypt {verification.Parameters})." : "."));
+        if (Quiet) WriteObject(verification.IsValid);
+        else WriteObject(ApiKeyModels.From(verification));
+    }
+
+    private void CheckLive(string key)
+    {
+        var sent = key.Trim();
+        if (sent.Length == 0)
+            throw new Core.Errors.NaraAuthException("EmptyApiKey", Core.Errors.NaraErrorCategory.InvalidArgument,
+                "The key or token is empty.", "Pass the key with -ApiKey or -Token.");
+        if (sent.Length != key.Length)
+            WriteWarning("The key or token has leading or trailing whitespace (for example a newline from a file); it was sent without it. Remove it where the value is stored.");
+        foreach (var c in sent)
+        {
+            if (!char.IsWhiteSpace(c)) continue;
+            WriteWarning("The key or token contains whitespace inside it; servers usually read such a header as malformed. Check how it was copied.");
+            break;
+        }
+
+        WriteVerbose($"Calling {Uri} with the credential as a bearer token.");
+        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token));
+        WriteVerbose(probe.Message);
+        if (Quiet)
+        {
+            WriteObject(probe.Outcome == CredentialProbeOutcome.Accepted);
+            return;
+        }
+        WriteObject(new ApiKeyLiveCheckResult
+        {
+            Uri = probe.Uri.ToString(),
+            Result = probe.Outcome.ToString(),
+            Accepted = probe.Outcome == CredentialProbeOutcome.Accepted,
+            StatusCode = probe.StatusCode,
+            ServerReason = probe.ServerReason,
+            HealthAnswered = probe.HealthAnswered,
+            HealthUri = probe.HealthUri?.ToString(),
+            Message = probe.Message,
+        });
+    }
+}

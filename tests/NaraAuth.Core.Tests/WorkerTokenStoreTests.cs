@@ -1,0 +1,141 @@
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
+using NaraAuth.Core.Worker;
+
+namespace NaraAuth.Core.Tests;
+
+public class WorkerTokenStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("naraauth-worker-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private sealed class Env : IEnvironment
+    {
+        public Dictionary<string, string> Variables { get; } = new();
+        public string? GetVariable(string name) => Variables.TryGetValue(name, out var v) ? v : null;
+        public string MachineName => "host";
+        public string UserName => "user";
+        public string HomeDirectory { get; init; } = "/home/user";
+        public string ConfigDirectory { get; init; } = "/home/user/.config";
+        public bool IsWindows { get; init; }
+    }
+
+    private WorkerTokenStore Store(Env env) => new(env, new SecureFileStore(env), _dir);
+
+    [Fact]
+    public void Config_path_follows_the_worker()
+    {
+        var linux = new Env { HomeDirectory = "/home/ada", ConfigDirectory = "/xdg" };
+        Assert.Equal("/home/ada/.config/nodetool/deployment.yaml", WorkerTokenStore.ResolveConfigPath(linux, "/cwd"));
+        var windows = new Env { HomeDirectory = "/users/ada", ConfigDirectory = "/appdata/roaming", IsWindows = true };
+        Assert.Equal(Path.Combine("/appdata/roaming", "nodetool", "deployment.yaml"), WorkerTokenStore.ResolveConfigPath(windows, "/cwd"));
+        linux.Variables["NODETOOL_CONFIG_PATH"] = "conf/d.yaml";
+        Assert.Equal("/cwd/conf/d.yaml", WorkerTokenStore.ResolveConfigPath(linux, "/cwd"));
+    }
+
+    [Fact]
+    public void Environment_wins_over_file_and_file_over_generation()
+    {
+        var env = new Env { HomeDirectory = _dir };
+        var store = Store(env);
+        Directory.CreateDirectory(Path.GetDirectoryName(store.ConfigPath)!);
+        File.WriteAllText(store.ConfigPath, "worker_auth_token: from-file\n");
+        File.SetUnixFileMode(store.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        env.Variables["WORKER_AUTH_TOKEN"] = "from-env";
+        var fromEnv = store.Resolve(create: true);
+        Assert.Equal(("from-env", WorkerTokenSource.Environment), (fromEnv.Token, fromEnv.Source));
+        env.Variables.Clear();
+        var fromFile = store.Resolve(create: true);
+        Assert.Equal(("from-file", WorkerTokenSource.ConfigFile), (fromFile.Token, fromFile.Source));
+        Assert.Equal("worker_auth_token: from-file\n", File.ReadAllText(store.ConfigPath));
+    }
+
+    [Fact]
+    public void Missing_token_is_an_error_unless_create_and_generation_writes_0600()
+    {
+        var env = new Env { HomeDirectory = _dir };
+        var store = Store(env);
+        var e = Assert.Throws<NaraAuthException>(() => store.Resolve(create: false));
+        Assert.Equal("WorkerTokenNotFound", e.ErrorId);
+        Assert.False(File.Exists(store.ConfigPath));
+
+        var generated = store.Resolve(create: true);
+        Assert.Equal(WorkerTokenSource.Generated, generated.Source);
+        Assert.Equal(43, generated.Token.Length);
+        Assert.Equal(32, Convert.FromBase64String(generated.Token.Replace('-', '+').Replace('_', '/') + "=").Length);
+        Assert.Equal("worker_auth_token: " + generated.Token + "\n", File.ReadAllText(store.ConfigPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.ConfigPath));
+        Assert.Equal(generated.Token, store.Resolve(create: false).Token);
+    }
+
+    [Theory]
+    [InlineData("# NodeTool deployment\nserver_port: 8000\nmodels:\n  - llama3.2:latest\n  - qwen\n", "# NodeTool deployment\nserver_port: 8000\nmodels:\n  - llama3.2:latest\n  - qwen\nworker_auth_token: NEW\n")]
+    [InlineData("a: 1\nworker_auth_token: old-token  # keep me\nb: {x: 2}\n", "a: 1\nworker_auth_token: NEW  # keep me\nb: {x: 2}\n")]
+    [InlineData("worker_auth_token: \"quoted old\"\nother: yes", "worker_auth_token: NEW\nother: yes")]
+    [InlineData("no_newline: true", "no_newline: true\nworker_auth_token: NEW\n")]
+    [InlineData("", "worker_auth_token: NEW\n")]
+    [InlineData("worker_auth_token:\nnext: 1\n", "worker_auth_token: NEW\nnext: 1\n")]
+    public void Writing_the_token_keeps_other_keys_and_layout(string before, string after)
+    {
+        var result = WorkerConfigFile.WithToken(before, "NEW", "f.yaml");
+        if (before.StartsWith("worker_auth_token:\n", StringComparison.Ordinal))
+        {
+            // An empty value has no span to splice into: the document is re-emitted, keys kept.
+            Assert.Equal("NEW", WorkerConfigFile.ReadToken(result, "f.yaml"));
+            Assert.Contains("next: 1", result);
+            return;
+        }
+        Assert.Equal(after, result);
+        Assert.Equal("NEW", WorkerConfigFile.ReadToken(result, "f.yaml"));
+    }
+
+    [Fact]
+    public void Windows_line_endings_are_kept()
+    {
+        Assert.Equal("a: 1\r\nb: 2\r\nworker_auth_token: NEW\r\n", WorkerConfigFile.WithToken("a: 1\r\nb: 2\r\n", "NEW", "f.yaml"));
+        Assert.Equal("a: 1\r\nworker_auth_token: NEW\r\nb: 2\r\n", WorkerConfigFile.WithToken("a: 1\r\nworker_auth_token: old\r\nb: 2\r\n", "NEW", "f.yaml"));
+    }
+
+    [Fact]
+    public void Flow_mapping_is_re_emitted_with_all_keys()
+    {
+        var result = WorkerConfigFile.WithToken("{a: 1, b: [x, y]}", "NEW", "f.yaml");
+        Assert.Equal("NEW", WorkerConfigFile.ReadToken(result, "f.yaml"));
+        Assert.Contains("a: 1", result);
+        Assert.Contains("x", result);
+    }
+
+    [Theory]
+    [InlineData("worker_auth_token: [a, b]\n", "not a string")]
+    [InlineData("- a\n- b\n", "top level is a list")]
+    [InlineData("key: \"unterminated secret\n", "not valid YAML")]
+    [InlineData("a: 1\n---\nb: 2\n", "more than one YAML document")]
+    [InlineData("a: secret\na: 2\n", "not valid YAML")]
+    public void Unusable_files_are_refused_without_echoing_them(string text, string why)
+    {
+        var e = Assert.Throws<NaraAuthException>(() => WorkerConfigFile.ReadToken(text, "f.yaml"));
+        Assert.Equal("WorkerConfigInvalid", e.ErrorId);
+        Assert.Contains(why, e.Message);
+        Assert.DoesNotContain("secret", e.ToString());
+        Assert.Throws<NaraAuthException>(() => WorkerConfigFile.WithToken(text, "NEW", "f.yaml"));
+    }
+
+    [Fact]
+    public void Rotation_returns_the_previous_token_and_keeps_other_keys()
+    {
+        var env = new Env { HomeDirectory = _dir };
+        var store = Store(env);
+        Directory.CreateDirectory(Path.GetDirectoryName(store.ConfigPath)!);
+        File.WriteAllText(store.ConfigPath, "port: 8000\nworker_auth_token: first\n");
+        var rotation = store.Rotate();
+        Assert.Equal("first", rotation.PreviousToken);
+        Assert.NotEqual("first", rotation.Token);
+        Assert.False(rotation.EnvironmentOverrides);
+        Assert.Equal("port: 8000\nworker_auth_token: " + rotation.Token + "\n", File.ReadAllText(store.ConfigPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.ConfigPath));
+        env.Variables["WORKER_AUTH_TOKEN"] = "env";
+        Assert.True(store.Rotate().EnvironmentOverrides);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Management.Automation;
+using System.Security;
+using NaraAuth.Module.Tests.Harness;
+
+namespace NaraAuth.Module.Tests;
+
+/// <summary>The NodeTool worker token (protocol.md 3) through Get-AuthToken -Worker and Reset-WorkerToken.</summary>
+public class WorkerTokenTests
+{
+    private const string OtherKeys = "# written by the worker\nserver:\n  port: 8000\n  host: 0.0.0.0\nmodels:\n  - llama3.2:latest\n";
+
+    private static string DefaultPath(PsSession session) => Path.Combine(session.Home, ".config", "nodetool", "deployment.yaml");
+
+    private static string WriteConfig(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
+    private static string Plain(object secure) => new System.Net.NetworkCredential("", (SecureString)secure).Password;
+
+    [Fact]
+    public void Environment_wins_over_the_config_file()
+    {
+        using var session = new PsSession();
+        WriteConfig(DefaultPath(session), "worker_auth_token: file-token-123\n");
+        session.SetEnv("WORKER_AUTH_TOKEN", "env-token-456");
+        var result = session.Run("Get-AuthToken -Worker");
+        dynamic info = result.Single<object>();
+        Assert.Equal("Environment", (string)info.Source);
+        Assert.Equal("env-token-456", Plain(info.Token));
+        result.AssertNoSecret("env-token-456");
+        result.AssertNoSecret("file-token-123");
+    }
+
+    [Fact]
+    public void Config_file_wins_over_generation_and_is_left_untouched()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), OtherKeys + "worker_auth_token: file-token-123\n");
+        var result = session.Run("Get-AuthToken -Worker -Create");
+        dynamic info = result.Single<object>();
+        Assert.Equal("ConfigFile", (string)info.Source);
+        Assert.Equal(path, (string)info.ConfigPath);
+        Assert.Equal("file-token-123", Plain(info.Token));
+        Assert.Equal(OtherKeys + "worker_auth_token: file-token-123\n", File.ReadAllText(path));
+        result.AssertNoSecret("file-token-123");
+        Assert.Equal("file-token-123", session.Run("Get-AuthToken -Worker -AsPlainText").Single<string>());
+    }
+
+    [Fact]
+    public void NODETOOL_CONFIG_PATH_selects_the_file()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(Path.Combine(session.TempDir, "custom", "deploy.yaml"), "worker_auth_token: custom-token-789\n");
+        session.SetEnv("NODETOOL_CONFIG_PATH", path);
+        var result = session.Run("Get-AuthToken -Worker");
+        dynamic info = result.Single<object>();
+        Assert.Equal(path, (string)info.ConfigPath);
+        Assert.Equal("custom-token-789", Plain(info.Token));
+        result.AssertNoSecret("custom-token-789");
+    }
+
+    [Fact]
+    public void Without_Create_a_missing_token_is_an_error_and_nothing_is_written()
+    {
+        using var session = new PsSession();
+        var result = session.Run("Get-AuthToken -Worker");
+        var error = result.AssertError("WorkerTokenNotFound", ErrorCategory.ObjectNotFound);
+        Assert.Contains(DefaultPath(session), error.Exception.Message);
+        Assert.Contains("-Create", error.ErrorDetails.RecommendedAction);
+        Assert.False(File.Exists(DefaultPath(session)));
+    }
+
+    [Fact]
+    public void Create_generates_a_token_saved_0600_keeping_other_keys()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), OtherKeys);
+        var result = session.Run("Get-AuthToken -Worker -Create");
+        dynamic info = result.Single<object>();
+        Assert.Equal("Generated", (string)info.Source);
+        var token = Plain(info.Token);
+        Assert.Equal(43, token.Length);
+        Assert.Equal(OtherKeys + "worker_auth_token: " + token + "\n", File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+        result.AssertNoSecret(token);
+
+        // The next call reads it back from the file.
+        dynamic again = session.Run("Get-AuthToken -Worker -Create").Single<object>();
+        Assert.Equal("ConfigFile", (string)again.Source);
+        Assert.Equal(token, Plain(again.Token));
+    }
+
+    [Fact]
+    public void Create_without_a_file_makes_a_private_folder_and_file()
+    {
+        using var session = new PsSession();
+        var result = session.Run("Get-AuthToken -Worker -Create -AsPlainText");
+        var token = result.Single<string>();
+        var path = DefaultPath(session);
+        Assert.Equal("worker_auth_token: " + token + "\n", File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
+    public void Create_with_WhatIf_writes_nothing()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), OtherKeys);
+        var result = session.Run("Get-AuthToken -Worker -Create -WhatIf");
+        Assert.Empty(result.Output);
+        Assert.Equal(OtherKeys, File.ReadAllText(path));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+    }
+
+    [Fact]
+    public void Invalid_yaml_is_its_own_error_and_is_not_echoed_nor_overwritten()
+    {
+        using var session = new PsSession();
+        const string broken = "worker_auth_token: \"secret-in-broken-file\nport: [8000\n";
+        var path = WriteConfig(DefaultPath(session), broken);
+        var result = session.Run("Get-AuthToken -Worker -Create");
+        result.AssertError("WorkerConfigInvalid", ErrorCategory.InvalidData);
+        result.AssertNoSecret("secret-in-broken-file");
+        Assert.Equal(broken, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Reset_WorkerToken_saves_a_new_token_and_returns_the_previous_one()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), OtherKeys + "worker_auth_token: old-token-abc\n");
+        var result = session.Run("Reset-WorkerToken");
+        dynamic rotation = result.Single<object>();
+        var newToken = Plain(rotation.Token);
+        Assert.Equal("old-token-abc", Plain(rotation.PreviousToken));
+        Assert.NotEqual("old-token-abc", newToken);
+        Assert.Equal(path, (string)rotation.ConfigPath);
+        Assert.False((bool)rotation.EnvironmentOverrides);
+        Assert.Equal(OtherKeys + "worker_auth_token: " + newToken + "\n", File.ReadAllText(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        result.AssertNoSecret(newToken);
+        result.AssertNoSecret("old-token-abc");
+        Assert.Equal(newToken, session.Run("Get-AuthToken -Worker -AsPlainText").Single<string>());
+    }
+
+    [Fact]
+    public void Reset_WorkerToken_WhatIf_changes_nothing()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), "worker_auth_token: old-token-abc\n");
+        var result = session.Run("Reset-WorkerToken -WhatIf");
+        Assert.Empty(result.Output);
+        Assert.Equal("worker_auth_token: old-token-abc\n", File.ReadAllText(path));
+        result.AssertNoSecret("old-token-abc");
+    }
+
+    [Fact]
+    public void Loose_permissions_on_the_config_file_produce_a_warning()
+    {
+        using var session = new PsSession();
+        var path = WriteConfig(DefaultPath(session), "worker_auth_token: file-token-123\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var result = session.Run("Get-AuthToken -Worker");
+        Assert.Single(result.Output);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("chmod 600") && w.Message.Contains(path));
+        result.AssertNoSecret("file-token-123");
+    }
+
+    [Fact]
+    public void Reset_WorkerToken_without_a_file_creates_one_and_has_no_previous_token()
+    {
+        using var session = new PsSession();
+        var result = session.Run("Reset-WorkerToken");
+        dynamic rotation = result.Single<object>();
+        Assert.Null((object?)rotation.PreviousToken);
+        var token = Plain(rotation.Token);
+        Assert.Equal("worker_auth_token: " + token + "\n", File.ReadAllText(DefaultPath(session)));
+        result.AssertNoSecret(token);
+    }
+
+    [Fact]
+    public void Reset_WorkerToken_warns_when_the_environment_overrides_the_file()
+    {
+        using var session = new PsSession();
+        WriteConfig(DefaultPath(session), "worker_auth_token: old-token-abc\n");
+        session.SetEnv("WORKER_AUTH_TOKEN", "env-token-456");
+        session.SetEnv("TF_BUILD", "True");
+        var result = session.Run("Reset-WorkerToken -AsPlainText");
+        dynamic rotation = result.Single<object>();
+        Assert.True((bool)rotation.EnvironmentOverrides);
+        Assert.Equal("old-token-abc", (string)rotation.PreviousToken);
+        Assert.Contains(result.Warnings, w => w.Message.Contains("WORKER_AUTH_TOKEN"));
+        Assert.Contains("##vso[task.setsecret]" + (string)rotation.Token, result.HostText);
+        Assert.Contains("##vso[task.setsecret]old-token-abc", result.HostText);
+        result.AssertNoSecret("env-token-456");
+    }
+}

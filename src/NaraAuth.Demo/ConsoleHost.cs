@@ -34,18 +34,32 @@ internal sealed class ConsoleHostUI : PSHostUserInterface
         foreach (var c in ReadLine()) s.AppendChar(c);
         return s;
     }
-    public override void Write(string value) => Console.Write(value);
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(value);
-    public override void WriteLine(string value) => Console.WriteLine(value);
+    // Hosts other than pwsh's own get format accents as raw VT sequences; a log wants plain text.
+    private static readonly System.Text.RegularExpressions.Regex Vt = new("\x1b\\[[0-9;]*m");
+    private static string Plain(string value) => Console.IsOutputRedirected ? Vt.Replace(value, string.Empty) : value;
+
+    public override void Write(string value) => Console.Write(Plain(value));
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(Plain(value));
+    public override void WriteLine(string value) => Console.WriteLine(Plain(value));
     public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
     public override void WriteDebugLine(string message) => Console.WriteLine("DEBUG: " + message);
     public override void WriteVerboseLine(string message) => Console.WriteLine("VERBOSE: " + message);
     public override void WriteWarningLine(string message) => Console.WriteLine("WARNING: " + message);
-    public override void WriteInformation(InformationRecord record) => Console.WriteLine(record.MessageData);
+    // The engine already wrote PSHOST-tagged records (Write-Host style) through WriteLine.
+    public override void WriteInformation(InformationRecord record)
+    {
+        if (!record.Tags.Contains("PSHOST")) Console.WriteLine(record.MessageData);
+    }
+    private string? _lastProgress;
+
+    // One line per change of status, since the demo's output is usually a log, not a window.
     public override void WriteProgress(long sourceId, ProgressRecord record)
     {
         if (record.RecordType == ProgressRecordType.Completed) return;
-        Console.WriteLine($"  [{record.Activity}] {record.StatusDescription}");
+        var line = $"  [{record.Activity}] {record.StatusDescription}";
+        if (line == _lastProgress) return;
+        _lastProgress = line;
+        Console.WriteLine(line);
     }
     public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
     {

@@ -33,7 +33,6 @@ runspace.SessionStateProxy.SetVariable("NaraBaseUrl", baseUrl);
 
 using var ps = PowerShell.Create();
 ps.Runspace = runspace;
-ps.AddScript("if ([Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }").AddStatement();
 ps.AddScript($"Import-Module '{manifest.Replace("'", "''")}' -ErrorAction Stop").AddStatement();
 ps.AddScript(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "demo.ps1"))).AddCommand("Out-Default");
 try

@@ -49,7 +49,11 @@ public sealed class ScriptedHostUI : PSHostUserInterface
     public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
     public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
     public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
-    public override void WriteInformation(InformationRecord record) => Append(record.MessageData + "\n");
+    // PSHOST-tagged records (Write-Host style) already arrived through Write/WriteLine.
+    public override void WriteInformation(InformationRecord record)
+    {
+        if (!record.Tags.Contains("PSHOST")) Append(record.MessageData + "\n");
+    }
     public override void WriteProgress(long sourceId, ProgressRecord record)
     {
         Progress.Enqueue(record);

@@ -3,6 +3,10 @@
 # engine-hosted xUnit suite (ConnectEdgeConnector*Tests) covers the same scenarios on every
 # machine; these add a real pwsh / Windows PowerShell 5.1 host, notably for Windows ACLs.
 
+BeforeDiscovery {
+    $script:onWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT'
+}
+
 BeforeAll {
     $script:repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
     $script:manifest = Join-Path $repo 'out/NaraAuth/NaraAuth.psd1'
@@ -89,5 +93,27 @@ Describe 'Connect-EdgeConnector' {
             $err.ToString() | Should -Match '-Token'
         }
         finally { Remove-Item Env:TF_BUILD }
+    }
+
+    # What only Windows can prove: the ACL the store builds is really applied, and nothing inherits.
+    It 'gives the token file an owner-only, non-inherited ACL on Windows' -Skip:(-not $onWindows) {
+        Connect-EdgeConnector -Token (New-EmulatorToken) -BaseUrl $baseUrl | Out-Null
+        $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+        foreach ($file in 'auth-token.json', 'default-bundle.json') {
+            $acl = Get-Acl (Join-Path $dir $file)
+            $acl.AreAccessRulesProtected | Should -BeTrue
+            $rules = @($acl.Access)
+            $rules.Count | Should -Be 1
+            $rules[0].IsInherited | Should -BeFalse
+            $rules[0].IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]).Value | Should -Be $me
+            $acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value | Should -Be $me
+        }
+    }
+
+    It 'writes the token file 0600 in a 0700 folder on Unix' -Skip:$onWindows {
+        $install = Join-Path $dir 'install'
+        Connect-EdgeConnector -Token (New-EmulatorToken) -BaseUrl $baseUrl -InstallPath $install | Out-Null
+        [System.IO.File]::GetUnixFileMode((Join-Path $install 'auth-token.json')) | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        [System.IO.File]::GetUnixFileMode($install) | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
     }
 }

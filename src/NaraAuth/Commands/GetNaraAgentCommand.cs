@@ -25,16 +25,9 @@ public sealed class GetNaraAgentCommand : PlatformCmdlet
         IEnumerable<AgentRecord> selected = agents;
         if (Name != null)
         {
-            var patterns = Name.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-            foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-            {
-                if (!agents.Any(a => string.Equals(a.Name, literal, System.StringComparison.OrdinalIgnoreCase)))
-                {
-                    WriteNaraError(new NaraAuthException("AgentNotFound", NaraErrorCategory.ObjectNotFound,
-                        $"There is no functional agent named '{literal}' for this credential.", "List the agents with Get-NaraAgent.", literal));
-                }
-            }
-            selected = agents.Where(a => patterns.Any(p => p.IsMatch(a.Name)));
+            selected = WildcardNameFilter.Apply(agents, Name, a => a.Name, literal =>
+                WriteNaraError(new NaraAuthException("AgentNotFound", NaraErrorCategory.ObjectNotFound,
+                    $"There is no functional agent named '{literal}' for this credential.", "List the agents with Get-NaraAgent.", literal)));
         }
         foreach (var agent in selected) WriteObject(new NaraAgentInfo { Name = agent.Name, Description = agent.Description });
     }

@@ -48,16 +48,9 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
         }
         else if (Name != null)
         {
-            var patterns = Name.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-            foreach (var literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-            {
-                if (!_tokens.Any(t => string.Equals(t.Name, literal, System.StringComparison.OrdinalIgnoreCase)))
-                {
-                    WriteNaraError(new NaraAuthException("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
-                        $"There is no server token named '{literal}'.", "List all tokens with Get-ServerToken.", literal));
-                }
-            }
-            selected = _tokens.Where(t => patterns.Any(p => p.IsMatch(t.Name)));
+            selected = WildcardNameFilter.Apply(_tokens, Name, t => t.Name, literal =>
+                WriteNaraError(new NaraAuthException("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+                    $"There is no server token named '{literal}'.", "List all tokens with Get-ServerToken.", literal)));
         }
 
         foreach (var token in selected) WriteObject(ToInfo(token, baseUrl));

@@ -11,9 +11,13 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @(
         'NaraAuth.Tokens.format.ps1xml'
+        'NaraAuth.EdgePlane.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
+        'Invoke-OidcCliLogin'
+        'Get-EdgePlaneIdentity'
+        'Disconnect-EdgePlane'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

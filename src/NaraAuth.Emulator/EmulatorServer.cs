@@ -26,6 +26,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         PlatformBasics.Map,
         AdminEndpoints.Map,
+        EdgePlaneEndpoints.Map,
     };
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)

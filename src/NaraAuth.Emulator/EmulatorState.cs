@@ -14,7 +14,11 @@ public sealed class EmulatorState : IDisposable
     public EmulatorState(EmulatorOptions options)
     {
         Options = options;
+        EdgePlane = new EdgePlaneStore(() => Time.GetUtcNow());
     }
+
+    /// <summary>EdgePlane's CLI logins, grants and sessions (protocol.md 2.1, 2.2).</summary>
+    public EdgePlaneStore EdgePlane { get; }
 
     public EmulatorOptions Options { get; }
     public JwtSigner Signer { get; } = new();

@@ -27,6 +27,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         PlatformBasics.Map,
         AdminEndpoints.Map,
         EdgePlaneEndpoints.Map,
+        OidcProviderEndpoints.Map,
     };
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)

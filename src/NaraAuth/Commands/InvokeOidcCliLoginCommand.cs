@@ -47,7 +47,8 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
-        LoginToEdgePlane();
+        if (ParameterSetName == DirectSet) LoginDirect();
+        else LoginToEdgePlane();
     }
 
     private void LoginToEdgePlane()

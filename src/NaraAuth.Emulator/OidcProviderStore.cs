@@ -54,6 +54,10 @@ public sealed class OidcProviderStore : IDisposable
     /// <summary>Times each device code was polled at the token endpoint.</summary>
     public ConcurrentQueue<DateTimeOffset> DevicePolls { get; } = new();
     public int RefreshCount;
+    /// <summary>The last PKCE code_verifier presented at the token endpoint (tests check it never leaks).</summary>
+    public string? LastCodeVerifier { get; private set; }
+    /// <summary>The last refresh token issued.</summary>
+    public string? LastRefreshToken { get; private set; }
     /// <summary>The last authorization request's query (prompt, code_challenge_method, ...).</summary>
     public IReadOnlyDictionary<string, string>? LastAuthorizeQuery { get; set; }
     /// <summary>Raised when a device code is issued, so a test can play the person.</summary>
@@ -83,7 +87,9 @@ public sealed class OidcProviderStore : IDisposable
     public (Identity? Who, string? Error) RedeemCode(string code, string clientId, string redirectUri, string verifier)
     {
         if (!_codes.TryRemove(code, out var c) || c.ExpiresAt < _now() || c.ClientId != clientId) return (null, "invalid_grant");
-        if (c.RedirectUri != redirectUri) return (null, "invalid_grant");
+        // RFC 6749 4.1.3: the same redirect_uri as in the authorization request (compared as URIs).
+        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var given) || new Uri(c.RedirectUri) != given) return (null, "invalid_grant");
+        LastCodeVerifier = verifier;
         var computed = JwtSigner.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         if (computed != c.Challenge) return (null, "invalid_grant");
         return (new Identity(c.Subject, c.Email, c.Nonce), null);
@@ -93,6 +99,7 @@ public sealed class OidcProviderStore : IDisposable
     {
         if (!IssueRefreshTokens) return null;
         var token = Random("rt_", 32);
+        LastRefreshToken = token;
         _refreshTokens[token] = new RefreshGrant(clientId, who with { Nonce = null }, scope);
         return token;
     }

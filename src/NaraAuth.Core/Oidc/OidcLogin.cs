@@ -77,14 +77,17 @@ public sealed class OidcLogin
     {
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
         if (!force && await TryExistingAsync(provider, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
-        var (tokens, nonce) = await RunMsalAsync(provider, browser, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(provider, tokens, nonce, OidcLoginSource.Interactive, cancellationToken).ConfigureAwait(false);
+        var (tokens, silent) = await RunMsalAsync(provider, browser, force, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(provider, tokens, null, silent ? OidcLoginSource.Refreshed : OidcLoginSource.Interactive, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>MSAL's token cache (with the refresh token), owner-only, beside the session file.</summary>
+    public string MsalCachePath => System.IO.Path.ChangeExtension(Path, ".msal.bin");
 
     /// <summary>The only door to MSAL: kept out of line so the JIT loads MSAL only when this runs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Task<(OidcTokens, string?)> RunMsalAsync(OidcProviderMetadata provider, IBrowserLauncher browser, CancellationToken cancellationToken) =>
-        Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, browser, cancellationToken);
+    private Task<(OidcTokens Tokens, bool Silent)> RunMsalAsync(OidcProviderMetadata provider, IBrowserLauncher browser, bool force, CancellationToken cancellationToken) =>
+        Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, browser, MsalCachePath, force, cancellationToken);
 
     private async Task<OidcProviderMetadata> DiscoverAsync(CancellationToken cancellationToken)
     {

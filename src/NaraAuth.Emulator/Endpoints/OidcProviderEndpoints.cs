@@ -112,7 +112,10 @@ public static class OidcProviderEndpoints
                     """), "text/html");
             }
             var code = store.IssueCode(clientId, redirect.ToString(), Get("code_challenge"), q.TryGetValue("nonce", out var n) ? n : null, subject, store.DefaultEmail);
-            return Redirect(redirect, new() { ["code"] = code, ["state"] = store.TamperState ?? Get("state") });
+            var answer = new Dictionary<string, string> { ["code"] = code, ["state"] = store.TamperState ?? Get("state") };
+            // OAuth 2.0 Form Post Response Mode (MSAL asks for it on loopback): the browser POSTs the answer.
+            if (Get("response_mode") == "form_post") return FormPost(redirect, answer);
+            return Redirect(redirect, answer);
         });
 
         app.MapPost("/oidc/token", async (HttpContext context) =>
@@ -183,6 +186,14 @@ public static class OidcProviderEndpoints
 
     private static IResult Error(string error, string description, int status = 400) =>
         Results.Json(new { error, error_description = description }, statusCode: status);
+
+    private static IResult FormPost(Uri redirect, Dictionary<string, string> fields)
+    {
+        // One line, so a scripted browser double can read the form with sed.
+        var inputs = string.Concat(fields.Select(f => $"<input type=\"hidden\" name=\"{WebUtility.HtmlEncode(f.Key)}\" value=\"{WebUtility.HtmlEncode(f.Value)}\">"));
+        var html = $"<!doctype html><html><body onload=\"document.forms[0].submit()\"><form method=\"post\" action=\"{WebUtility.HtmlEncode(redirect.ToString())}\">{inputs}<noscript><button type=\"submit\">Continue</button></noscript></form></body></html>";
+        return Results.Content(html, "text/html");
+    }
 
     private static IResult Redirect(Uri redirect, Dictionary<string, string> query)
     {

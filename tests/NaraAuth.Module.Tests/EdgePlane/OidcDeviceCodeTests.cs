@@ -100,6 +100,17 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void A_dropped_connection_while_polling_slows_the_polling_down_and_the_login_still_completes()
+    {
+        using var session = new PsSession();
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/oidc/token", Method = "POST", Drop = true, Count = 1 });
+        using var person = Person(auth => { WaitForPolls(2); auth.Approve("ada", "ada@example.com"); });
+        var result = session.Run(Login, Authority);
+        Assert.Equal("ada", (string)((dynamic)result.Single<object>()).Subject);
+        Assert.Contains(result.Verbose, v => v.Message.Contains("Polling every 2 s now", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Denied_login_is_its_own_error_and_writes_nothing()
     {
         using var session = new PsSession();

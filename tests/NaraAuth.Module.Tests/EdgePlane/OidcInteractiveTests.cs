@@ -133,6 +133,19 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Fact]
+    public void NoBrowser_prints_the_URL_and_Ctrl_C_while_waiting_for_the_redirect_stops_within_a_second()
+    {
+        using var session = new PsSession();
+        using var running = session.Start(Login + " -NoBrowser -Force", Authority);
+        Assert.True(running.WaitForHostText("/oidc/authorize?", TimeSpan.FromSeconds(30)), "The authorize URL was not shown.");
+        Assert.Contains("code_challenge_method=S256", session.Host.Recorder.Text);
+        var stopped = running.Stop();
+        Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
+        running.Finish(TimeSpan.FromSeconds(5));
+        Assert.Null(SessionFile(session));
+    }
+
+    [Fact]
     public void Interactive_mode_needs_an_https_authority()
     {
         using var session = new PsSession();

@@ -15,6 +15,7 @@
         'NaraAuth.EdgeConnector.format.ps1xml'
         'NaraAuth.ApiKeys.format.ps1xml'
         'NaraAuth.Worker.format.ps1xml'
+        'NaraAuth.EdgePlane.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
@@ -28,6 +29,9 @@
         'New-ApiKey'
         'Test-ApiKey'
         'Reset-WorkerToken'
+        'Invoke-OidcCliLogin'
+        'Get-EdgePlaneIdentity'
+        'Disconnect-EdgePlane'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -8,6 +8,11 @@ public sealed class EmulatorOptions
     public bool PreApprove { get; set; }
     /// <summary>Default subject for pre-approved logins and minted tokens.</summary>
     public string DefaultSubject { get; set; } = "user_1";
+    /// <summary>
+    /// Also listen with https on 127.0.0.1 (a free port) using this certificate, for clients that
+    /// insist on an https identity provider (MSAL). Whoever trusts the emulator trusts this certificate.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? HttpsCertificate { get; set; }
 
     public static EmulatorOptions FromArgs(string[] args)
     {

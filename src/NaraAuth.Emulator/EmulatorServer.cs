@@ -10,16 +10,19 @@ public sealed class EmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EmulatorServer(WebApplication app, EmulatorState state, Uri baseUrl)
+    private EmulatorServer(WebApplication app, EmulatorState state, Uri baseUrl, Uri? httpsBaseUrl)
     {
         _app = app;
         State = state;
         BaseUrl = baseUrl;
+        HttpsBaseUrl = httpsBaseUrl;
     }
 
     public EmulatorState State { get; }
     /// <summary>e.g. http://127.0.0.1:5123/ (with the trailing slash).</summary>
     public Uri BaseUrl { get; }
+    /// <summary>The https listener (same endpoints), when <see cref="EmulatorOptions.HttpsCertificate"/> was given.</summary>
+    public Uri? HttpsBaseUrl { get; }
 
     /// <summary>Endpoint groups; each maps its own paths of protocol.md.</summary>
     private static readonly Action<WebApplication, EmulatorState>[] EndpointGroups =
@@ -30,6 +33,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         EdgeConnectorEndpoints.Map,
         WorkerEndpoints.Map,
         EdgeServerEndpoints.Map,
+        EdgePlaneEndpoints.Map,
+        OidcProviderEndpoints.Map,
     };
 
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
@@ -37,7 +42,19 @@ public sealed class EmulatorServer : IAsyncDisposable
         options ??= new EmulatorOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        if (options.HttpsCertificate is { } certificate)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(System.Net.IPAddress.Loopback, options.Port);
+                kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+            });
+        }
+        else
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        }
         var state = new EmulatorState(options);
         builder.Services.AddSingleton(state);
         var app = builder.Build();
@@ -45,8 +62,10 @@ public sealed class EmulatorServer : IAsyncDisposable
         app.UseFaultInjection(state.Faults);
         foreach (var map in EndpointGroups) map(app, state);
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new EmulatorServer(app, state, new Uri(address.TrimEnd('/') + "/"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+        return new EmulatorServer(app, state, new Uri(address.TrimEnd('/') + "/"), https == null ? null : new Uri(https.TrimEnd('/') + "/"));
     }
 
     public async ValueTask DisposeAsync()

@@ -14,7 +14,15 @@ public sealed class EmulatorState : IDisposable
     public EmulatorState(EmulatorOptions options)
     {
         Options = options;
+        EdgePlane = new EdgePlaneStore(() => Time.GetUtcNow());
+        Oidc = new OidcProviderStore(() => Time.GetUtcNow());
     }
+
+    /// <summary>The identity provider for direct OIDC under /oidc (protocol.md 2.3).</summary>
+    public OidcProviderStore Oidc { get; }
+
+    /// <summary>EdgePlane's CLI logins, grants and sessions (protocol.md 2.1, 2.2).</summary>
+    public EdgePlaneStore EdgePlane { get; }
 
     public EmulatorOptions Options { get; }
     public JwtSigner Signer { get; } = new();
@@ -71,5 +79,9 @@ public sealed class EmulatorState : IDisposable
         return Signer.Sign(payload, alg);
     }
 
-    public void Dispose() => Signer.Dispose();
+    public void Dispose()
+    {
+        Signer.Dispose();
+        Oidc.Dispose();
+    }
 }

@@ -11,6 +11,7 @@ namespace NaraAuth.Commands;
 /// <summary>Reads the stored credential and reports its claims, expiry and where it came from.</summary>
 [Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true)]
 [OutputType(typeof(AuthTokenInfo), ParameterSetName = new[] { EdgeConnectorSet })]
+[OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
 [OutputType(typeof(string))]
 public sealed partial class GetAuthTokenCommand : NaraCmdlet
 {
@@ -33,10 +34,12 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
 
     /// <summary>Return an expired token's details instead of failing.</summary>
     [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [Parameter(ParameterSetName = EdgePlaneSet)]
     public SwitchParameter AllowExpired { get; set; }
 
     /// <summary>Warn when the token expires within this time (default 10 minutes).</summary>
     [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [Parameter(ParameterSetName = EdgePlaneSet)]
     public TimeSpan WarningWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Also verify the signature and organization against the platform.</summary>
@@ -51,6 +54,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         if (ParameterSetName == WorkerSet) { ProcessWorkerToken(); return; }
+        if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };

@@ -1,0 +1,178 @@
+using System;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
+using NaraAuth.Core.Tokens;
+
+namespace NaraAuth.Core.EdgePlane;
+
+/// <summary>What cli-initiate answered (protocol.md 2.1 step 1).</summary>
+public sealed class CliLoginStart
+{
+    public CliLoginStart(Uri authorizeUrl, string cliNonce, DateTimeOffset expiresAt)
+    {
+        AuthorizeUrl = authorizeUrl;
+        CliNonce = cliNonce;
+        ExpiresAt = expiresAt;
+    }
+
+    public Uri AuthorizeUrl { get; }
+    public string CliNonce { get; }
+    public DateTimeOffset ExpiresAt { get; }
+}
+
+/// <summary>
+/// The server-mediated EdgePlane CLI login of protocol.md 2.1: initiate, wait for the person to
+/// finish in a browser (by polling cli-poll, or with a grant id they type), exchange the one-time
+/// grant for a session. Saving is the caller's job, so a cancelled login writes nothing.
+/// </summary>
+public sealed class CliLoginFlow
+{
+    private readonly ApiClient _api;
+    private readonly ApiClient _poller;
+    private readonly IClock _clock;
+
+    public CliLoginFlow(Uri baseUrl, IClock clock)
+    {
+        BaseUrl = baseUrl;
+        _clock = clock;
+        _api = new ApiClient(baseUrl, clock: clock);
+        // Polling handles 404/429/5xx itself (it must stop at expires_at), so its client never retries.
+        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = TimeSpan.FromSeconds(30) }, clock: clock);
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>How often cli-poll is asked; the protocol names no interval.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between polls after 429s or failures.</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Raised with a note when a poll failed but waiting continues (never carries a secret).</summary>
+    public event Action<string>? PollProblem;
+
+    public async Task<CliLoginStart> InitiateAsync(CancellationToken cancellationToken)
+    {
+        var response = await _api.SendAsync(new ApiRequest(HttpMethod.Get, "/auth/oidc/cli-initiate"), cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccess("start the EdgePlane login");
+        using var document = response.Json();
+        var root = document.RootElement;
+        var url = EdgePlaneSession.Text(root, "authorize_url");
+        var nonce = EdgePlaneSession.Text(root, "cli_nonce");
+        var expires = Iso8601.TryParse(EdgePlaneSession.Text(root, "expires_at"));
+        if (url == null || !Uri.TryCreate(url, UriKind.Absolute, out var authorize)
+            || (authorize.Scheme != Uri.UriSchemeHttps && authorize.Scheme != Uri.UriSchemeHttp)
+            || string.IsNullOrEmpty(nonce) || expires == null)
+        {
+            throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
+                "EdgePlane's cli-initiate answer lacks a valid authorize_url, cli_nonce or expires_at.",
+                "Check that the base URL points to EdgePlane.", response.RequestUri.ToString());
+        }
+        return new CliLoginStart(authorize, nonce!, expires.Value);
+    }
+
+    /// <summary>
+    /// Polls cli-poll until the login is done and returns the grant id. 404 means "not yet";
+    /// 429 and failures slow the polling down; the wait ends at expires_at.
+    /// <paramref name="onWait"/> receives the time left before each wait.
+    /// </summary>
+    public async Task<string> WaitForGrantAsync(CliLoginStart start, Action<TimeSpan>? onWait, CancellationToken cancellationToken)
+    {
+        var path = "/auth/oidc/cli-poll/" + Uri.EscapeDataString(start.CliNonce);
+        var interval = PollInterval;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var left = start.ExpiresAt - _clock.UtcNow;
+            if (left <= TimeSpan.Zero) throw Expired(start);
+
+            TimeSpan? wait = null;
+            try
+            {
+                var response = await _poller.SendAsync(new ApiRequest(HttpMethod.Get, path) { Timeout = Min(left, TimeSpan.FromSeconds(30)) }, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == 200)
+                {
+                    using var document = response.Json();
+                    var status = EdgePlaneSession.Text(document.RootElement, "status");
+                    var grant = EdgePlaneSession.Text(document.RootElement, "grant_id");
+                    if (string.Equals(status, "ready", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(grant)) return grant!;
+                    interval = PollInterval;
+                }
+                else if (response.StatusCode == 404)
+                {
+                    interval = PollInterval;
+                }
+                else if (response.StatusCode == 410)
+                {
+                    throw Expired(start);
+                }
+                else if (response.StatusCode == 429 || response.StatusCode >= 500)
+                {
+                    wait = response.RetryAfter(_clock.UtcNow);
+                    interval = Min(MaxPollInterval, Double(interval));
+                    PollProblem?.Invoke($"EdgePlane answered HTTP {response.StatusCode} while waiting; polling again in {(wait ?? interval).TotalSeconds:0} s.");
+                }
+                else
+                {
+                    throw response.ToException("wait for the EdgePlane login");
+                }
+            }
+            catch (NaraAuthException e) when (e.ErrorId == "PlatformUnreachable" || e.ErrorId == "RequestTimedOut")
+            {
+                // A flaky network while the person logs in is not a reason to give up: poll less often.
+                interval = Min(MaxPollInterval, Double(interval));
+                PollProblem?.Invoke($"{e.Message} Polling again in {interval.TotalSeconds:0} s.");
+            }
+
+            left = start.ExpiresAt - _clock.UtcNow;
+            if (left <= TimeSpan.Zero) throw Expired(start);
+            onWait?.Invoke(left);
+            await Task.Delay(Min(wait ?? interval, left), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Exchanges the one-time grant for a session (sent once: a grant cannot be used twice).</summary>
+    public async Task<EdgePlaneSession> ExchangeAsync(string grantId, int? ttlHours, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(grantId))
+        {
+            throw new NaraAuthException("EdgePlaneGrantMissing", NaraErrorCategory.InvalidArgument,
+                "No grant id was given.", "Copy the grant id (olg_...) from the login success page.");
+        }
+        var body = ttlHours is { } ttl
+            ? JsonSerializer.Serialize(new { grant_id = grantId.Trim(), ttl_hours = ttl })
+            : JsonSerializer.Serialize(new { grant_id = grantId.Trim() });
+        var response = await _api.SendAsync(new ApiRequest(HttpMethod.Post, "/auth/oidc/exchange") { JsonBody = body }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == 400 && string.Equals(response.ErrorCode, "invalid_grant", StringComparison.Ordinal))
+        {
+            throw new NaraAuthException("EdgePlaneGrantInvalid", NaraErrorCategory.InvalidArgument,
+                "EdgePlane refused the grant id: it was already used, has expired or does not exist (a grant works once).",
+                "Log in again with Invoke-OidcCliLogin to get a new grant.");
+        }
+        response.EnsureSuccess("exchange the EdgePlane login grant");
+        using var document = response.Json();
+        var root = document.RootElement;
+        var token = EdgePlaneSession.Text(root, "token");
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
+                "EdgePlane's exchange answer has no session token.", "Try logging in again.", response.RequestUri.ToString());
+        }
+        long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
+        return new EdgePlaneSession(token!, EdgePlaneSession.Text(root, "subject"), EdgePlaneSession.Text(root, "email"),
+            Iso8601.TryParse(EdgePlaneSession.Text(root, "expires_at")), EdgePlaneUrl.ToStored(BaseUrl), sessionId);
+    }
+
+    private static NaraAuthException Expired(CliLoginStart start) =>
+        new("EdgePlaneLoginExpired", NaraErrorCategory.OperationTimeout,
+            $"The login was not completed before it expired at {Iso8601.Format(start.ExpiresAt)}.",
+            "Run Invoke-OidcCliLogin again and finish the login in the browser in time.");
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    private static TimeSpan Double(TimeSpan t) => TimeSpan.FromTicks(t.Ticks * 2);
+}

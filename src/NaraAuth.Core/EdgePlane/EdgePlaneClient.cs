@@ -1,0 +1,57 @@
+using System;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
+using NaraAuth.Core.Tokens;
+
+namespace NaraAuth.Core.EdgePlane;
+
+/// <summary>What GET /auth/whoami answers (protocol.md 2.2).</summary>
+public sealed class EdgePlaneIdentity
+{
+    public EdgePlaneIdentity(string? subject, string? email, DateTimeOffset? expiresAt, long? sessionId, bool isAdmin)
+    {
+        Subject = subject;
+        Email = email;
+        ExpiresAt = expiresAt;
+        SessionId = sessionId;
+        IsAdmin = isAdmin;
+    }
+
+    public string? Subject { get; }
+    public string? Email { get; }
+    public DateTimeOffset? ExpiresAt { get; }
+    public long? SessionId { get; }
+    public bool IsAdmin { get; }
+}
+
+/// <summary>Calls to EdgePlane with a session token.</summary>
+public static class EdgePlaneClient
+{
+    public static async Task<EdgePlaneIdentity> WhoAmIAsync(Uri baseUrl, string sessionToken, CancellationToken cancellationToken)
+    {
+        var api = new ApiClient(baseUrl);
+        var response = await api.SendAsync(new ApiRequest(HttpMethod.Get, "/auth/whoami") { Bearer = sessionToken }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == 401)
+        {
+            throw new NaraAuthException("EdgePlaneSessionRejected", NaraErrorCategory.AuthenticationError,
+                $"EdgePlane at {EdgePlaneUrl.ToStored(baseUrl)} did not accept the session: session expired or revoked, log in again.",
+                "Log in again with Invoke-OidcCliLogin.", EdgePlaneUrl.ToStored(baseUrl));
+        }
+        response.EnsureSuccess("ask EdgePlane who you are");
+        using var document = response.Json();
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
+                "EdgePlane's whoami answer is not a JSON object.", null, response.RequestUri.ToString());
+        }
+        long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
+        var isAdmin = root.TryGetProperty("is_admin", out var admin) && admin.ValueKind == JsonValueKind.True;
+        return new EdgePlaneIdentity(EdgePlaneSession.Text(root, "subject"), EdgePlaneSession.Text(root, "email"),
+            Iso8601.TryParse(EdgePlaneSession.Text(root, "expires_at")), sessionId, isAdmin);
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Tokens;
+
+namespace NaraAuth.Core.Oidc;
+
+/// <summary>The checked claims of an ID token.</summary>
+public sealed class OidcIdentity
+{
+    public OidcIdentity(string subject, string? email, string? name, string issuer, DateTimeOffset? expiresAt)
+    {
+        Subject = subject;
+        Email = email;
+        Name = name;
+        Issuer = issuer;
+        ExpiresAt = expiresAt;
+    }
+
+    public string Subject { get; }
+    public string? Email { get; }
+    public string? Name { get; }
+    public string Issuer { get; }
+    public DateTimeOffset? ExpiresAt { get; }
+}
+
+/// <summary>
+/// Validates an ID token (OpenID Connect Core 3.1.3.7) with Microsoft.IdentityModel: iss equals the
+/// discovered issuer, aud contains the client id, RS256/ES256 signature against the provider's
+/// JWKS, not expired (with the module's skew), and the nonce when one was sent. Each failure has
+/// its own error id so scripts and people can tell a misconfiguration from an attack.
+/// </summary>
+public sealed class IdTokenValidator
+{
+    private readonly IClock _clock;
+
+    public IdTokenValidator(IClock clock)
+    {
+        _clock = clock;
+    }
+
+    public async Task<OidcIdentity> ValidateAsync(string idToken, OidcProviderMetadata provider, string clientId, string? expectedNonce, CancellationToken cancellationToken)
+    {
+        var keys = await provider.GetSigningKeysAsync(cancellationToken).ConfigureAwait(false);
+        return await ValidateAsync(idToken, provider.Issuer, clientId, keys, expectedNonce).ConfigureAwait(false);
+    }
+
+    public async Task<OidcIdentity> ValidateAsync(string idToken, string issuer, string clientId, JsonWebKeySet keys, string? expectedNonce)
+    {
+        var info = JwtInfo.Parse(idToken); // format and alg=none, with messages that never quote the token
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = clientId,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            // Lifetime is checked below against the module's clock, with the module's skew.
+            ValidateLifetime = false,
+            RequireExpirationTime = true,
+            ValidAlgorithms = new[] { SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384 },
+            IssuerSigningKeys = keys.GetSigningKeys(),
+            TryAllIssuerSigningKeys = true,
+        };
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(idToken, parameters).ConfigureAwait(false);
+        if (!result.IsValid) throw Map(result.Exception, info, issuer, clientId);
+
+        var now = _clock.UtcNow;
+        if (info.ExpiresAt == null || info.IsExpired(now, TokenValidationOptions.ClockSkew))
+        {
+            throw new NaraAuthException("IdTokenExpired", NaraErrorCategory.AuthenticationError,
+                info.ExpiresAt == null ? "The ID token has no expiry." : $"The ID token expired at {Iso8601.Format(info.ExpiresAt.Value)}.",
+                "Check this machine's clock, then log in again.");
+        }
+        if (info.NotBefore is { } nbf && nbf - TokenValidationOptions.ClockSkew > now)
+        {
+            throw new NaraAuthException("IdTokenNotYetValid", NaraErrorCategory.AuthenticationError,
+                $"The ID token is not valid before {Iso8601.Format(nbf)}; check this machine's clock.", "Correct the system clock, then log in again.");
+        }
+        if (expectedNonce != null)
+        {
+            var token = new JsonWebToken(idToken);
+            token.TryGetPayloadValue<string>("nonce", out var nonce);
+            if (!string.Equals(nonce, expectedNonce, StringComparison.Ordinal))
+            {
+                throw new NaraAuthException("IdTokenNonceMismatch", NaraErrorCategory.SecurityError,
+                    "The ID token's nonce does not match the one this login sent; it may be replayed from another login.",
+                    "Log in again; if it repeats, report it to the identity provider's administrators.");
+            }
+        }
+        if (string.IsNullOrEmpty(info.Subject))
+        {
+            throw new NaraAuthException("IdTokenMissingSubject", NaraErrorCategory.InvalidData,
+                "The ID token has no 'sub' claim.", "Report this to the identity provider's administrators.");
+        }
+        var name = info.Parsed.TryGetPayloadValue<string>("name", out var n) ? n : null;
+        return new OidcIdentity(info.Subject!, info.Email, name, issuer, info.ExpiresAt);
+    }
+
+    private static NaraAuthException Map(Exception? e, JwtInfo info, string issuer, string clientId) => e switch
+    {
+        SecurityTokenInvalidAudienceException => new NaraAuthException("IdTokenWrongAudience", NaraErrorCategory.SecurityError,
+            $"The ID token was issued for another application: its audience does not contain the client id '{clientId}'.",
+            "Check -ClientId / OIDC_CLIENT_ID against the client registered at the identity provider."),
+        SecurityTokenInvalidIssuerException => new NaraAuthException("IdTokenWrongIssuer", NaraErrorCategory.SecurityError,
+            $"The ID token was issued by '{info.Issuer}', not by the expected issuer '{issuer}'.",
+            "Check -Authority / OIDC_ISSUER_URL; it must equal the iss claim the provider issues."),
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => new NaraAuthException("IdTokenBadSignature", NaraErrorCategory.SecurityError,
+            "The ID token's signature does not verify against the identity provider's published keys; it was altered or forged.",
+            "Log in again; if it repeats, report it to the identity provider's administrators."),
+        SecurityTokenInvalidAlgorithmException => new NaraAuthException("IdTokenBadSignature", NaraErrorCategory.SecurityError,
+            $"The ID token is signed with an algorithm NaraAuth does not accept ({info.Algorithm}).",
+            "Configure the identity provider to sign ID tokens with RS256 or ES256."),
+        _ => new NaraAuthException("IdTokenInvalid", NaraErrorCategory.SecurityError,
+            "The ID token is not valid: " + (e?.GetType().Name ?? "unknown reason") + ".",
+            "Log in again."),
+    };
+}

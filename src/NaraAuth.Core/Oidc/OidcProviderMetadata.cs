@@ -1,0 +1,95 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.IdentityModel.Tokens;
+using NaraAuth.Core.EdgePlane;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
+
+namespace NaraAuth.Core.Oidc;
+
+/// <summary>The provider's discovery document (OpenID Connect Discovery 1.0), the parts NaraAuth uses.</summary>
+public sealed class OidcProviderMetadata
+{
+    private OidcProviderMetadata(string issuer, Uri? authorizationEndpoint, Uri tokenEndpoint, Uri? deviceAuthorizationEndpoint, Uri jwksUri)
+    {
+        Issuer = issuer;
+        AuthorizationEndpoint = authorizationEndpoint;
+        TokenEndpoint = tokenEndpoint;
+        DeviceAuthorizationEndpoint = deviceAuthorizationEndpoint;
+        JwksUri = jwksUri;
+    }
+
+    /// <summary>Exactly as the provider states it; ID tokens' iss must equal this.</summary>
+    public string Issuer { get; }
+    public Uri? AuthorizationEndpoint { get; }
+    public Uri TokenEndpoint { get; }
+    public Uri? DeviceAuthorizationEndpoint { get; }
+    public Uri JwksUri { get; }
+
+    public static Uri DiscoveryUrl(Uri authority) =>
+        new(authority.AbsoluteUri.TrimEnd('/') + "/.well-known/openid-configuration");
+
+    public static async Task<OidcProviderMetadata> FetchAsync(Uri authority, CancellationToken cancellationToken)
+    {
+        var url = DiscoveryUrl(authority);
+        var response = await new ApiClient(url).SendAsync(new ApiRequest(HttpMethod.Get, string.Empty), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == 404)
+        {
+            throw new NaraAuthException("OidcDiscoveryNotFound", NaraErrorCategory.ObjectNotFound,
+                $"{url} does not exist (404): '{authority}' is not an OpenID Connect issuer.",
+                "Check -Authority / OIDC_ISSUER_URL: it is the issuer URL, e.g. https://idp.example.com/application/o/<slug>/.", url.ToString());
+        }
+        response.EnsureSuccess("read the identity provider's discovery document");
+        using var document = response.Json();
+        var root = document.RootElement;
+        var issuer = EdgePlaneSession.Text(root, "issuer");
+        if (string.IsNullOrEmpty(issuer)) throw Malformed(url, "issuer");
+        // OpenID Connect Discovery 4.3: the document's issuer must be the one asked for. A trailing
+        // slash is the one difference tolerated, since people type issuers both ways.
+        if (!string.Equals(issuer!.TrimEnd('/'), authority.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal))
+        {
+            throw new NaraAuthException("OidcIssuerMismatch", NaraErrorCategory.SecurityError,
+                $"The provider at '{authority}' says its issuer is '{issuer}'; they must be the same.",
+                "Use the issuer URL exactly as the provider publishes it (OIDC_ISSUER_URL must match the iss claim).", url.ToString());
+        }
+        return new OidcProviderMetadata(issuer,
+            Endpoint(root, "authorization_endpoint", url, required: false),
+            Endpoint(root, "token_endpoint", url, required: true)!,
+            Endpoint(root, "device_authorization_endpoint", url, required: false),
+            Endpoint(root, "jwks_uri", url, required: true)!);
+    }
+
+    /// <summary>The provider's signing keys from jwks_uri.</summary>
+    public async Task<JsonWebKeySet> GetSigningKeysAsync(CancellationToken cancellationToken)
+    {
+        var response = await new ApiClient(JwksUri).SendAsync(new ApiRequest(HttpMethod.Get, string.Empty), cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccess("read the identity provider's signing keys");
+        try
+        {
+            return new JsonWebKeySet(response.Body);
+        }
+        catch (ArgumentException)
+        {
+            throw new NaraAuthException("MalformedJwks", NaraErrorCategory.ProtocolError,
+                $"The identity provider's signing keys ({JwksUri}) are not a valid JSON Web Key Set.", null, JwksUri.ToString());
+        }
+    }
+
+    private static Uri? Endpoint(System.Text.Json.JsonElement root, string name, Uri source, bool required)
+    {
+        var text = EdgePlaneSession.Text(root, name);
+        if (string.IsNullOrEmpty(text))
+        {
+            if (required) throw Malformed(source, name);
+            return null;
+        }
+        // Endpoints obey the same rule as base URLs: https except loopback.
+        return BaseUrlPolicy.Parse(text, name + " in the discovery document") is { } _ ? new Uri(text!) : null;
+    }
+
+    private static NaraAuthException Malformed(Uri url, string field) =>
+        new("MalformedDiscoveryDocument", NaraErrorCategory.ProtocolError,
+            $"The discovery document at {url} has no valid '{field}'.", "Check -Authority / OIDC_ISSUER_URL.", url.ToString());
+}

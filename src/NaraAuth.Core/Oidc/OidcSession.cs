@@ -1,0 +1,104 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.EdgePlane;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
+using NaraAuth.Core.Tokens;
+
+namespace NaraAuth.Core.Oidc;
+
+/// <summary>
+/// A direct OIDC login saved for reuse: identity, tokens and the refresh token, in one owner-only
+/// file per issuer, client and scope set under the NaraAuth config folder.
+/// </summary>
+public sealed class OidcSession
+{
+    public OidcSession(string issuer, string clientId, string scope, OidcIdentity identity, OidcTokens tokens, DateTimeOffset savedAt)
+    {
+        Issuer = issuer;
+        ClientId = clientId;
+        Scope = scope;
+        Identity = identity;
+        Tokens = tokens;
+        SavedAt = savedAt;
+    }
+
+    public string Issuer { get; }
+    public string ClientId { get; }
+    public string Scope { get; }
+    public OidcIdentity Identity { get; }
+    public OidcTokens Tokens { get; }
+    public DateTimeOffset SavedAt { get; }
+
+    /// <summary>Still usable for at least <paramref name="margin"/>.</summary>
+    public bool IsValidFor(DateTimeOffset now, TimeSpan margin) => Identity.ExpiresAt is { } e && e - margin > now;
+
+    public static string PathFor(IEnvironment environment, string issuer, string clientId, string scope)
+    {
+        using var sha = SHA256.Create();
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(issuer.TrimEnd('/') + "\n" + clientId + "\n" + scope));
+        var key = BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant();
+        return Path.Combine(environment.ConfigDirectory, "NaraAuth", "oidc", key + ".json");
+    }
+
+    public byte[] Serialize()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("issuer", Issuer);
+            w.WriteString("client_id", ClientId);
+            w.WriteString("scope", Scope);
+            w.WriteString("subject", Identity.Subject);
+            if (Identity.Email != null) w.WriteString("email", Identity.Email);
+            if (Identity.Name != null) w.WriteString("name", Identity.Name);
+            if (Identity.ExpiresAt is { } e) w.WriteString("expires_at", Iso8601.Format(e));
+            w.WriteString("id_token", Tokens.IdToken);
+            if (Tokens.AccessToken != null) w.WriteString("access_token", Tokens.AccessToken);
+            if (Tokens.AccessTokenExpiresAt is { } a) w.WriteString("access_token_expires_at", Iso8601.Format(a));
+            if (Tokens.RefreshToken != null) w.WriteString("refresh_token", Tokens.RefreshToken);
+            w.WriteString("saved_at", Iso8601.Format(SavedAt));
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public void Write(SecureFileStore store, string path) => store.WriteAllBytes(path, Serialize());
+
+    /// <summary>The saved session, or null when there is none or it cannot be used (a new login replaces it).</summary>
+    public static OidcSession? TryRead(SecureFileStore store, string path, out string? problem)
+    {
+        problem = null;
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var bytes = store.ReadAllBytes(path, out problem);
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            string? T(string name) => EdgePlaneSession.Text(root, name);
+            var issuer = T("issuer");
+            var client = T("client_id");
+            var subject = T("subject");
+            var id = T("id_token");
+            if (issuer == null || client == null || subject == null || id == null)
+            {
+                problem = $"The saved OIDC session '{path}' is incomplete; a new login replaces it.";
+                return null;
+            }
+            return new OidcSession(issuer, client, T("scope") ?? string.Empty,
+                new OidcIdentity(subject, T("email"), T("name"), issuer, Iso8601.TryParse(T("expires_at"))),
+                new OidcTokens(id, T("access_token"), T("refresh_token"), Iso8601.TryParse(T("access_token_expires_at"))),
+                Iso8601.TryParse(T("saved_at")) ?? DateTimeOffset.MinValue);
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonException)
+        {
+            problem = $"The saved OIDC session '{path}' could not be read ({e.GetType().Name}); a new login replaces it.";
+            return null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
+
+namespace NaraAuth.Core.Oidc;
+
+/// <summary>Who to log in with: the issuer, the public client and the scopes (protocol.md 2.3).</summary>
+public sealed class OidcSettings
+{
+    public const string DefaultScopes = "openid profile email";
+
+    public OidcSettings(Uri authority, string clientId, IReadOnlyList<string> scopes)
+    {
+        Authority = authority;
+        ClientId = clientId;
+        Scopes = scopes;
+    }
+
+    /// <summary>The issuer URL as given (no trailing slash added or removed).</summary>
+    public Uri Authority { get; }
+    public string ClientId { get; }
+    public IReadOnlyList<string> Scopes { get; }
+    public string Scope => string.Join(" ", Scopes);
+
+    /// <summary>Parameters win, then OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_SCOPES.</summary>
+    public static OidcSettings Resolve(string? authority, string? clientId, IEnumerable<string>? scopes, IEnvironment environment)
+    {
+        var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable("OIDC_ISSUER_URL");
+        var setting = !string.IsNullOrWhiteSpace(authority) ? "-Authority" : "OIDC_ISSUER_URL";
+        if (string.IsNullOrWhiteSpace(issuerText))
+        {
+            throw new NaraAuthException("OidcAuthorityMissing", NaraErrorCategory.InvalidArgument,
+                "No identity provider was given: pass -Authority or set OIDC_ISSUER_URL.",
+                "For example: -Authority https://idp.example.com/application/o/edgeplane/");
+        }
+        // Same rule as every base URL: https, except loopback for local providers.
+        BaseUrlPolicy.Parse(issuerText, setting);
+        var issuer = new Uri(issuerText!.Trim());
+        var client = !string.IsNullOrWhiteSpace(clientId) ? clientId!.Trim() : environment.GetVariable("OIDC_CLIENT_ID")?.Trim();
+        if (string.IsNullOrEmpty(client))
+        {
+            throw new NaraAuthException("OidcClientIdMissing", NaraErrorCategory.InvalidArgument,
+                "No client id was given: pass -ClientId or set OIDC_CLIENT_ID.",
+                "Use the public client id registered for command-line logins at the identity provider.");
+        }
+        var list = (scopes ?? Array.Empty<string>()).SelectMany(s => s.Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (list.Count == 0)
+            list = (environment.GetVariable("OIDC_SCOPES") ?? DefaultScopes).Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries).ToList();
+        // An ID token is only issued for "openid".
+        if (!list.Contains("openid")) list.Insert(0, "openid");
+        return new OidcSettings(issuer, client!, list.Distinct(StringComparer.Ordinal).ToList());
+    }
+}

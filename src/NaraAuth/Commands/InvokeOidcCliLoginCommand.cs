@@ -1,0 +1,137 @@
+using System;
+using System.Management.Automation;
+using NaraAuth.Core.EdgePlane;
+using NaraAuth.Core.Oidc.Browser;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>
+/// Logs in to EdgePlane through its server-mediated CLI login (protocol.md 2.1) and saves the
+/// session to ~/.edgeplane/session.json; the direct OIDC modes live in the partial file beside this one.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet)]
+[OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
+public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
+{
+    private const string EdgePlaneSet = "EdgePlane";
+    private const string Activity = "EdgePlane login";
+
+    /// <summary>The EdgePlane server (else EP_BASE_URL).</summary>
+    [Parameter(ParameterSetName = EdgePlaneSet, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Ask EdgePlane for a session lasting this many hours (server default otherwise).</summary>
+    [Parameter(ParameterSetName = EdgePlaneSet)]
+    [ValidateRange(1, 720)]
+    public int? TtlHours { get; set; }
+
+    /// <summary>Print the login URL instead of opening a browser (SSH sessions, other machines).</summary>
+    [Parameter]
+    public SwitchParameter NoBrowser { get; set; }
+
+    /// <summary>A grant id (olg_...) from the login success page: exchange it without starting a new login.</summary>
+    [Parameter(ParameterSetName = EdgePlaneSet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public string? GrantId { get; set; }
+
+    /// <summary>Ask for the grant id shown on the success page instead of polling for it.</summary>
+    [Parameter(ParameterSetName = EdgePlaneSet)]
+    public SwitchParameter PromptForGrantId { get; set; }
+
+    /// <summary>Return the session token as a String property instead of a SecureString.</summary>
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        if (ParameterSetName == DirectSet) LoginDirect();
+        else LoginToEdgePlane();
+    }
+
+    private void LoginToEdgePlane()
+    {
+        var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
+        var path = EdgePlaneSession.DefaultPath(Context.Environment);
+        var flow = new CliLoginFlow(baseUrl, Context.Clock);
+
+        var grantId = GrantId;
+        if (grantId == null)
+        {
+            WriteVerbose($"Starting the EdgePlane login at {baseUrl}.");
+            var start = RunAsync(token => flow.InitiateAsync(token));
+            ShowLoginUrl(start.AuthorizeUrl, start.ExpiresAt);
+            grantId = PromptForGrantId ? AskForGrantId() : WaitForGrant(flow, start);
+        }
+
+        WriteVerbose("Exchanging the one-time grant for a session.");
+        var session = RunAsync(token => flow.ExchangeAsync(grantId, TtlHours, token));
+        // Ctrl+C after the exchange must still leave the disk untouched.
+        StopToken.ThrowIfCancellationRequested();
+        session.Write(Context.Store, path);
+        WriteVerbose($"Saved the EdgePlane session to '{path}' (owner-only).");
+        WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {session.ExpiresAt:u}.");
+
+        var info = EdgePlaneMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText);
+        if (AsPlainText) MaskSecretForCi(session.Token);
+        WriteObject(info);
+    }
+
+    private void ShowLoginUrl(Uri url, DateTimeOffset expiresAt)
+    {
+        var opened = false;
+        if (!NoBrowser)
+        {
+            opened = new SystemBrowserLauncher(Context.Environment).TryOpen(url, out var problem);
+            if (!opened) WriteWarning($"Could not open a browser ({problem}); open the URL below yourself.");
+        }
+        WriteHostLine(opened
+            ? $"A browser window opened for the EdgePlane login. If it did not, open: {url.AbsoluteUri}"
+            : $"To log in to EdgePlane, open this URL in a browser: {url.AbsoluteUri}");
+        WriteHostLine($"The login link expires at {expiresAt:u}.");
+    }
+
+    private string AskForGrantId()
+    {
+        WriteHostLine("After logging in, the success page shows a grant id (olg_...).");
+        Host.UI.Write("Grant id: ");
+        var typed = Host.UI.ReadLine()?.Trim();
+        StopToken.ThrowIfCancellationRequested();
+        if (string.IsNullOrEmpty(typed))
+        {
+            throw new Core.Errors.NaraAuthException("EdgePlaneGrantMissing", Core.Errors.NaraErrorCategory.InvalidArgument,
+                "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...");
+        }
+        return typed!;
+    }
+
+    private string WaitForGrant(CliLoginFlow flow, CliLoginStart start)
+    {
+        var total = start.ExpiresAt - Context.Clock.UtcNow;
+        try
+        {
+            return RunAsync((pump, token) =>
+            {
+                flow.PollProblem += message => pump.Post(() => WriteVerbose(message));
+                return flow.WaitForGrantAsync(start, left => pump.Post(() => WriteProgress(LoginProgress(left, total))), token);
+            });
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+
+    private static ProgressRecord LoginProgress(TimeSpan left, TimeSpan total)
+    {
+        var seconds = (int)Math.Max(0, Math.Ceiling(left.TotalSeconds));
+        var elapsed = total.TotalSeconds <= 0 ? 100 : (int)Math.Round(100 * (1 - left.TotalSeconds / total.TotalSeconds));
+        return new ProgressRecord(1, Activity, $"Waiting for the login in the browser: {seconds / 60}:{seconds % 60:00} left")
+        {
+            PercentComplete = Math.Min(100, Math.Max(0, elapsed)),
+            SecondsRemaining = seconds,
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+
+namespace NaraAuth.Models;
+
+/// <summary>
+/// A direct OIDC login (protocol.md 2.3) as Invoke-OidcCliLogin -Authority reports it. IdToken and
+/// AccessToken are SecureStrings, or Strings with -AsPlainText; the refresh token never leaves the
+/// owner-only session file. No view shows a token.
+/// </summary>
+public sealed class OidcSessionInfo
+{
+    public string Subject { get; internal set; } = string.Empty;
+    public string? Email { get; internal set; }
+    public string? Name { get; internal set; }
+    public DateTime? ExpiresOn { get; internal set; }
+    public string Issuer { get; internal set; } = string.Empty;
+    public string ClientId { get; internal set; } = string.Empty;
+    public string Scope { get; internal set; } = string.Empty;
+    /// <summary>How the login was satisfied: Saved, Refreshed, DeviceCode or Interactive.</summary>
+    public string Source { get; internal set; } = string.Empty;
+    /// <summary>The owner-only session file.</summary>
+    public string Path { get; internal set; } = string.Empty;
+    /// <summary>The validated ID token (SecureString, or String with -AsPlainText).</summary>
+    public object? IdToken { get; internal set; }
+    /// <summary>The access token, when the provider issued one (SecureString, or String with -AsPlainText).</summary>
+    public object? AccessToken { get; internal set; }
+
+    public override string ToString() => $"{Subject} @ {Issuer} (expires {ExpiresOn:u})";
+}

@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Runtime.Loader;
+using System.Text.Json;
+using NaraAuth.Emulator;
+using NaraAuth.Module.Tests.Harness;
+
+namespace NaraAuth.Module.Tests.EdgePlane;
+
+/// <summary>Direct OIDC with the device authorization grant (RFC 8628) against the emulator's provider, over real HTTP.</summary>
+public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
+{
+    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode";
+    private readonly EmulatorFixture _emulator;
+    private OidcProviderStore Idp => _emulator.State.Oidc;
+    private string Authority => _emulator.BaseUrl + "/oidc";
+
+    public OidcDeviceCodeTests(EmulatorFixture emulator)
+    {
+        _emulator = emulator;
+        _emulator.Reset();
+        Idp.AutoApprove = false;
+        Idp.Interval = 1;
+        Idp.DeviceCodeLifetime = TimeSpan.FromMinutes(10);
+        Idp.IdTokenLifetime = TimeSpan.FromHours(1);
+        Idp.NextIdTokenDefect = IdTokenDefect.None;
+        Idp.IssueRefreshTokens = true;
+        while (Idp.DevicePolls.TryDequeue(out _)) { }
+    }
+
+    /// <summary>Plays the person: reacts to each issued device code on a background task.</summary>
+    private IDisposable Person(Action<OidcProviderStore.DeviceAuthorization> act)
+    {
+        void Handler(OidcProviderStore.DeviceAuthorization auth) => Task.Run(() => act(auth));
+        Idp.DeviceCodeIssued += Handler;
+        return new Unsubscribe(() => Idp.DeviceCodeIssued -= Handler);
+    }
+
+    private void WaitForPolls(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Idp.DevicePolls.Count < count && DateTime.UtcNow < deadline) Thread.Sleep(50);
+    }
+
+    private static string? FindSessionFile(PsSession session)
+    {
+        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
+    }
+
+    [Fact]
+    public void Pending_then_slow_down_then_approved_saves_a_validated_owner_only_session()
+    {
+        using var session = new PsSession();
+        string? deviceCode = null, userCode = null;
+        using var person = Person(auth =>
+        {
+            deviceCode = auth.DeviceCode;
+            userCode = auth.UserCode;
+            WaitForPolls(2); // two authorization_pending answers
+            auth.SlowDowns = 1;
+            WaitForPolls(4); // the slow_down and one more pending, at the slower pace
+            auth.Approve("grace", "grace@example.com");
+        });
+        var result = session.Run("$s = " + Login + "; $s", Authority);
+
+        dynamic info = result.Single<object>();
+        Assert.Equal("grace", (string)info.Subject);
+        Assert.Equal("grace@example.com", (string)info.Email);
+        Assert.Equal(Authority, (string)info.Issuer);
+        Assert.Equal("DeviceCode", (string)info.Source);
+        Assert.Equal("openid profile email", (string)info.Scope);
+        Assert.IsType<System.Security.SecureString>((object)info.IdToken);
+
+        // The code and the URIs reach the person although the output was assigned to a variable.
+        Assert.Contains(userCode!, result.HostText);
+        Assert.Contains(Authority + "/device ", result.HostText);
+        Assert.Contains("user_code=" + userCode, result.HostText);
+        Assert.DoesNotContain(result.Output, o => o.BaseObject is string);
+        Assert.Contains(result.Progress, p => p.StatusDescription.Contains("left", StringComparison.Ordinal));
+
+        // slow_down adds 5 s to the 1 s interval: the poll after it comes at least 6 s later.
+        var polls = Idp.DevicePolls.ToArray();
+        Assert.True(polls.Length >= 5);
+        Assert.True(polls[3] - polls[2] >= TimeSpan.FromSeconds(5.5), $"Poll after slow_down came after {(polls[3] - polls[2]).TotalSeconds:0.0} s");
+        Assert.Contains(result.Verbose, v => v.Message.Contains("slow down", StringComparison.Ordinal));
+
+        var path = FindSessionFile(session);
+        Assert.NotNull(path);
+        Assert.Equal(path, (string)info.Path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path!));
+        using var file = JsonDocument.Parse(File.ReadAllText(path!));
+        var idToken = file.RootElement.GetProperty("id_token").GetString()!;
+        var accessToken = file.RootElement.GetProperty("access_token").GetString()!;
+        var refreshToken = file.RootElement.GetProperty("refresh_token").GetString()!;
+        Assert.Equal("grace", file.RootElement.GetProperty("subject").GetString());
+        Assert.Equal(Authority, file.RootElement.GetProperty("issuer").GetString());
+        foreach (var secret in new[] { idToken, accessToken, refreshToken, deviceCode! }) result.AssertNoSecret(secret);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_dropped_connection_while_polling_slows_the_polling_down_and_the_login_still_completes()
+    {
+        using var session = new PsSession();
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/oidc/token", Method = "POST", Drop = true, Count = 1 });
+        using var person = Person(auth => { WaitForPolls(2); auth.Approve("ada", "ada@example.com"); });
+        var result = session.Run(Login, Authority);
+        Assert.Equal("ada", (string)((dynamic)result.Single<object>()).Subject);
+        Assert.Contains(result.Verbose, v => v.Message.Contains("Polling every 2 s now", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Denied_login_is_its_own_error_and_writes_nothing()
+    {
+        using var session = new PsSession();
+        using var person = Person(auth => { WaitForPolls(1); auth.Deny(); });
+        var result = session.Run(Login, Authority);
+        result.AssertError("OidcAccessDenied", ErrorCategory.PermissionDenied);
+        Assert.Null(FindSessionFile(session));
+    }
+
+    [Fact]
+    public void Expired_token_from_the_provider_is_its_own_error()
+    {
+        using var session = new PsSession();
+        using var person = Person(auth => { WaitForPolls(1); auth.ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1); });
+        var result = session.Run(Login, Authority);
+        result.AssertError("OidcDeviceCodeExpired", ErrorCategory.OperationTimeout);
+        Assert.Null(FindSessionFile(session));
+    }
+
+    [Fact]
+    public void Code_lifetime_running_out_on_the_client_side_ends_the_wait()
+    {
+        using var session = new PsSession();
+        Idp.DeviceCodeLifetime = TimeSpan.FromSeconds(3);
+        var result = session.Run(Login, Authority);
+        result.AssertError("OidcDeviceCodeExpired", ErrorCategory.OperationTimeout);
+        Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);
+    }
+
+    [Theory]
+    [InlineData(IdTokenDefect.WrongAudience, "IdTokenWrongAudience")]
+    [InlineData(IdTokenDefect.WrongIssuer, "IdTokenWrongIssuer")]
+    [InlineData(IdTokenDefect.BadSignature, "IdTokenBadSignature")]
+    [InlineData(IdTokenDefect.Expired, "IdTokenExpired")]
+    public void Invalid_ID_tokens_are_refused_with_distinct_errors_and_nothing_is_saved(IdTokenDefect defect, string errorId)
+    {
+        using var session = new PsSession();
+        Idp.AutoApprove = true;
+        Idp.NextIdTokenDefect = defect;
+        var result = session.Run(Login, Authority);
+        var error = result.AssertError(errorId);
+        Assert.True(error.CategoryInfo.Category is ErrorCategory.SecurityError or ErrorCategory.AuthenticationError);
+        Assert.Null(FindSessionFile(session));
+        Idp.AutoApprove = false;
+    }
+
+    [Fact]
+    public void Saved_session_is_reused_then_refreshed_silently_before_asking_again()
+    {
+        using var session = new PsSession();
+        Idp.AutoApprove = true;
+        var first = session.Run(Login, Authority).Single<object>();
+        var issued = Idp.DevicePolls.Count;
+        Assert.Equal("DeviceCode", ((dynamic)first).Source);
+
+        var reused = session.Run(Login, Authority);
+        Assert.Equal("Saved", ((dynamic)reused.Single<object>()).Source);
+        Assert.Equal(issued, Idp.DevicePolls.Count);
+
+        // A session close to its end is refreshed with the refresh token, without the person.
+        Idp.IdTokenLifetime = TimeSpan.FromMinutes(2);
+        var path = FindSessionFile(session)!;
+        var oldRefresh = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("refresh_token").GetString()!;
+        session.Run(Login + " -Force", Authority).Single<object>(); // a fresh login whose ID token lives 2 minutes
+        var shortLived = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("refresh_token").GetString()!;
+        Idp.IdTokenLifetime = TimeSpan.FromHours(1);
+        var refreshesBefore = Idp.RefreshCount;
+        var polls = Idp.DevicePolls.Count;
+        var refreshed = session.Run(Login, Authority);
+        Assert.Equal("Refreshed", ((dynamic)refreshed.Single<object>()).Source);
+        Assert.Equal(refreshesBefore + 1, Idp.RefreshCount);
+        Assert.Equal(polls, Idp.DevicePolls.Count);
+        refreshed.AssertNoSecret(shortLived);
+        refreshed.AssertNoSecret(oldRefresh);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+
+        // A refused refresh falls back to asking the person.
+        Idp.RevokeAllRefreshTokens();
+        Idp.IdTokenLifetime = TimeSpan.FromMinutes(2);
+        session.Run(Login + " -Force", Authority).Single<object>();
+        Idp.RevokeAllRefreshTokens();
+        Idp.IdTokenLifetime = TimeSpan.FromHours(1);
+        var again = session.Run(Login, Authority);
+        Assert.Equal("DeviceCode", ((dynamic)again.Single<object>()).Source);
+    }
+
+    [Fact]
+    public void Defaults_come_from_OIDC_environment_variables_and_missing_ones_are_named()
+    {
+        using var session = new PsSession();
+        session.Run("Invoke-OidcCliLogin -UseDeviceCode").AssertError("OidcAuthorityMissing", ErrorCategory.InvalidArgument);
+        session.SetEnv("OIDC_ISSUER_URL", Authority);
+        session.Run("Invoke-OidcCliLogin -UseDeviceCode").AssertError("OidcClientIdMissing", ErrorCategory.InvalidArgument);
+        session.SetEnv("OIDC_CLIENT_ID", "naraauth-cli");
+        session.SetEnv("OIDC_SCOPES", "openid email offline_access");
+        Idp.AutoApprove = true;
+        var result = session.Run("Invoke-OidcCliLogin -UseDeviceCode");
+        Assert.Equal("openid email offline_access", ((dynamic)result.Single<object>()).Scope);
+        session.Run("Invoke-OidcCliLogin -UseDeviceCode -Authority http://idp.example.com/oidc").AssertError("InsecureBaseUrl", ErrorCategory.SecurityError);
+        session.Run("Invoke-OidcCliLogin -UseDeviceCode -Authority $args[0]", _emulator.BaseUrl + "/nothing").AssertError("OidcDiscoveryNotFound", ErrorCategory.ObjectNotFound);
+    }
+
+    [Fact]
+    public void AsPlainText_returns_the_tokens_as_strings_and_masks_them_in_CI()
+    {
+        using var session = new PsSession();
+        session.SetEnv("GITHUB_ACTIONS", "true");
+        Idp.AutoApprove = true;
+        var result = session.Run(Login + " -AsPlainText", Authority);
+        dynamic info = result.Single<object>();
+        var id = (string)info.IdToken;
+        Assert.Equal(3, id.Split('.').Length);
+        Assert.Contains("::add-mask::" + id, result.HostText);
+        result.AssertNoSecret(id);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_waiting_for_the_code_stops_within_a_second_and_writes_nothing()
+    {
+        using var session = new PsSession();
+        using var running = session.Start(Login, Authority);
+        Assert.True(running.WaitForHostText("enter the code", TimeSpan.FromSeconds(30)));
+        WaitForPolls(1);
+        var stopped = running.Stop();
+        Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
+        running.Finish(TimeSpan.FromSeconds(5));
+        Assert.Null(FindSessionFile(session));
+    }
+
+    [Fact]
+    public void MSAL_is_not_loaded_by_Import_Module_nor_by_a_device_code_login()
+    {
+        // Other tests in this process may run the interactive (MSAL) flow, so the check runs in a
+        // fresh process that executes only this test.
+        if (Environment.GetEnvironmentVariable("NARAAUTH_MSAL_CHECK") == "1")
+        {
+            using var session = new PsSession();
+            Assert.Empty(LoadedMsal());
+            Idp.AutoApprove = true;
+            session.Run(Login, Authority).Single<object>();
+            Assert.NotEmpty(AssemblyLoadContext.All.SelectMany(c => c.Assemblies).Where(a => a.GetName().Name == "NaraAuth.Core"));
+            Assert.Empty(LoadedMsal());
+            return;
+        }
+        var testAssembly = typeof(OidcDeviceCodeTests).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", $"exec \"{testAssembly}\" -method \"{typeof(OidcDeviceCodeTests).FullName}.{nameof(MSAL_is_not_loaded_by_Import_Module_nor_by_a_device_code_login)}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["NARAAUTH_MSAL_CHECK"] = "1";
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var errors = child.StandardError.ReadToEndAsync();
+        Assert.True(child.WaitForExit(120_000), "The isolated check did not finish.");
+        var text = output.Result + errors.Result;
+        Assert.True(child.ExitCode == 0, "Isolated check failed: " + text);
+        Assert.Contains("Total: 1", text);
+        Assert.Contains("Failed: 0", text);
+    }
+
+    private static List<string> LoadedMsal() =>
+        AppDomain.CurrentDomain.GetAssemblies().Concat(AssemblyLoadContext.All.SelectMany(c => c.Assemblies))
+            .Select(a => a.GetName().Name ?? string.Empty)
+            .Where(n => n.StartsWith("Microsoft.Identity.Client", StringComparison.Ordinal))
+            .Distinct().ToList();
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}

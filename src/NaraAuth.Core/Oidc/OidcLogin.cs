@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
-using NaraAuth.Core.Oidc.Browser;
+using NaraAuth.Core.Browser;
 
 namespace NaraAuth.Core.Oidc;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using NaraAuth.Core.Oidc;
-using NaraAuth.Core.Oidc.Browser;
+using NaraAuth.Core.Browser;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
 
@@ -114,11 +114,10 @@ public sealed partial class InvokeOidcCliLoginCommand
         private readonly Action<Uri> _show;
         public PrintingBrowser(Action<Uri> show) => _show = show;
 
-        public bool TryOpen(Uri url, out string? problem)
+        public BrowserLaunchResult Open(string url)
         {
-            _show(url);
-            problem = null;
-            return true;
+            _show(new Uri(url));
+            return BrowserLaunchResult.Success("the printed URL");
         }
     }
 }

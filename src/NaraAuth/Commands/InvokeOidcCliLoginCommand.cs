@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using NaraAuth.Core.EdgePlane;
-using NaraAuth.Core.Oidc.Browser;
+using NaraAuth.Core.Browser;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
 
@@ -84,8 +84,9 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
         var opened = false;
         if (!NoBrowser)
         {
-            opened = new SystemBrowserLauncher(Context.Environment).TryOpen(url, out var problem);
-            if (!opened) WriteWarning($"Could not open a browser ({problem}); open the URL below yourself.");
+            var launch = new SystemBrowserLauncher(Context.Environment).Open(url.AbsoluteUri);
+            opened = launch.Started;
+            if (!opened) WriteWarning($"Could not open a browser ({launch.Description}); open the URL below yourself.");
         }
         WriteHostLine(opened
             ? $"A browser window opened for the EdgePlane login. If it did not, open: {url.AbsoluteUri}"

@@ -5,7 +5,6 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Oidc;
-using NaraAuth.Core.Oidc.Browser;
 using NaraAuth.Emulator;
 
 namespace NaraAuth.Core.Tests.Oidc;
@@ -79,26 +78,6 @@ public class OidcCoreTests
         Assert.Equal("EdgePlaneSessionNotJson", notJson.ErrorId);
         Assert.DoesNotContain("mcs_secret_value", notJson.Message);
         Assert.Equal("EdgePlaneSessionMissingToken", Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Parse(Encoding.UTF8.GetBytes("{\"subject\":\"a\"}"), "x")).ErrorId);
-    }
-
-    [Theory]
-    [InlineData("firefox", "firefox", "")]
-    [InlineData("firefox --new-window", "firefox", "--new-window")]
-    [InlineData("\"/opt/My Browser/run\" -x", "/opt/My Browser/run", "-x")]
-    public void BROWSER_command_lines_are_split_into_program_and_arguments(string command, string file, string arguments)
-    {
-        var (f, a) = SystemBrowserLauncher.SplitCommand(command);
-        Assert.Equal(file, f);
-        Assert.Equal(arguments, a);
-    }
-
-    [Fact]
-    public void No_display_on_Linux_means_no_browser_and_says_why()
-    {
-        var launcher = new SystemBrowserLauncher(new FakeEnvironment(new()));
-        if (!OperatingSystem.IsLinux()) return;
-        Assert.False(launcher.TryOpen(new Uri("https://example.com"), out var problem));
-        Assert.Contains("DISPLAY", problem);
     }
 
     [Theory]

@@ -9,6 +9,7 @@ using Microsoft.Identity.Client.Extensibility;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Browser;
 using NaraAuth.Core.Oidc.Browser;
 
 namespace NaraAuth.Core.Oidc.Msal;
@@ -124,10 +125,11 @@ internal static class MsalInteractiveLogin
 
         public Task<Uri> AcquireAuthorizationCodeAsync(Uri authorizationUri, Uri redirectUri, CancellationToken cancellationToken)
         {
-            if (!_browser.TryOpen(authorizationUri, out var problem))
+            var launch = _browser.Open(authorizationUri.AbsoluteUri);
+            if (!launch.Started)
             {
                 throw new NaraAuthException("BrowserNotAvailable", NaraErrorCategory.ResourceUnavailable,
-                    $"Could not open a browser for the login: {problem}.",
+                    $"Could not open a browser for the login: {launch.Description}.",
                     "Run on a machine with a browser, pass -NoBrowser to open the URL yourself, or use -UseDeviceCode.");
             }
             return _listener.WaitForRedirectAsync(Success, Failure, cancellationToken);

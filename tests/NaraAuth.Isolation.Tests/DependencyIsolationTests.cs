@@ -60,6 +60,17 @@ public class DependencyIsolationTests
         Assert.All(theirs, a => Assert.Equal(7, a.GetName().Version!.Major));
         // Core never leaked into the default context.
         Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "NaraAuth.Core");
+
+        // MSAL resolves to NaraAuth's own build inside its context, not the older one already loaded,
+        // and it works there: a public client application builds with the 4.61 copy in the process.
+        var msal = naraContext.LoadFromAssemblyName(new AssemblyName("Microsoft.Identity.Client"));
+        Assert.True(msal.GetName().Version >= new Version(4, 92), "NaraAuth's context resolved MSAL " + msal.GetName().Version);
+        Assert.Same(naraContext, AssemblyLoadContext.GetLoadContext(msal));
+        var builder = msal.GetType("Microsoft.Identity.Client.PublicClientApplicationBuilder", throwOnError: true)!
+            .GetMethod("Create", new[] { typeof(string) })!.Invoke(null, new object[] { "isolation-test-client" })!;
+        var app = builder.GetType().GetMethod("Build", Type.EmptyTypes)!.Invoke(builder, null);
+        Assert.NotNull(app);
+        Assert.Contains(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client" && a.GetName().Version!.Minor == 61);
     }
 
     [Fact]

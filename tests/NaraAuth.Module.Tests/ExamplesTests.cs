@@ -313,4 +313,15 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
         foreach (var result in results) result.AssertNoSecret(token);
         Assert.Equal(1, _emulator.State.ServerTokens.CreationCount); // the pipeline creates none
     }
+
+    [Fact]
+    public void Readme_lists_every_exported_cmdlet_once()
+    {
+        using var session = new PsSession();
+        var exported = session.Run("(Get-Module NaraAuth).ExportedCmdlets.Keys").Output.Select(o => o.ToString()).ToList();
+        Assert.Contains("Disconnect-EdgeConnector", exported);
+        var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "README.md")).Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+        foreach (var cmdlet in exported)
+            Assert.Single(rows, r => r.StartsWith("| `" + cmdlet + "` |", StringComparison.Ordinal));
+    }
 }

@@ -100,6 +100,11 @@ begin {
         }
     }
 
+    # An error with its own id, like the module's (the report's ErrorId column).
+    function New-OnboardingError([string] $Id, [string] $Message) {
+        [System.Management.Automation.ErrorRecord]::new([System.InvalidOperationException]::new($Message), $Id, 'InvalidArgument', $installDir)
+    }
+
     # The stored token, when it is valid for the organization for long enough; else $null.
     function Get-ReusableToken {
         try {
@@ -160,7 +165,7 @@ process {
             $secret = $DeploymentSecret
             if (-not $secret) { $secret = & $DeploymentSecretProvider $DeploymentId }
             if ($secret -isnot [securestring]) {
-                throw "The secret source returned no SecureString for deployment '$DeploymentId'."
+                throw (New-OnboardingError 'DeploymentSecretUnavailable' "The secret source returned no SecureString for deployment '$DeploymentId'.")
             }
             $result = Connect-EdgeConnector -DeploymentId $DeploymentId -DeploymentSecret $secret -SaveCredentialsTo $file -InstallPath $installDir @common
             if (-not $result) { return New-Summary 'WhatIf' 'Deployment' $null $null "Would verify deployment '$DeploymentId' and save its credentials to '$file'." }
@@ -172,7 +177,7 @@ process {
             return New-Summary 'AlreadyConnected' 'Token' $stored.Organization $stored.ExpiresOn "Stored token in '$($stored.Path)' is valid; nothing changed."
         }
         if (-not $Token) {
-            throw 'No valid stored token and no -Token for this installation; a browser login needs a person (Helpdesk-Login.ps1).'
+            throw (New-OnboardingError 'NoCredentialForMachine' 'No valid stored token and no -Token for this installation; a browser login needs a person (Helpdesk-Login.ps1).')
         }
 
         $connect = @{ Token = $Token; InstallPath = $installDir; MinimumValidity = $MinimumValidity }

@@ -170,6 +170,7 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
         Assert.Equal("Failed", (string)row.Status);
         Assert.Equal("EdgeConnector", (string)row.Machine); // named after the folder when no name is given
         Assert.Contains("Helpdesk-Login.ps1", (string)row.Detail);
+        Assert.Equal("NoCredentialForMachine", (string)row.ErrorId);
         Assert.Equal(0, _emulator.State.Faults.CountOf("POST", "/api/auth/desktop/start"));
     }
 

@@ -26,6 +26,7 @@
         'Get-NaraAgent'
         'Start-NaraAgentRun'
         'Connect-EdgeConnector'
+        'Disconnect-EdgeConnector'
         'New-ApiKey'
         'Test-ApiKey'
         'Reset-WorkerToken'

@@ -1,0 +1,85 @@
+using System.Linq;
+using System.Management.Automation;
+using NaraAuth.Core.EdgeConnector;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>
+/// The Edge Connector logout: removes the stored token and the default bundle beside it (and a
+/// saved deployment credentials file on request). Idempotent: nothing to remove is not an error.
+/// </summary>
+[Cmdlet(VerbsCommunications.Disconnect, "EdgeConnector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(EdgeConnectorDisconnection))]
+public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
+{
+    /// <summary>The token file; else AUTH_TOKEN_PATH, config.json, the installation directory.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("TokenPath")]
+    [AllowNull, AllowEmptyString] // piped connection objects of the deployment mode have no TokenPath: the default rules apply
+    public string? Path { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? InstallPath { get; set; }
+
+    /// <summary>Also remove this deployment credentials file (written by Connect-EdgeConnector -SaveCredentialsTo).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("CredentialsPath")]
+    [AllowNull, AllowEmptyString] // piped connection objects of the token modes have none
+    public string? DeploymentCredentialsPath { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Remove the files even when they do not look like a token or credentials file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var logout = EdgeConnectorLogout.Plan(Context, Path, InstallPath, DeploymentCredentialsPath, Force);
+        var present = logout.Present.ToList();
+        string status;
+        if (present.Count == 0)
+        {
+            WriteVerbose($"Not connected: there is no token file at '{logout.Location.Path}' (chosen by {logout.Location.Source}) and nothing else to remove.");
+            status = "NotConnected";
+        }
+        else
+        {
+            var targets = string.Join(", ", present.Select(f => f.Path));
+            var action = "Remove " + string.Join(" and ", present.Select(f => EdgeConnectorLogout.Describe(f.Kind)));
+            if (ShouldProcess(targets, action))
+            {
+                logout.RemoveAll();
+                foreach (var file in present)
+                    WriteVerbose($"Removed the {EdgeConnectorLogout.Describe(file.Kind)} '{file.Path}'.");
+                status = "Disconnected";
+            }
+            else
+            {
+                status = "WhatIf";
+            }
+        }
+        if (PassThru) WriteObject(ToResult(logout, status));
+    }
+
+    private static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, string status)
+    {
+        LogoutFile? Of(string kind) => logout.Files.FirstOrDefault(f => f.Kind == kind);
+        var credentials = Of(EdgeConnectorLogout.CredentialsKind);
+        return new EdgeConnectorDisconnection
+        {
+            Status = status,
+            TokenPath = logout.Location.Path,
+            TokenRemoved = Of(EdgeConnectorLogout.TokenKind)!.Removed,
+            BundlePath = logout.Location.BundlePath,
+            BundleRemoved = Of(EdgeConnectorLogout.BundleKind)!.Removed,
+            CredentialsPath = credentials?.Path,
+            CredentialsRemoved = credentials?.Removed ?? false,
+            Removed = logout.Files.Where(f => f.Removed).Select(f => f.Path).ToArray(),
+        };
+    }
+}

@@ -20,6 +20,14 @@ Console.WriteLine($"Emulator (pre-approving browser logins) at {baseUrl}");
 var install = Directory.CreateTempSubdirectory("naraauth-demo-").FullName;
 Environment.SetEnvironmentVariable("NARA_BASE_URL", baseUrl);
 Environment.SetEnvironmentVariable("EDGE_CONNECTOR_HOME", install);
+// The demo's logins (EdgePlane session, device id, worker config) stay in its own temporary
+// profile, never the user's real one.
+var profile = Path.Combine(install, "profile");
+Directory.CreateDirectory(profile);
+foreach (var name in new[] { "HOME", "USERPROFILE" }) Environment.SetEnvironmentVariable(name, profile);
+Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", Path.Combine(profile, ".config"));
+Environment.SetEnvironmentVariable("APPDATA", Path.Combine(profile, "AppData", "Roaming"));
+Environment.SetEnvironmentVariable("LOCALAPPDATA", Path.Combine(profile, "AppData", "Local"));
 Environment.SetEnvironmentVariable("PSModulePath", Path.GetDirectoryName(Path.GetDirectoryName(manifest)));
 // The demo plays a person at a console, not a CI job, even when run inside CI.
 foreach (var name in new[] { "CI", "TF_BUILD", "GITHUB_ACTIONS" }) Environment.SetEnvironmentVariable(name, null);

@@ -9,6 +9,11 @@ Connect-EdgeConnector -NoBrowser | Out-Default
 "== Who is logged in, for which organization, until when (signature verified against the platform)"
 Get-AuthToken -Verify | Out-Default
 
+"== EdgePlane CLI login for the same person (the emulator completes the identity provider's login)"
+$env:EP_BASE_URL = $env:NARA_BASE_URL
+Invoke-OidcCliLogin -NoBrowser | Out-Default
+Get-EdgePlaneIdentity | Out-Default
+
 "== Onboarding script, second run: nothing to do"
 Connect-EdgeConnector -NoBrowser | Out-Default
 

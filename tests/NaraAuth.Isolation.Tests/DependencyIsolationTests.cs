@@ -3,6 +3,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using NaraAuth.Emulator;
+using NaraAuth.Module.Tests.EdgePlane;
 using NaraAuth.Module.Tests.Harness;
 
 namespace NaraAuth.Isolation.Tests;
@@ -38,7 +39,8 @@ public class DependencyIsolationTests
         }).ToList();
         Assert.Contains(preloaded, a => a.GetName().Name == "System.IdentityModel.Tokens.Jwt" && a.GetName().Version!.Major == 7);
 
-        await using var emulator = await EmulatorServer.StartAsync();
+        // https as well: MSAL only accepts an https authority.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { HttpsCertificate = LoopbackCertificate.Certificate });
         using var session = new PsSession();
         var jwt = emulator.State.MintToken();
         File.WriteAllText(Path.Combine(session.WorkDir, "auth-token.json"), "{\"token\": \"" + jwt + "\"}");
@@ -61,15 +63,15 @@ public class DependencyIsolationTests
         // Core never leaked into the default context.
         Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "NaraAuth.Core");
 
-        // MSAL resolves to NaraAuth's own build inside its context, not the older one already loaded,
-        // and it works there: a public client application builds with the 4.61 copy in the process.
-        var msal = naraContext.LoadFromAssemblyName(new AssemblyName("Microsoft.Identity.Client"));
-        Assert.True(msal.GetName().Version >= new Version(4, 92), "NaraAuth's context resolved MSAL " + msal.GetName().Version);
-        Assert.Same(naraContext, AssemblyLoadContext.GetLoadContext(msal));
-        var builder = msal.GetType("Microsoft.Identity.Client.PublicClientApplicationBuilder", throwOnError: true)!
-            .GetMethod("Create", new[] { typeof(string) })!.Invoke(null, new object[] { "isolation-test-client" })!;
-        var app = builder.GetType().GetMethod("Build", Type.EmptyTypes)!.Invoke(builder, null);
-        Assert.NotNull(app);
+        // The interactive OIDC login runs MSAL (PKCE, loopback redirect) with MSAL 4.61 already in the
+        // process: it works, and the MSAL it used is NaraAuth's 4.92 in NaraAuth's own context.
+        OidcBrowserDouble.Use(session);
+        var login = session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli", emulator.HttpsBaseUrl!.ToString().TrimEnd('/') + "/oidc");
+        dynamic oidc = login.Single<object>();
+        Assert.Equal("grace", (string)oidc.Subject);
+        Assert.Equal("Interactive", (string)oidc.Source);
+        var msal = Assert.Single(naraContext.Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client");
+        Assert.True(msal.GetName().Version >= new Version(4, 92), "NaraAuth's context used MSAL " + msal.GetName().Version);
         Assert.Contains(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client" && a.GetName().Version!.Minor == 61);
     }
 

@@ -9,17 +9,6 @@ using NaraAuth.Emulator;
 
 namespace NaraAuth.Core.Tests.EdgeConnector;
 
-internal sealed class FakeEnvironment : IEnvironment
-{
-    public Dictionary<string, string> Variables { get; } = new();
-    public string? GetVariable(string name) => Variables.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
-    public string MachineName { get; set; } = "test-machine";
-    public string UserName => "tester";
-    public string HomeDirectory { get; set; } = Path.GetTempPath();
-    public string ConfigDirectory { get; set; } = Path.GetTempPath();
-    public bool IsWindows => false;
-}
-
 public class InteractivityTests
 {
     [Theory]
@@ -115,7 +104,8 @@ public class DeploymentCredentialsTests
     public void Parameters_win_then_the_environment_pair_then_the_file()
     {
         var env = new FakeEnvironment();
-        var dir = Directory.CreateTempSubdirectory("naraauth-dep-").FullName;
+        using var tmp_dir = new TempDir();
+        var dir = tmp_dir.Path;
         File.WriteAllText(Path.Combine(dir, "c.json"), "{\"deploymentId\":\"dep_file\",\"deploymentSecret\":\"s3\"}");
         env.Variables["DEPLOYMENT_CREDENTIALS_PATH"] = "c.json";
         Assert.Equal(DeploymentCredentialSource.CredentialsFile, DeploymentCredentials.Resolve(null, null, env, dir).Source);
@@ -142,7 +132,8 @@ public class DeploymentCredentialsTests
     [Fact]
     public void Saved_file_round_trips()
     {
-        var dir = Directory.CreateTempSubdirectory("naraauth-dep-").FullName;
+        using var tmp_dir = new TempDir();
+        var dir = tmp_dir.Path;
         var path = Path.Combine(dir, "sub", "d.json");
         new DeploymentCredentials("dep_1", "s\"e/c", DeploymentCredentialSource.Parameters).Save(new SecureFileStore(new FakeEnvironment()), path);
         var read = DeploymentCredentials.ReadFile(path);
@@ -156,7 +147,8 @@ public class DeviceIdentityTests
     [Fact]
     public void Created_once_owner_only_and_reused()
     {
-        var env = new FakeEnvironment { ConfigDirectory = Directory.CreateTempSubdirectory("naraauth-cfg-").FullName };
+        using var config = new TempDir();
+        var env = new FakeEnvironment { ConfigDirectory = config.Path };
         var store = new SecureFileStore(env);
         var first = DeviceIdentity.GetOrCreate(env, store);
         Assert.Equal(first, DeviceIdentity.GetOrCreate(env, store));
@@ -173,7 +165,8 @@ public class DeviceIdentityTests
     [Fact]
     public void Machines_sharing_a_profile_each_keep_their_own_id()
     {
-        var shared = Directory.CreateTempSubdirectory("naraauth-cfg-").FullName;
+        using var tmp_shared = new TempDir();
+        var shared = tmp_shared.Path;
         var a = new FakeEnvironment { ConfigDirectory = shared, MachineName = "host-a" };
         var b = new FakeEnvironment { ConfigDirectory = shared, MachineName = "host-b" };
         var idA = DeviceIdentity.GetOrCreate(a, new SecureFileStore(a));
@@ -189,7 +182,8 @@ public class TokenInputTests
     [Fact]
     public void Existing_file_is_read_otherwise_the_value_is_a_raw_jwt()
     {
-        var dir = Directory.CreateTempSubdirectory("naraauth-ti-").FullName;
+        using var tmp_dir = new TempDir();
+        var dir = tmp_dir.Path;
         File.WriteAllText(Path.Combine(dir, "t.json"), "{\"token\":\"a.b.c\"}");
         var store = new SecureFileStore(new FakeEnvironment());
         Assert.Equal(("a.b.c", Path.Combine(dir, "t.json")), TokenInput.Resolve("t.json", dir, store));

@@ -35,6 +35,11 @@ public static class LoopbackCertificate
         Certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
 
         var dir = Directory.CreateTempSubdirectory("naraauth-tls-").FullName;
+        // The trust bundle must outlive every test of the process; it goes when the process does.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        };
         var pem = Certificate.ExportCertificatePem() + "\n";
         PemPath = Path.Combine(dir, "emulator.pem");
         File.WriteAllText(PemPath, pem);

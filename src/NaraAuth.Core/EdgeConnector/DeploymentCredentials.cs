@@ -5,6 +5,7 @@ using System.Text.Json;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -102,10 +103,8 @@ public sealed class DeploymentCredentials
         {
             using var document = JsonDocument.Parse(bytes);
             var root = document.RootElement;
-            string? Read(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-                ? v.GetString() : null;
-            var id = Read("deploymentId");
-            var secret = Read("deploymentSecret");
+            var id = JsonText.StringOf(root, "deploymentId");
+            var secret = JsonText.StringOf(root, "deploymentSecret");
             if (string.IsNullOrWhiteSpace(id) || string.IsNullOrEmpty(secret))
             {
                 throw new NaraAuthException("DeploymentCredentialsFileInvalid", NaraErrorCategory.InvalidData,

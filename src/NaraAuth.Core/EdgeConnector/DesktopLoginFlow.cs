@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -54,9 +55,9 @@ public sealed class DesktopLoginFlow
         response.EnsureSuccess("start the browser login");
         using var document = response.Json();
         var root = document.RootElement;
-        var code = ReadString(root, "code");
-        var url = ReadString(root, "url");
-        var expiresAt = Tokens.Iso8601.TryParse(ReadString(root, "expiresAt"));
+        var code = JsonText.StringOf(root, "code");
+        var url = JsonText.StringOf(root, "url");
+        var expiresAt = Tokens.Iso8601.TryParse(JsonText.StringOf(root, "expiresAt"));
         if (code == null || url == null || expiresAt == null)
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
@@ -178,7 +179,7 @@ public sealed class DesktopLoginFlow
     private static string ReadToken(ApiResponse response)
     {
         using var document = response.Json();
-        var token = ReadString(document.RootElement, "token");
+        var token = JsonText.StringOf(document.RootElement, "token");
         if (string.IsNullOrWhiteSpace(token))
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
@@ -193,8 +194,6 @@ public sealed class DesktopLoginFlow
         return reason == null || reason == expectedCode ? string.Empty : ": " + reason;
     }
 
-    private static string? ReadString(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

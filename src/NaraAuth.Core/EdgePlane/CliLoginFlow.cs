@@ -7,6 +7,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -62,9 +63,9 @@ public sealed class CliLoginFlow
         response.EnsureSuccess("start the EdgePlane login");
         using var document = response.Json();
         var root = document.RootElement;
-        var url = EdgePlaneSession.Text(root, "authorize_url");
-        var nonce = EdgePlaneSession.Text(root, "cli_nonce");
-        var expires = Iso8601.TryParse(EdgePlaneSession.Text(root, "expires_at"));
+        var url = JsonText.StringOf(root, "authorize_url");
+        var nonce = JsonText.StringOf(root, "cli_nonce");
+        var expires = Iso8601.TryParse(JsonText.StringOf(root, "expires_at"));
         if (url == null || !Uri.TryCreate(url, UriKind.Absolute, out var authorize)
             || (authorize.Scheme != Uri.UriSchemeHttps && authorize.Scheme != Uri.UriSchemeHttp)
             || string.IsNullOrEmpty(nonce) || expires == null)
@@ -98,8 +99,8 @@ public sealed class CliLoginFlow
                 if (response.StatusCode == 200)
                 {
                     using var document = response.Json();
-                    var status = EdgePlaneSession.Text(document.RootElement, "status");
-                    var grant = EdgePlaneSession.Text(document.RootElement, "grant_id");
+                    var status = JsonText.StringOf(document.RootElement, "status");
+                    var grant = JsonText.StringOf(document.RootElement, "grant_id");
                     if (string.Equals(status, "ready", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(grant)) return grant!;
                     interval = PollInterval;
                 }
@@ -157,15 +158,15 @@ public sealed class CliLoginFlow
         response.EnsureSuccess("exchange the EdgePlane login grant");
         using var document = response.Json();
         var root = document.RootElement;
-        var token = EdgePlaneSession.Text(root, "token");
+        var token = JsonText.StringOf(root, "token");
         if (string.IsNullOrEmpty(token))
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
                 "EdgePlane's exchange answer has no session token.", "Try logging in again.", response.RequestUri.ToString());
         }
         long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
-        return new EdgePlaneSession(token!, EdgePlaneSession.Text(root, "subject"), EdgePlaneSession.Text(root, "email"),
-            Iso8601.TryParse(EdgePlaneSession.Text(root, "expires_at")), EdgePlaneUrl.ToStored(BaseUrl), sessionId);
+        return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"),
+            Iso8601.TryParse(JsonText.StringOf(root, "expires_at")), EdgePlaneUrl.ToStored(BaseUrl), sessionId);
     }
 
     private static NaraAuthException Expired(CliLoginStart start) =>

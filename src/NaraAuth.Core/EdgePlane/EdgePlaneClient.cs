@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -51,7 +52,7 @@ public static class EdgePlaneClient
         }
         long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
         var isAdmin = root.TryGetProperty("is_admin", out var admin) && admin.ValueKind == JsonValueKind.True;
-        return new EdgePlaneIdentity(EdgePlaneSession.Text(root, "subject"), EdgePlaneSession.Text(root, "email"),
-            Iso8601.TryParse(EdgePlaneSession.Text(root, "expires_at")), sessionId, isAdmin);
+        return new EdgePlaneIdentity(JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"),
+            Iso8601.TryParse(JsonText.StringOf(root, "expires_at")), sessionId, isAdmin);
     }
 }

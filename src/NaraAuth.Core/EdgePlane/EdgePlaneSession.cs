@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -100,22 +101,17 @@ public sealed class EdgePlaneSession
         using (document)
         {
             var root = document.RootElement;
-            var token = root.ValueKind == JsonValueKind.Object ? Text(root, "token") : null;
+            var token = root.ValueKind == JsonValueKind.Object ? JsonText.StringOf(root, "token") : null;
             if (string.IsNullOrEmpty(token))
             {
                 throw new NaraAuthException("EdgePlaneSessionMissingToken", NaraErrorCategory.InvalidData,
                     $"The EdgePlane session '{path}' has no 'token' field.", "Log in again with Invoke-OidcCliLogin.", path);
             }
             long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
-            return new EdgePlaneSession(token!, Text(root, "subject"), Text(root, "email"), Iso8601.TryParse(Text(root, "expires_at")),
-                Text(root, "base_url") ?? string.Empty, sessionId);
+            return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"), Iso8601.TryParse(JsonText.StringOf(root, "expires_at")),
+                JsonText.StringOf(root, "base_url") ?? string.Empty, sessionId);
         }
     }
-
-    internal static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
     {

@@ -92,23 +92,23 @@ public sealed class ApiResponse
 public static class ErrorBody
 {
     public static string? Reason(string? body) =>
-        Field(body, "error_description") ?? Field(body, "detail") ?? Field(body, "error");
+        FirstField(body, "error_description", "detail", "error");
 
-    public static string? Code(string? body) => Field(body, "error");
+    public static string? Code(string? body) => FirstField(body, "error");
 
-    private static string? Field(string? body, string name)
+    /// <summary>The first of the named string fields present in a JSON body (parsed once).</summary>
+    private static string? FirstField(string? body, params string[] names)
     {
         if (string.IsNullOrWhiteSpace(body)) return null;
         try
         {
             using var document = JsonDocument.Parse(body!);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty(name, out var value)
-                && value.ValueKind == JsonValueKind.String)
+            foreach (var name in names)
             {
-                var text = value.GetString();
+                var text = Json.JsonText.StringOf(document.RootElement, name);
+                if (string.IsNullOrWhiteSpace(text)) continue;
                 // Cap what a server can push into our messages.
-                return string.IsNullOrWhiteSpace(text) ? null : (text!.Length > 500 ? text.Substring(0, 500) + "..." : text);
+                return text!.Length > 500 ? text.Substring(0, 500) + "..." : text;
             }
         }
         catch (JsonException)

@@ -7,6 +7,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -79,11 +80,11 @@ public sealed class DeviceCodeFlow
         using (var document = started.Json())
         {
             var root = document.RootElement;
-            deviceCode = EdgePlaneSession.Text(root, "device_code") ?? string.Empty;
-            var userCode = EdgePlaneSession.Text(root, "user_code");
+            deviceCode = JsonText.StringOf(root, "device_code") ?? string.Empty;
+            var userCode = JsonText.StringOf(root, "user_code");
             // "verification_url" is what some providers (Google) send.
-            var verification = EdgePlaneSession.Text(root, "verification_uri") ?? EdgePlaneSession.Text(root, "verification_url");
-            var complete = EdgePlaneSession.Text(root, "verification_uri_complete");
+            var verification = JsonText.StringOf(root, "verification_uri") ?? JsonText.StringOf(root, "verification_url");
+            var complete = JsonText.StringOf(root, "verification_uri_complete");
             var expiresIn = Number(root, "expires_in") ?? 600;
             if (Number(root, "interval") is { } seconds && seconds > 0) interval = TimeSpan.FromSeconds(seconds);
             if (deviceCode.Length == 0 || string.IsNullOrEmpty(userCode) || verification == null || !Uri.TryCreate(verification, UriKind.Absolute, out var verificationUri))

@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -44,7 +45,7 @@ public sealed class OidcProviderMetadata
         response.EnsureSuccess("read the identity provider's discovery document");
         using var document = response.Json();
         var root = document.RootElement;
-        var issuer = EdgePlaneSession.Text(root, "issuer");
+        var issuer = JsonText.StringOf(root, "issuer");
         if (string.IsNullOrEmpty(issuer)) throw Malformed(url, "issuer");
         // OpenID Connect Discovery 4.3: the document's issuer must be the one asked for. A trailing
         // slash is the one difference tolerated, since people type issuers both ways.
@@ -79,7 +80,7 @@ public sealed class OidcProviderMetadata
 
     private static Uri? Endpoint(System.Text.Json.JsonElement root, string name, Uri source, bool required)
     {
-        var text = EdgePlaneSession.Text(root, name);
+        var text = JsonText.StringOf(root, name);
         if (string.IsNullOrEmpty(text))
         {
             if (required) throw Malformed(source, name);

@@ -8,6 +8,7 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -80,7 +81,7 @@ public sealed class OidcSession
             var bytes = store.ReadAllBytes(path, out problem);
             using var document = JsonDocument.Parse(bytes);
             var root = document.RootElement;
-            string? T(string name) => EdgePlaneSession.Text(root, name);
+            string? T(string name) => JsonText.StringOf(root, name);
             var issuer = T("issuer");
             var client = T("client_id");
             var subject = T("subject");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -26,7 +27,7 @@ public sealed class OidcTokens
     {
         using var document = response.Json();
         var root = document.RootElement;
-        var id = EdgePlaneSession.Text(root, "id_token");
+        var id = JsonText.StringOf(root, "id_token");
         if (string.IsNullOrEmpty(id))
         {
             throw new NaraAuthException("OidcNoIdToken", NaraErrorCategory.ProtocolError,
@@ -36,6 +37,6 @@ public sealed class OidcTokens
         DateTimeOffset? expires = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s)
             ? now.AddSeconds(s)
             : null;
-        return new OidcTokens(id!, EdgePlaneSession.Text(root, "access_token"), EdgePlaneSession.Text(root, "refresh_token"), expires);
+        return new OidcTokens(id!, JsonText.StringOf(root, "access_token"), JsonText.StringOf(root, "refresh_token"), expires);
     }
 }

@@ -54,10 +54,10 @@ public sealed class PlatformClient
         if (json.RootElement.ValueKind != JsonValueKind.Array) throw Malformed(response, "a list of tokens");
         foreach (var item in json.RootElement.EnumerateArray())
         {
-            var id = Text(item, "id");
+            var id = JsonText.StringOf(item, "id");
             if (id == null) throw Malformed(response, "tokens with an id");
-            tokens.Add(new ServerTokenRecord(id, Text(item, "name") ?? string.Empty,
-                Iso8601.TryParse(Text(item, "createdAt")), Iso8601.TryParse(Text(item, "lastUsedAt"))));
+            tokens.Add(new ServerTokenRecord(id, JsonText.StringOf(item, "name") ?? string.Empty,
+                Iso8601.TryParse(JsonText.StringOf(item, "createdAt")), Iso8601.TryParse(JsonText.StringOf(item, "lastUsedAt"))));
         }
         return tokens;
     }
@@ -69,10 +69,10 @@ public sealed class PlatformClient
         var response = await ManageTokensAsync(HttpMethod.Post, "api/tokens", body, retryUnsafe, $"create server token '{name}'", cancellationToken).ConfigureAwait(false);
         using var json = response.Json();
         var root = json.RootElement;
-        var id = root.ValueKind == JsonValueKind.Object ? Text(root, "id") : null;
-        var secret = root.ValueKind == JsonValueKind.Object ? Text(root, "token") : null;
+        var id = root.ValueKind == JsonValueKind.Object ? JsonText.StringOf(root, "id") : null;
+        var secret = root.ValueKind == JsonValueKind.Object ? JsonText.StringOf(root, "token") : null;
         if (id == null || secret == null) throw Malformed(response, "the new token's id and secret");
-        return new CreatedServerToken(id, Text(root, "name") ?? name, secret, Iso8601.TryParse(Text(root, "createdAt")));
+        return new CreatedServerToken(id, JsonText.StringOf(root, "name") ?? name, secret, Iso8601.TryParse(JsonText.StringOf(root, "createdAt")));
     }
 
     /// <summary>DELETE /api/tokens/{id}; an unknown id is a not-found error.</summary>
@@ -101,8 +101,8 @@ public sealed class PlatformClient
         var agents = new List<AgentRecord>();
         foreach (var item in json.RootElement.EnumerateArray())
         {
-            var name = Text(item, "name");
-            if (name != null) agents.Add(new AgentRecord(name, Text(item, "description")));
+            var name = JsonText.StringOf(item, "name");
+            if (name != null) agents.Add(new AgentRecord(name, JsonText.StringOf(item, "description")));
         }
         return agents;
     }
@@ -162,8 +162,4 @@ public sealed class PlatformClient
             $"The server's answer from {response.RequestUri.AbsolutePath} does not contain {expected}.",
             "Check that the base URL points to the nara platform.", response.RequestUri.ToString());
 
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

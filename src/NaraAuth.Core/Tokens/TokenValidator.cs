@@ -123,7 +123,7 @@ public sealed class TokenValidator
             if (org.ValueKind != JsonValueKind.Object || !org.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) continue;
             known.Add(id.GetString()!);
             if (!string.Equals(id.GetString(), info.Organization, StringComparison.Ordinal)) continue;
-            var name = org.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            var name = Json.JsonText.StringOf(org, "name");
             var enabled = org.TryGetProperty("edgeConnector", out var ec) && ec.ValueKind == JsonValueKind.True;
             if (!enabled)
             {

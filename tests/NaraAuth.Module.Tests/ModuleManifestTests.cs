@@ -58,4 +58,19 @@ public class ModuleManifestTests
         Assert.NotNull(psData["LicenseUri"]);
         Assert.NotNull(psData["ReleaseNotes"]);
     }
+
+    [Fact]
+    public void Manifest_loads_nothing_at_import_but_the_cmdlet_assembly()
+    {
+        // RequiredAssemblies, NestedModules and scripts to process would load Core's dependencies
+        // into the default load context at import, defeating both isolation and a fast import.
+        using var session = new PsSession(importModule: false);
+        var info = session.Run("Test-ModuleManifest -Path $args[0]", RepoPaths.StagedManifest).Single<PSModuleInfo>();
+        Assert.Equal("NaraAuth.dll", info.RootModule);
+        Assert.Empty(info.RequiredAssemblies);
+        Assert.Empty(info.NestedModules);
+        Assert.Empty(info.Scripts);
+        Assert.Empty(info.RequiredModules);
+        Assert.Empty(info.ExportedTypeFiles);
+    }
 }

@@ -36,8 +36,8 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
 
     /// <summary>
     /// Called once per process by the root module (by reflection). Hooks the default context so
-    /// that only NaraAuth.Core (and NaraAuth's own satellites) are redirected here; any other failed resolution in the
-    /// process is left alone.
+    /// that only NaraAuth.Core and NaraAuth's own satellites are redirected here; any other failed
+    /// resolution in the process is left alone.
     /// </summary>
     public static void Register(string dependencyDir)
     {
@@ -48,9 +48,6 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
             Default.Resolving += ResolveCoreIntoThisContext;
         }
     }
-
-    /// <summary>The context, once registered; used by tests and diagnostics.</summary>
-    public static AssemblyLoadContext? Instance => _instance;
 
     private static Assembly? ResolveCoreIntoThisContext(AssemblyLoadContext context, AssemblyName name)
     {

@@ -39,10 +39,6 @@ public sealed class DeploymentCredentials
 
     public override string ToString() => $"{DeploymentId} (from {Source})";
 
-    /// <summary>True when both DEPLOYMENT_ID and DEPLOYMENT_SECRET are set: the runtime then uses this mode.</summary>
-    public static bool EnvironmentPairPresent(IEnvironment environment) =>
-        environment.GetVariable("DEPLOYMENT_ID") != null && environment.GetVariable("DEPLOYMENT_SECRET") != null;
-
     /// <summary>
     /// Parameters (both or neither), else the environment pair (both or neither), else the
     /// DEPLOYMENT_CREDENTIALS_PATH file. Half a pair is an error of its own, never silently skipped.

@@ -15,14 +15,6 @@ internal static class ErrorRecords
         return record;
     }
 
-    public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target = null, string? recommendedAction = null)
-    {
-        var record = new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
-        if (recommendedAction != null)
-            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction };
-        return record;
-    }
-
     public static ErrorCategory MapCategory(NaraErrorCategory category) =>
         Enum.TryParse<ErrorCategory>(category.ToString(), out var mapped) ? mapped : ErrorCategory.NotSpecified;
 }

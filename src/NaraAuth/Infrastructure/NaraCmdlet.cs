@@ -61,11 +61,8 @@ public abstract class NaraCmdlet : PSCmdlet
         var task = Task.Run(() => work(pump, _stop.Token));
         try
         {
+            // GetAwaiter().GetResult() inside the pump rethrows Core's own exception, unwrapped.
             return pump.Run(task, _stop.Token);
-        }
-        catch (AggregateException e) when (e.InnerException != null)
-        {
-            throw e.InnerException;
         }
         finally
         {

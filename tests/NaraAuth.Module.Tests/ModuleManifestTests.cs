@@ -73,4 +73,17 @@ public class ModuleManifestTests
         Assert.Empty(info.RequiredModules);
         Assert.Empty(info.ExportedTypeFiles);
     }
+
+    [Fact]
+    public void Staged_assemblies_carry_the_manifests_version()
+    {
+        using var session = new PsSession(importModule: false);
+        var manifestVersion = session.Run("(Test-ModuleManifest -Path $args[0]).Version", RepoPaths.StagedManifest).Single<Version>();
+        var stage = Path.GetDirectoryName(RepoPaths.StagedManifest)!;
+        foreach (var file in new[] { "NaraAuth.dll", Path.Combine("Dependencies", "NaraAuth.Core.dll"), Path.Combine("Dependencies", "NaraAuth.ApiKeys.dll") })
+        {
+            var version = System.Reflection.AssemblyName.GetAssemblyName(Path.Combine(stage, file)).Version!;
+            Assert.Equal(manifestVersion, new Version(version.Major, version.Minor, version.Build));
+        }
+    }
 }

@@ -13,6 +13,11 @@ public sealed class EmulatorOptions
     /// insist on an https identity provider (MSAL). Whoever trusts the emulator trusts this certificate.
     /// </summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? HttpsCertificate { get; set; }
+    /// <summary>
+    /// The signing key's id; null makes a new one at each start. Tests set it to reproduce a
+    /// platform that restarted with a new key under the old id.
+    /// </summary>
+    public string? SigningKeyId { get; set; }
 
     public static EmulatorOptions FromArgs(string[] args)
     {

@@ -14,6 +14,7 @@ public sealed class EmulatorState : IDisposable
     public EmulatorState(EmulatorOptions options)
     {
         Options = options;
+        Signer = new JwtSigner(options.SigningKeyId);
         EdgePlane = new EdgePlaneStore(() => Time.GetUtcNow());
         Oidc = new OidcProviderStore(() => Time.GetUtcNow());
     }
@@ -25,9 +26,9 @@ public sealed class EmulatorState : IDisposable
     public EdgePlaneStore EdgePlane { get; }
 
     public EmulatorOptions Options { get; }
-    public JwtSigner Signer { get; } = new();
+    public JwtSigner Signer { get; }
     public FaultInjector Faults { get; } = new();
-    /// <summary>Desktop logins, bundles and deployments (issue 3).</summary>
+    /// <summary>Desktop logins, bundles and deployments.</summary>
     public EdgeConnectorStore EdgeConnector { get; } = new();
     /// <summary>The NodeTool worker under /worker (protocol.md 3).</summary>
     public WorkerStore Worker { get; } = new();

@@ -171,3 +171,52 @@ public class CiSecretMaskingTests
         Assert.True(Ci.CiSecretMasking.IsCi(env));
     }
 }
+
+/// <summary>The signing-key cache when the platform restarts with a new key.</summary>
+public class SigningKeyRotationTests
+{
+    private static ApiClient Client(Uri baseUrl) => new(baseUrl, retry: new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+
+    [Theory]
+    [InlineData(null)]            // a new key under a new id: the unknown id refetches
+    [InlineData("reused-key-id")] // a new key under the old id: the failed signature refetches
+    public async Task A_platform_restarted_with_a_new_key_is_trusted_again_without_waiting_for_the_cache(string? keyId)
+    {
+        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        var cache = new JwksCache(clock);
+        int port;
+        await using (var first = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = keyId }))
+        {
+            port = first.BaseUrl.Port;
+            var before = await new TokenValidator(clock, cache).ValidateAsync(first.State.MintToken(), new TokenValidationOptions(), Client(first.BaseUrl), CancellationToken.None);
+            Assert.True(before.SignatureVerified);
+        }
+        clock.UtcNow += JwksCache.MinimumRefreshInterval;
+        await using var second = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, SigningKeyId = keyId });
+        var after = await new TokenValidator(clock, cache).ValidateAsync(second.State.MintToken(), new TokenValidationOptions(), Client(second.BaseUrl), CancellationToken.None);
+        Assert.True(after.SignatureVerified);
+    }
+
+    [Fact]
+    public async Task A_forged_signature_refetches_the_keys_at_most_once_per_interval()
+    {
+        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        var cache = new JwksCache(clock);
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = "only-key" });
+        using var forger = new EmulatorState(new EmulatorOptions { SigningKeyId = "only-key" });
+        var validator = new TokenValidator(clock, cache);
+        Assert.True((await validator.ValidateAsync(server.State.MintToken(), new TokenValidationOptions(), Client(server.BaseUrl), CancellationToken.None)).SignatureVerified);
+        var fetchesBefore = server.State.Faults.CountOf("GET", "/.well-known/jwks.json");
+        for (var i = 0; i < 3; i++)
+        {
+            var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+                validator.ValidateAsync(forger.MintToken(), new TokenValidationOptions(), Client(server.BaseUrl), CancellationToken.None));
+            Assert.Equal("InvalidSignature", error.ErrorId);
+        }
+        Assert.Equal(fetchesBefore, server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+        clock.UtcNow += JwksCache.MinimumRefreshInterval;
+        await Assert.ThrowsAsync<NaraAuthException>(() =>
+            validator.ValidateAsync(forger.MintToken(), new TokenValidationOptions(), Client(server.BaseUrl), CancellationToken.None));
+        Assert.Equal(fetchesBefore + 1, server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+    }
+}

@@ -12,12 +12,18 @@ namespace NaraAuth.Core.Tokens;
 /// <summary>
 /// The platform's signing keys, fetched from /.well-known/jwks.json and kept per base URL for a
 /// while, so repeated cmdlet calls in one session do not refetch them. An unknown key id forces
-/// one refetch (the platform may have rotated its key).
+/// one refetch (the platform may have rotated its key), and so does a signature that does not
+/// verify with a cached key (a platform restarted with a new key under an old id), but never more
+/// often than <see cref="MinimumRefreshInterval"/>, so a forged token cannot make every call
+/// hammer the platform.
 /// </summary>
 public sealed class JwksCache
 {
     public static readonly JwksCache Shared = new(SystemClock.Instance);
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>The shortest time between two fetches that a failed verification may cause.</summary>
+    public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly IClock _clock;
@@ -37,6 +43,23 @@ public sealed class JwksCache
             return entry.Keys;
         }
 
+        return await FetchAsync(client, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches the keys again after a signature failed with cached ones; null when the cached keys
+    /// are younger than <see cref="MinimumRefreshInterval"/> (then the failure stands).
+    /// </summary>
+    public async Task<JsonWebKeySet?> RefreshAsync(ApiClient client, CancellationToken cancellationToken)
+    {
+        var key = client.BaseUrl.ToString();
+        if (_entries.TryGetValue(key, out var entry) && _clock.UtcNow - entry.FetchedAt < MinimumRefreshInterval)
+            return null;
+        return await FetchAsync(client, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<JsonWebKeySet?> FetchAsync(ApiClient client, string key, CancellationToken cancellationToken)
+    {
         var response = await client.SendAsync(new ApiRequest(HttpMethod.Get, "/.well-known/jwks.json"), cancellationToken).ConfigureAwait(false);
         JsonWebKeySet? keys = null;
         if (response.StatusCode != 404)

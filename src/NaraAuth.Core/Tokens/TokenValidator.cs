@@ -80,6 +80,18 @@ public sealed class TokenValidator
     {
         var keys = await _jwks.GetAsync(platform, info.KeyId, cancellationToken).ConfigureAwait(false);
         if (keys == null) return false;
+        if (await SignatureVerifiesAsync(info, keys).ConfigureAwait(false)) return true;
+        // The cached keys may be stale: a platform that restarted or rotated its key can reuse a
+        // key id. One fresh fetch decides; the cache limits how often that can happen.
+        var fresh = await _jwks.RefreshAsync(platform, cancellationToken).ConfigureAwait(false);
+        if (fresh != null && await SignatureVerifiesAsync(info, fresh).ConfigureAwait(false)) return true;
+        throw new NaraAuthException("InvalidSignature", NaraErrorCategory.SecurityError,
+            "The token's signature does not verify against the platform's signing keys; it was altered or issued by someone else.",
+            "Get a new token from the platform with Connect-EdgeConnector.");
+    }
+
+    private static async Task<bool> SignatureVerifiesAsync(JwtInfo info, JsonWebKeySet keys)
+    {
         var parameters = new TokenValidationParameters
         {
             ValidateIssuer = false,
@@ -92,13 +104,7 @@ public sealed class TokenValidator
             TryAllIssuerSigningKeys = string.IsNullOrEmpty(info.KeyId),
         };
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(info.Raw, parameters).ConfigureAwait(false);
-        if (!result.IsValid)
-        {
-            throw new NaraAuthException("InvalidSignature", NaraErrorCategory.SecurityError,
-                "The token's signature does not verify against the platform's signing keys; it was altered or issued by someone else.",
-                "Get a new token from the platform with Connect-EdgeConnector.");
-        }
-        return true;
+        return result.IsValid;
     }
 
     private static async Task<(bool, string?)> VerifyOrganizationAsync(JwtInfo info, ApiClient platform, CancellationToken cancellationToken)

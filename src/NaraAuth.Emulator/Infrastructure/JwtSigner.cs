@@ -10,9 +10,11 @@ public sealed class JwtSigner : IDisposable
 {
     private readonly RSA _rsa = RSA.Create(2048);
 
-    public JwtSigner(string keyId = "emulator-key-1")
+    /// <param name="keyId">The key's id; by default a new one for every emulator start, since each
+    /// start makes a new key and a real platform names a rotated key anew.</param>
+    public JwtSigner(string? keyId = null)
     {
-        KeyId = keyId;
+        KeyId = keyId ?? "emulator-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
     }
 
     public string KeyId { get; }

@@ -64,8 +64,12 @@ public class ServerTokenTests : IClassFixture<EmulatorFixture>
         var run = session.Run("Get-NaraAgent -Name summarizeTicket | Start-NaraAgentRun -Arguments @{ ticketNumber = '1234' }");
         Assert.Empty(run.Errors);
         dynamic outcome = Assert.Single(run.Output);
-        Assert.Equal("completed", (string)outcome.status);
-        Assert.Equal("1234", (string)outcome.result.args.ticketNumber);
+        Assert.Equal("NaraAuth.Models.NaraAgentRunResult", ((PSObject)outcome).BaseObject.GetType().FullName);
+        Assert.Equal("summarizeTicket", (string)outcome.AgentName);
+        Assert.Equal("completed", (string)outcome.Status);
+        Assert.StartsWith("run_", (string)outcome.RunId);
+        Assert.Equal("1234", (string)outcome.Result.args.ticketNumber);
+        Assert.Equal("1234", (string)outcome.Response.result.args.ticketNumber);
         var recorded = Assert.Single(_emulator.State.Agents.Runs);
         Assert.Equal("token:CI Pipeline", recorded.Caller);
         Assert.Equal("1234", recorded.Args["ticketNumber"]!.GetValue<string>());

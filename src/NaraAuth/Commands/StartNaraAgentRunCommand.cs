@@ -1,14 +1,18 @@
+using System;
 using System.Management.Automation;
+using NaraAuth.Core.Json;
 using NaraAuth.Infrastructure;
+using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
 /// <summary>
-/// Triggers a functional agent run (POST /api/agent/run) and returns the run's JSON result.
-/// Takes the agent's Name from the pipeline, so Get-NaraAgent output can be piped in.
+/// Triggers a functional agent run (POST /api/agent/run) and returns it as a
+/// <see cref="NaraAgentRunResult"/>. Takes the agent's Name from the pipeline, so Get-NaraAgent
+/// output can be piped in.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "NaraAgentRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(PSObject))]
+[OutputType(typeof(NaraAgentRunResult))]
 public sealed class StartNaraAgentRunCommand : PlatformCmdlet
 {
     /// <summary>The agent to run, e.g. summarizeTicket.</summary>
@@ -32,7 +36,27 @@ public sealed class StartNaraAgentRunCommand : PlatformCmdlet
         if (!ShouldProcess($"functional agent '{Name}' on {client.Api.BaseUrl}", "Run")) return;
         var args = JsonBridge.FromPowerShell(Arguments);
         var result = Call((c, token) => c.RunAgentAsync(Name, args, RetryNonIdempotent, token));
-        var output = JsonBridge.ToPowerShell(result);
-        if (output != null) WriteObject(output, enumerateCollection: output is object[]);
+        WriteObject(ToRunResult(Name, result, client.Api.BaseUrl.ToString()));
+    }
+
+    private static NaraAgentRunResult ToRunResult(string agentName, object? answer, string baseUrl)
+    {
+        object? runId = null, status = null, result = answer;
+        if (answer is PlainJsonObject fields)
+        {
+            fields.TryGet("runId", out runId);
+            fields.TryGet("status", out status);
+            if (!fields.TryGet("result", out result)) result = answer;
+        }
+        return new NaraAgentRunResult
+        {
+            AgentName = agentName,
+            RunId = runId as string,
+            Status = status as string,
+            Result = JsonBridge.ToPowerShell(result),
+            Response = JsonBridge.ToPowerShell(answer),
+            CompletedOn = DateTimeOffset.Now,
+            BaseUrl = baseUrl.TrimEnd('/'),
+        };
     }
 }

@@ -72,6 +72,7 @@ public sealed class PlatformClient
         var id = root.ValueKind == JsonValueKind.Object ? JsonText.StringOf(root, "id") : null;
         var secret = root.ValueKind == JsonValueKind.Object ? JsonText.StringOf(root, "token") : null;
         if (id == null || secret == null) throw Malformed(response, "the new token's id and secret");
+        CompletionLookup.Forget();
         return new CreatedServerToken(id, JsonText.StringOf(root, "name") ?? name, secret, Iso8601.TryParse(JsonText.StringOf(root, "createdAt")));
     }
 
@@ -81,6 +82,7 @@ public sealed class PlatformClient
         try
         {
             await ManageTokensAsync(Delete, "api/tokens/" + Uri.EscapeDataString(id), null, false, $"revoke server token '{id}'", cancellationToken).ConfigureAwait(false);
+            CompletionLookup.Forget();
         }
         catch (NaraAuthException e) when (e.ErrorId == "NotFound")
         {

@@ -17,6 +17,7 @@ public sealed class GetNaraAgentCommand : PlatformCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NaraAgentNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessNaraRecord()

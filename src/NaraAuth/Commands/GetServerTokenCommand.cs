@@ -20,11 +20,13 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
     [Parameter(ParameterSetName = ByNameSet, Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServerTokenNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Token ids, e.g. tok_2.</summary>
     [Parameter(ParameterSetName = ByIdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServerTokenIdCompleter))]
     public string[]? Id { get; set; }
 
     private IReadOnlyList<ServerTokenRecord>? _tokens;

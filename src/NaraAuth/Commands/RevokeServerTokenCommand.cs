@@ -21,12 +21,14 @@ public sealed class RevokeServerTokenCommand : PlatformCmdlet
     /// <summary>Token ids; bound from the Id property of piped objects.</summary>
     [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServerTokenIdCompleter))]
     public string[]? Id { get; set; }
 
     /// <summary>A token name (wildcards allowed). Matching several tokens is an error unless -All.</summary>
     [Parameter(ParameterSetName = ByNameSet, Mandatory = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServerTokenNameCompleter))]
     public string? Name { get; set; }
 
     /// <summary>With -Name: revoke every token that matches.</summary>

@@ -19,6 +19,7 @@ public sealed class StartNaraAgentRunCommand : PlatformCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AgentName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NaraAgentNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>The run's arguments as a hashtable or object (sent as "args").</summary>

@@ -17,6 +17,7 @@ public abstract class NaraCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
     private CoreContext? _context;
+    private bool _cannotGoOn;
 
     protected CancellationToken StopToken => _stop.Token;
 
@@ -35,6 +36,12 @@ public abstract class NaraCmdlet : PSCmdlet
         {
             ProcessNaraRecord();
         }
+        catch (NaraAuthException e) when (MyInvocation.ExpectingInput && !_cannotGoOn)
+        {
+            // One piped record failed ('a', 'b' | New-ServerToken): report it and go on with the
+            // next, as PowerShell's own cmdlets do. -ErrorAction Stop still stops here.
+            WriteError(ErrorRecords.From(e));
+        }
         catch (NaraAuthException e)
         {
             ThrowTerminatingError(ErrorRecords.From(e));
@@ -47,6 +54,23 @@ public abstract class NaraCmdlet : PSCmdlet
 
     /// <summary>The cmdlet's work for one pipeline record.</summary>
     protected abstract void ProcessNaraRecord();
+
+    /// <summary>
+    /// Runs setup that every record depends on (base URL, credential, proxy). Its failure ends the
+    /// whole command even with pipeline input, since no later record could succeed either.
+    /// </summary>
+    internal T SharedSetup<T>(Func<T> setup)
+    {
+        try
+        {
+            return setup();
+        }
+        catch (NaraAuthException)
+        {
+            _cannotGoOn = true;
+            throw;
+        }
+    }
 
     /// <summary>Writes a non-terminating error and continues with the next record.</summary>
     internal void WriteNaraError(NaraAuthException exception) => WriteError(ErrorRecords.From(exception));

@@ -53,7 +53,7 @@ public abstract class PlatformCmdlet : NaraCmdlet
     public int TimeoutSec { get; set; }
 
     /// <summary>Resolves base URL, proxy and credential once per cmdlet call.</summary>
-    internal PlatformClient Client => _client ??= Connect();
+    internal PlatformClient Client => _client ??= SharedSetup(Connect);
 
     private PlatformClient Connect()
     {

@@ -23,12 +23,14 @@ internal static class MamlWriter
         ["Confirm"] = "Prompts you for confirmation before running the cmdlet.",
     };
 
-    public static XDocument Write(IEnumerable<(CmdletInfo Cmdlet, HelpDocument Doc)> commands)
+    /// <param name="onlineHelpBase">Where the help pages are published; each cmdlet's page is
+    /// <c>&lt;base&gt;/&lt;Verb-Noun&gt;.md</c>. Get-Help -Online opens the first related link that has a URI.</param>
+    public static XDocument Write(IEnumerable<(CmdletInfo Cmdlet, HelpDocument Doc)> commands, Uri onlineHelpBase)
     {
         var root = new XElement(Msh + "helpItems", new XAttribute("schema", "maml"),
             new XAttribute(XNamespace.Xmlns + "maml", Maml), new XAttribute(XNamespace.Xmlns + "command", Command),
             new XAttribute(XNamespace.Xmlns + "dev", Dev));
-        foreach (var (cmdlet, doc) in commands) root.Add(CommandElement(cmdlet, doc));
+        foreach (var (cmdlet, doc) in commands) root.Add(CommandElement(cmdlet, doc, onlineHelpBase));
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
     }
 
@@ -38,7 +40,7 @@ internal static class MamlWriter
     private static string Describe(string parameter, HelpDocument doc) =>
         doc.Parameters.TryGetValue(parameter, out var lines) ? string.Join("\n", lines) : RiskParameters.GetValueOrDefault(parameter, string.Empty);
 
-    private static XElement CommandElement(CmdletInfo cmdlet, HelpDocument doc)
+    private static XElement CommandElement(CmdletInfo cmdlet, HelpDocument doc, Uri onlineHelpBase)
     {
         var all = cmdlet.Parameters.Values.Where(p => !CommonParameters.Contains(p.Name)).OrderBy(p => p.Name).ToList();
         return new XElement(Command + "command",
@@ -72,7 +74,10 @@ internal static class MamlWriter
                 new XElement(Maml + "title", $"-------------------------- {e.Title} --------------------------"),
                 new XElement(Dev + "code", e.Code),
                 Paras(Dev + "remarks", e.Remarks)))),
-            new XElement(Command + "relatedLinks", doc.Links.Select(l => l.Trim().TrimStart('-', '*').Trim()).Where(l => l.Length > 0)
+            new XElement(Command + "relatedLinks",
+                new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", "Online version:"),
+                    new XElement(Maml + "uri", new Uri(onlineHelpBase, cmdlet.Name + ".md").AbsoluteUri)),
+                doc.Links.Select(l => l.Trim().TrimStart('-', '*').Trim()).Where(l => l.Length > 0)
                 .Select(l => new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", l), new XElement(Maml + "uri")))));
     }
 

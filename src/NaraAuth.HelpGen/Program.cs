@@ -51,8 +51,14 @@ if (problems.Count > 0)
     return 1;
 }
 
+if (module.ProjectUri == null)
+{
+    Console.Error.WriteLine("error HELP002: the manifest has no PSData.ProjectUri, so the help has no online location");
+    return 1;
+}
+var onlineHelp = new Uri(module.ProjectUri.AbsoluteUri.TrimEnd('/') + "/blob/main/docs/help/");
 var output = Path.Combine(moduleDir, "en-US", "NaraAuth.dll-Help.xml");
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-MamlWriter.Write(commands).Save(output);
+MamlWriter.Write(commands, onlineHelp).Save(output);
 Console.WriteLine($"NaraAuth help: {commands.Count} cmdlet(s) -> {output}");
 return 0;

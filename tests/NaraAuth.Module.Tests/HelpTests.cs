@@ -36,6 +36,24 @@ public class HelpTests
     }
 
     [Fact]
+    public void Every_cmdlet_has_an_online_help_page_that_exists_in_the_repository()
+    {
+        // Get-Help -Online opens the first related link with a URI; it must be the cmdlet's own
+        // page under docs/help, which the repository holds.
+        using var session = new PsSession();
+        var names = session.Run("Get-Command -Module NaraAuth | ForEach-Object Name").Output.Select(o => o.ToString()).ToList();
+        Assert.NotEmpty(names);
+        foreach (var name in names)
+        {
+            var uri = session.Run("(Get-Help $args[0] -Full).relatedLinks.navigationLink | ForEach-Object { if ($_.uri) { $_.uri } }", name)
+                .Output.First().ToString();
+            Assert.EndsWith("/blob/main/docs/help/" + name + ".md", uri);
+            Assert.StartsWith("https://", uri);
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "docs", "help", name + ".md")), name + " has no page in docs/help");
+        }
+    }
+
+    [Fact]
     public void About_topic_explains_modes_variables_and_file_locations()
     {
         using var session = new PsSession();

@@ -19,7 +19,7 @@ public sealed class WorkerStore
     /// </summary>
     public bool ProxyStripsAuthorization { get; set; }
 
-    /// <summary>Null when the Authorization header carries the token; else the seed's 401 detail.</summary>
+    /// <summary>Null when the Authorization header carries the token; else the worker's 401 detail.</summary>
     public string? Check(string? authorizationHeader)
     {
         if (ProxyStripsAuthorization || string.IsNullOrEmpty(authorizationHeader)) return MissingHeader;

@@ -83,7 +83,7 @@ public static class CredentialProbe
                 ? ", so the key or token itself is wrong, expired or not configured on the server."
                 : ", so the server may be unhealthy or behind a proxy that refuses the call.")
             : $"The endpoint answered HTTP {response.StatusCode}{because}; that is no verdict on the credential.{healthText}.";
-        // The NodeTool worker's text for a missing header (seed 003); the check always sends one.
+        // The NodeTool worker's text for a missing header (docs/protocol.md 3); the check always sends one.
         if (result.ServerReason?.IndexOf("Authorization header required", StringComparison.OrdinalIgnoreCase) >= 0)
             result.Message += " The Authorization header was sent but did not reach the server: a proxy or load balancer in front of it drops the header.";
         return result;

@@ -3,7 +3,7 @@ using NaraAuth.Emulator.Infrastructure;
 namespace NaraAuth.Emulator.Endpoints;
 
 /// <summary>
-/// An Edge Server (protocol.md 4, seed 004) mounted under /edge-server: /edge-server/health is
+/// An Edge Server (docs/protocol.md 4) mounted under /edge-server: /edge-server/health is
 /// public; /edge-server/api/whoami accepts "Authorization: Bearer &lt;key&gt;" when the key matches
 /// the hash of a configured identity, and names that identity.
 /// </summary>

@@ -1,9 +1,9 @@
 namespace NaraAuth.Emulator.Endpoints;
 
 /// <summary>
-/// A NodeTool worker (protocol.md 3, seed 003) mounted under /worker: /worker/health and
+/// A NodeTool worker (docs/protocol.md 3) mounted under /worker: /worker/health and
 /// /worker/ping answer without auth; /worker/v1/models needs the worker token and answers 401
-/// with the seed's three "detail" texts (missing header, malformed header, wrong token).
+/// with the worker's three "detail" texts (missing header, malformed header, wrong token).
 /// </summary>
 public static class WorkerEndpoints
 {

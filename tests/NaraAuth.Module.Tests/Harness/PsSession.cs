@@ -21,6 +21,12 @@ public sealed class PsSession : IDisposable
         "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA",
     };
 
+    private static readonly (string, Type)[] ScanCommands =
+    {
+        ("Out-String", typeof(Microsoft.PowerShell.Commands.OutStringCommand)),
+        ("Format-List", typeof(Microsoft.PowerShell.Commands.FormatListCommand)),
+    };
+
     private static readonly object ModulePathGate = new();
     private static bool _modulePathSet;
 
@@ -41,6 +47,8 @@ public sealed class PsSession : IDisposable
 
         Host = new ScriptedHost();
         var state = InitialSessionState.CreateDefault2();
+        // Only the commands the secret scan needs, so the rest of the session stays as lean as before.
+        foreach (var (name, type) in ScanCommands) state.Commands.Add(new SessionStateCmdletEntry(name, type, null));
         _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
         _runspace.SessionStateProxy.Path.SetLocation(WorkDir);
@@ -51,12 +59,35 @@ public sealed class PsSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a person could dig out after the fact: <c>$Error | Format-List * -Force</c> and each
+    /// error's Exception.ToString() (inner exceptions included), for the whole session.
+    /// </summary>
+    public string ForensicText()
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript("""
+            $Error | Format-List * -Force | Out-String -Width 4096
+            foreach ($e in $Error) {
+                if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); $e.ErrorDetails | Out-String -Width 4096 }
+                elseif ($e -is [System.Exception]) { $e.ToString() }
+            }
+            """);
+        var text = string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
+        return text;
+    }
+
     public ScriptedHost Host { get; }
     public string TempDir { get; }
     public string Home { get; }
     /// <summary>The runspace's current location.</summary>
     public string WorkDir { get; }
     public Runspace Runspace => _runspace;
+
+    /// <summary>A variable's value from before this session changed it.</summary>
+    public string? OriginalEnvironment(string name) =>
+        _savedEnvironment.TryGetValue(name, out var saved) ? saved : Environment.GetEnvironmentVariable(name);
 
     /// <summary>Sets (or with null, removes) a process environment variable until Dispose.</summary>
     public void SetEnv(string name, string? value)
@@ -118,6 +149,7 @@ public sealed class PsSession : IDisposable
         var hostText = Host.Recorder.Text;
         return new PsResult
         {
+            Session = this,
             Output = output.ToList(),
             Errors = ps.Streams.Error.ToList(),
             Warnings = ps.Streams.Warning.ToList(),

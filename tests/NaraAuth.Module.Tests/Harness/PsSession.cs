@@ -32,6 +32,7 @@ public sealed class PsSession : IDisposable
 
     private readonly Dictionary<string, string?> _savedEnvironment = new();
     private readonly Runspace _runspace;
+    private string? _forensicAtDispose;
 
     public PsSession(bool importModule = true)
     {
@@ -65,6 +66,8 @@ public sealed class PsSession : IDisposable
     /// </summary>
     public string ForensicText()
     {
+        // A result may be checked after its session ended: then the text taken at Dispose is used.
+        if (_runspace.RunspaceStateInfo.State != RunspaceState.Opened) return _forensicAtDispose ?? string.Empty;
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
         ps.AddScript("""
@@ -175,6 +178,14 @@ public sealed class PsSession : IDisposable
 
     public void Dispose()
     {
+        try
+        {
+            if (_runspace.RunspaceStateInfo.State == RunspaceState.Opened && _forensicAtDispose == null) _forensicAtDispose = ForensicText();
+        }
+        catch (PSInvalidOperationException)
+        {
+            // A pipeline is still running (a test failed mid-way); nothing more to keep.
+        }
         _runspace.Dispose();
         foreach (var pair in _savedEnvironment) Environment.SetEnvironmentVariable(pair.Key, pair.Value);
         try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -348,6 +348,16 @@ public sealed class HostileServerTests : IClassFixture<EmulatorFixture>, IDispos
     }
 
     [Fact]
+    public void The_secret_scan_reads_the_Format_List_view_of_every_error_in_the_session()
+    {
+        using var session = new PsSession();
+        session.Run("Get-AuthToken -Path $args[0]", "no-such-file.json").AssertError("TokenFileNotFound");
+        var forensic = session.ForensicText();
+        Assert.Contains("FullyQualifiedErrorId : TokenFileNotFound", forensic);
+        Assert.Contains("NaraAuth.Core.Errors.NaraAuthException: No token file was found", forensic);
+    }
+
+    [Fact]
     public void A_Start_Transcript_file_of_real_pwsh_holds_no_echoed_or_redirected_secret()
     {
         using var session = new PsSession();

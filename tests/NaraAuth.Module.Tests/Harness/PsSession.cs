@@ -21,11 +21,16 @@ public sealed class PsSession : IDisposable
         "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA",
     };
 
-    private static readonly (string, Type)[] ScanCommands =
+    /// <summary>
+    /// Format-List and Out-String for the secret scan, from Microsoft.PowerShell.Commands.Utility
+    /// where the test project references it (looked up by name: this file is shared with projects
+    /// that do not, which then scan $Error without Format-List).
+    /// </summary>
+    private static readonly (string Name, Type Type)[] ScanCommands = new[]
     {
-        ("Out-String", typeof(Microsoft.PowerShell.Commands.OutStringCommand)),
-        ("Format-List", typeof(Microsoft.PowerShell.Commands.FormatListCommand)),
-    };
+        ("Out-String", Type.GetType("Microsoft.PowerShell.Commands.OutStringCommand, Microsoft.PowerShell.Commands.Utility")),
+        ("Format-List", Type.GetType("Microsoft.PowerShell.Commands.FormatListCommand, Microsoft.PowerShell.Commands.Utility")),
+    }.Where(c => c.Item2 != null).Select(c => (c.Item1, c.Item2!)).ToArray();
 
     private static readonly object ModulePathGate = new();
     private static bool _modulePathSet;
@@ -70,15 +75,15 @@ public sealed class PsSession : IDisposable
         if (_runspace.RunspaceStateInfo.State != RunspaceState.Opened) return _forensicAtDispose ?? string.Empty;
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
-        ps.AddScript("""
-            $Error | Format-List * -Force | Out-String -Width 4096
+        var formatList = ScanCommands.Length == 2 ? "$Error | Format-List * -Force | Out-String -Width 4096" : string.Empty;
+        ps.AddScript(formatList + """
+
             foreach ($e in $Error) {
-                if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); $e.ErrorDetails | Out-String -Width 4096 }
+                if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); $e.ErrorDetails.Message; $e.ErrorDetails.RecommendedAction; "$($e.TargetObject)" }
                 elseif ($e -is [System.Exception]) { $e.ToString() }
             }
             """);
-        var text = string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
-        return text;
+        return string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
     }
 
     public ScriptedHost Host { get; }

@@ -42,6 +42,11 @@ public sealed class PsResult
         return record;
     }
 
+    /// <summary>What to look for: the secret, and each line of a multi-line one (a PEM key may leak a line at a time).</summary>
+    internal static string[] SecretNeedles(string secret) =>
+        new[] { secret }.Concat(secret.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Where(l => l.Trim().Length >= 8))
+            .Distinct().ToArray();
+
     /// <summary>All text of every stream, the host and every error (messages, details, recommended actions).</summary>
     public string AllText()
     {
@@ -74,10 +79,8 @@ public sealed class PsResult
         Assert.False(string.IsNullOrEmpty(secret));
         var text = AllText() + "\n" + Session?.ForensicText();
         var lines = text.Split('\n').Where(l => !l.StartsWith("##vso[task.setsecret]", StringComparison.Ordinal) && !l.StartsWith("::add-mask::", StringComparison.Ordinal));
-        var needles = new[] { secret }.Concat(secret.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Where(l => l.Trim().Length >= 8))
-            .Distinct().ToArray();
         foreach (var line in lines)
-            foreach (var needle in needles)
+            foreach (var needle in SecretNeedles(secret))
                 Assert.False(line.Contains(needle, StringComparison.Ordinal), "A secret leaked into a stream: " + line.Replace(needle, "<SECRET>"));
     }
 }

@@ -63,7 +63,7 @@ public static class TranscriptScan
     public static void AssertNoSecret(string text, string secret)
     {
         var unwrapped = Unwrap(text);
-        foreach (var needle in new[] { secret }.Concat(secret.Split('\r', '\n').Where(l => l.Trim().Length >= 8)))
+        foreach (var needle in PsResult.SecretNeedles(secret))
         {
             Assert.False(text.Contains(needle, StringComparison.Ordinal), "A secret leaked into the transcript: " + text.Replace(needle, "<SECRET>"));
             Assert.False(unwrapped.Contains(Unwrap(needle), StringComparison.Ordinal), "A secret leaked into the transcript, wrapped across lines.");

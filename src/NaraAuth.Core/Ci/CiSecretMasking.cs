@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using NaraAuth.Core.Abstractions;
 
 namespace NaraAuth.Core.Ci;
@@ -11,13 +13,35 @@ public static class CiSecretMasking
     public const string AzurePipelinesPrefix = "##vso[task.setsecret]";
     public const string GitHubActionsPrefix = "::add-mask::";
 
-    /// <summary>The masking line for the current CI system, or null outside CI.</summary>
+    /// <summary>
+    /// The masking lines for the current CI system (none outside CI). Azure Pipelines takes the
+    /// whole value escaped; GitHub Actions masks one line per command, so a multi-line secret
+    /// (a PEM key) gets one command per line, or its later lines would print in clear.
+    /// </summary>
+    public static IReadOnlyList<string> MaskCommands(IEnvironment environment, string secret)
+    {
+        var commands = new List<string>();
+        if (string.IsNullOrEmpty(secret)) return commands;
+        if (IsTrue(environment.GetVariable("TF_BUILD")))
+        {
+            commands.Add(AzurePipelinesPrefix + Escape(secret));
+        }
+        else if (IsTrue(environment.GetVariable("GITHUB_ACTIONS")))
+        {
+            foreach (var line in secret.Split(new[] { "\r\n", "\n", "\r" }, StringSplitOptions.None))
+            {
+                if (line.Trim().Length == 0 || commands.Contains(GitHubActionsPrefix + EscapeGitHub(line))) continue;
+                commands.Add(GitHubActionsPrefix + EscapeGitHub(line));
+            }
+        }
+        return commands;
+    }
+
+    /// <summary>The masking commands as one text (a line each), or null outside CI.</summary>
     public static string? MaskCommand(IEnvironment environment, string secret)
     {
-        if (string.IsNullOrEmpty(secret)) return null;
-        if (IsTrue(environment.GetVariable("TF_BUILD"))) return AzurePipelinesPrefix + Escape(secret);
-        if (IsTrue(environment.GetVariable("GITHUB_ACTIONS"))) return GitHubActionsPrefix + secret;
-        return null;
+        var commands = MaskCommands(environment, secret);
+        return commands.Count == 0 ? null : string.Join("\n", commands);
     }
 
     /// <summary>True in a CI job with no person present (TF_BUILD, GITHUB_ACTIONS or CI set).</summary>
@@ -26,6 +50,9 @@ public static class CiSecretMasking
 
     private static bool IsTrue(string? value) =>
         value != null && !string.Equals(value, "false", System.StringComparison.OrdinalIgnoreCase) && value != "0";
+
+    // GitHub workflow commands decode %25, %0D and %0A in their value; a literal '%' must survive.
+    internal static string EscapeGitHub(string value) => value.Replace("%", "%25");
 
     // Azure Pipelines logging commands end at a newline; escape it so a multi-line value cannot
     // smuggle in a second command.

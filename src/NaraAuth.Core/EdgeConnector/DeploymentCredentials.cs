@@ -29,6 +29,8 @@ public sealed class DeploymentCredentials
         DeploymentSecret = deploymentSecret;
         Source = source;
         FilePath = filePath;
+        // Known from now on, so no server text quoted later in this session can carry it.
+        Http.KnownSecrets.Remember(deploymentSecret);
     }
 
     public string DeploymentId { get; }

@@ -27,6 +27,12 @@ public sealed class DesktopLoginFlow
     /// <summary>Transient failures (5xx, dropped connection) tolerated in a row before giving up.</summary>
     public const int MaxConsecutiveFailures = 5;
 
+    /// <summary>
+    /// Our own limit when -TimeoutSec is not given, whatever expiresAt says: a server that
+    /// answers a far expiresAt cannot keep the session waiting.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(15);
+
     private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
     private readonly ApiClient _platform;
     private readonly IClock _clock;
@@ -72,13 +78,14 @@ public sealed class DesktopLoginFlow
     }
 
     /// <summary>Polls until a token is issued; every other end is a <see cref="NaraAuthException"/> with its own id.</summary>
-    /// <param name="timeout">Our own limit on the wait (-TimeoutSec); null waits until the code expires.</param>
+    /// <param name="timeout">Our own limit on the wait (-TimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
     public async Task<string> WaitForTokenAsync(DesktopLoginStart start, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var began = _clock.UtcNow;
         var deadline = start.ExpiresAt;
         var timedOutFirst = false;
-        if (timeout is { } limit && began + limit < deadline)
+        var limit = timeout ?? DefaultMaxWait;
+        if (began + limit < deadline)
         {
             deadline = began + limit;
             timedOutFirst = true;
@@ -94,7 +101,7 @@ public sealed class DesktopLoginFlow
         while (true)
         {
             await WaitAsync(nextWait, deadline, lifetime, polls, interval, cancellationToken).ConfigureAwait(false);
-            if (_clock.UtcNow >= deadline) throw Ended(start, timedOutFirst, timeout);
+            if (_clock.UtcNow >= deadline) throw Ended(start, timedOutFirst, timeout, limit);
 
             polls++;
             ApiResponse response;
@@ -108,7 +115,7 @@ public sealed class DesktopLoginFlow
                 };
                 response = await _platform.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (NaraAuthException e) when ((e.ErrorId == "PlatformUnreachable" || e.ErrorId == "RequestTimedOut") && ++failures < MaxConsecutiveFailures)
+            catch (NaraAuthException e) when (e.IsTransient && ++failures < MaxConsecutiveFailures)
             {
                 Note?.Invoke($"Poll {polls} failed ({e.ErrorId}); trying again.");
                 nextWait = interval;
@@ -127,6 +134,8 @@ public sealed class DesktopLoginFlow
                     failures = 0;
                     interval += SlowDownStep;
                     var asked = response.RetryAfter(_clock.UtcNow);
+                    // Asked to wait past our deadline: the code cannot be collected, so say so now.
+                    if (asked > deadline - _clock.UtcNow) throw response.ToException("wait for the browser login");
                     nextWait = asked is { } ra && ra > interval ? ra : interval;
                     Note?.Invoke($"The platform asked to poll more slowly (429); polling every {interval.TotalSeconds:0.#} s from now on.");
                     continue;
@@ -163,8 +172,14 @@ public sealed class DesktopLoginFlow
         }
     }
 
-    private static NaraAuthException Ended(DesktopLoginStart start, bool timedOutFirst, TimeSpan? timeout)
+    private static NaraAuthException Ended(DesktopLoginStart start, bool timedOutFirst, TimeSpan? timeout, TimeSpan limit)
     {
+        if (timedOutFirst && timeout == null)
+        {
+            return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
+                $"Nobody approved the login with code {start.Code} within {Durations.Describe(limit)}, NaraAuth's limit for one login (the platform would have waited until {Tokens.Iso8601.Format(start.ExpiresAt)}).",
+                "Run Connect-EdgeConnector again, or pass -TimeoutSec to wait longer.");
+        }
         if (timedOutFirst)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,

@@ -54,6 +54,15 @@ public sealed class CliLoginFlow
     /// <summary>The longest wait between polls after 429s or failures.</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Our own limit on the wait, whatever expires_at says: a server that answers a far
+    /// expires_at (the year 2099) cannot keep the session waiting.
+    /// </summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The wait between polls; tests replace it to run the loop on a fake clock.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (wait, token) => Task.Delay(wait, token);
+
     /// <summary>Raised with a note when a poll failed but waiting continues (never carries a secret).</summary>
     public event Action<string>? PollProblem;
 
@@ -86,11 +95,13 @@ public sealed class CliLoginFlow
     {
         var path = "/auth/oidc/cli-poll/" + Uri.EscapeDataString(start.CliNonce);
         var interval = PollInterval;
+        var localEnd = _clock.UtcNow + MaxWait;
+        var deadline = localEnd < start.ExpiresAt ? localEnd : start.ExpiresAt;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var left = start.ExpiresAt - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Expired(start);
+            var left = deadline - _clock.UtcNow;
+            if (left <= TimeSpan.Zero) throw Ended(start, deadline);
 
             TimeSpan? wait = null;
             try
@@ -115,6 +126,8 @@ public sealed class CliLoginFlow
                 else if (response.StatusCode == 429 || response.StatusCode >= 500)
                 {
                     wait = response.RetryAfter(_clock.UtcNow);
+                    // Asked to wait past our deadline: waiting cannot end in a login, so say so now.
+                    if (wait > deadline - _clock.UtcNow) throw response.ToException("wait for the EdgePlane login");
                     interval = Min(MaxPollInterval, Double(interval));
                     PollProblem?.Invoke($"EdgePlane answered HTTP {response.StatusCode} while waiting; polling again in {(wait ?? interval).TotalSeconds:0} s.");
                 }
@@ -123,17 +136,17 @@ public sealed class CliLoginFlow
                     throw response.ToException("wait for the EdgePlane login");
                 }
             }
-            catch (NaraAuthException e) when (e.ErrorId == "PlatformUnreachable" || e.ErrorId == "RequestTimedOut")
+            catch (NaraAuthException e) when (e.IsTransient)
             {
                 // A flaky network while the person logs in is not a reason to give up: poll less often.
                 interval = Min(MaxPollInterval, Double(interval));
                 PollProblem?.Invoke($"{e.Message} Polling again in {interval.TotalSeconds:0} s.");
             }
 
-            left = start.ExpiresAt - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Expired(start);
+            left = deadline - _clock.UtcNow;
+            if (left <= TimeSpan.Zero) throw Ended(start, deadline);
             onWait?.Invoke(left);
-            await Task.Delay(Min(wait ?? interval, left), cancellationToken).ConfigureAwait(false);
+            await Delay(Min(wait ?? interval, left), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -168,6 +181,13 @@ public sealed class CliLoginFlow
         return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"),
             Iso8601.TryParse(JsonText.StringOf(root, "expires_at")), EdgePlaneUrl.ToStored(BaseUrl), sessionId);
     }
+
+    private NaraAuthException Ended(CliLoginStart start, DateTimeOffset deadline) =>
+        deadline < start.ExpiresAt
+            ? new NaraAuthException("EdgePlaneLoginTimedOut", NaraErrorCategory.OperationTimeout,
+                $"The login was not completed within {Durations.Describe(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Iso8601.Format(start.ExpiresAt)}).",
+                "Run Invoke-OidcCliLogin again and finish the login in the browser in time.")
+            : Expired(start);
 
     private static NaraAuthException Expired(CliLoginStart start) =>
         new("EdgePlaneLoginExpired", NaraErrorCategory.OperationTimeout,

@@ -23,4 +23,10 @@ public class NaraAuthException : Exception
     public NaraErrorCategory Category { get; }
     public string? RecommendedAction { get; }
     public object? Target { get; }
+
+    /// <summary>
+    /// Whether trying the same call again may succeed (no answer in time, connection lost). Set
+    /// by the HTTP path where the failure is classified, so callers ask the error, not its id.
+    /// </summary>
+    public bool IsTransient { get; set; }
 }

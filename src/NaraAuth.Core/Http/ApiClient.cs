@@ -2,23 +2,28 @@ using System;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Security.Authentication;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
-using Polly;
-using Polly.Retry;
 
 namespace NaraAuth.Core.Http;
 
 /// <summary>
-/// Sends <see cref="ApiRequest"/>s to one base URL over the shared HttpClient. Idempotent
-/// requests are retried on 5xx, 429, timeouts and dropped connections with bounded exponential
-/// backoff, waiting what Retry-After asks (capped); other requests are sent exactly once.
+/// The one HTTP path: every request of the module (platform API, EdgePlane, identity
+/// providers, the WebSocket handshake) is sent here over the shared HttpClient, so the guards
+/// live once: the final URI keeps the base URL's origin, no redirect is followed, a body is
+/// bounded in size and read within the attempt's timeout, server text is redacted before it is
+/// quoted, and failures are classified (timeout, unreachable, TLS, proxy) with
+/// <see cref="NaraAuthException.IsTransient"/> set. Idempotent requests are retried on 5xx,
+/// 429 and transient failures with bounded exponential backoff; a Retry-After longer than the
+/// retry budget ends the call at once. Other requests are sent exactly once.
 /// </summary>
 public sealed class ApiClient
 {
+    private static readonly Random Jitter = new();
     private readonly HttpClient _http;
     private readonly RetryOptions _retry;
     private readonly IClock _clock;
@@ -33,71 +38,122 @@ public sealed class ApiClient
 
     public Uri BaseUrl { get; }
 
-    /// <summary>Raised before each retry with the attempt number and the wait; never carries a secret.</summary>
+    /// <summary>
+    /// Raised before each retry with the number of the attempt that failed (counted from 1),
+    /// the wait and why; never carries a secret. <see cref="RetryNotice"/> words it.
+    /// </summary>
     public event Action<int, TimeSpan, string>? Retrying;
 
     public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var uri = Combine(request.Path);
-        if (!request.IsRetryable || _retry.MaxRetries <= 0)
-            return await SendOnceAsync(request, uri, cancellationToken).ConfigureAwait(false);
-
-        var pipeline = new ResiliencePipelineBuilder<ApiResponse>()
-            .AddRetry(new RetryStrategyOptions<ApiResponse>
+        var uri = SafeUri.Combine(BaseUrl, request.Path);
+        foreach (var secret in request.Secrets()) KnownSecrets.Remember(secret);
+        var retries = request.IsRetryable ? Math.Max(0, _retry.MaxRetries) : 0;
+        var waited = TimeSpan.Zero;
+        for (var attempt = 1; ; attempt++)
+        {
+            ApiResponse? response = null;
+            NaraAuthException? failure = null;
+            try
             {
-                MaxRetryAttempts = _retry.MaxRetries,
-                Delay = _retry.BaseDelay,
-                MaxDelay = _retry.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, cancellationToken)),
-                DelayGenerator = args =>
-                {
-                    var wanted = args.Outcome.Result?.RetryAfter(_clock.UtcNow);
-                    if (wanted is { } wait && wait > _retry.MaxDelay) wanted = _retry.MaxDelay;
-                    return new ValueTask<TimeSpan?>(wanted);
-                },
-                OnRetry = args =>
-                {
-                    var why = args.Outcome.Result != null ? $"HTTP {args.Outcome.Result.StatusCode}" : "connection failure";
-                    Retrying?.Invoke(args.AttemptNumber + 1, args.RetryDelay, why);
-                    return default;
-                },
-            })
-            .Build();
-
-        var outcome = await pipeline.ExecuteOutcomeAsync(
-            async (context, state) =>
+                response = await SendOnceAsync(request, uri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NaraAuthException e) when (e.IsTransient && attempt <= retries && !cancellationToken.IsCancellationRequested)
             {
-                try
-                {
-                    return Outcome.FromResult(await SendOnceAsync(state, uri, context.CancellationToken).ConfigureAwait(false));
-                }
-                catch (Exception e)
-                {
-                    return Outcome.FromException<ApiResponse>(e);
-                }
-            },
-            ResilienceContextPool.Shared.Get(cancellationToken),
-            request).ConfigureAwait(false);
-        outcome.ThrowIfException();
-        return outcome.Result!;
+                failure = e;
+            }
+
+            if (response != null && (attempt > retries || !IsTransientStatus(response.StatusCode))) return response;
+
+            var wait = Backoff(attempt);
+            var asked = response?.RetryAfter(_clock.UtcNow);
+            var budgetLeft = _retry.Budget - waited;
+            if (asked is { } serverWait)
+            {
+                // The server's wish is honoured only within our own bounds; beyond them the
+                // answer is final now, and its error quotes the server's time.
+                if (serverWait > _retry.MaxDelay || serverWait > budgetLeft) return response!;
+                wait = serverWait;
+            }
+            if (wait > budgetLeft)
+            {
+                if (response != null) return response;
+                throw failure!;
+            }
+            Retrying?.Invoke(attempt, wait, response != null ? $"HTTP {response.StatusCode}" : failure!.ErrorId);
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            waited += wait;
+        }
     }
 
-    private static bool IsTransient(Outcome<ApiResponse> outcome, CancellationToken userToken)
+    private TimeSpan Backoff(int attempt)
     {
-        if (userToken.IsCancellationRequested) return false;
-        if (outcome.Exception is NaraAuthException nae)
-            return nae.ErrorId == "PlatformUnreachable" || nae.ErrorId == "RequestTimedOut";
-        if (outcome.Result is { } response)
-            return response.StatusCode == 429 || response.StatusCode == 502 || response.StatusCode == 503
-                || response.StatusCode == 504 || response.StatusCode == 500;
-        return false;
+        double factor;
+        lock (Jitter) factor = 0.8 + Jitter.NextDouble() * 0.4;
+        var ticks = _retry.BaseDelay.Ticks * Math.Pow(2, attempt - 1) * factor;
+        return ticks >= _retry.MaxDelay.Ticks ? _retry.MaxDelay : TimeSpan.FromTicks((long)ticks);
     }
+
+    private static bool IsTransientStatus(int status) => status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 
     private async Task<ApiResponse> SendOnceAsync(ApiRequest request, Uri uri, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(request.Method, uri);
+        using var message = BuildMessage(request, uri);
+        var timeoutAfter = request.Timeout ?? _retry.Timeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(timeoutAfter);
+        var redactor = request.CreateRedactor();
+        try
+        {
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            // A read that the runtime does not cancel by itself ends when the response is disposed.
+            using var abort = timeout.Token.Register(() => response.Dispose());
+            var status = (int)response.StatusCode;
+            if (status >= 300 && status < 400)
+                throw TransportErrors.Redirect(request, uri, response, redactor);
+            if (status == 101)
+            {
+                if (request.OnUpgraded == null)
+                    throw TransportErrors.UnexpectedUpgrade(request, uri);
+                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                await request.OnUpgraded(response.Headers, stream, timeout.Token).ConfigureAwait(false);
+                return new ApiResponse(response.StatusCode, string.Empty, response.Headers, uri, redactor);
+            }
+            var body = await BoundedBody.ReadAsync(response, request.MaxResponseBytes, request, uri, timeout.Token).ConfigureAwait(false);
+            return new ApiResponse(response.StatusCode, body, response.Headers, uri, redactor);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: whatever the runtime threw while being aborted, the call was stopped.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (NaraAuthException)
+        {
+            throw;
+        }
+        catch (Exception e) when (timeout.IsCancellationRequested && (e is OperationCanceledException || e is ObjectDisposedException || e is IOException || e is HttpRequestException))
+        {
+            throw TransportErrors.TimedOut(request, uri, timeoutAfter, e);
+        }
+        catch (HttpRequestException e) when (TransportErrors.IsProxyAuthenticationFailure(e))
+        {
+            // An https call through a proxy fails in the CONNECT tunnel, before any response
+            // exists, so the 407 arrives as an exception rather than as an ApiResponse.
+            throw TransportErrors.ProxyAuthentication(uri, e);
+        }
+        catch (Exception e) when (TransportErrors.Find<AuthenticationException>(e) != null)
+        {
+            throw TransportErrors.Tls(uri, e);
+        }
+        catch (Exception e) when (e is HttpRequestException || e is IOException || e is ObjectDisposedException)
+        {
+            throw TransportErrors.Unreachable(uri, e);
+        }
+    }
+
+    private static HttpRequestMessage BuildMessage(ApiRequest request, Uri uri)
+    {
+        var message = new HttpRequestMessage(request.Method, uri);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (request.Bearer != null)
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.Bearer);
@@ -105,53 +161,22 @@ public sealed class ApiClient
             message.Headers.TryAddWithoutValidation(header.Key, header.Value);
         if (request.JsonBody != null)
             message.Content = new StringContent(request.JsonBody, Encoding.UTF8, "application/json");
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(request.Timeout ?? _retry.Timeout);
-        try
+        else if (request.Form != null)
+            message.Content = new FormUrlEncodedContent(request.Form);
+        if (request.WebSocketKey != null)
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var body = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return new ApiResponse(response.StatusCode, body, response.Headers, uri);
+            message.Headers.Connection.Add("Upgrade");
+            message.Headers.Upgrade.Add(new ProductHeaderValue("websocket"));
+            message.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", request.WebSocketKey);
+            message.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (OperationCanceledException e)
-        {
-            throw new NaraAuthException("RequestTimedOut", NaraErrorCategory.OperationTimeout,
-                $"{request.Method} {uri.GetLeftPart(UriPartial.Path)} did not answer within {(request.Timeout ?? _retry.Timeout).TotalSeconds:0.#} s.",
-                "Check the network, or raise -TimeoutSec.", uri.ToString(), e);
-        }
-        catch (HttpRequestException e) when (IsProxyAuthenticationFailure(e))
-        {
-            // An https call through a proxy fails in the CONNECT tunnel, before any response
-            // exists, so the 407 arrives as an exception rather than as an ApiResponse.
-            throw new NaraAuthException("ProxyAuthenticationRequired", NaraErrorCategory.AuthenticationError,
-                $"Could not reach {uri.GetLeftPart(UriPartial.Authority)}: the proxy requires authentication (407).",
-                "Pass -ProxyCredential, or configure the system proxy's credentials.", uri.GetLeftPart(UriPartial.Authority), e);
-        }
-        catch (Exception e) when (e is HttpRequestException || e is IOException)
-        {
-            throw new NaraAuthException("PlatformUnreachable", NaraErrorCategory.ConnectionError,
-                $"Could not reach {uri.GetLeftPart(UriPartial.Authority)}: {Innermost(e).Message}",
-                "Check the base URL, the network and any proxy settings.", uri.GetLeftPart(UriPartial.Authority), e);
-        }
+        return message;
     }
+}
 
-    private static bool IsProxyAuthenticationFailure(HttpRequestException e)
-    {
-        for (Exception? current = e; current != null; current = current.InnerException)
-            if (current.Message.IndexOf("407", StringComparison.Ordinal) >= 0) return true;
-        return false;
-    }
-
-    private Uri Combine(string path) => new(BaseUrl, path.TrimStart('/'));
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException != null) e = e.InnerException;
-        return e;
-    }
+/// <summary>The one wording of a retry notice, whichever cmdlet shows it.</summary>
+public static class RetryNotice
+{
+    public static string Text(int failedAttempt, TimeSpan wait, string why) =>
+        $"Attempt {failedAttempt} failed ({why}); retrying in {wait.TotalSeconds:0.#} s.";
 }

@@ -16,14 +16,15 @@ public static class BaseUrlPolicy
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new NaraAuthException("InvalidBaseUrl", NaraErrorCategory.InvalidArgument,
-                $"'{url}' ({settingName}) is not an absolute http(s) URL.",
-                "Give a URL such as https://app.nara.de.", url);
+                $"'{SafeUri.Printable(url)}' ({settingName}) is not an absolute http(s) URL.",
+                "Give a URL such as https://app.nara.de.", SafeUri.Printable(url));
         }
+        SafeUri.RefuseUserInfo(uri, settingName);
         if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
         {
             throw new NaraAuthException("InsecureBaseUrl", NaraErrorCategory.SecurityError,
-                $"'{uri.GetLeftPart(UriPartial.Authority)}' ({settingName}) uses http:// for a host that is not loopback; credentials are only sent over https.",
-                "Use the https:// address of the platform.", url);
+                $"'{SafeUri.Origin(uri)}' ({settingName}) uses http:// for a host that is not loopback; credentials are only sent over https.",
+                "Use the https:// address of the platform.", SafeUri.Origin(uri));
         }
         // A trailing slash makes relative paths combine predictably.
         var text = uri.GetLeftPart(UriPartial.Path);

@@ -53,11 +53,11 @@ public static class CredentialProbe
         {
             response = await client.SendAsync(new ApiRequest(HttpMethod.Get, uri.PathAndQuery) { Bearer = credential }, cancellationToken).ConfigureAwait(false);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "PlatformUnreachable" || e.ErrorId == "RequestTimedOut")
+        catch (NaraAuthException e) when (e.IsTransient)
         {
             result.Outcome = CredentialProbeOutcome.Unreachable;
             result.HealthAnswered = false;
-            result.Message = $"No answer from {uri.GetLeftPart(UriPartial.Authority)}: the server is down or the address is wrong, so the credential was not checked. ({e.Message})";
+            result.Message = $"No answer from {SafeUri.Origin(uri)}: the server is down or the address is wrong, so the credential was not checked. ({e.Message})";
             return result;
         }
 
@@ -104,7 +104,7 @@ public static class CredentialProbe
                 var response = await probe.SendAsync(new ApiRequest(HttpMethod.Get, candidate.PathAndQuery), cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccess) return candidate;
             }
-            catch (NaraAuthException e) when (e.ErrorId == "PlatformUnreachable" || e.ErrorId == "RequestTimedOut")
+            catch (NaraAuthException e) when (e.IsTransient)
             {
                 return null;
             }
@@ -133,5 +133,5 @@ public static class CredentialProbe
         return new Uri(endpoint.Trim(), UriKind.Absolute);
     }
 
-    private static Uri Root(Uri uri) => new(uri.GetLeftPart(UriPartial.Authority) + "/");
+    private static Uri Root(Uri uri) => new(SafeUri.Origin(uri) + "/");
 }

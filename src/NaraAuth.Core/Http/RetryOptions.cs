@@ -10,6 +10,11 @@ public sealed class RetryOptions
     /// <summary>The longest single wait, including one asked for by Retry-After.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>
+    /// The most all waits of one call may add up to. A Retry-After beyond what is left ends the
+    /// call at once, its error quoting the server's time, instead of waiting in slices.
+    /// </summary>
+    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(90);
 
     public static RetryOptions Default => new();
 }

@@ -117,17 +117,39 @@ public sealed class PlatformClient
         return ParseBody(response);
     }
 
-    /// <summary>The body as plain JSON values; a body that is not JSON comes back as its text.</summary>
+    /// <summary>
+    /// The body as plain JSON values; a body that is not JSON comes back as its text. Every
+    /// string is redacted: a server that echoes the credential of the call does not put it into
+    /// the output.
+    /// </summary>
     public static object? ParseBody(ApiResponse response)
     {
         if (string.IsNullOrWhiteSpace(response.Body)) return null;
         try
         {
-            return PlainJson.Parse(response.Body);
+            return RedactStrings(PlainJson.Parse(response.Body), response.Redactor);
         }
         catch (JsonException)
         {
-            return response.Body;
+            return response.Redactor.Redact(response.Body);
+        }
+    }
+
+    private static object? RedactStrings(object? value, SecretRedactor redactor)
+    {
+        switch (value)
+        {
+            case string text:
+                return redactor.Redact(text);
+            case PlainJsonObject obj:
+                for (var i = 0; i < obj.Count; i++)
+                    obj[i] = new KeyValuePair<string, object?>(redactor.Redact(obj[i].Key)!, RedactStrings(obj[i].Value, redactor));
+                return obj;
+            case List<object?> list:
+                for (var i = 0; i < list.Count; i++) list[i] = RedactStrings(list[i], redactor);
+                return list;
+            default:
+                return value;
         }
     }
 

@@ -23,6 +23,8 @@ public sealed class PlatformCredential
         Description = description;
         Jwt = jwt;
         Location = location;
+        // Known from now on, so no server text quoted later in this session can carry it.
+        Http.KnownSecrets.Remember(value);
     }
 
     /// <summary>The bearer value. Never logged.</summary>

@@ -14,12 +14,20 @@ public static class RestPath
         var trimmed = path?.Trim() ?? string.Empty;
         if (trimmed.Length == 0 || trimmed[0] != '/' || trimmed.StartsWith("//", StringComparison.Ordinal)
             || trimmed.StartsWith("/\\", StringComparison.Ordinal) || trimmed.IndexOf("://", StringComparison.Ordinal) >= 0
-            || trimmed.IndexOfAny(new[] { '\r', '\n' }) >= 0)
+            || HasWhitespaceOrControl(trimmed))
         {
             throw new NaraAuthException("InvalidApiPath", NaraErrorCategory.InvalidArgument,
-                $"'{path}' is not a path on the platform; -Path must start with a single '/', e.g. /api/agent/run.",
-                "Give the path only; the host comes from -BaseUrl, NARA_BASE_URL or config.json.", path);
+                $"'{Http.SafeUri.Printable(path)}' is not a path on the platform; -Path must start with a single '/' and hold no spaces, tabs or control characters, e.g. /api/agent/run.",
+                "Give the path only, percent-encoding spaces (%20); the host comes from -BaseUrl, NARA_BASE_URL or config.json.", Http.SafeUri.Printable(path));
         }
         return trimmed;
+    }
+
+    // "/ //other-host/x": whitespace after the first slash would make the rest a network-path reference.
+    private static bool HasWhitespaceOrControl(string path)
+    {
+        foreach (var c in path)
+            if (char.IsWhiteSpace(c) || char.IsControl(c)) return true;
+        return false;
     }
 }

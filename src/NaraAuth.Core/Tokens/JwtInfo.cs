@@ -6,7 +6,8 @@ namespace NaraAuth.Core.Tokens;
 
 /// <summary>
 /// A decoded (not yet trusted) platform JWT: its shape is checked here, its signature and
-/// organization by <see cref="TokenValidator"/>. Claims per protocol.md 1.3.
+/// organization by <see cref="TokenValidator"/>. Claims per protocol.md 1.3; their text is
+/// cleaned of control characters (<see cref="Text.DisplayText"/>) because it is still untrusted.
 /// </summary>
 public sealed class JwtInfo
 {
@@ -76,7 +77,9 @@ public sealed class JwtInfo
     private static string? Claim(JsonWebToken token, string name)
     {
         if (!token.TryGetPayloadValue<object>(name, out var value) || value == null) return null;
-        var text = value.ToString();
+        // The token is not verified yet and its claims reach messages and output: no terminal
+        // escape sequence or control character may come along.
+        var text = Text.DisplayText.Sanitize(value.ToString());
         return string.IsNullOrEmpty(text) ? null : text;
     }
 

@@ -24,6 +24,23 @@ public sealed class FaultRule
     public bool MalformedBody { get; init; }
     /// <summary>A body to send with <see cref="Status"/>.</summary>
     public string? Body { get; init; }
+
+    /// <summary>
+    /// A hostile server that quotes what it received: answer <see cref="Status"/> (default 401)
+    /// with error, error_description and detail holding the Authorization, X-Deployment-Secret and
+    /// X-Api-Key headers and every form field of the request.
+    /// </summary>
+    public bool EchoCredentials { get; init; }
+    /// <summary>Answer <see cref="Status"/> (default 307) with this Location, on any endpoint including the WebSocket upgrade.</summary>
+    public string? RedirectTo { get; init; }
+    /// <summary>Answer 200 with a JSON body that never ends, one byte per interval, until the client gives up.</summary>
+    public TimeSpan? TrickleInterval { get; init; }
+    /// <summary>Answer 200 with a body of this many bytes.</summary>
+    public long? OversizedBytes { get; init; }
+    /// <summary>With <see cref="OversizedBytes"/>: declare the length up front (else the body is chunked).</summary>
+    public bool DeclareLength { get; init; }
+    /// <summary>Answer a WebSocket upgrade with 101 but a Sec-WebSocket-Accept that does not match the key.</summary>
+    public bool WrongWebSocketAccept { get; init; }
 }
 
 /// <summary>Faults queued by tests (in-process or through /_emulator/faults), and request counts.</summary>
@@ -64,6 +81,80 @@ public sealed class FaultInjector
 
 public static class FaultMiddleware
 {
+    /// <summary>The faults of a hostile server; true when one answered.</summary>
+    private static async Task<bool> HostileAnswerAsync(HttpContext context, FaultRule rule)
+    {
+        if (rule.RedirectTo != null)
+        {
+            context.Response.StatusCode = rule.Status ?? 307;
+            context.Response.Headers.Location = rule.RedirectTo;
+            return true;
+        }
+        if (rule.EchoCredentials)
+        {
+            var echoed = new List<string>();
+            foreach (var name in new[] { "Authorization", "X-Deployment-Secret", "X-Api-Key" })
+                if (context.Request.Headers.TryGetValue(name, out var value)) echoed.Add($"{name}: {value}");
+            if (context.Request.HasFormContentType)
+                foreach (var field in await context.Request.ReadFormAsync()) echoed.Add($"{field.Key}={field.Value}");
+            var text = string.Join(", ", echoed);
+            context.Response.StatusCode = rule.Status ?? 401;
+            if (rule.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
+            await context.Response.WriteAsJsonAsync(new Dictionary<string, string>
+            {
+                ["error"] = "echo " + text,
+                ["error_description"] = "You sent " + text,
+                ["detail"] = "Received " + text,
+            });
+            return true;
+        }
+        if (rule.TrickleInterval is { } interval)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            try
+            {
+                await context.Response.WriteAsync("{\"padding\": \"");
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.WriteAsync("x", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(interval, context.RequestAborted);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException || e is IOException)
+            {
+            }
+            return true;
+        }
+        if (rule.OversizedBytes is { } size)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            if (rule.DeclareLength) context.Response.ContentLength = size;
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)' ');
+            try
+            {
+                for (long sent = 0; sent < size && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
+                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, size - sent)), context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException || e is IOException)
+            {
+            }
+            return true;
+        }
+        if (rule.WrongWebSocketAccept && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+        {
+            context.Response.Headers.Connection = "Upgrade";
+            context.Response.Headers.Upgrade = "websocket";
+            context.Response.Headers["Sec-WebSocket-Accept"] = "bm90IHRoZSByaWdodCBhbnN3ZXI=";
+            using var stream = await upgrade.UpgradeAsync();
+            return true;
+        }
+        return false;
+    }
+
     public static IApplicationBuilder UseFaultInjection(this IApplicationBuilder app, FaultInjector faults) =>
         app.Use(async (context, next) =>
         {
@@ -98,6 +189,7 @@ public static class FaultMiddleware
                 context.Abort();
                 return;
             }
+            if (await HostileAnswerAsync(context, rule)) return;
             if (rule.MalformedBody)
             {
                 context.Response.StatusCode = rule.Status ?? 200;

@@ -103,7 +103,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl);
         // Raised on the worker thread: shown through the pump of the call in progress.
-        platform.Retrying += (attempt, wait, why) => _pump?.Post(() => WriteVerbose($"Retrying ({why}), attempt {attempt} in {wait.TotalSeconds:0.#} s."));
+        platform.Retrying += (attempt, wait, why) => _pump?.Post(() => WriteVerbose(RetryNotice.Text(attempt, wait, why)));
 
         switch (ChooseMode())
         {

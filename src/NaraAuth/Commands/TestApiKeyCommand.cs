@@ -82,7 +82,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
             break;
         }
 
-        WriteVerbose($"Calling {Uri} with the credential as a bearer token.");
+        WriteVerbose($"Calling {SafeUri.Printable(Uri)} with the credential as a bearer token.");
         var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token));
         WriteVerbose(probe.Message);
         if (Quiet)

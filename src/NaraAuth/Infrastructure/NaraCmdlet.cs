@@ -102,8 +102,7 @@ public abstract class NaraCmdlet : PSCmdlet
     /// </summary>
     internal void MaskSecretForCi(string secret)
     {
-        var command = CiSecretMasking.MaskCommand(Context.Environment, secret);
-        if (command != null) Host.UI.WriteLine(command);
+        foreach (var command in CiSecretMasking.MaskCommands(Context.Environment, secret)) Host.UI.WriteLine(command);
     }
 
     /// <summary>Shows a line to the person at the console without putting it in the output stream.</summary>

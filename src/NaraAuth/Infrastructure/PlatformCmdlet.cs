@@ -97,7 +97,7 @@ public abstract class PlatformCmdlet : NaraCmdlet
         return RunAsync((pump, token) =>
         {
             void OnRetry(int attempt, TimeSpan wait, string why) =>
-                pump.Post(() => WriteVerbose($"Attempt {attempt - 1} failed ({why}); retrying in {wait.TotalSeconds:0.#} s."));
+                pump.Post(() => WriteVerbose(RetryNotice.Text(attempt, wait, why)));
             client.Api.Retrying += OnRetry;
             return RunAndUnhook(work(client, token), () => client.Api.Retrying -= OnRetry);
         });

@@ -81,6 +81,30 @@ public class DesktopLoginFlowTests
         new("WDJB-MJHT", "https://app.nara.de/desktop/approve?code=WDJB-MJHT", T0.AddSeconds(lifetimeSeconds), TimeSpan.FromSeconds(intervalSeconds));
 
     [Fact]
+    public async Task A_far_expiresAt_is_waited_only_up_to_the_local_limit()
+    {
+        var (flow, platform, clock, _) = Create();
+        platform.Pending(20);
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+            flow.WaitForTokenAsync(Start(intervalSeconds: 60, lifetimeSeconds: int.MaxValue), null, TestContext.Current.CancellationToken));
+        Assert.Equal("LoginTimedOut", error.ErrorId);
+        Assert.Contains("15 min", error.Message);
+        Assert.Equal(T0 + DesktopLoginFlow.DefaultMaxWait, clock.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_Retry_After_past_the_deadline_fails_at_once_with_the_servers_time()
+    {
+        var (flow, platform, clock, _) = Create();
+        platform.Then((HttpStatusCode)429, "{\"error\":\"slow_down\"}", retryAfter: 86400);
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
+            flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
+        Assert.Equal("TooManyRequests", error.ErrorId);
+        Assert.Contains("24 h (Retry-After)", error.Message);
+        Assert.Equal(T0 + TimeSpan.FromSeconds(2), clock.UtcNow);
+    }
+
+    [Fact]
     public async Task Pending_answers_are_polled_at_the_interval_until_the_token_arrives()
     {
         var (flow, platform, _, waits) = Create();

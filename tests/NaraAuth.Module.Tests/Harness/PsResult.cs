@@ -17,6 +17,8 @@ public sealed class PsResult
     public required string HostText { get; init; }
     /// <summary>A terminating error, if the script stopped with one.</summary>
     public RuntimeException? Terminating { get; init; }
+    /// <summary>The session that produced this result, for the scan of $Error and the transcript.</summary>
+    public PsSession? Session { get; init; }
 
     /// <summary>The first error, terminating or not.</summary>
     public ErrorRecord? Error => Terminating?.ErrorRecord ?? Errors.FirstOrDefault();
@@ -40,6 +42,11 @@ public sealed class PsResult
         return record;
     }
 
+    /// <summary>What to look for: the secret, and each line of a multi-line one (a PEM key may leak a line at a time).</summary>
+    internal static string[] SecretNeedles(string secret) =>
+        new[] { secret }.Concat(secret.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Where(l => l.Trim().Length >= 8))
+            .Distinct().ToArray();
+
     /// <summary>All text of every stream, the host and every error (messages, details, recommended actions).</summary>
     public string AllText()
     {
@@ -61,14 +68,19 @@ public sealed class PsResult
     }
 
     /// <summary>
-    /// Fails if the secret appears anywhere a person or a log could see it. The CI masking
-    /// command is the one place a secret is meant to be printed, so lines carrying it are skipped.
+    /// Fails if the secret appears anywhere a person or a log could see it: every stream of this
+    /// invocation (output, error, warning, verbose, debug, information, progress, host), each
+    /// error's Exception.ToString(), and for the whole session <c>$Error | Format-List * -Force</c>
+    /// and the Start-Transcript file. The CI masking command is the one place a secret is meant to
+    /// be printed, so lines carrying it are skipped. A multi-line secret is looked for line by line.
     /// </summary>
     public void AssertNoSecret(string secret)
     {
         Assert.False(string.IsNullOrEmpty(secret));
-        var lines = AllText().Split('\n').Where(l => !l.StartsWith("##vso[task.setsecret]", StringComparison.Ordinal) && !l.StartsWith("::add-mask::", StringComparison.Ordinal));
+        var text = AllText() + "\n" + Session?.ForensicText();
+        var lines = text.Split('\n').Where(l => !l.StartsWith("##vso[task.setsecret]", StringComparison.Ordinal) && !l.StartsWith("::add-mask::", StringComparison.Ordinal));
         foreach (var line in lines)
-            Assert.False(line.Contains(secret, StringComparison.Ordinal), "A secret leaked into a stream: " + line.Replace(secret, "<SECRET>"));
+            foreach (var needle in SecretNeedles(secret))
+                Assert.False(line.Contains(needle, StringComparison.Ordinal), "A secret leaked into a stream: " + line.Replace(needle, "<SECRET>"));
     }
 }

@@ -21,11 +21,23 @@ public sealed class PsSession : IDisposable
         "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA",
     };
 
+    /// <summary>
+    /// Format-List and Out-String for the secret scan, from Microsoft.PowerShell.Commands.Utility
+    /// where the test project references it (looked up by name: this file is shared with projects
+    /// that do not, which then scan $Error without Format-List).
+    /// </summary>
+    private static readonly (string Name, Type Type)[] ScanCommands = new[]
+    {
+        ("Out-String", Type.GetType("Microsoft.PowerShell.Commands.OutStringCommand, Microsoft.PowerShell.Commands.Utility")),
+        ("Format-List", Type.GetType("Microsoft.PowerShell.Commands.FormatListCommand, Microsoft.PowerShell.Commands.Utility")),
+    }.Where(c => c.Item2 != null).Select(c => (c.Item1, c.Item2!)).ToArray();
+
     private static readonly object ModulePathGate = new();
     private static bool _modulePathSet;
 
     private readonly Dictionary<string, string?> _savedEnvironment = new();
     private readonly Runspace _runspace;
+    private string? _forensicAtDispose;
 
     public PsSession(bool importModule = true)
     {
@@ -41,6 +53,8 @@ public sealed class PsSession : IDisposable
 
         Host = new ScriptedHost();
         var state = InitialSessionState.CreateDefault2();
+        // Only the commands the secret scan needs, so the rest of the session stays as lean as before.
+        foreach (var (name, type) in ScanCommands) state.Commands.Add(new SessionStateCmdletEntry(name, type, null));
         _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
         _runspace.SessionStateProxy.Path.SetLocation(WorkDir);
@@ -51,12 +65,37 @@ public sealed class PsSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a person could dig out after the fact: <c>$Error | Format-List * -Force</c> and each
+    /// error's Exception.ToString() (inner exceptions included), for the whole session.
+    /// </summary>
+    public string ForensicText()
+    {
+        // A result may be checked after its session ended: then the text taken at Dispose is used.
+        if (_runspace.RunspaceStateInfo.State != RunspaceState.Opened) return _forensicAtDispose ?? string.Empty;
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        var formatList = ScanCommands.Length == 2 ? "$Error | Format-List * -Force | Out-String -Width 4096" : string.Empty;
+        ps.AddScript(formatList + """
+
+            foreach ($e in $Error) {
+                if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); $e.ErrorDetails.Message; $e.ErrorDetails.RecommendedAction; "$($e.TargetObject)" }
+                elseif ($e -is [System.Exception]) { $e.ToString() }
+            }
+            """);
+        return string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
+    }
+
     public ScriptedHost Host { get; }
     public string TempDir { get; }
     public string Home { get; }
     /// <summary>The runspace's current location.</summary>
     public string WorkDir { get; }
     public Runspace Runspace => _runspace;
+
+    /// <summary>A variable's value from before this session changed it.</summary>
+    public string? OriginalEnvironment(string name) =>
+        _savedEnvironment.TryGetValue(name, out var saved) ? saved : Environment.GetEnvironmentVariable(name);
 
     /// <summary>Sets (or with null, removes) a process environment variable until Dispose.</summary>
     public void SetEnv(string name, string? value)
@@ -118,6 +157,7 @@ public sealed class PsSession : IDisposable
         var hostText = Host.Recorder.Text;
         return new PsResult
         {
+            Session = this,
             Output = output.ToList(),
             Errors = ps.Streams.Error.ToList(),
             Warnings = ps.Streams.Warning.ToList(),
@@ -143,6 +183,14 @@ public sealed class PsSession : IDisposable
 
     public void Dispose()
     {
+        try
+        {
+            if (_runspace.RunspaceStateInfo.State == RunspaceState.Opened && _forensicAtDispose == null) _forensicAtDispose = ForensicText();
+        }
+        catch (PSInvalidOperationException)
+        {
+            // A pipeline is still running (a test failed mid-way); nothing more to keep.
+        }
         _runspace.Dispose();
         foreach (var pair in _savedEnvironment) Environment.SetEnvironmentVariable(pair.Key, pair.Value);
         try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -109,7 +109,7 @@ public class SecureFileStoreTests
     {
         using var dir = new TempDir();
         var path = dir.Combine("shared-home", "auth-token.json");
-        var writer = StoreWriterPath();
+        var writer = Storage.StoreWriter.Path;
         var processes = Enumerable.Range(0, 20).Select(i =>
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -129,16 +129,6 @@ public class SecureFileStoreTests
         Assert.NotNull(file.SavedAt);
         Assert.Equal(Private, File.GetUnixFileMode(path));
         Assert.Equal(new[] { "auth-token.json" }, Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
-    }
-
-    private static string StoreWriterPath()
-    {
-        // tests/NaraAuth.Core.Tests/bin/<Configuration>/net10.0/ -> tests/NaraAuth.StoreWriter/bin/<Configuration>/net10.0/
-        var own = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = own.Parent!.Name;
-        var path = Path.GetFullPath(Path.Combine(own.FullName, "..", "..", "..", "..", "NaraAuth.StoreWriter", "bin", configuration, "net10.0", "NaraAuth.StoreWriter.dll"));
-        Assert.True(File.Exists(path), "StoreWriter not built at " + path);
-        return path;
     }
 }
 

@@ -75,19 +75,14 @@ public sealed class SecureFileStore
         var tempPath = Path.Combine(directory, TemporaryPrefix(name) + RandomSuffix() + ".tmp");
         try
         {
-            if (IsWindows)
+            // Closed before the rename: the handle's lock would otherwise move with the file and
+            // make readers of the target fail for a moment.
+            using (var stream = CreatePrivateFile(tempPath))
             {
-                using (var stream = CreatePrivateFile(tempPath)) WriteAndFlush(stream, content);
-                ReplaceWithRetry(tempPath, fullPath);
+                stream.Write(content, 0, content.Length);
+                stream.Flush(flushToDisk: true);
             }
-            else
-            {
-                // Held open (and so locked) until renamed: a cleaner in another process then
-                // knows this temporary file is still being written.
-                using var stream = CreatePrivateFile(tempPath);
-                WriteAndFlush(stream, content);
-                ReplaceWithRetry(tempPath, fullPath);
-            }
+            ReplaceWithRetry(tempPath, fullPath);
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {
@@ -190,7 +185,8 @@ public sealed class SecureFileStore
 
     /// <summary>
     /// Narrows an existing folder to owner-only only when that cannot break anything: the user
-    /// owns it, it is not a symbolic link or the home folder, and it holds only NaraAuth's files.
+    /// owns it, it is not a symbolic link, the home folder or a sticky shared folder, and it holds
+    /// only NaraAuth's files.
     /// Any other folder keeps its rights (and is judged by the safety rule as it is).
     /// </summary>
     private void TightenIfOwn(string directory, string? fileName)
@@ -208,6 +204,8 @@ public sealed class SecureFileStore
         if (UnixFileApi.LinkStatus(directory) is not { IsDirectory: true } status) return;
         if (status.Owner != UnixFileApi.EffectiveUserId()) return;
         if ((status.Permissions & UnixFileApi.GroupOrOtherAny) == 0) return;
+        // The sticky bit marks a folder shared on purpose (like /tmp): never narrowed.
+        if ((status.Permissions & UnixFileStatus.Sticky) != 0) return;
         if (!HoldsOnlyOwnFiles(directory, fileName)) return;
         UnixFileApi.SetFileMode(directory, status.Permissions & UnixFileApi.OwnerAll);
     }
@@ -255,12 +253,10 @@ public sealed class SecureFileStore
         {
             if (UnixFileApi.LinkStatus(fullPath) is not { } link) return;
             var target = link.IsSymlink ? UnixFileApi.FollowedStatus(fullPath) : link;
-            if (target is { IsRegularFile: false } other)
+            // A folder cannot be renamed over, so the write fails by itself and changes nothing;
+            // a device, FIFO or socket would be replaced by rename(2), which is never right.
+            if (target is { IsRegularFile: false, IsDirectory: false } other)
                 throw NotAFile(fullPath, description, other.TypeName);
-        }
-        else if (Directory.Exists(fullPath))
-        {
-            throw NotAFile(fullPath, description, "a folder");
         }
         if (force || isExpectedKind == null || kind == null || !File.Exists(fullPath)) return;
 
@@ -290,7 +286,8 @@ public sealed class SecureFileStore
     /// <summary>
     /// Removes temporary files a killed writer left beside the target: only this target's own
     /// pattern, only regular files of this user, only when no writer holds them open and they are
-    /// a few seconds old. Each holds a whole secret, so they must not pile up.
+    /// some seconds old (a live writer renames its file within milliseconds of closing it). Each
+    /// holds a whole secret, so they must not pile up.
     /// </summary>
     private void RemoveStaleTemporaryFiles(string directory, string name)
     {
@@ -312,7 +309,7 @@ public sealed class SecureFileStore
                 if (!IsWindows && (UnixFileApi.LinkStatus(candidate) is not { IsRegularFile: true } status || status.Owner != UnixFileApi.EffectiveUserId()))
                     continue;
                 if (DateTime.UtcNow - File.GetLastWriteTimeUtc(candidate) < StaleTempAge) continue;
-                // A writer holds its temporary file open with FileShare.None until it is renamed.
+                // A writer holds its temporary file open with FileShare.None while it writes.
                 using (new FileStream(candidate, FileMode.Open, FileAccess.Read, FileShare.None)) { }
                 File.Delete(candidate);
             }
@@ -355,12 +352,6 @@ public sealed class SecureFileStore
         if (!candidate.StartsWith(prefix, StringComparison.Ordinal) || !candidate.EndsWith(".tmp", StringComparison.Ordinal)) return false;
         var middle = candidate.Substring(prefix.Length, candidate.Length - prefix.Length - 4);
         return middle.Length == 12 && middle.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-    }
-
-    private static void WriteAndFlush(FileStream stream, byte[] content)
-    {
-        stream.Write(content, 0, content.Length);
-        stream.Flush(flushToDisk: true);
     }
 
     private FileStream CreatePrivateFile(string path)

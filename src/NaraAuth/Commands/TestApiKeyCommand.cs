@@ -60,7 +60,8 @@ public sealed class TestApiKeyCommand : NaraCmdlet
 
     private void CheckHash(string key)
     {
-        var verification = ApiKeyVerifier.Verify(key, Hash);
+        // Waited like a network call, so Ctrl+C ends it within a second even at the policy's limit.
+        var verification = RunAsync(token => ApiKeyVerifier.VerifyAsync(key, Hash, null, token));
         WriteVerbose($"Checked the key against the hash: {verification.Status}" +
             (verification.Parameters != null ? $" (scrypt {verification.Parameters})." : "."));
         if (Quiet) WriteObject(verification.IsValid);

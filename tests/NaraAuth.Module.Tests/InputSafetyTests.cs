@@ -82,7 +82,7 @@ public class InputSafetyTests : IClassFixture<EmulatorFixture>
     [InlineData("line\nbreak")]
     [InlineData("carriage\rreturn")]
     [InlineData("nul\0char")]
-    public void A_token_with_a_control_character_gets_its_own_error_and_nothing_is_sent(string token)
+    public void A_token_with_a_control_character_gets_its_own_error(string token)
     {
         using var session = new PsSession();
         session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);

@@ -31,8 +31,11 @@ public sealed class SecureFileStore
     // A temporary file younger than this may belong to a writer that is about to rename it.
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromSeconds(5);
 
-    /// <summary>Names NaraAuth writes; a folder holding only these (and their temporary files) is NaraAuth's own.</summary>
-    private static readonly string[] OwnFileNames = { "auth-token.json", "default-bundle.json", "session.json", "device.json" };
+    /// <summary>
+    /// Names of the files NaraAuth keeps (and the installation's config.json that points to them);
+    /// a folder holding only these and their temporary files is NaraAuth's own.
+    /// </summary>
+    private static readonly string[] OwnFileNames = { "auth-token.json", "default-bundle.json", "config.json", "session.json", "device.json" };
 
     private readonly IEnvironment _environment;
 

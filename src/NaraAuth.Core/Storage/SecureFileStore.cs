@@ -277,7 +277,7 @@ public sealed class SecureFileStore
         {
             throw new NaraAuthException("SecureStoreTargetUnrecognized", NaraErrorCategory.ResourceExists,
                 $"Nothing was written: '{fullPath}' already exists and is not a {description}, so it was not replaced.",
-                "Check the path (parameter, environment variable or config.json); add -Force to replace the file anyway.", fullPath);
+                "Check the path (parameter, environment variable or config.json); to replace the file anyway, add -Force (or move the file away).", fullPath);
         }
     }
 

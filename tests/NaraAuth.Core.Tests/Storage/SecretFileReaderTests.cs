@@ -3,6 +3,7 @@ using NaraAuth.Core.Config;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Worker;
@@ -152,6 +153,24 @@ public class SecretFileReaderTests
         var env = new FakeEnvironment().Set(WorkerTokenStore.ConfigPathVariable, fifo);
         Assert.Equal("WorkerConfigNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => new WorkerTokenStore(env, Store(), dir.Path).Resolve(create: false))).ErrorId);
         Assert.Contains("FIFO", Within(limit, () => Assert.Throws<IOException>(() => Store().ReadAllBytes(fifo, out _))).Message);
+    }
+
+    [Fact]
+    public void A_saved_OIDC_session_that_is_a_FIFO_or_not_JSON_is_a_problem_and_a_new_login_replaces_it()
+    {
+        RequireUnix();
+        using var dir = new TempDir();
+        var fifo = dir.Combine("fifo.json");
+        MakeFifo(fifo);
+        var (session, problem) = Within(TimeSpan.FromSeconds(5), () => (OidcSession.TryRead(Store(), fifo, out var p), p));
+        Assert.Null(session);
+        Assert.Contains("FIFO", problem);
+
+        var broken = dir.Combine("broken.json");
+        File.WriteAllText(broken, "{\"id_token\": refresh-secret");
+        Assert.Null(OidcSession.TryRead(Store(), broken, out problem));
+        Assert.Contains("not valid JSON", problem);
+        Assert.DoesNotContain("refresh-secret", problem);
     }
 
     [Fact]

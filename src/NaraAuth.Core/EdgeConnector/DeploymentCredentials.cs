@@ -105,18 +105,7 @@ public sealed class DeploymentCredentials
         return (id!.Trim(), secret!);
     }
 
-    private static bool Recognizes(SecretFileContent content)
-    {
-        try
-        {
-            Parse(content);
-            return true;
-        }
-        catch (NaraAuthException)
-        {
-            return false;
-        }
-    }
+    private static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 
     /// <summary>The file format of protocol.md 1.2, for -SaveCredentialsTo.</summary>
     public byte[] Serialize()

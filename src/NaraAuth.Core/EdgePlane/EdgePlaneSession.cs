@@ -65,28 +65,13 @@ public sealed class EdgePlaneSession
         store.WriteAllBytes(path, Serialize(), SecretFileKind.EdgePlaneSession, Recognizes, force);
 
     /// <summary>Reads a session file written by NaraAuth or by the edgeplane CLI.</summary>
-    public static EdgePlaneSession Read(SecureFileStore store, string path, out string? permissionWarning)
-    {
-        var content = SecretFileReader.Read(store, path, SecretFileKind.EdgePlaneSession);
-        permissionWarning = content.PermissionWarning;
-        return Parse(content);
-    }
+    public static EdgePlaneSession Read(SecureFileStore store, string path, out string? permissionWarning) =>
+        SecretFileReader.Read(store, path, SecretFileKind.EdgePlaneSession, Parse, out permissionWarning);
 
     public static EdgePlaneSession Parse(byte[] bytes, string path) =>
-        Parse(new SecretFileContent(path, SecretFileReader.ToUtf8(bytes) ?? bytes, null));
+        Parse(SecretFileContent.FromBytes(path, bytes));
 
-    private static bool Recognizes(SecretFileContent content)
-    {
-        try
-        {
-            Parse(content);
-            return true;
-        }
-        catch (NaraAuthException)
-        {
-            return false;
-        }
-    }
+    private static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 
     private static EdgePlaneSession Parse(SecretFileContent content)
     {

@@ -23,6 +23,10 @@ public sealed class SecretFileContent
     public string? PermissionWarning { get; }
 
     public string Text => new UTF8Encoding(false).GetString(Utf8);
+
+    /// <summary>Content already in memory (a test, a parser of its own), with the reader's BOM handling.</summary>
+    public static SecretFileContent FromBytes(string path, byte[] bytes) =>
+        new(path, SecretFileReader.ToUtf8(bytes) ?? bytes, null);
 }
 
 /// <summary>
@@ -58,6 +62,14 @@ public static class SecretFileReader
         return new SecretFileContent(path, utf8, store.CheckPermissions(path));
     }
 
+    /// <summary>Reads the file and hands its content to the kind's own parser.</summary>
+    public static T Read<T>(SecureFileStore store, string path, SecretFileKind kind, Func<SecretFileContent, T> parse, out string? permissionWarning)
+    {
+        var content = Read(store, path, kind);
+        permissionWarning = content.PermissionWarning;
+        return parse(content);
+    }
+
     /// <summary>Parses the content as JSON (else the kind's NotJson error) whose top level is an object (else its MissingField error).</summary>
     public static JsonDocument ParseObject(SecretFileContent content, SecretFileKind kind)
     {
@@ -77,6 +89,23 @@ public static class SecretFileReader
             throw kind.MissingField(content.Path, "is not a JSON object with the expected fields");
         }
         return document;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parse"/> takes the content without error: how the store decides that
+    /// an existing file is of the kind about to be written, and so may be replaced.
+    /// </summary>
+    public static bool Accepts<T>(SecretFileContent content, Func<SecretFileContent, T> parse)
+    {
+        try
+        {
+            parse(content);
+            return true;
+        }
+        catch (NaraAuthException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

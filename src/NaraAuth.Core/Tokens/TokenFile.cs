@@ -20,29 +20,14 @@ public sealed class TokenFile
     public DateTimeOffset? SavedAt { get; }
 
     /// <summary>Reads and checks the file's shape; the JWT itself is checked by the caller.</summary>
-    public static TokenFile Read(SecureFileStore store, string path, out string? permissionWarning)
-    {
-        var content = SecretFileReader.Read(store, path, SecretFileKind.TokenFile);
-        permissionWarning = content.PermissionWarning;
-        return Parse(content);
-    }
+    public static TokenFile Read(SecureFileStore store, string path, out string? permissionWarning) =>
+        SecretFileReader.Read(store, path, SecretFileKind.TokenFile, Parse, out permissionWarning);
 
     public static TokenFile Parse(byte[] bytes, string path) =>
-        Parse(new SecretFileContent(path, SecretFileReader.ToUtf8(bytes) ?? bytes, null));
+        Parse(SecretFileContent.FromBytes(path, bytes));
 
     /// <summary>True when the content is a token file, so replacing it loses nothing but an older token.</summary>
-    public static bool Recognizes(SecretFileContent content)
-    {
-        try
-        {
-            Parse(content);
-            return true;
-        }
-        catch (NaraAuthException)
-        {
-            return false;
-        }
-    }
+    public static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 
     private static TokenFile Parse(SecretFileContent content)
     {

@@ -138,7 +138,8 @@ public static class SecretFileReader
 
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            // FileShare.Delete: on Windows a writer may rename a new file over this one while it is read.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1);
             // Stop one byte past the cap: the file may have grown since stat, or be a device
             // that reports no size.
             var buffer = new MemoryStream();

@@ -263,21 +263,37 @@ public sealed class SecureFileStore
         }
         if (force || isExpectedKind == null || kind == null || !File.Exists(fullPath)) return;
 
-        bool recognized;
-        try
-        {
-            var existing = SecretFileReader.Read(this, fullPath, kind);
-            recognized = existing.Utf8.Length == 0 || isExpectedKind(existing);
-        }
-        catch (NaraAuthException)
-        {
-            recognized = false;
-        }
-        if (!recognized)
+        if (!IsReplaceable(fullPath, kind, isExpectedKind))
         {
             throw new NaraAuthException("SecureStoreTargetUnrecognized", NaraErrorCategory.ResourceExists,
                 $"Nothing was written: '{fullPath}' already exists and is not a {description}, so it was not replaced.",
                 "Check the path (parameter, environment variable or config.json); to replace the file anyway, add -Force (or move the file away).", fullPath);
+        }
+    }
+
+    private bool IsReplaceable(string fullPath, SecretFileKind kind, Func<SecretFileContent, bool> isExpectedKind)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var existing = SecretFileReader.Read(this, fullPath, kind);
+                return existing.Utf8.Length == 0 || isExpectedKind(existing);
+            }
+            catch (NaraAuthException e) when (e.ErrorId == kind.ErrorPrefix + "Unreadable" && attempt < 3)
+            {
+                // Another writer replacing the file at this moment (a sharing violation on Windows).
+                Thread.Sleep(20 * attempt);
+            }
+            catch (NaraAuthException e) when (e.ErrorId == kind.ErrorPrefix + "NotFound")
+            {
+                // Gone in the meantime: nothing to lose.
+                return true;
+            }
+            catch (NaraAuthException)
+            {
+                return false;
+            }
         }
     }
 

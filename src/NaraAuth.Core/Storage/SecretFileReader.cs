@@ -140,6 +140,9 @@ public static class SecretFileReader
         {
             // FileShare.Delete: on Windows a writer may rename a new file over this one while it is read.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1);
+            // Windows has no stat before open here: a pipe or device opens without blocking but
+            // cannot seek, and is refused before the first read.
+            if (!stream.CanSeek) throw new SecretFileProblem(SecretFileProblem.Kind.NotRegular, "not a regular file (a pipe or a device)");
             // Stop one byte past the cap: the file may have grown since stat, or be a device
             // that reports no size.
             var buffer = new MemoryStream();

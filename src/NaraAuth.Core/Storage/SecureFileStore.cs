@@ -306,7 +306,8 @@ public sealed class SecureFileStore
     /// Removes temporary files a killed writer left beside the target: only this target's own
     /// pattern, only regular files of this user, only when no writer holds them open and they are
     /// some seconds old (a live writer renames its file within milliseconds of closing it). Each
-    /// holds a whole secret, so they must not pile up.
+    /// holds a whole secret, so they must not pile up. (On Windows the owner is not compared: the
+    /// folder rule already keeps other accounts from creating files in the folder.)
     /// </summary>
     private void RemoveStaleTemporaryFiles(string directory, string name)
     {

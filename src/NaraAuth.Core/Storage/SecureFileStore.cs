@@ -178,8 +178,8 @@ public sealed class SecureFileStore
             return;
         }
         UnixFileApi.CreateDirectory(directory, UnixFileApi.OwnerAll);
-        // mkdir(2)'s mode is filtered by the umask; set it exactly. A folder another process of
-        // someone else created in the meantime is left alone (and refused by the safety rule).
+        // mkdir(2)'s mode is filtered by the umask; set it exactly. A folder someone else created
+        // at that name in the meantime is not touched, and nothing is written into it.
         var me = UnixFileApi.EffectiveUserId();
         if (UnixFileApi.LinkStatus(directory) is not { IsDirectory: true } created || created.Owner != me)
             throw new UnauthorizedAccessException($"'{directory}' appeared while it was being created, and it is not this user's folder.");

@@ -72,12 +72,11 @@ public sealed class SecureFileStore
                 $"Could not create or secure the folder '{directory}': {e.Message}",
                 "Check that you can write to this folder, or choose another path.", directory, e);
         }
-        CheckExistingTarget(fullPath, kind, isExpectedKind, force);
-        RemoveStaleTemporaryFiles(directory, name);
-
         var tempPath = Path.Combine(directory, TemporaryPrefix(name) + RandomSuffix() + ".tmp");
         try
         {
+            CheckExistingTarget(fullPath, kind, isExpectedKind, force);
+            RemoveStaleTemporaryFiles(directory, name);
             // Closed before the rename: the handle's lock would otherwise move with the file and
             // make readers of the target fail for a moment.
             using (var stream = CreatePrivateFile(tempPath))

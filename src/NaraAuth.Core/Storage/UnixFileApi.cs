@@ -130,7 +130,7 @@ internal static class UnixFileApi
     }
 
     /// <summary>The effective user id of this process.</summary>
-    public static uint EffectiveUserId() => GetEUid();
+    public static uint EffectiveUserId() => Native(GetEUid);
 
     /// <summary>lstat(2): the path itself, a symbolic link not followed. Null when it does not exist.</summary>
     public static UnixFileStatus? LinkStatus(string path) => Status(path, followLinks: false);
@@ -141,7 +141,7 @@ internal static class UnixFileApi
     /// <summary>realpath(3): the path with every symbolic link resolved.</summary>
     public static string RealPath(string path)
     {
-        var result = RealPathNative(Utf8(path));
+        var result = Native(() => RealPathNative(Utf8(path)));
         if (result == IntPtr.Zero)
             throw new IOException($"Could not resolve '{path}' (errno {Marshal.GetLastWin32Error()}).");
         try
@@ -161,7 +161,7 @@ internal static class UnixFileApi
         try
         {
             var bytes = Utf8(path);
-            var rc = followLinks ? StatNative(bytes, buffer) : LStatNative(bytes, buffer);
+            var rc = Native(() => followLinks ? StatNative(bytes, buffer) : LStatNative(bytes, buffer));
             if (rc != 0)
             {
                 var errno = Marshal.GetLastWin32Error();
@@ -178,6 +178,19 @@ internal static class UnixFileApi
         finally
         {
             Marshal.FreeHGlobal(buffer);
+        }
+    }
+
+    /// <summary>A runtime without the shim (not .NET on Unix) fails like an unreadable file, never with a raw loader error.</summary>
+    private static T Native<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+        {
+            throw new IOException("This runtime does not offer lstat(2) through libSystem.Native; NaraAuth needs PowerShell 7.4 or later on Unix.", e);
         }
     }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using Org.BouncyCastle.Utilities;
 
 namespace NaraAuth.ApiKeys;
@@ -72,6 +74,28 @@ public static class ApiKeyVerifier
             ? $"Without the whitespace, the {trimmed} would match; remove it where the value is stored or pasted."
             : $"Even without the whitespace, the {trimmed} would not match.");
         return new(status, what.ToString(), parsed.Algorithm, parsed.Parameters, matches);
+    }
+
+    /// <summary>
+    /// <see cref="Verify"/> off the caller's thread, so the wait ends the moment
+    /// <paramref name="cancellationToken"/> fires (Ctrl+C). scrypt itself cannot stop halfway: a
+    /// cancelled verification finishes in the background, bounded by the policy's work limit, and
+    /// its result is discarded.
+    /// </summary>
+    public static Task<ApiKeyVerification> VerifyAsync(string? key, string? hash, ScryptPolicy? policy, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var work = Task.Run(() => Verify(key, hash, policy), CancellationToken.None);
+        if (!cancellationToken.CanBeCanceled) return work;
+        var result = new TaskCompletionSource<ApiKeyVerification>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registration = cancellationToken.Register(() => result.TrySetCanceled(cancellationToken));
+        work.ContinueWith(done =>
+        {
+            registration.Dispose();
+            if (done.IsFaulted) result.TrySetException(done.Exception!.InnerExceptions);
+            else result.TrySetResult(done.Result);
+        }, TaskScheduler.Default);
+        return result.Task;
     }
 
     private static bool Matches(string key, ParsedHash parsed)

@@ -43,8 +43,13 @@ public sealed class ScryptPolicy
     public int MaxLog2N { get; set; } = 20;
     /// <summary>128 * r * N at most 256 MiB: four times what generation uses.</summary>
     public long MaxMemoryBytes { get; set; } = 256L * 1024 * 1024;
-    /// <summary>Total work p * N * r bounded too, so p cannot turn a cheap hash into minutes of CPU.</summary>
-    public long MaxWorkBlocks { get; set; } = 16L * (1L << 16) * 8;
+    /// <summary>
+    /// Total work p * N * r bounded too, so p cannot turn a cheap hash into minutes of CPU: four
+    /// verifications at the generation cost (ln=16, r=8), the same as the memory bound allows with
+    /// p=1. scrypt is one computation that cannot stop halfway, so this also bounds what runs on
+    /// after Ctrl+C (well under a second on an idle machine).
+    /// </summary>
+    public long MaxWorkBlocks { get; set; } = 4L * (1L << 16) * 8;
     /// <summary>protocol.md 4: the salt decodes to at least 16 bytes.</summary>
     public int MinSaltBytes { get; set; } = 16;
     /// <summary>protocol.md 4: the hash is 32 bytes.</summary>

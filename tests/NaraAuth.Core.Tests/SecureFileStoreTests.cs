@@ -16,6 +16,7 @@ public class SecureFileStoreTests
     [Fact]
     public void New_file_is_0600_in_a_new_0700_folder()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var path = dir.Combine("nested", "deeper", "auth-token.json");
         Store(dir).WriteAllBytes(path, Encoding.UTF8.GetBytes("{\"token\":\"x\"}"));
@@ -27,6 +28,7 @@ public class SecureFileStoreTests
     [Fact]
     public void Replacing_a_file_readable_by_others_yields_a_0600_file()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var path = dir.Combine("auth-token.json");
         File.WriteAllText(path, "old");
@@ -39,6 +41,7 @@ public class SecureFileStoreTests
     [Fact]
     public void Existing_loose_folder_is_tightened_to_0700()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var folder = dir.Combine("install");
         Directory.CreateDirectory(folder);
@@ -50,6 +53,7 @@ public class SecureFileStoreTests
     [Fact]
     public void The_home_folder_itself_is_never_narrowed()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var home = dir.Combine("home");
         Directory.CreateDirectory(home);
@@ -62,6 +66,7 @@ public class SecureFileStoreTests
     [Fact]
     public void No_temporary_file_is_left_behind()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var path = dir.Combine("auth-token.json");
         var store = Store(dir);
@@ -73,6 +78,7 @@ public class SecureFileStoreTests
     [Fact]
     public void A_failed_write_leaves_the_old_file_untouched_and_no_temp_file()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var folder = dir.Combine("install");
         var path = Path.Combine(folder, "auth-token.json");
@@ -92,6 +98,7 @@ public class SecureFileStoreTests
     [Fact]
     public void Permission_warning_names_the_path_and_the_fix()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var path = dir.Combine("auth-token.json");
         File.WriteAllText(path, "{}");
@@ -107,9 +114,10 @@ public class SecureFileStoreTests
     [Fact]
     public void Twenty_writer_processes_at_once_leave_one_complete_valid_file()
     {
+        Storage.UnixTestTools.RequireUnix();
         using var dir = new TempDir();
         var path = dir.Combine("shared-home", "auth-token.json");
-        var writer = StoreWriterPath();
+        var writer = Storage.StoreWriter.Path;
         var processes = Enumerable.Range(0, 20).Select(i =>
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -129,16 +137,6 @@ public class SecureFileStoreTests
         Assert.NotNull(file.SavedAt);
         Assert.Equal(Private, File.GetUnixFileMode(path));
         Assert.Equal(new[] { "auth-token.json" }, Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
-    }
-
-    private static string StoreWriterPath()
-    {
-        // tests/NaraAuth.Core.Tests/bin/<Configuration>/net10.0/ -> tests/NaraAuth.StoreWriter/bin/<Configuration>/net10.0/
-        var own = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = own.Parent!.Name;
-        var path = Path.GetFullPath(Path.Combine(own.FullName, "..", "..", "..", "..", "NaraAuth.StoreWriter", "bin", configuration, "net10.0", "NaraAuth.StoreWriter.dll"));
-        Assert.True(File.Exists(path), "StoreWriter not built at " + path);
-        return path;
     }
 }
 

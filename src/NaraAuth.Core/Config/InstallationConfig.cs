@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
-using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Config;
 
@@ -21,33 +21,19 @@ public sealed class InstallationConfig
         var config = new InstallationConfig();
         if (!File.Exists(path)) return config;
         config.SourcePath = path;
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new JsonException("The root is not an object.");
-            config.AuthTokenPath = ReadString(document.RootElement, "authTokenPath");
-            config.PlatformUrl = ReadString(document.RootElement, "platformUrl");
-        }
-        catch (JsonException e)
-        {
-            throw new NaraAuthException("ConfigFileNotJson", NaraErrorCategory.InvalidData,
-                $"The configuration file '{path}' is not valid JSON: {e.Message}",
-                "Fix or remove config.json in the installation directory.", path, e);
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            throw new NaraAuthException("ConfigFileUnreadable", NaraErrorCategory.ReadError,
-                $"The configuration file '{path}' could not be read: {e.Message}", null, path, e);
-        }
+        var kind = SecretFileKind.InstallationConfig;
+        var content = SecretFileReader.Read(SecureFileStore.Default, path, kind);
+        using var document = SecretFileReader.ParseObject(content, kind);
+        config.AuthTokenPath = ReadString(document.RootElement, "authTokenPath", path);
+        config.PlatformUrl = ReadString(document.RootElement, "platformUrl", path);
         return config;
     }
 
-    private static string? ReadString(JsonElement root, string name)
+    private static string? ReadString(JsonElement root, string name, string path)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.String)
-            throw new JsonException($"'{name}' must be a string.");
+            throw SecretFileKind.InstallationConfig.MissingField(path, $"has a '{name}' that is not a string");
         var text = value.GetString();
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }

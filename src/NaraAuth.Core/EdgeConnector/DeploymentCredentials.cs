@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -23,14 +24,15 @@ public enum DeploymentCredentialSource
 /// </summary>
 public sealed class DeploymentCredentials
 {
-    public DeploymentCredentials(string deploymentId, string deploymentSecret, DeploymentCredentialSource source, string? filePath = null)
+    public DeploymentCredentials(string deploymentId, string deploymentSecret, DeploymentCredentialSource source, string? filePath = null, string? permissionWarning = null)
     {
-        DeploymentId = deploymentId;
-        DeploymentSecret = deploymentSecret;
+        DeploymentId = CredentialText.Check(deploymentId, "The deployment id", "DeploymentIdInvalidCharacters");
+        DeploymentSecret = CredentialText.Check(deploymentSecret, "The deployment secret", "DeploymentSecretInvalidCharacters");
         Source = source;
         FilePath = filePath;
+        PermissionWarning = permissionWarning;
         // Known from now on, so no server text quoted later in this session can carry it.
-        Http.KnownSecrets.Remember(deploymentSecret);
+        Http.KnownSecrets.Remember(DeploymentSecret);
     }
 
     public string DeploymentId { get; }
@@ -38,6 +40,8 @@ public sealed class DeploymentCredentials
     public string DeploymentSecret { get; }
     public DeploymentCredentialSource Source { get; }
     public string? FilePath { get; }
+    /// <summary>Set when the credentials file can be read by other users.</summary>
+    public string? PermissionWarning { get; }
 
     public override string ToString() => $"{DeploymentId} (from {Source})";
 
@@ -72,53 +76,34 @@ public sealed class DeploymentCredentials
         }
 
         if (environment.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") is { } file)
-            return ReadFile(Path.GetFullPath(Path.Combine(currentDirectory, file)));
+            return ReadFile(new SecureFileStore(environment), Path.GetFullPath(Path.Combine(currentDirectory, file)));
 
         throw new NaraAuthException("DeploymentCredentialsNotFound", NaraErrorCategory.ObjectNotFound,
             "No deployment credentials were given: pass -DeploymentId and -DeploymentSecret, or set DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH.",
             "Provide the deployment id and secret from the platform's deployment page.");
     }
 
-    public static DeploymentCredentials ReadFile(string path)
+    public static DeploymentCredentials ReadFile(string path) => ReadFile(SecureFileStore.Default, path);
+
+    public static DeploymentCredentials ReadFile(SecureFileStore store, string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new NaraAuthException("DeploymentCredentialsFileNotFound", NaraErrorCategory.ObjectNotFound,
-                $"The deployment credentials file '{path}' (DEPLOYMENT_CREDENTIALS_PATH) does not exist.",
-                "Check DEPLOYMENT_CREDENTIALS_PATH, or write the file with Connect-EdgeConnector -SaveCredentialsTo.", path);
-        }
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            throw new NaraAuthException("DeploymentCredentialsFileUnreadable", NaraErrorCategory.ReadError,
-                $"The deployment credentials file '{path}' could not be read: {e.Message}", null, path, e);
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            var root = document.RootElement;
-            var id = JsonText.StringOf(root, "deploymentId");
-            var secret = JsonText.StringOf(root, "deploymentSecret");
-            if (string.IsNullOrWhiteSpace(id) || string.IsNullOrEmpty(secret))
-            {
-                throw new NaraAuthException("DeploymentCredentialsFileInvalid", NaraErrorCategory.InvalidData,
-                    $"The deployment credentials file '{path}' needs both 'deploymentId' and 'deploymentSecret'.",
-                    "Rewrite it as {\"deploymentId\": \"dep_...\", \"deploymentSecret\": \"...\"}.", path);
-            }
-            return new DeploymentCredentials(id!.Trim(), secret!, DeploymentCredentialSource.CredentialsFile, path);
-        }
-        catch (JsonException)
-        {
-            // Never quote the parser's message: it can contain the secret.
-            throw new NaraAuthException("DeploymentCredentialsFileInvalid", NaraErrorCategory.InvalidData,
-                $"The deployment credentials file '{path}' is not valid JSON.",
-                "Rewrite it as {\"deploymentId\": \"dep_...\", \"deploymentSecret\": \"...\"}.", path);
-        }
+        var content = SecretFileReader.Read(store, path, SecretFileKind.DeploymentCredentials);
+        var (id, secret) = Parse(content);
+        return new DeploymentCredentials(id, secret, DeploymentCredentialSource.CredentialsFile, path, content.PermissionWarning);
     }
+
+    private static (string Id, string Secret) Parse(SecretFileContent content)
+    {
+        using var document = SecretFileReader.ParseObject(content, SecretFileKind.DeploymentCredentials);
+        var root = document.RootElement;
+        var id = JsonText.StringOf(root, "deploymentId");
+        var secret = JsonText.StringOf(root, "deploymentSecret");
+        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrEmpty(secret))
+            throw SecretFileKind.DeploymentCredentials.MissingField(content.Path, "needs both 'deploymentId' and 'deploymentSecret'");
+        return (id!.Trim(), secret!);
+    }
+
+    private static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 
     /// <summary>The file format of protocol.md 1.2, for -SaveCredentialsTo.</summary>
     public byte[] Serialize()
@@ -134,5 +119,7 @@ public sealed class DeploymentCredentials
         return buffer.ToArray();
     }
 
-    public void Save(SecureFileStore store, string path) => store.WriteAllBytes(path, Serialize());
+    /// <summary>Writes the file owner-only; an existing file that is not a credentials file is kept unless <paramref name="force"/>.</summary>
+    public void Save(SecureFileStore store, string path, bool force = false) =>
+        store.WriteAllBytes(path, Serialize(), SecretFileKind.DeploymentCredentials, Recognizes, force);
 }

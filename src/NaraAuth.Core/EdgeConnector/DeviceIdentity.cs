@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.EdgeConnector;
@@ -30,7 +31,7 @@ public static class DeviceIdentity
     {
         var path = PathFor(environment);
         var machine = environment.MachineName;
-        var devices = TryRead(path);
+        var devices = TryRead(store, path);
         if (devices.TryGetValue(machine, out var existing)) return existing;
         var id = "dev_" + Guid.NewGuid().ToString("N");
         devices[machine] = id;
@@ -40,23 +41,22 @@ public static class DeviceIdentity
         return id;
     }
 
-    internal static Dictionary<string, string> TryRead(string path)
+    internal static Dictionary<string, string> TryRead(SecureFileStore store, string path)
     {
         var devices = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (!File.Exists(path)) return devices;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("devices", out var map)
-                && map.ValueKind == JsonValueKind.Object)
+            var content = SecretFileReader.Read(store, path, SecretFileKind.DeviceIdentity);
+            using var document = SecretFileReader.ParseObject(content, SecretFileKind.DeviceIdentity);
+            if (document.RootElement.TryGetProperty("devices", out var map) && map.ValueKind == JsonValueKind.Object)
             {
                 foreach (var entry in map.EnumerateObject())
                     if (entry.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(entry.Value.GetString()))
                         devices[entry.Name] = entry.Value.GetString()!;
             }
         }
-        catch (Exception e) when (e is JsonException || e is IOException || e is UnauthorizedAccessException)
+        catch (NaraAuthException)
         {
             // A damaged file is replaced with new ids: the only cost is a new device entry.
         }

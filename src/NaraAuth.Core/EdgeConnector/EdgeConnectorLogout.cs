@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 
 namespace NaraAuth.Core.EdgeConnector;
@@ -75,7 +76,7 @@ public sealed class EdgeConnectorLogout
         if (!force)
         {
             foreach (var file in files.Where(f => f.Exists))
-                CheckContent(file);
+                CheckContent(context.Store, file);
         }
         return new EdgeConnectorLogout(location, files);
     }
@@ -108,36 +109,36 @@ public sealed class EdgeConnectorLogout
         _ => "deployment credentials file",
     };
 
-    private static void CheckContent(LogoutFile file)
+    private static void CheckContent(SecureFileStore store, LogoutFile file)
     {
         switch (file.Kind)
         {
             case TokenKind:
                 try
                 {
-                    TokenFile.Parse(File.ReadAllBytes(file.Path), file.Path);
+                    TokenFile.Read(store, file.Path, out _);
+                }
+                catch (NaraAuthException e) when (e.ErrorId == "TokenFileUnreadable")
+                {
+                    // Unreadable is not a reason to keep a credential the person wants gone; deleting decides.
                 }
                 catch (NaraAuthException)
                 {
                     throw NotThatFile(file.Path, "holds no Edge Connector token", "Check -Path (or AUTH_TOKEN_PATH, config.json); add -Force to remove the file anyway.");
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    // Unreadable is not a reason to keep a credential the person wants gone; deleting decides.
-                }
                 break;
             case CredentialsKind:
                 try
                 {
-                    DeploymentCredentials.ReadFile(file.Path);
+                    DeploymentCredentials.ReadFile(store, file.Path);
                 }
-                catch (NaraAuthException e) when (e.ErrorId == "DeploymentCredentialsFileInvalid")
+                catch (NaraAuthException e) when (e.ErrorId == "DeploymentCredentialsFileUnreadable")
                 {
-                    throw NotThatFile(file.Path, "holds no deployment credentials", "Check -DeploymentCredentialsPath; add -Force to remove the file anyway.");
+                    // Unreadable: as above.
                 }
                 catch (NaraAuthException)
                 {
-                    // Unreadable: as above.
+                    throw NotThatFile(file.Path, "holds no deployment credentials", "Check -DeploymentCredentialsPath; add -Force to remove the file anyway.");
                 }
                 break;
         }

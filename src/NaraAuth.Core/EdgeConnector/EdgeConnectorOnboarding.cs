@@ -62,8 +62,12 @@ public sealed class EdgeConnectorOnboarding
         _context.Validator.ValidateAsync(jwt, new TokenValidationOptions { RequiredOrganization = organization }, _platform, cancellationToken);
 
     /// <summary>Writes {"token","savedAt"} owner-only and atomically: an old file is replaced whole or not at all.</summary>
-    public void SaveToken(TokenLocation location, string jwt) =>
-        new TokenFile(jwt, _context.Clock.UtcNow).Write(_context.Store, location.Path);
+    /// <param name="force">Replace an existing file at the token path even when it is not a token file.</param>
+    public void SaveToken(TokenLocation location, string jwt, bool force = false) =>
+        new TokenFile(jwt, _context.Clock.UtcNow).Write(_context.Store, location.Path, force);
+
+    /// <summary>Set when the stored token file can be read by other users; said whenever the file is used.</summary>
+    public string? PermissionWarning(TokenLocation location) => _context.Store.CheckPermissions(location.Path);
 
     /// <summary>Downloads the default bundle; failures come back as BundleSyncFailed naming the saved token.</summary>
     public async Task<byte[]> DownloadBundleAsync(TokenLocation location, string jwt, CancellationToken cancellationToken)

@@ -13,8 +13,13 @@ namespace NaraAuth.Core.EdgeConnector;
 public static class TokenInput
 {
     /// <returns>The JWT, and the file it came from (null for a raw JWT).</returns>
-    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store)
+    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store) =>
+        Resolve(value, currentDirectory, store, out _);
+
+    /// <param name="permissionWarning">Set when the value named a token file that other users can read.</param>
+    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store, out string? permissionWarning)
     {
+        permissionWarning = null;
         var text = value.Trim();
         if (LooksLikePath(text))
         {
@@ -28,7 +33,7 @@ public static class TokenInput
             }
             if (full != null && File.Exists(full))
             {
-                var file = TokenFile.Read(store, full, out _);
+                var file = TokenFile.Read(store, full, out permissionWarning);
                 return (file.Token, full);
             }
             if (full != null && Directory.Exists(full))

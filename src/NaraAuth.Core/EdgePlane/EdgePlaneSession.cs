@@ -60,57 +60,29 @@ public sealed class EdgePlaneSession
         return buffer.ToArray();
     }
 
-    public void Write(SecureFileStore store, string path) => store.WriteAllBytes(path, Serialize());
+    /// <summary>Replaces the file atomically; an existing file that is not an EdgePlane session is kept unless <paramref name="force"/>.</summary>
+    public void Write(SecureFileStore store, string path, bool force = false) =>
+        store.WriteAllBytes(path, Serialize(), SecretFileKind.EdgePlaneSession, Recognizes, force);
 
     /// <summary>Reads a session file written by NaraAuth or by the edgeplane CLI.</summary>
-    public static EdgePlaneSession Read(SecureFileStore store, string path, out string? permissionWarning)
-    {
-        byte[] bytes;
-        try
-        {
-            if (!File.Exists(path))
-            {
-                throw new NaraAuthException("EdgePlaneSessionNotFound", NaraErrorCategory.ObjectNotFound,
-                    $"There is no EdgePlane session at '{path}'.",
-                    "Log in with Invoke-OidcCliLogin.", path);
-            }
-            bytes = store.ReadAllBytes(path, out permissionWarning);
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            throw new NaraAuthException("EdgePlaneSessionUnreadable", NaraErrorCategory.ReadError,
-                $"Could not read the EdgePlane session '{path}': {e.Message}",
-                "Check the file's owner and permissions, or log in again with Invoke-OidcCliLogin.", path, e);
-        }
-        return Parse(bytes, path);
-    }
+    public static EdgePlaneSession Read(SecureFileStore store, string path, out string? permissionWarning) =>
+        SecretFileReader.Read(store, path, SecretFileKind.EdgePlaneSession, Parse, out permissionWarning);
 
-    public static EdgePlaneSession Parse(byte[] bytes, string path)
+    public static EdgePlaneSession Parse(byte[] bytes, string path) =>
+        Parse(SecretFileContent.FromBytes(path, bytes));
+
+    private static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
+
+    private static EdgePlaneSession Parse(SecretFileContent content)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException)
-        {
-            // Never echo the content: it may be a token.
-            throw new NaraAuthException("EdgePlaneSessionNotJson", NaraErrorCategory.InvalidData,
-                $"The EdgePlane session '{path}' is not valid JSON.", "Log in again with Invoke-OidcCliLogin.", path);
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            var token = root.ValueKind == JsonValueKind.Object ? JsonText.StringOf(root, "token") : null;
-            if (string.IsNullOrEmpty(token))
-            {
-                throw new NaraAuthException("EdgePlaneSessionMissingToken", NaraErrorCategory.InvalidData,
-                    $"The EdgePlane session '{path}' has no 'token' field.", "Log in again with Invoke-OidcCliLogin.", path);
-            }
-            long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
-            return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"), Iso8601.TryParse(JsonText.StringOf(root, "expires_at")),
-                JsonText.StringOf(root, "base_url") ?? string.Empty, sessionId);
-        }
+        using var document = SecretFileReader.ParseObject(content, SecretFileKind.EdgePlaneSession);
+        var root = document.RootElement;
+        var token = JsonText.StringOf(root, "token");
+        if (string.IsNullOrEmpty(token))
+            throw SecretFileKind.EdgePlaneSession.MissingField(content.Path, "has no 'token' field");
+        long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
+        return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"), Iso8601.TryParse(JsonText.StringOf(root, "expires_at")),
+            JsonText.StringOf(root, "base_url") ?? string.Empty, sessionId);
     }
 
     private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)

@@ -25,4 +25,5 @@ public enum NaraErrorCategory
     AuthenticationError,
     LimitsExceeded,
     NotEnabled,
+    InvalidType,
 }

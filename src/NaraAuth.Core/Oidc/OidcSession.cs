@@ -78,8 +78,9 @@ public sealed class OidcSession
         if (!File.Exists(path)) return null;
         try
         {
-            var bytes = store.ReadAllBytes(path, out problem);
-            using var document = JsonDocument.Parse(bytes);
+            var content = SecretFileReader.Read(store, path, SecretFileKind.OidcSession);
+            problem = content.PermissionWarning;
+            using var document = SecretFileReader.ParseObject(content, SecretFileKind.OidcSession);
             var root = document.RootElement;
             string? T(string name) => JsonText.StringOf(root, name);
             var issuer = T("issuer");
@@ -96,9 +97,9 @@ public sealed class OidcSession
                 new OidcTokens(id, T("access_token"), T("refresh_token"), Iso8601.TryParse(T("access_token_expires_at"))),
                 Iso8601.TryParse(T("saved_at")) ?? DateTimeOffset.MinValue);
         }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonException)
+        catch (NaraAuthException e)
         {
-            problem = $"The saved OIDC session '{path}' could not be read ({e.GetType().Name}); a new login replaces it.";
+            problem = $"{e.Message} A new login replaces it.";
             return null;
         }
     }

@@ -16,9 +16,10 @@ public sealed class PlatformCredential
     public const string EnvironmentVariable = "NARA_TOKEN";
     public const string ServerTokenPrefix = "nara_tk_";
 
-    private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location)
+    private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location, string? permissionWarning = null)
     {
-        Value = value;
+        Value = CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");
+        PermissionWarning = permissionWarning;
         Source = source;
         Description = description;
         Jwt = jwt;
@@ -36,6 +37,8 @@ public sealed class PlatformCredential
     public JwtInfo? Jwt { get; }
     /// <summary>The token file location (and with it config.json) when the stored token was used or looked for.</summary>
     public TokenLocation? Location { get; }
+    /// <summary>Set when the credential came from a token file that other users can read.</summary>
+    public string? PermissionWarning { get; }
     public bool IsServerToken => Value.StartsWith(ServerTokenPrefix, StringComparison.Ordinal);
 
     /// <param name="explicitToken">The -Token argument (already plain text), or null.</param>
@@ -66,12 +69,14 @@ public sealed class PlatformCredential
                 $"No credential to call the platform with: no -Token, no {EnvironmentVariable}, and no token file at '{location.Path}'.",
                 $"Log in with Connect-EdgeConnector, set {EnvironmentVariable} to a server token, or pass -Token.", location.Path, e);
         }
-        return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location);
+        return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location, stored.PermissionWarning);
     }
 
     /// <summary>For tests and callers that already hold the value.</summary>
     public static PlatformCredential FromValue(string value, CredentialSource source, string description, CoreContext context)
     {
+        // Before the JWT check: a line break inside is a copy mistake, not a malformed token.
+        CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");
         if (!LooksLikeJwt(value)) return new PlatformCredential(value, source, description, null, null);
         JwtInfo jwt;
         try

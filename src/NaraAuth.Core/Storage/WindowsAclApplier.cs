@@ -28,6 +28,39 @@ internal static class WindowsAclApplier
 
     public static void ApplyToDirectory(string path) => Apply(path, WindowsOwnerOnlyAcl.ForDirectory(CurrentUserSid()), isDirectory: true);
 
+    /// <summary>The folder's owner and DACL in SDDL form, for <see cref="WindowsFolderAcl"/>.</summary>
+    public static string ReadDirectorySddl(string path)
+    {
+        var sectionsType = Type.GetType("System.Security.AccessControl.AccessControlSections, System.IO.FileSystem.AccessControl")
+            ?? Type.GetType("System.Security.AccessControl.AccessControlSections, System.Security.AccessControl")
+            ?? Type.GetType("System.Security.AccessControl.AccessControlSections, mscorlib")
+            ?? throw new PlatformNotSupportedException("AccessControlSections is not available.");
+        var ownerAndAccess = Enum.ToObject(sectionsType, 4 | 2);
+        var target = new DirectoryInfo(path);
+        object security;
+        var getter = target.GetType().GetMethod("GetAccessControl", new[] { sectionsType });
+        try
+        {
+            if (getter != null)
+            {
+                security = getter.Invoke(target, new[] { ownerAndAccess })!;
+            }
+            else
+            {
+                var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
+                    ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
+                security = extensions.GetMethod("GetAccessControl", new[] { typeof(DirectoryInfo), sectionsType })!
+                    .Invoke(null, new[] { target, ownerAndAccess })!;
+            }
+            return (string)security.GetType().GetMethod("GetSecurityDescriptorSddlForm", new[] { sectionsType })!
+                .Invoke(security, new[] { ownerAndAccess })!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException != null)
+        {
+            throw e.InnerException;
+        }
+    }
+
     private static void Apply(string path, string sddl, bool isDirectory)
     {
         var securityTypeName = isDirectory ? "System.Security.AccessControl.DirectorySecurity" : "System.Security.AccessControl.FileSecurity";

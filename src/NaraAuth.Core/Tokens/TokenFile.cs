@@ -20,65 +20,33 @@ public sealed class TokenFile
     public DateTimeOffset? SavedAt { get; }
 
     /// <summary>Reads and checks the file's shape; the JWT itself is checked by the caller.</summary>
-    public static TokenFile Read(SecureFileStore store, string path, out string? permissionWarning)
-    {
-        permissionWarning = null;
-        if (!File.Exists(path))
-        {
-            throw new NaraAuthException("TokenFileNotFound", NaraErrorCategory.ObjectNotFound,
-                $"No token file was found at '{path}'.",
-                "Run Connect-EdgeConnector to log in, or point to the file with -Path, -InstallPath, AUTH_TOKEN_PATH or EDGE_CONNECTOR_HOME.",
-                path);
-        }
-        byte[] bytes;
-        try
-        {
-            bytes = store.ReadAllBytes(path, out permissionWarning);
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            throw new NaraAuthException("TokenFileUnreadable", NaraErrorCategory.ReadError,
-                $"The token file '{path}' could not be read: {e.Message}",
-                "Check that the file belongs to you and is readable by you.", path, e);
-        }
-        return Parse(bytes, path);
-    }
+    public static TokenFile Read(SecureFileStore store, string path, out string? permissionWarning) =>
+        SecretFileReader.Read(store, path, SecretFileKind.TokenFile, Parse, out permissionWarning);
 
-    public static TokenFile Parse(byte[] bytes, string path)
+    public static TokenFile Parse(byte[] bytes, string path) =>
+        Parse(SecretFileContent.FromBytes(path, bytes));
+
+    /// <summary>True when the content is a token file, so replacing it loses nothing but an older token.</summary>
+    public static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
+
+    private static TokenFile Parse(SecretFileContent content)
     {
-        JsonDocument document;
-        try
+        using var document = SecretFileReader.ParseObject(content, SecretFileKind.TokenFile);
+        var root = document.RootElement;
+        if (!root.TryGetProperty("token", out var tokenElement)
+            || tokenElement.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(tokenElement.GetString()))
         {
-            document = JsonDocument.Parse(bytes);
+            throw SecretFileKind.TokenFile.MissingField(content.Path, "has no 'token' field");
         }
-        catch (JsonException)
+        DateTimeOffset? savedAt = null;
+        if (root.TryGetProperty("savedAt", out var savedElement) && savedElement.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(savedElement.GetString(), CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
-            // The parser's message can quote the content, which may be a secret: never pass it on.
-            throw new NaraAuthException("TokenFileNotJson", NaraErrorCategory.InvalidData,
-                $"The token file '{path}' is not valid JSON.",
-                "Log in again with Connect-EdgeConnector to rewrite it.", path);
+            savedAt = parsed;
         }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("token", out var tokenElement)
-                || tokenElement.ValueKind != JsonValueKind.String
-                || string.IsNullOrWhiteSpace(tokenElement.GetString()))
-            {
-                throw new NaraAuthException("TokenFileMissingToken", NaraErrorCategory.InvalidData,
-                    $"The token file '{path}' has no 'token' field.",
-                    "Log in again with Connect-EdgeConnector to rewrite it.", path);
-            }
-            DateTimeOffset? savedAt = null;
-            if (root.TryGetProperty("savedAt", out var savedElement) && savedElement.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(savedElement.GetString(), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            {
-                savedAt = parsed;
-            }
-            return new TokenFile(tokenElement.GetString()!, savedAt);
-        }
+        return new TokenFile(tokenElement.GetString()!, savedAt);
     }
 
     public byte[] Serialize()
@@ -94,7 +62,9 @@ public sealed class TokenFile
         return buffer.ToArray();
     }
 
-    public void Write(SecureFileStore store, string path) => store.WriteAllBytes(path, Serialize());
+    /// <summary>Replaces the file atomically; an existing file that is not a token file is kept unless <paramref name="force"/>.</summary>
+    public void Write(SecureFileStore store, string path, bool force = false) =>
+        store.WriteAllBytes(path, Serialize(), SecretFileKind.TokenFile, Recognizes, force);
 }
 
 /// <summary>The protocol's timestamp form: 2025-01-15T10:30:00.000Z.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using NaraAuth.Core.Errors;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace NaraAuth.Core.Worker;
@@ -19,6 +20,7 @@ namespace NaraAuth.Core.Worker;
 public static class WorkerConfigFile
 {
     public const string TokenKey = "worker_auth_token";
+    private const int MaxDepth = 64;
 
     /// <summary>The token in the file's text, or null when the key is absent or empty.</summary>
     public static string? ReadToken(string text, string path)
@@ -128,6 +130,7 @@ public static class WorkerConfigFile
         var stream = new YamlStream();
         try
         {
+            RefuseAliasesAndDeepNesting(text, path);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e) when (e.Start.Line > 0 || e.Start.Column > 0)
@@ -149,6 +152,36 @@ public static class WorkerConfigFile
         throw Invalid(path, $"its top level is a {Kind(root)}, not a mapping of keys.");
     }
 
+    /// <summary>
+    /// A deployment.yaml is a flat list of settings. Aliases (*name) are refused before the
+    /// document is built: one that refers to its own anchor makes a cyclic graph that every
+    /// walk over it follows until the stack overflows (which kills the process), and a chain of
+    /// aliases to aliases ("billion laughs") expands to gigabytes. Nesting is bounded for the
+    /// same reason: building the node tree recurses once per level.
+    /// </summary>
+    private static void RefuseAliasesAndDeepNesting(string text, string path)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case AnchorAlias alias:
+                    throw Invalid(path, $"it uses a YAML alias (line {alias.Start.Line}), which NaraAuth does not follow; write the value out instead.");
+                case MappingStart:
+                case SequenceStart:
+                    if (++depth > MaxDepth)
+                        throw Invalid(path, $"it nests more than {MaxDepth} levels deep.");
+                    break;
+                case MappingEnd:
+                case SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+    }
+
     private static string Kind(YamlNode node) => node switch
     {
         YamlMappingNode => "mapping",
@@ -161,10 +194,4 @@ public static class WorkerConfigFile
             $"The NodeTool config file '{path}' cannot be used: {why}",
             $"Fix the file, or move it away so that a new one can be created. It must be YAML with the line '{TokenKey}: <token>'.",
             path);
-
-    internal static string Decode(byte[] bytes)
-    {
-        var text = new UTF8Encoding(false).GetString(bytes);
-        return text.Length > 0 && text[0] == '\uFEFF' ? text.Substring(1) : text;
-    }
 }

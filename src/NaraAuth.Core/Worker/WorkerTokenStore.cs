@@ -141,14 +141,9 @@ public sealed class WorkerTokenStore
                 throw Unreadable("it is a folder", null);
             return null;
         }
-        try
-        {
-            return WorkerConfigFile.Decode(_store.ReadAllBytes(ConfigPath, out permissionWarning));
-        }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            throw Unreadable(e.Message, e);
-        }
+        var content = SecretFileReader.Read(_store, ConfigPath, SecretFileKind.WorkerConfig);
+        permissionWarning = content.PermissionWarning;
+        return content.Text;
     }
 
     private NaraAuthException Unreadable(string why, Exception? inner) =>

@@ -84,8 +84,10 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = TokenSet)]
     public TimeSpan MinimumValidity { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Replace a stored token that is still good, and a file at the target path that is not a token or credentials file.</summary>
     [Parameter(ParameterSetName = BrowserSet)]
     [Parameter(ParameterSetName = TokenSet)]
+    [Parameter(ParameterSetName = DeploymentSet)]
     public SwitchParameter Force { get; set; }
 
     private CmdletPump? _pump;
@@ -137,7 +139,8 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
     private void ConnectToken(ApiClient platform, TokenLocation location)
     {
-        var (jwt, sourceFile) = TokenInput.Resolve(Token!, Context.CurrentDirectory, Context.Store);
+        var (jwt, sourceFile) = TokenInput.Resolve(Token!, Context.CurrentDirectory, Context.Store, out var tokenFileWarning);
+        if (tokenFileWarning != null) WriteWarning(tokenFileWarning);
         WriteVerbose(sourceFile != null ? $"Read the token from the file '{sourceFile}'." : "Using the token given as a raw JWT.");
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
         // Validated first (reads only), so bad input fails with its own error even when a good
@@ -210,6 +213,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     {
         var secret = DeploymentSecret == null ? null : SecretText.ToPlainText(DeploymentSecret);
         var credentials = DeploymentCredentials.Resolve(DeploymentId, secret, Context.Environment, Context.CurrentDirectory);
+        if (credentials.PermissionWarning != null) WriteWarning(credentials.PermissionWarning);
         WriteVerbose($"Verifying deployment '{credentials.DeploymentId}' (from {credentials.Source}) with the WebSocket handshake at {platform.BaseUrl}.");
         Run(async ct =>
         {
@@ -222,7 +226,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         {
             var path = Path.GetFullPath(Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
             if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' (owner-only)")) return;
-            credentials.Save(Context.Store, path);
+            credentials.Save(Context.Store, path, Force);
             savedTo = path;
         }
 
@@ -243,6 +247,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (Force) return false;
         var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
+        if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
         WriteObject(ToConnection(existing, mode, "AlreadyConnected", location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
@@ -257,7 +262,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             return;
 
         StopToken.ThrowIfCancellationRequested();
-        onboarding.SaveToken(location, validated.Jwt.Raw);
+        onboarding.SaveToken(location, validated.Jwt.Raw, Force);
         WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}).");
 
         string? bundlePath = null;

@@ -60,7 +60,8 @@ public sealed class TestApiKeyCommand : NaraCmdlet
 
     private void CheckHash(string key)
     {
-        var verification = ApiKeyVerifier.Verify(key, Hash);
+        // Waited like a network call, so Ctrl+C ends it within a second even at the policy's limit.
+        var verification = RunAsync(token => ApiKeyVerifier.VerifyAsync(key, Hash, null, token));
         WriteVerbose($"Checked the key against the hash: {verification.Status}" +
             (verification.Parameters != null ? $" (scrypt {verification.Parameters})." : "."));
         if (Quiet) WriteObject(verification.IsValid);
@@ -73,6 +74,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         if (sent.Length == 0)
             throw new Core.Errors.NaraAuthException("EmptyApiKey", Core.Errors.NaraErrorCategory.InvalidArgument,
                 "The key or token is empty.", "Pass the key with -ApiKey or -Token.");
+        Core.Platform.CredentialText.Check(sent, "The key or token", "ApiKeyInvalidCharacters");
         if (sent.Length != key.Length)
             WriteWarning("The key or token has leading or trailing whitespace (for example a newline from a file); it was sent without it. Remove it where the value is stored.");
         foreach (var c in sent)

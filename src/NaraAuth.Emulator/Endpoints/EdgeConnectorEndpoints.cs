@@ -127,8 +127,10 @@ public static class EdgeConnectorEndpoints
                 await Results.Json(new { error = "upgrade_required", error_description = "This endpoint only speaks WebSocket." }, statusCode: 426).ExecuteAsync(context);
                 return;
             }
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            // Recorded before the 101 goes out: a client may read the answer and check the record
+            // before this handler runs again after the accept.
             store.AcceptedSockets.Enqueue(who);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var buffer = new byte[4096];
             try
             {

@@ -177,6 +177,10 @@ public sealed class PsSession : IDisposable
             if (_modulePathSet) return;
             // Only the staged module's folder: user or machine modules must not leak into tests.
             Environment.SetEnvironmentVariable("PSModulePath", Path.GetDirectoryName(RepoPaths.StagedModuleDirectory));
+            // The engine saves its module analysis cache under the HOME of whichever session first
+            // used it, after that session's folder was deleted. An unwritable location turns the
+            // cache off (the documented way), so no test leaves a folder behind.
+            Environment.SetEnvironmentVariable("PSModuleAnalysisCachePath", OperatingSystem.IsWindows() ? "NUL" : "/dev/null/naraauth-tests");
             _modulePathSet = true;
         }
     }

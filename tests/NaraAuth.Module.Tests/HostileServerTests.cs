@@ -378,4 +378,26 @@ public sealed class HostileServerTests : IClassFixture<EmulatorFixture>, IDispos
         TranscriptScan.AssertNoSecret(transcript, DeploymentSecret);
         AssertCanaryUntouched(token, DeploymentSecret);
     }
+    [Fact]
+    public void A_stored_secret_the_call_did_not_send_is_redacted_from_server_text_too()
+    {
+        // The worker token was only read from its file in this session; a server that somehow
+        // knows it and quotes it back must still not get it into a message.
+        using var session = new PsSession();
+        var workerToken = "wkr_" + Guid.NewGuid().ToString("N");
+        var config = Path.Combine(session.Home, "deployment.yaml");
+        File.WriteAllText(config, "worker_auth_token: " + workerToken + "\n");
+        session.SetEnv("NODETOOL_CONFIG_PATH", config);
+        Assert.Empty(session.Run("Get-AuthToken -Worker | Out-Null").Errors);
+
+        var secret = ServerToken();
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/agent/run", Method = "GET", Status = 400,
+            Body = "{\"detail\": \"worker token " + workerToken + " is not allowed here\"}" });
+        var result = session.Run("Get-NaraAgent -Token $args[0] -BaseUrl $args[1]", secret, _emulator.BaseUrl);
+
+        result.AssertError("UnexpectedStatus");
+        Assert.Contains("is not allowed here", result.Error!.Exception.Message);
+        result.AssertNoSecret(workerToken);
+        result.AssertNoSecret(secret);
+    }
 }

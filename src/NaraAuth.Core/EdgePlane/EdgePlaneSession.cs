@@ -19,6 +19,8 @@ public sealed class EdgePlaneSession
     public EdgePlaneSession(string token, string? subject, string? email, DateTimeOffset? expiresAt, string baseUrl, long? sessionId)
     {
         Token = token;
+        // Known from now on, so no server text quoted later in this session can carry it.
+        Http.KnownSecrets.Remember(token);
         Subject = subject;
         Email = email;
         ExpiresAt = expiresAt;

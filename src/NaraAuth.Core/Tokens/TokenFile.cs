@@ -14,6 +14,8 @@ public sealed class TokenFile
     {
         Token = token;
         SavedAt = savedAt;
+        // Known from now on, so no server text quoted later in this session can carry it.
+        Http.KnownSecrets.Remember(token);
     }
 
     public string Token { get; }

@@ -26,6 +26,8 @@ public sealed class WorkerTokenResult
         Source = source;
         ConfigPath = configPath;
         PermissionWarning = permissionWarning;
+        // Known from now on, so no server text quoted later in this session can carry it.
+        Http.KnownSecrets.Remember(token);
     }
 
     public string Token { get; }
@@ -42,6 +44,9 @@ public sealed class WorkerTokenRotation
         PreviousToken = previousToken;
         ConfigPath = configPath;
         EnvironmentOverrides = environmentOverrides;
+        // Known from now on, so no server text quoted later in this session can carry it.
+        Http.KnownSecrets.Remember(token);
+        Http.KnownSecrets.Remember(previousToken);
     }
 
     public string Token { get; }

@@ -229,4 +229,41 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         var secretType = session.Run("(Get-Command Connect-EdgeConnector).Parameters['DeploymentSecret'].ParameterType.FullName").Output.Single().ToString();
         Assert.Equal("System.Security.SecureString", secretType);
     }
+    [Fact]
+    public void A_SecureString_token_from_a_vault_or_Get_AuthToken_connects_like_the_text()
+    {
+        using var session = new PsSession();
+        var jwt = _emulator.State.MintToken(subject: "user_secure");
+        var first = Path.Combine(session.TempDir, "first", "auth-token.json");
+        var second = Path.Combine(session.TempDir, "second", "auth-token.json");
+        session.SetEnv("NARA_BASE_URL", Url);
+
+        // As Get-Secret hands it over: a SecureString, here made from the text.
+        var fromVault = session.Run("$s = [securestring]::new(); foreach ($c in $args[0].ToCharArray()) { $s.AppendChar($c) }; " +
+            "Connect-EdgeConnector -Token $s -TokenPath $args[1] | ForEach-Object Status", jwt, first);
+        Assert.Equal("Connected", fromVault.Single<object>().ToString());
+        Assert.Equal(jwt, TokenIn(first));
+
+        // One cmdlet's token handed to the next, through the pipeline.
+        var piped = session.Run("(Get-AuthToken -Path $args[0]).Token | Connect-EdgeConnector -TokenPath $args[1] | ForEach-Object Status", first, second);
+        Assert.Equal("Connected", piped.Single<object>().ToString());
+        Assert.Equal(jwt, TokenIn(second));
+        fromVault.AssertNoSecret(jwt);
+        piped.AssertNoSecret(jwt);
+    }
+
+    [Fact]
+    public void A_token_file_piped_as_a_FileInfo_is_read_by_its_full_path()
+    {
+        using var session = new PsSession();
+        var jwt = _emulator.State.MintToken(subject: "user_file");
+        var source = WriteTokenFile(Path.Combine(session.WorkDir, "handover.json"), jwt);
+        var target = Path.Combine(session.TempDir, "ec", "auth-token.json");
+        session.SetEnv("NARA_BASE_URL", Url);
+
+        var result = session.Run("[System.IO.FileInfo]::new($args[0]) | Connect-EdgeConnector -TokenPath $args[1] | ForEach-Object Status", source, target);
+        Assert.Equal("Connected", result.Single<object>().ToString());
+        Assert.Equal(jwt, TokenIn(target));
+        result.AssertNoSecret(jwt);
+    }
 }

@@ -26,11 +26,14 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     private const string TokenSet = "Token";
     private const string DeploymentSet = "Deployment";
 
-    /// <summary>A token file (read as protocol.md 1.4) or a raw JWT.</summary>
+    /// <summary>
+    /// A token file (read as docs/protocol.md 1.4) or the JWT itself, as a SecureString (from
+    /// Get-Secret or Get-AuthToken) or a string; a piped file (Get-Item) binds by its FullName.
+    /// </summary>
     [Parameter(ParameterSetName = TokenSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string? Token { get; set; }
+    [ValidateNotNull]
+    public object? Token { get; set; }
 
     /// <summary>Use deployment credentials from the environment or DEPLOYMENT_CREDENTIALS_PATH.</summary>
     [Parameter(ParameterSetName = DeploymentSet)]
@@ -139,7 +142,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
     private void ConnectToken(ApiClient platform, TokenLocation location)
     {
-        var (jwt, sourceFile) = TokenInput.Resolve(Token!, Context.CurrentDirectory, Context.Store, out var tokenFileWarning);
+        var (jwt, sourceFile) = TokenInput.Resolve(TokenText(), Context.CurrentDirectory, Context.Store, out var tokenFileWarning);
         if (tokenFileWarning != null) WriteWarning(tokenFileWarning);
         WriteVerbose(sourceFile != null ? $"Read the token from the file '{sourceFile}'." : "Using the token given as a raw JWT.");
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
@@ -314,5 +317,27 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         {
             return true;
         }
+    }
+    /// <summary>
+    /// -Token as text. Because -Token takes any object (a SecureString or a string), a piped
+    /// object binds whole rather than by property name, so the properties that name a token are
+    /// read here: a file's FullName (Get-Item, or any object with one), else a Token property
+    /// (Get-AuthToken's output).
+    /// </summary>
+    private string TokenText()
+    {
+        object? value = Token;
+        if (value is PSObject wrapped && !(wrapped.BaseObject is string) && !(wrapped.BaseObject is SecureString))
+        {
+            value = wrapped.Properties["FullName"]?.Value ?? wrapped.Properties["Token"]?.Value ?? wrapped.BaseObject;
+        }
+        if (value is PSObject inner) value = inner.BaseObject;
+        var text = value is FileSystemInfo file ? file.FullName : SecretText.FromParameter(value);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new NaraAuthException("EmptyToken", NaraErrorCategory.InvalidArgument,
+                "-Token is empty.", "Pass a token file or the JWT, as a SecureString or a string.");
+        }
+        return text!;
     }
 }

@@ -69,7 +69,8 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = BrowserSet)]
     [Parameter(ParameterSetName = TokenSet)]
     [ValidateNotNullOrEmpty]
-    public string? TokenPath { get; set; }
+    [Alias("TokenPath")]
+    public string? Path { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -104,7 +105,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
-        var location = TokenLocation.Resolve(Context.Environment, TokenPath, InstallPath, Context.CurrentDirectory);
+        var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl);
         // Raised on the worker thread: shown through the pump of the call in progress.
@@ -227,7 +228,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         string? savedTo = null;
         if (SaveCredentialsTo != null)
         {
-            var path = Path.GetFullPath(Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
+            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
             if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' (owner-only)")) return;
             credentials.Save(Context.Store, path, Force);
             savedTo = path;

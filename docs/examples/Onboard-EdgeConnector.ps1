@@ -91,8 +91,9 @@ begin {
             PSTypeName   = 'NaraAuth.Examples.OnboardingResult'
             Machine      = $machineName
             InstallPath  = $installDir
-            Mode         = $Mode
-            Status       = $Status
+            Mode         = [string]$Mode
+            # The report's own words (it adds Failed, AlreadyVerified...), so always text.
+            Status       = [string]$Status
             Organization = $Organization
             ExpiresOn    = $ExpiresOn
             Detail       = $Detail

@@ -69,7 +69,7 @@ public class DependencyIsolationTests
         var login = session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli", emulator.HttpsBaseUrl!.ToString().TrimEnd('/') + "/oidc");
         dynamic oidc = login.Single<object>();
         Assert.Equal("grace", (string)oidc.Subject);
-        Assert.Equal("Interactive", (string)oidc.Source);
+        Assert.Equal("Interactive", (string)oidc.Source.ToString());
         var msal = Assert.Single(naraContext.Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client");
         Assert.True(msal.GetName().Version >= new Version(4, 92), "NaraAuth's context used MSAL " + msal.GetName().Version);
         Assert.Contains(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "Microsoft.Identity.Client" && a.GetName().Version!.Minor == 61);

@@ -31,7 +31,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
 
         var result = session.Run("Test-ApiKey -ApiKey $args[0] -Uri $args[1]", key, EdgeUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Accepted", (string)check.Result);
+        Assert.Equal("Accepted", (string)check.Result.ToString());
         Assert.True((bool)check.Accepted);
         Assert.Equal(200, (int)check.StatusCode);
         Assert.Null((bool?)check.HealthAnswered);
@@ -49,7 +49,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
 
         var result = session.Run("Test-ApiKey -ApiKey $args[0] -Uri $args[1]", wrong, EdgeUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Rejected", (string)check.Result);
+        Assert.Equal("Rejected", (string)check.Result.ToString());
         Assert.Equal(401, (int)check.StatusCode);
         Assert.Equal("Invalid API key.", (string)check.ServerReason);
         Assert.True((bool)check.HealthAnswered);
@@ -66,7 +66,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
         var token = _emulator.State.Worker.Token;
         var result = session.Run("Test-ApiKey -Token $args[0] -Uri $args[1]", token, WorkerUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Accepted", (string)check.Result);
+        Assert.Equal("Accepted", (string)check.Result.ToString());
         result.AssertNoSecret(token);
     }
 
@@ -77,7 +77,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
         const string wrong = "not-the-worker-token";
         var result = session.Run("Test-ApiKey -Token $args[0] -Uri $args[1]", wrong, WorkerUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Rejected", (string)check.Result);
+        Assert.Equal("Rejected", (string)check.Result.ToString());
         Assert.Equal("Invalid authentication token", (string)check.ServerReason);
         Assert.True((bool)check.HealthAnswered);
         Assert.Equal(_emulator.BaseUrl + "/worker/health", (string)check.HealthUri);
@@ -91,7 +91,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
         const string spaced = "half-token other-half";
         var result = session.Run("Test-ApiKey -Token $args[0] -Uri $args[1]", spaced, WorkerUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Rejected", (string)check.Result);
+        Assert.Equal("Rejected", (string)check.Result.ToString());
         Assert.Equal("Invalid authorization header format. Use 'Authorization: Bearer YOUR_TOKEN'", (string)check.ServerReason);
         Assert.Contains(result.Warnings, w => w.Message.Contains("whitespace inside"));
         result.AssertNoSecret(spaced);
@@ -106,7 +106,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
         var token = _emulator.State.Worker.Token;
         var result = session.Run("Test-ApiKey -Token $args[0] -Uri $args[1]", token, WorkerUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Rejected", (string)check.Result);
+        Assert.Equal("Rejected", (string)check.Result.ToString());
         Assert.Equal("Authorization header required. Use 'Authorization: Bearer YOUR_TOKEN'", (string)check.ServerReason);
         Assert.Contains("did not reach", (string)check.Message);
         result.AssertNoSecret(token);
@@ -123,7 +123,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
         const string key = "some-key-for-a-down-server";
         var result = session.Run("Test-ApiKey -ApiKey $args[0] -Uri $args[1] -TimeoutSec 5", key, $"http://127.0.0.1:{port}/edge-server/api/whoami");
         dynamic check = result.Single<object>();
-        Assert.Equal("Unreachable", (string)check.Result);
+        Assert.Equal("Unreachable", (string)check.Result.ToString());
         Assert.False((bool)check.Accepted);
         Assert.Null((int?)check.StatusCode);
         Assert.False((bool)check.HealthAnswered);
@@ -138,7 +138,7 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
         _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/edge-server/health", Status = 503, Count = 5 });
         var result = session.Run("Test-ApiKey -ApiKey wrong-secret-key -Uri $args[0] -TimeoutSec 5", EdgeUri);
         dynamic check = result.Single<object>();
-        Assert.Equal("Rejected", (string)check.Result);
+        Assert.Equal("Rejected", (string)check.Result.ToString());
         Assert.False((bool)check.HealthAnswered);
         Assert.Contains("No public /health endpoint answered", (string)check.Message);
         result.AssertNoSecret("wrong-secret-key");

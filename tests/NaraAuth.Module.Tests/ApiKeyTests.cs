@@ -34,7 +34,7 @@ public class ApiKeyTests
         var tested = session.Run("Test-ApiKey -ApiKey $script:k.ApiKey -Hash $script:k.Hash");
         dynamic result = tested.Single<object>();
         Assert.True((bool)result.IsValid);
-        Assert.Equal("Match", (string)result.Status);
+        Assert.Equal("Match", (string)result.Status.ToString());
         Assert.Equal("scrypt", (string)result.Algorithm);
         Assert.Equal(16, (int)result.Parameters.Log2N);
         tested.AssertNoSecret(plain);
@@ -93,7 +93,7 @@ public class ApiKeyTests
         var result = session.Run("Test-ApiKey -ApiKey ($args[0] + \"`n\") -Hash $args[1]", IndependentKey, IndependentHash);
         dynamic verdict = result.Single<object>();
         Assert.False((bool)verdict.IsValid);
-        Assert.Equal("KeyWhitespace", (string)verdict.Status);
+        Assert.Equal("KeyWhitespace", (string)verdict.Status.ToString());
         Assert.True((bool)verdict.TrimmedWouldMatch);
         Assert.Contains("trailing newline", (string)verdict.Reason);
         Assert.Contains("would match", (string)verdict.Reason);
@@ -129,7 +129,7 @@ public class ApiKeyTests
         {
             var result = session.Run("Test-ApiKey -ApiKey $args[0] -Hash $args[1]", key, hash);
             dynamic verdict = result.Single<object>();
-            Assert.True(status == (string)verdict.Status, $"{status} expected, got {(string)verdict.Status}: {(string)verdict.Reason}");
+            Assert.True(status == (string)verdict.Status.ToString(), $"{status} expected, got {(string)verdict.Status.ToString()}: {(string)verdict.Reason}");
             Assert.Contains(reasonPart, (string)verdict.Reason);
             Assert.Equal(status == "Match", (bool)verdict.IsValid);
             Assert.True(reasons.Add((string)verdict.Reason), "Reason repeated: " + (string)verdict.Reason);
@@ -144,7 +144,7 @@ public class ApiKeyTests
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var result = session.Run("Test-ApiKey -ApiKey secret-key-for-a-huge-hash -Hash $args[0]", B64("$scrypt$ln=20,r=8,p=1$EBESExQVFhcYGRobHB0eHw$X4agexwX+qwgsnnWQCKYG6QWvKGBMGICW2u7rR7fu+c"));
         dynamic verdict = result.Single<object>();
-        Assert.Equal("ParametersTooLarge", (string)verdict.Status);
+        Assert.Equal("ParametersTooLarge", (string)verdict.Status.ToString());
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 512L * 1024 * 1024, "scrypt's 1 GiB must not be allocated");
         result.AssertNoSecret("secret-key-for-a-huge-hash");
     }

@@ -51,8 +51,8 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         var result = running.Finish(Patience);
 
         dynamic c = result.Single<object>();
-        Assert.Equal("Browser", (string)c.Mode);
-        Assert.Equal("Connected", (string)c.Status);
+        Assert.Equal("Browser", (string)c.Mode.ToString());
+        Assert.Equal("Connected", (string)c.Status.ToString());
         Assert.Equal("org_1", (string)c.Organization);
         Assert.Equal("user_1", (string)c.Subject);
         AssertPrivate(target);
@@ -101,7 +101,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         _emulator.State.PreApprove = true;
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/session/token", Status = 202, Body = "{\"status\": \"pending\"}", Count = 3 });
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
-        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal(4, _emulator.State.Faults.CountOf("GET", "/api/auth/desktop/session/token"));
         result.AssertNoSecret(LatestToken);
     }
@@ -113,7 +113,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         _emulator.State.PreApprove = true;
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/session/token", Status = 429, RetryAfterSeconds = 1, Count = 1 });
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
-        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal(2, _emulator.State.Faults.CountOf("GET", "/api/auth/desktop/session/token"));
         Assert.Contains(result.Verbose, v => v.Message.Contains("429") && v.Message.Contains("5.2 s"));
         result.AssertNoSecret(LatestToken);
@@ -129,7 +129,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = poll, Status = 503, RetryAfterSeconds = 1, Count = 1 });
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = poll, Delay = TimeSpan.FromMilliseconds(500), Count = 1 });
         var result = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
-        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal(3, _emulator.State.Faults.CountOf("GET", poll));
         Assert.Contains(result.Verbose, v => v.Message.Contains("HTTP 503"));
         result.AssertNoSecret(LatestToken);
@@ -231,14 +231,14 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
         var browser = new BrowserDouble(session);
         _emulator.State.PreApprove = true;
         var printed = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0] -SkipBundleSync", Url);
-        Assert.Equal("Connected", ((dynamic)printed.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)printed.Single<object>()).Status.ToString());
         Assert.False(browser.WasOpened, "-NoBrowser opened the browser.");
         Assert.Contains("/desktop/approve?code=", printed.HostText);
         printed.AssertNoSecret(TokenIn(Path.Combine(session.WorkDir, "auth-token.json")));
 
         session.SetEnv("BROWSER", Path.Combine(session.TempDir, "no-such-browser"));
         var failed = session.Run("Connect-EdgeConnector -BaseUrl $args[0] -SkipBundleSync -Force", Url);
-        Assert.Equal("Connected", ((dynamic)failed.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)failed.Single<object>()).Status.ToString());
         Assert.Contains("Could not open a browser", failed.HostText);
         Assert.Contains("no-such-browser", failed.HostText);
         Assert.Contains("/desktop/approve?code=", failed.HostText);
@@ -287,7 +287,7 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
 
         var again = session.Run("Connect-EdgeConnector -NoBrowser -BaseUrl $args[0]", Url);
         dynamic c = again.Single<object>();
-        Assert.Equal("AlreadyConnected", (string)c.Status);
+        Assert.Equal("AlreadyConnected", (string)c.Status.ToString());
         Assert.Contains("nothing was changed", again.HostText);
         Assert.Equal(0, _emulator.State.Faults.CountOf("POST", "/api/auth/desktop/start"));
         Assert.Equal(0, _emulator.State.Faults.CountOf("GET", "/api/auth/desktop/session/token"));

@@ -39,10 +39,10 @@ public class ConnectEdgeConnectorDeploymentTests : IClassFixture<EmulatorFixture
         var result = session.Run("Connect-EdgeConnector -DeploymentId $id -DeploymentSecret $secret -BaseUrl $url",
             new Dictionary<string, object?> { ["id"] = Id, ["secret"] = Secure(Secret), ["url"] = _emulator.BaseUrl });
         dynamic c = result.Single<object>();
-        Assert.Equal("Deployment", (string)c.Mode);
-        Assert.Equal("Verified", (string)c.Status);
+        Assert.Equal("Deployment", (string)c.Mode.ToString());
+        Assert.Equal("Verified", (string)c.Status.ToString());
         Assert.Equal(Id, (string)c.DeploymentId);
-        Assert.Equal("Parameters", (string)c.CredentialSource);
+        Assert.Equal("Parameters", (string)c.CredentialSource.ToString());
         Assert.Null((string?)c.TokenPath);
         Assert.Contains("deployment:" + Id, _emulator.State.EdgeConnector.AcceptedSockets);
         AssertNoTokenWritten(session);
@@ -61,8 +61,8 @@ public class ConnectEdgeConnectorDeploymentTests : IClassFixture<EmulatorFixture
         var before = File.ReadAllBytes(Path.Combine(session.WorkDir, "auth-token.json"));
         var result = session.Run("Connect-EdgeConnector");
         dynamic c = result.Single<object>();
-        Assert.Equal("Deployment", (string)c.Mode);
-        Assert.Equal("EnvironmentVariables", (string)c.CredentialSource);
+        Assert.Equal("Deployment", (string)c.Mode.ToString());
+        Assert.Equal("EnvironmentVariables", (string)c.CredentialSource.ToString());
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(session.WorkDir, "auth-token.json")));
         Assert.Equal(0, _emulator.State.Faults.CountOf("POST", "/api/auth/desktop/start"));
         result.AssertNoSecret(Secret);
@@ -77,7 +77,7 @@ public class ConnectEdgeConnectorDeploymentTests : IClassFixture<EmulatorFixture
         session.SetEnv("DEPLOYMENT_CREDENTIALS_PATH", file);
         var result = session.Run("Connect-EdgeConnector -Deployment -BaseUrl $args[0]", _emulator.BaseUrl);
         dynamic c = result.Single<object>();
-        Assert.Equal("CredentialsFile", (string)c.CredentialSource);
+        Assert.Equal("CredentialsFile", (string)c.CredentialSource.ToString());
         Assert.Equal(file, (string)c.CredentialsPath);
         result.AssertNoSecret(Secret);
     }
@@ -107,7 +107,7 @@ public class ConnectEdgeConnectorDeploymentTests : IClassFixture<EmulatorFixture
 
         session.SetEnv("DEPLOYMENT_CREDENTIALS_PATH", target);
         var reuse = session.Run("Connect-EdgeConnector -BaseUrl $args[0]", _emulator.BaseUrl);
-        Assert.Equal("CredentialsFile", ((dynamic)reuse.Single<object>()).CredentialSource);
+        Assert.Equal("CredentialsFile", ((dynamic)reuse.Single<object>()).CredentialSource.ToString());
         reuse.AssertNoSecret(Secret);
     }
 

@@ -29,8 +29,8 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         var result = session.Run("Connect-EdgeConnector -Token $args[0] -TokenPath $args[1] -BaseUrl $args[2]", jwt, target, Url);
         dynamic c = result.Single<object>();
         Assert.Equal("NaraAuth.Models.EdgeConnectorConnection", ((object)c).GetType().FullName);
-        Assert.Equal("Token", (string)c.Mode);
-        Assert.Equal("Connected", (string)c.Status);
+        Assert.Equal("Token", (string)c.Mode.ToString());
+        Assert.Equal("Connected", (string)c.Status.ToString());
         Assert.Equal("org_1", (string)c.Organization);
         Assert.Equal("Acme", (string)c.OrganizationName);
         Assert.Equal("user_7", (string)c.Subject);
@@ -76,7 +76,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         var jwt = _emulator.State.MintToken();
         var target = Path.Combine(session.TempDir, "p", "auth-token.json");
         var result = session.Run("$args[0] | Connect-EdgeConnector -TokenPath $args[1] -BaseUrl $args[2] -SkipBundleSync", jwt, target, Url);
-        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal(jwt, TokenIn(target));
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(target)!, "default-bundle.json")), "-SkipBundleSync still synced the bundle.");
         result.AssertNoSecret(jwt);
@@ -102,7 +102,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
 
         var again = session.Run(command, jwt, target, Url);
         dynamic c = again.Single<object>();
-        Assert.Equal("AlreadyConnected", (string)c.Status);
+        Assert.Equal("AlreadyConnected", (string)c.Status.ToString());
         Assert.Contains("nothing was changed", again.HostText);
         Assert.Equal(before, File.ReadAllBytes(target));
         Assert.Equal(writeTime, File.GetLastWriteTimeUtc(target));
@@ -113,7 +113,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
 
         // -Force replaces it anyway.
         var forced = session.Run(command + " -Force", jwt, target, Url);
-        Assert.Equal("Connected", ((dynamic)forced.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)forced.Single<object>()).Status.ToString());
         forced.AssertNoSecret(jwt);
     }
 
@@ -125,14 +125,14 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         WriteTokenFile(target, _emulator.State.MintToken(lifetime: TimeSpan.FromMinutes(30)));
         var fresh = _emulator.State.MintToken(subject: "user_new");
         var result = session.Run("Connect-EdgeConnector -Token $args[0] -TokenPath $args[1] -BaseUrl $args[2] -SkipBundleSync", fresh, target, Url);
-        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal(fresh, TokenIn(target));
         result.AssertNoSecret(fresh);
 
         // With a lower bar the same situation is already fine.
         WriteTokenFile(target, _emulator.State.MintToken(lifetime: TimeSpan.FromMinutes(30)));
         var relaxed = session.Run("Connect-EdgeConnector -Token $args[0] -TokenPath $args[1] -BaseUrl $args[2] -MinimumValidity 00:10:00", fresh, target, Url);
-        Assert.Equal("AlreadyConnected", ((dynamic)relaxed.Single<object>()).Status);
+        Assert.Equal("AlreadyConnected", ((dynamic)relaxed.Single<object>()).Status.ToString());
         relaxed.AssertNoSecret(fresh);
         relaxed.AssertNoSecret(TokenIn(target));
     }

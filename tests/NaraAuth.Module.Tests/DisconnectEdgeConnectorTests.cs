@@ -24,7 +24,7 @@ public class DisconnectEdgeConnectorTests : IClassFixture<EmulatorFixture>
         File.WriteAllText(Path.Combine(folder, "connector.log"), "started\n");
         var jwt = _emulator.State.MintToken(lifetime: TimeSpan.FromHours(4));
         var connected = session.Run("Connect-EdgeConnector -Token $args[0] -InstallPath $args[1]", jwt, folder);
-        Assert.Equal("Connected", ((dynamic)connected.Single<object>()).Status);
+        Assert.Equal("Connected", ((dynamic)connected.Single<object>()).Status.ToString());
         Assert.True(File.Exists(Path.Combine(folder, "auth-token.json")));
         Assert.True(File.Exists(Path.Combine(folder, "default-bundle.json")));
         connected.AssertNoSecret(jwt);
@@ -41,7 +41,7 @@ public class DisconnectEdgeConnectorTests : IClassFixture<EmulatorFixture>
         var result = session.Run("Disconnect-EdgeConnector -InstallPath $args[0] -PassThru", folder);
         dynamic d = result.Single<object>();
         Assert.Equal("NaraAuth.Models.EdgeConnectorDisconnection", ((object)d).GetType().FullName);
-        Assert.Equal("Disconnected", (string)d.Status);
+        Assert.Equal("Disconnected", (string)d.Status.ToString());
         Assert.True((bool)d.TokenRemoved);
         Assert.True((bool)d.BundleRemoved);
         Assert.Equal(2, ((string[])d.Removed).Length);
@@ -65,7 +65,7 @@ public class DisconnectEdgeConnectorTests : IClassFixture<EmulatorFixture>
         var before = File.ReadAllBytes(token);
 
         var result = session.Run("Disconnect-EdgeConnector -WhatIf -PassThru");
-        Assert.Equal("WhatIf", ((dynamic)result.Single<object>()).Status);
+        Assert.Equal("WhatIf", ((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal(before, File.ReadAllBytes(token));
         Assert.True(File.Exists(Path.Combine(session.WorkDir, "default-bundle.json")));
         Assert.Contains("What if:", result.HostText);
@@ -87,7 +87,7 @@ public class DisconnectEdgeConnectorTests : IClassFixture<EmulatorFixture>
         var again = session.Run("Disconnect-EdgeConnector -PassThru");
         Assert.Null(again.Error);
         dynamic d = again.Single<object>();
-        Assert.Equal("NotConnected", (string)d.Status);
+        Assert.Equal("NotConnected", (string)d.Status.ToString());
         Assert.Empty((string[])d.Removed);
         Assert.Contains(again.Verbose, v => v.Message.Contains("Not connected"));
     }
@@ -115,7 +115,7 @@ public class DisconnectEdgeConnectorTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         var credentials = Path.Combine(session.TempDir, "etc", "deployment.json");
         var saved = session.Run("Connect-EdgeConnector -DeploymentId dep_abc123 -DeploymentSecret ([System.Net.NetworkCredential]::new('', $args[2]).SecurePassword) -SaveCredentialsTo $args[0] -BaseUrl $args[1]", credentials, _emulator.BaseUrl, "sec_xyz789");
-        Assert.Equal("Verified", ((dynamic)saved.Single<object>()).Status);
+        Assert.Equal("Verified", ((dynamic)saved.Single<object>()).Status.ToString());
         AssertPrivate(credentials);
 
         var result = session.Run("Disconnect-EdgeConnector -DeploymentCredentialsPath $args[0] -PassThru", credentials);
@@ -137,7 +137,7 @@ public class DisconnectEdgeConnectorTests : IClassFixture<EmulatorFixture>
         Assert.Equal("my notes", File.ReadAllText(notes));
 
         var forced = session.Run("Disconnect-EdgeConnector -Path notes.txt -Force -PassThru");
-        Assert.Equal("Disconnected", ((dynamic)forced.Single<object>()).Status);
+        Assert.Equal("Disconnected", ((dynamic)forced.Single<object>()).Status.ToString());
         Assert.False(File.Exists(notes));
     }
 }

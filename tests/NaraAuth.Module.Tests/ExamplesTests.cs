@@ -167,7 +167,7 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
             new Dictionary<string, object?> { ["examplePath"] = Example("Onboard-EdgeConnector.ps1"), ["dir"] = dir });
         Assert.Null(result.Terminating);
         dynamic row = Assert.Single(result.Output);
-        Assert.Equal("Failed", (string)row.Status);
+        Assert.Equal("Failed", (string)row.Status.ToString());
         Assert.Equal("EdgeConnector", (string)row.Machine); // named after the folder when no name is given
         Assert.Contains("Helpdesk-Login.ps1", (string)row.Detail);
         Assert.Equal("NoCredentialForMachine", (string)row.ErrorId);
@@ -202,7 +202,7 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
 
         Assert.Null(result.Terminating);
         dynamic c = result.Single<object>();
-        Assert.Equal("Connected", (string)c.Status);
+        Assert.Equal("Connected", (string)c.Status.ToString());
         var shown = string.Join("\n", result.Information.Select(i => i.MessageData?.ToString()));
         Assert.Contains("Logged in: ada@example.com (user_1) for Acme (org_1) until ", shown);
         Assert.Contains(result.Information, i => i.Tags.Contains("PSHOST") && i.MessageData.ToString()!.StartsWith("Logged in:"));
@@ -212,7 +212,7 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
         // Run again: already logged in, no new login started, the browser not opened again.
         _emulator.State.Faults.Clear();
         var again = session.Run(Helpdesk, variables);
-        Assert.Equal("AlreadyConnected", (string)((dynamic)again.Single<object>()).Status);
+        Assert.Equal("AlreadyConnected", (string)((dynamic)again.Single<object>()).Status.ToString());
         Assert.Contains(again.Information, i => i.MessageData.ToString()!.StartsWith("Already logged in: "));
         Assert.Equal(0, _emulator.State.Faults.CountOf("POST", "/api/auth/desktop/start"));
         again.AssertNoSecret(login.Token!);

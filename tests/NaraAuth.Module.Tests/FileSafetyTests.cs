@@ -44,7 +44,7 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
         refused.AssertNoSecret(jwt);
 
         var forced = session.Run(Connect + " -Force", jwt, notes, _emulator.BaseUrl);
-        Assert.Equal("Connected", (string)((dynamic)forced.Single<object>()).Status);
+        Assert.Equal("Connected", (string)((dynamic)forced.Single<object>()).Status.ToString());
         Assert.Equal(jwt, TokenIn(notes));
     }
 
@@ -75,7 +75,7 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
         refused.AssertNoSecret("sec_xyz789");
 
         var forced = session.Run(script + " -Force", notes, _emulator.BaseUrl);
-        Assert.Equal("Verified", (string)((dynamic)forced.Single<object>()).Status);
+        Assert.Equal("Verified", (string)((dynamic)forced.Single<object>()).Status.ToString());
         Assert.Contains("sec_xyz789", File.ReadAllText(notes));
         forced.AssertNoSecret("sec_xyz789");
     }
@@ -179,7 +179,7 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
 
         // The browser mode keeps a good stored token: reusing it is using it.
         var reuse = session.Run("Connect-EdgeConnector");
-        Assert.Equal("AlreadyConnected", (string)((dynamic)reuse.Single<object>()).Status);
+        Assert.Equal("AlreadyConnected", (string)((dynamic)reuse.Single<object>()).Status.ToString());
         Assert.Contains(reuse.Warnings, w => w.Message.Contains("chmod 600"));
     }
 
@@ -193,7 +193,7 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
         File.SetUnixFileMode(path, PrivateFile | UnixFileMode.OtherRead);
         session.SetEnv("DEPLOYMENT_CREDENTIALS_PATH", path);
         var result = session.Run("Connect-EdgeConnector -Deployment -BaseUrl $args[0]", _emulator.BaseUrl);
-        Assert.Equal("Verified", (string)((dynamic)result.Single<object>()).Status);
+        Assert.Equal("Verified", (string)((dynamic)result.Single<object>()).Status.ToString());
         Assert.Contains(result.Warnings, w => w.Message.Contains(path) && w.Message.Contains("chmod 600"));
         result.AssertNoSecret("sec_xyz789");
     }

@@ -53,3 +53,37 @@ public class FormatViewTests
         }
     }
 }
+
+/// <summary>Output types use the module's own public enums, each a twin of a Core enum.</summary>
+public class OutputEnumTests
+{
+    [Theory]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Tokens.TokenPathSource", "NaraAuth.Models.TokenFileSource")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Worker.WorkerTokenSource", "NaraAuth.Models.WorkerTokenSource")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.DeploymentCredentialSource", "NaraAuth.Models.DeploymentCredentialSource")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Http.CredentialProbeOutcome", "NaraAuth.Models.ApiKeyLiveResult")]
+    [InlineData("NaraAuth.ApiKeys", "NaraAuth.ApiKeys.ApiKeyStatus", "NaraAuth.Models.ApiKeyStatus")]
+    public void Every_core_value_has_a_public_twin(string assembly, string coreEnum, string modelEnum)
+    {
+        using var session = new PsSession();
+        // Loading the assembly through the module's own load context, as a cmdlet would.
+        var script = "$asm = [System.Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object { $_.Assemblies } | Where-Object { $_.GetName().Name -eq $args[0] } | ForEach-Object { $_ }; " +
+            "if (-not $asm) { $ctx = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'NaraAuth'; $asm = $ctx.LoadFromAssemblyName([Reflection.AssemblyName]::new($args[0])) }; " +
+            "[Enum]::GetNames(@($asm)[0].GetType($args[1], $true)) -join ','";
+        var core = session.Run(script, assembly, coreEnum).Single<string>().Split(',');
+        var model = session.Run("[Enum]::GetNames([type]$args[0]) -join ','", modelEnum).Single<string>().Split(',');
+        Assert.Equal(core.OrderBy(n => n), model.OrderBy(n => n));
+    }
+
+    [Fact]
+    public void No_output_property_named_Status_Mode_Source_or_Result_is_plain_text()
+    {
+        using var session = new PsSession();
+        var offenders = session.Run(
+            "foreach ($t in [NaraAuth.Models.AuthTokenInfo].Assembly.GetExportedTypes()) { if ($t.Namespace -ne 'NaraAuth.Models' -or $t.IsEnum) { continue }; " +
+            "foreach ($p in $t.GetProperties()) { if ($p.Name -in 'Status','Mode','Source','Result','CredentialSource' -and $p.PropertyType -eq [string]) { $t.Name + '.' + $p.Name } } }")
+            .Output.Select(o => o.ToString()).ToList();
+        // A run's status is the platform's own word for it, not a value the module defines.
+        Assert.Equal(new[] { "NaraAgentRunResult.Status" }, offenders.Where(o => !o.StartsWith("Oidc", StringComparison.Ordinal)));
+    }
+}

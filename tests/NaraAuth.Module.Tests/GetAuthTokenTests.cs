@@ -34,7 +34,7 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         var result = session.Run("Get-AuthToken");
         dynamic info = result.Single<object>();
         Assert.Equal(path, (string)info.Path);
-        Assert.Equal("CurrentDirectory", (string)info.Source);
+        Assert.Equal("CurrentDirectory", (string)info.Source.ToString());
         Assert.Equal("user_42", (string)info.Subject);
         Assert.Equal("org_1", (string)info.Organization);
         Assert.Equal("Acme", (string)info.OrganizationName);
@@ -61,7 +61,7 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         var configured = WriteTokenFile(Path.Combine(session.TempDir, "elsewhere"), jwt, "custom.json");
         File.WriteAllText(Path.Combine(home, "config.json"), "{\"authTokenPath\": \"" + configured + "\"}");
         var fromConfig = session.Run("Get-AuthToken").Single<object>();
-        Assert.Equal("ConfigFile", ((dynamic)fromConfig).Source);
+        Assert.Equal("ConfigFile", ((dynamic)fromConfig).Source.ToString());
         Assert.Equal(configured, ((dynamic)fromConfig).Path);
 
         var fromEnv = WriteTokenFile(Path.Combine(session.TempDir, "env"), jwt);

@@ -224,7 +224,7 @@ public sealed class HostileServerTests : IClassFixture<EmulatorFixture>, IDispos
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/edge-server/api/whoami", EchoCredentials = true, Status = 401 });
         var result = session.Run("Test-ApiKey -ApiKey $args[0] -Uri $args[1]", key, _emulator.BaseUrl + "/edge-server/api/whoami");
         dynamic check = result.Single<object>();
-        Assert.Equal("Rejected", (string)check.Result);
+        Assert.Equal("Rejected", (string)check.Result.ToString());
         Assert.Contains("***", (string)check.ServerReason);
         Assert.DoesNotContain(key, (string)check.ServerReason);
         Assert.DoesNotContain(key, (string)check.Message);

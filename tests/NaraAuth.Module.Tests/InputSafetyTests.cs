@@ -144,7 +144,7 @@ public class InputSafetyTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         var watch = Stopwatch.StartNew();
         var result = session.Run("Test-ApiKey -ApiKey some-key -Hash $args[0]", B64("$scrypt$ln=16,r=8,p=16$EBESExQVFhcYGRobHB0eHw$X4agexwX+qwgsnnWQCKYG6QWvKGBMGICW2u7rR7fu+c"));
-        Assert.Equal("ParametersTooLarge", (string)((dynamic)result.Single<object>()).Status);
+        Assert.Equal("ParametersTooLarge", (string)((dynamic)result.Single<object>()).Status.ToString());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
 }

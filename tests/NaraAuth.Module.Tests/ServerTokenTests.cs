@@ -66,7 +66,7 @@ public class ServerTokenTests : IClassFixture<EmulatorFixture>
         dynamic outcome = Assert.Single(run.Output);
         Assert.Equal("NaraAuth.Models.NaraAgentRunResult", ((PSObject)outcome).BaseObject.GetType().FullName);
         Assert.Equal("summarizeTicket", (string)outcome.AgentName);
-        Assert.Equal("completed", (string)outcome.Status);
+        Assert.Equal("completed", (string)outcome.Status.ToString());
         Assert.StartsWith("run_", (string)outcome.RunId);
         Assert.Equal("1234", (string)outcome.Result.args.ticketNumber);
         Assert.Equal("1234", (string)outcome.Response.result.args.ticketNumber);

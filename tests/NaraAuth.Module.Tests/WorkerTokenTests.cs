@@ -29,7 +29,7 @@ public class WorkerTokenTests
         session.SetEnv("WORKER_AUTH_TOKEN", "env-token-456");
         var result = session.Run("Get-AuthToken -Worker");
         dynamic info = result.Single<object>();
-        Assert.Equal("Environment", (string)info.Source);
+        Assert.Equal("Environment", (string)info.Source.ToString());
         Assert.Equal("env-token-456", Plain(info.Token));
         result.AssertNoSecret("env-token-456");
         result.AssertNoSecret("file-token-123");
@@ -42,7 +42,7 @@ public class WorkerTokenTests
         var path = WriteConfig(DefaultPath(session), OtherKeys + "worker_auth_token: file-token-123\n");
         var result = session.Run("Get-AuthToken -Worker -Create");
         dynamic info = result.Single<object>();
-        Assert.Equal("ConfigFile", (string)info.Source);
+        Assert.Equal("ConfigFile", (string)info.Source.ToString());
         Assert.Equal(path, (string)info.ConfigPath);
         Assert.Equal("file-token-123", Plain(info.Token));
         Assert.Equal(OtherKeys + "worker_auth_token: file-token-123\n", File.ReadAllText(path));
@@ -81,7 +81,7 @@ public class WorkerTokenTests
         var path = WriteConfig(DefaultPath(session), OtherKeys);
         var result = session.Run("Get-AuthToken -Worker -Create");
         dynamic info = result.Single<object>();
-        Assert.Equal("Generated", (string)info.Source);
+        Assert.Equal("Generated", (string)info.Source.ToString());
         var token = Plain(info.Token);
         Assert.Equal(43, token.Length);
         Assert.Equal(OtherKeys + "worker_auth_token: " + token + "\n", File.ReadAllText(path));
@@ -91,7 +91,7 @@ public class WorkerTokenTests
 
         // The next call reads it back from the file.
         dynamic again = session.Run("Get-AuthToken -Worker -Create").Single<object>();
-        Assert.Equal("ConfigFile", (string)again.Source);
+        Assert.Equal("ConfigFile", (string)again.Source.ToString());
         Assert.Equal(token, Plain(again.Token));
     }
 

@@ -236,10 +236,10 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
         WriteObject(new EdgeConnectorConnection
         {
-            Mode = DeploymentSet,
-            Status = "Verified",
+            Mode = EdgeConnectorMode.Deployment,
+            Status = EdgeConnectorStatus.Verified,
             DeploymentId = credentials.DeploymentId,
-            CredentialSource = credentials.Source.ToString(),
+            CredentialSource = ModelEnum.From<Models.DeploymentCredentialSource>(credentials.Source),
             CredentialsPath = savedTo ?? credentials.FilePath,
             BaseUrl = platform.BaseUrl.ToString(),
         });
@@ -253,7 +253,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
-        WriteObject(ToConnection(existing, mode, "AlreadyConnected", location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
+        WriteObject(ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
     }
 
@@ -285,15 +285,15 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
                 WriteNaraError(e);
             }
         }
-        WriteObject(ToConnection(validated, mode, "Connected", location, bundlePath, baseUrl));
+        WriteObject(ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
     }
 
-    private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, string mode, string status, TokenLocation location, string? bundlePath, Uri baseUrl)
+    private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, string mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
     {
         var jwt = result.Jwt;
         return new EdgeConnectorConnection
         {
-            Mode = mode,
+            Mode = (EdgeConnectorMode)Enum.Parse(typeof(EdgeConnectorMode), mode),
             Status = status,
             Organization = jwt.Organization,
             OrganizationName = result.OrganizationName,

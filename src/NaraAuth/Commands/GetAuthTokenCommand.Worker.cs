@@ -48,7 +48,7 @@ public sealed partial class GetAuthTokenCommand
         }
         WriteObject(new WorkerTokenInfo
         {
-            Source = result.Source.ToString(),
+            Source = ModelEnum.From<Models.WorkerTokenSource>(result.Source),
             ConfigPath = result.ConfigPath,
             Token = SecretText.ToSecureString(result.Token),
         });

@@ -91,7 +91,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         WriteObject(new AuthTokenInfo
         {
             Path = location.Path,
-            Source = location.Source.ToString(),
+            Source = ModelEnum.From<TokenFileSource>(location.Source),
             Subject = jwt.Subject,
             Email = jwt.Email,
             Organization = jwt.Organization,

@@ -95,7 +95,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         WriteObject(new ApiKeyLiveCheckResult
         {
             Uri = probe.Uri.ToString(),
-            Result = probe.Outcome.ToString(),
+            Result = ModelEnum.From<ApiKeyLiveResult>(probe.Outcome),
             Accepted = probe.Outcome == CredentialProbeOutcome.Accepted,
             StatusCode = probe.StatusCode,
             ServerReason = probe.ServerReason,

@@ -18,7 +18,7 @@ internal static class ApiKeyModels
     public static ApiKeyTestResult From(ApiKeyVerification verification) => new()
     {
         IsValid = verification.IsValid,
-        Status = verification.Status.ToString(),
+        Status = ModelEnum.From<Models.ApiKeyStatus>(verification.Status),
         Algorithm = verification.Algorithm,
         Parameters = From(verification.Parameters),
         Reason = verification.Reason,

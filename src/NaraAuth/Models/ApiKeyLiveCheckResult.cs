@@ -4,8 +4,7 @@ namespace NaraAuth.Models;
 public sealed class ApiKeyLiveCheckResult
 {
     public string Uri { get; internal set; } = string.Empty;
-    /// <summary>Accepted, Rejected (401/403), Failed (another status) or Unreachable.</summary>
-    public string Result { get; internal set; } = string.Empty;
+    public ApiKeyLiveResult Result { get; internal set; }
     public bool Accepted { get; internal set; }
     public int? StatusCode { get; internal set; }
     /// <summary>The server's reason (detail or error_description).</summary>

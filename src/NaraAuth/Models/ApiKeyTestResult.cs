@@ -4,12 +4,7 @@ namespace NaraAuth.Models;
 public sealed class ApiKeyTestResult
 {
     public bool IsValid { get; internal set; }
-    /// <summary>
-    /// Match, NoMatch, KeyWhitespace, HashWhitespace, KeyAndHashWhitespace, EmptyKey, EmptyHash,
-    /// NotBase64, NotPhcString, UnknownAlgorithm, MalformedParameters, MalformedSalt, MalformedHash,
-    /// ParametersTooLarge.
-    /// </summary>
-    public string Status { get; internal set; } = string.Empty;
+    public ApiKeyStatus Status { get; internal set; }
     public string? Algorithm { get; internal set; }
     public ApiKeyParameters? Parameters { get; internal set; }
     /// <summary>Why, in a sentence; never contains the key.</summary>

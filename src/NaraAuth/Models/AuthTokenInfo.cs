@@ -10,8 +10,7 @@ namespace NaraAuth.Models;
 public sealed class AuthTokenInfo
 {
     public string Path { get; internal set; } = string.Empty;
-    /// <summary>Which rule chose the path: Parameter, EnvironmentVariable, ConfigFile, InstallPath, EdgeConnectorHome, CurrentDirectory.</summary>
-    public string Source { get; internal set; } = string.Empty;
+    public TokenFileSource Source { get; internal set; }
     public string? Subject { get; internal set; }
     public string? Email { get; internal set; }
     public string? Organization { get; internal set; }

@@ -8,10 +8,9 @@ namespace NaraAuth.Models;
 /// </summary>
 public sealed class EdgeConnectorConnection
 {
-    /// <summary>Browser, Token or Deployment.</summary>
-    public string Mode { get; internal set; } = string.Empty;
+    public EdgeConnectorMode Mode { get; internal set; }
     /// <summary>Connected (a new credential was verified and saved), AlreadyConnected (nothing was needed) or Verified (deployment credentials accepted).</summary>
-    public string Status { get; internal set; } = string.Empty;
+    public EdgeConnectorStatus Status { get; internal set; }
     public string? Organization { get; internal set; }
     public string? OrganizationName { get; internal set; }
     public string? Subject { get; internal set; }
@@ -22,8 +21,8 @@ public sealed class EdgeConnectorConnection
     public string? TokenPath { get; internal set; }
     /// <summary>The deployment (deployment mode).</summary>
     public string? DeploymentId { get; internal set; }
-    /// <summary>Where the deployment credentials came from: Parameters, EnvironmentVariables or CredentialsFile.</summary>
-    public string? CredentialSource { get; internal set; }
+    /// <summary>Where the deployment credentials came from (deployment mode).</summary>
+    public DeploymentCredentialSource? CredentialSource { get; internal set; }
     /// <summary>The credentials file written by -SaveCredentialsTo.</summary>
     public string? CredentialsPath { get; internal set; }
     /// <summary>default-bundle.json beside the token, when it was synced.</summary>
@@ -32,7 +31,7 @@ public sealed class EdgeConnectorConnection
     public bool SignatureVerified { get; internal set; }
     public string BaseUrl { get; internal set; } = string.Empty;
 
-    public override string ToString() => Mode == "Deployment"
+    public override string ToString() => Mode == EdgeConnectorMode.Deployment
         ? $"Deployment {DeploymentId} ({Status})"
         : $"{Subject} @ {Organization} ({Status}, expires {ExpiresOn:u})";
 }

@@ -5,8 +5,7 @@ namespace NaraAuth.Models;
 /// <summary>The NodeTool worker token as Get-AuthToken -Worker reports it; its format view never shows Token.</summary>
 public sealed class WorkerTokenInfo
 {
-    /// <summary>Environment (WORKER_AUTH_TOKEN), ConfigFile, or Generated (new, saved to the config file).</summary>
-    public string Source { get; internal set; } = string.Empty;
+    public WorkerTokenSource Source { get; internal set; }
     /// <summary>The config file the worker reads (NODETOOL_CONFIG_PATH or the per-OS default).</summary>
     public string ConfigPath { get; internal set; } = string.Empty;
     public SecureString Token { get; internal set; } = null!;

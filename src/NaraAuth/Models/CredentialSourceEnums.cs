@@ -1,0 +1,29 @@
+namespace NaraAuth.Models;
+
+/// <summary>Which rule chose the Edge Connector token file (docs/protocol.md 1.4).</summary>
+public enum TokenFileSource
+{
+    /// <summary>-Path.</summary>
+    Parameter,
+    /// <summary>AUTH_TOKEN_PATH.</summary>
+    EnvironmentVariable,
+    /// <summary>authTokenPath in the installation's config.json.</summary>
+    ConfigFile,
+    /// <summary>auth-token.json in -InstallPath.</summary>
+    InstallPath,
+    /// <summary>auth-token.json in EDGE_CONNECTOR_HOME.</summary>
+    EdgeConnectorHome,
+    /// <summary>auth-token.json in the current folder.</summary>
+    CurrentDirectory,
+}
+
+/// <summary>Where the NodeTool worker token came from (docs/protocol.md 3).</summary>
+public enum WorkerTokenSource
+{
+    /// <summary>WORKER_AUTH_TOKEN.</summary>
+    Environment,
+    /// <summary>worker_auth_token in the worker's config file.</summary>
+    ConfigFile,
+    /// <summary>Made now (-Create) and saved to the config file.</summary>
+    Generated,
+}

@@ -54,6 +54,12 @@ public sealed class CliLoginFlow
     /// <summary>The longest wait between polls after 429s or failures.</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The local upper bound of the wait, whatever expires_at the server sends (a server's typo or
+    /// clock must not keep a console waiting for hours).
+    /// </summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Raised with a note when a poll failed but waiting continues (never carries a secret).</summary>
     public event Action<string>? PollProblem;
 
@@ -86,11 +92,13 @@ public sealed class CliLoginFlow
     {
         var path = "/auth/oidc/cli-poll/" + Uri.EscapeDataString(start.CliNonce);
         var interval = PollInterval;
+        var localEnd = _clock.UtcNow + MaxWait;
+        var end = localEnd < start.ExpiresAt ? localEnd : start.ExpiresAt;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var left = start.ExpiresAt - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Expired(start);
+            var left = end - _clock.UtcNow;
+            if (left <= TimeSpan.Zero) throw Ended(start, end);
 
             TimeSpan? wait = null;
             try
@@ -130,8 +138,8 @@ public sealed class CliLoginFlow
                 PollProblem?.Invoke($"{e.Message} Polling again in {interval.TotalSeconds:0} s.");
             }
 
-            left = start.ExpiresAt - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Expired(start);
+            left = end - _clock.UtcNow;
+            if (left <= TimeSpan.Zero) throw Ended(start, end);
             onWait?.Invoke(left);
             await Task.Delay(Min(wait ?? interval, left), cancellationToken).ConfigureAwait(false);
         }
@@ -168,6 +176,13 @@ public sealed class CliLoginFlow
         return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"),
             Iso8601.TryParse(JsonText.StringOf(root, "expires_at")), EdgePlaneUrl.ToStored(BaseUrl), sessionId);
     }
+
+    private NaraAuthException Ended(CliLoginStart start, DateTimeOffset end) =>
+        end < start.ExpiresAt
+            ? new("EdgePlaneLoginTimedOut", NaraErrorCategory.OperationTimeout,
+                $"The login was not completed within {Oidc.DurationText.Of(MaxWait)}.",
+                "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -TimeoutSec.")
+            : Expired(start);
 
     private static NaraAuthException Expired(CliLoginStart start) =>
         new("EdgePlaneLoginExpired", NaraErrorCategory.OperationTimeout,

@@ -14,6 +14,16 @@ public enum IdTokenDefect
     WrongIssuer,
     BadSignature,
     Expired,
+    /// <summary>Signed with a key whose kid the provider does not publish.</summary>
+    UnknownKey,
+    /// <summary>alg "none" and no signature.</summary>
+    AlgNone,
+    /// <summary>A header claiming HS256 (a shared-secret algorithm a public client cannot verify).</summary>
+    Hs256,
+    /// <summary>Two audiences and no azp (OIDC Core 3.1.3.7 requires azp then).</summary>
+    MultiAudienceNoAzp,
+    /// <summary>Two audiences with azp = the client: valid.</summary>
+    MultiAudienceWithAzp,
 }
 
 /// <summary>
@@ -34,7 +44,25 @@ public sealed class OidcProviderStore : IDisposable
         _now = now;
     }
 
-    public JwtSigner Signer { get; } = new("oidc-key-1");
+    public JwtSigner Signer { get; private set; } = new("oidc-key-1");
+    private readonly List<JwtSigner> _retired = new();
+    /// <summary>Signs with a kid that is never published.</summary>
+    public JwtSigner UnpublishedSigner { get; } = new("oidc-key-unpublished");
+    /// <summary>Times the JWKS was read (a client refetches once for an unknown kid).</summary>
+    public int JwksReads;
+    /// <summary>Key rotation: tokens are signed with a new key from now on; the JWKS publishes only the new one.</summary>
+    public void RotateSigningKey()
+    {
+        _retired.Add(Signer);
+        Signer = new JwtSigner("oidc-key-" + (_retired.Count + 1));
+    }
+
+    /// <summary>The lifetime of access tokens (expires_in); null: the ID token's lifetime.</summary>
+    public TimeSpan? AccessTokenLifetime { get; set; }
+    /// <summary>RFC 9207: advertise authorization_response_iss_parameter_supported and send iss on authorization answers.</summary>
+    public bool AdvertiseIss { get; set; }
+    /// <summary>Send this iss on the authorization answer instead of the issuer (a mix-up).</summary>
+    public string? TamperIss { get; set; }
     /// <summary>A key the provider does not publish: tokens signed with it must be refused.</summary>
     public JwtSigner RogueSigner { get; } = new("oidc-key-1");
     public HashSet<string> Clients { get; } = new(StringComparer.Ordinal) { "naraauth-cli" };
@@ -118,18 +146,27 @@ public sealed class OidcProviderStore : IDisposable
         var defect = NextIdTokenDefect;
         NextIdTokenDefect = IdTokenDefect.None;
         var now = _now();
+        var multi = defect is IdTokenDefect.MultiAudienceNoAzp or IdTokenDefect.MultiAudienceWithAzp;
         var payload = new JsonObject
         {
             ["iss"] = defect == IdTokenDefect.WrongIssuer ? "https://impostor.example.com/" : issuer,
             ["sub"] = who.Subject,
-            ["aud"] = defect == IdTokenDefect.WrongAudience ? "someone-else" : clientId,
+            ["aud"] = defect == IdTokenDefect.WrongAudience ? "someone-else" : multi ? new JsonArray(clientId, "another-api") : clientId,
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (defect == IdTokenDefect.Expired ? now - TimeSpan.FromHours(1) : now + IdTokenLifetime).ToUnixTimeSeconds(),
             ["email"] = who.Email,
             ["name"] = who.Subject,
         };
         if (who.Nonce != null) payload["nonce"] = who.Nonce;
-        return (defect == IdTokenDefect.BadSignature ? RogueSigner : Signer).Sign(payload);
+        if (defect == IdTokenDefect.MultiAudienceWithAzp) payload["azp"] = clientId;
+        return defect switch
+        {
+            IdTokenDefect.BadSignature => RogueSigner.Sign(payload),
+            IdTokenDefect.UnknownKey => UnpublishedSigner.Sign(payload),
+            IdTokenDefect.AlgNone => Signer.Sign(payload, "none"),
+            IdTokenDefect.Hs256 => Signer.Sign(payload, "HS256"),
+            _ => Signer.Sign(payload),
+        };
     }
 
     public string MintAccessToken(string issuer, string clientId, Identity who, string scope)
@@ -142,7 +179,7 @@ public sealed class OidcProviderStore : IDisposable
             ["aud"] = clientId,
             ["scope"] = scope,
             ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = (now + IdTokenLifetime).ToUnixTimeSeconds(),
+            ["exp"] = (now + (AccessTokenLifetime ?? IdTokenLifetime)).ToUnixTimeSeconds(),
         });
     }
 
@@ -158,6 +195,8 @@ public sealed class OidcProviderStore : IDisposable
 
     public void Dispose()
     {
+        foreach (var retired in _retired) retired.Dispose();
+        UnpublishedSigner.Dispose();
         Signer.Dispose();
         RogueSigner.Dispose();
     }

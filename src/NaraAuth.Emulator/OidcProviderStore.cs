@@ -50,11 +50,20 @@ public sealed class OidcProviderStore : IDisposable
     public JwtSigner UnpublishedSigner { get; } = new("oidc-key-unpublished");
     /// <summary>Times the JWKS was read (a client refetches once for an unknown kid).</summary>
     public int JwksReads;
-    /// <summary>Key rotation: tokens are signed with a new key from now on; the JWKS publishes only the new one.</summary>
+    /// <summary>Key rotation: tokens are signed with a new key from now on; the old keys stay published, as providers do.</summary>
     public void RotateSigningKey()
     {
         _retired.Add(Signer);
         Signer = new JwtSigner("oidc-key-" + (_retired.Count + 1));
+    }
+
+    /// <summary>The published keys: the current one and the retired ones.</summary>
+    public JsonObject Jwks()
+    {
+        var keys = new JsonArray();
+        foreach (var signer in _retired.Append(Signer))
+            foreach (var key in signer.Jwks()["keys"]!.AsArray()) keys.Add(key!.DeepClone());
+        return new JsonObject { ["keys"] = keys };
     }
 
     /// <summary>The lifetime of access tokens (expires_in); null: the ID token's lifetime.</summary>
@@ -71,6 +80,8 @@ public sealed class OidcProviderStore : IDisposable
     public int? Interval { get; set; } = 1;
     public TimeSpan IdTokenLifetime { get; set; } = TimeSpan.FromHours(1);
     public bool IssueRefreshTokens { get; set; } = true;
+    /// <summary>Like a standard provider: a refresh token only when offline_access was asked for.</summary>
+    public bool RequireOfflineAccess { get; set; }
     public string DefaultSubject { get; set; } = "ada";
     public string DefaultEmail { get; set; } = "ada@example.com";
     /// <summary>Applies to the next ID token only, then resets.</summary>
@@ -126,6 +137,7 @@ public sealed class OidcProviderStore : IDisposable
     public string? RememberRefresh(string clientId, Identity who, string scope)
     {
         if (!IssueRefreshTokens) return null;
+        if (RequireOfflineAccess && !scope.Split(' ').Contains("offline_access")) return null;
         var token = Random("rt_", 32);
         LastRefreshToken = token;
         _refreshTokens[token] = new RefreshGrant(clientId, who with { Nonce = null }, scope);

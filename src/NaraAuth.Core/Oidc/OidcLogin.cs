@@ -82,6 +82,8 @@ public sealed class OidcLogin
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var saved = ReadSaved(provider, force);
         if (saved != null && await TryExistingAsync(provider, saved, refreshHere: false, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
+        // Nothing to refresh silently and nobody to ask: say so at once, before MSAL even loads.
+        if (saved == null && options.NonInteractiveReason is { } why) throw options.NotInteractive(why);
 
         using var listener = new LoopbackRedirectListener();
         listener.StrayRequest += note => Note?.Invoke(note);

@@ -40,7 +40,7 @@ public static class OidcProviderEndpoints
         app.MapGet("/oidc/jwks", () =>
         {
             Interlocked.Increment(ref store.JwksReads);
-            return Results.Json(store.Signer.Jwks());
+            return Results.Json(store.Jwks());
         });
 
         app.MapPost("/oidc/device_authorization", async (HttpContext context) =>

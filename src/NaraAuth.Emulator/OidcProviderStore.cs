@@ -115,12 +115,15 @@ public sealed class OidcProviderStore : IDisposable
     public DeviceAuthorization? ByUserCode(string userCode) => _byUserCode.TryGetValue(userCode, out var a) ? a : null;
     public DeviceAuthorization? ByDeviceCode(string deviceCode) => _byDeviceCode.TryGetValue(deviceCode, out var a) ? a : null;
 
-    public string IssueCode(string clientId, string redirectUri, string challenge, string? nonce, string subject, string email)
+    public string IssueCode(string clientId, string redirectUri, string challenge, string? nonce, string subject, string email, string scope = "")
     {
         var code = Random("ac_", 24);
-        _codes[code] = new AuthorizationCode(clientId, redirectUri, challenge, nonce, subject, email, _now() + TimeSpan.FromMinutes(2));
+        _codes[code] = new AuthorizationCode(clientId, redirectUri, challenge, nonce, subject, email, _now() + TimeSpan.FromMinutes(2), scope);
         return code;
     }
+
+    /// <summary>The scope the authorization request of a code asked for (RFC 6749 4.1.3: the token request carries none).</summary>
+    public string ScopeOf(string code) => _codes.TryGetValue(code, out var c) ? c.Scope : string.Empty;
 
     /// <summary>Redeems an authorization code once; the error is the OAuth error code, or null.</summary>
     public (Identity? Who, string? Error) RedeemCode(string code, string clientId, string redirectUri, string verifier)
@@ -215,7 +218,7 @@ public sealed class OidcProviderStore : IDisposable
 
     public sealed record Identity(string Subject, string Email, string? Nonce);
     public sealed record RefreshGrant(string ClientId, Identity Who, string Scope);
-    private sealed record AuthorizationCode(string ClientId, string RedirectUri, string Challenge, string? Nonce, string Subject, string Email, DateTimeOffset ExpiresAt);
+    private sealed record AuthorizationCode(string ClientId, string RedirectUri, string Challenge, string? Nonce, string Subject, string Email, DateTimeOffset ExpiresAt, string Scope);
 
     public sealed class DeviceAuthorization
     {

@@ -125,7 +125,7 @@ public static class OidcProviderEndpoints
             }
             else
             {
-                var code = store.IssueCode(clientId, redirect.ToString(), Get("code_challenge"), q.TryGetValue("nonce", out var n) ? n : null, subject, store.DefaultEmail);
+                var code = store.IssueCode(clientId, redirect.ToString(), Get("code_challenge"), q.TryGetValue("nonce", out var n) ? n : null, subject, store.DefaultEmail, Get("scope"));
                 answer = new() { ["code"] = code, ["state"] = store.TamperState ?? Get("state") };
             }
             if (store.AdvertiseIss) answer["iss"] = store.TamperIss ?? IssuerOf(context);
@@ -167,9 +167,10 @@ public static class OidcProviderEndpoints
                 }
                 case "authorization_code":
                 {
+                    var scope = store.ScopeOf(Get("code"));
                     var (who, error) = store.RedeemCode(Get("code"), clientId, Get("redirect_uri"), Get("code_verifier"));
                     if (who == null) return Error(error!, "The code, redirect_uri or code_verifier does not match.");
-                    return Tokens(issuer, clientId, who, Get("scope"));
+                    return Tokens(issuer, clientId, who, scope);
                 }
                 default:
                     return Error("unsupported_grant_type", "Unsupported grant_type.");

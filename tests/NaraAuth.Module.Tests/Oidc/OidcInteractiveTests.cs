@@ -15,7 +15,7 @@ namespace NaraAuth.Module.Tests.Oidc;
 /// </summary>
 public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 {
-    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli";
+    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -TimeoutSec 60";
     private readonly HttpsEmulatorFixture _emulator;
     private OidcProviderStore Idp => _emulator.State.Oidc;
     private string Authority => _emulator.HttpsBaseUrl + "/oidc";
@@ -182,7 +182,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         // What the console said: the browser was opened, the URL by hand, the wait stated once.
         Assert.Contains("A browser was opened at 127.0.0.1 for the login", result.HostText);
         Assert.Contains("If no browser window appeared, open this URL by hand on this machine: " + Authority + "/authorize?", result.HostText);
-        Assert.Single(Regex.Matches(result.HostText, "Waiting up to 10:00"));
+        Assert.Single(Regex.Matches(result.HostText, "Waiting up to 1:00"));
     }
 
     [Theory]
@@ -253,7 +253,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
-        var result = session.Run(Login + " -TimeoutSec 3", Authority);
+        var result = session.Run(Login.Replace("-TimeoutSec 60", "-TimeoutSec 3"), Authority);
         var error = result.AssertError("OidcBrowserLoginTimedOut", ErrorCategory.OperationTimeout);
         Assert.Contains("redirect URI", error.ErrorDetails!.RecommendedAction);
         Assert.Contains("http://127.0.0.1", error.ErrorDetails.RecommendedAction);

@@ -37,16 +37,21 @@ public sealed class OpenIddictProviderFixture : IAsyncLifetime
     /// <summary>While set, the JWKS endpoint publishes no key (a rotation not yet published).</summary>
     public bool HideSigningKeys { get; set; }
     public int JwksReads;
+    /// <summary>The server's log, for failure messages.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
     public int RefreshGrants;
 
     public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new MemoryLogger(Log));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(LoopbackCertificate.Certificate)));
+        var database = "openiddict-" + Guid.NewGuid().ToString("N");
         builder.Services.AddDbContext<DbContext>(o =>
         {
-            o.UseInMemoryDatabase("openiddict-" + Guid.NewGuid().ToString("N"));
+            o.UseInMemoryDatabase(database);
             o.UseOpenIddict();
         });
         builder.Services.AddOpenIddict()
@@ -93,9 +98,11 @@ public sealed class OpenIddictProviderFixture : IAsyncLifetime
         });
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapMethods("/connect/authorize", new[] { "GET", "POST" }, Authorize);
-        app.MapMethods("/connect/verify", new[] { "GET", "POST" }, Verify);
-        app.MapPost("/connect/token", Token);
+        // RequestDelegates that execute the result: a method returning Task<IResult> would bind
+        // as a RequestDelegate and its result (the sign-in) would silently be dropped.
+        app.MapMethods("/connect/authorize", new[] { "GET", "POST" }, Execute(Authorize));
+        app.MapMethods("/connect/verify", new[] { "GET", "POST" }, Execute(Verify));
+        app.MapPost("/connect/token", Execute(Token));
 
         await app.StartAsync();
         _app = app;
@@ -113,6 +120,9 @@ public sealed class OpenIddictProviderFixture : IAsyncLifetime
             RedirectUris = { new Uri("http://127.0.0.1/") },
         });
     }
+
+    private static RequestDelegate Execute(Func<HttpContext, Task<IResult>> handler) =>
+        async context => await (await handler(context)).ExecuteAsync(context);
 
     private async Task<IResult> Authorize(HttpContext context)
     {
@@ -177,8 +187,8 @@ public sealed class OpenIddictProviderFixture : IAsyncLifetime
     public async Task ApproveDeviceCodeAsync(string userCode, string subject)
     {
         using var http = new HttpClient();
-        using var response = await http.PostAsync(Issuer + "connect/verify?user_code=" + Uri.EscapeDataString(userCode) + "&login_as=" + subject, new FormUrlEncodedContent(new Dictionary<string, string>()));
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect or HttpStatusCode.Found, "The verification endpoint answered " + response.StatusCode + ": " + await response.Content.ReadAsStringAsync());
+        using var response = await http.PostAsync(Issuer + "connect/verify?login_as=" + subject, new FormUrlEncodedContent(new Dictionary<string, string> { ["user_code"] = userCode }));
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect or HttpStatusCode.Found, "The verification endpoint answered " + response.StatusCode + ": " + await response.Content.ReadAsStringAsync() + "\n" + string.Join("\n", Log));
     }
 
     public async ValueTask DisposeAsync()
@@ -203,5 +213,18 @@ public sealed class OpenIddictProviderFixture : IAsyncLifetime
                 return (await GetRedirectUrisAsync(application, cancellationToken)).Contains("http://127.0.0.1/");
             return await base.ValidateRedirectUriAsync(application, uri, cancellationToken);
         }
+    }
+
+    private sealed class MemoryLogger(System.Collections.Concurrent.ConcurrentQueue<string> log) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            log.Enqueue(logLevel + ": " + formatter(state, exception) + (exception != null ? " " + exception.GetType().Name + ": " + exception.Message : string.Empty));
+            while (log.Count > 200) log.TryDequeue(out _);
+        }
+        public void Dispose() { }
     }
 }

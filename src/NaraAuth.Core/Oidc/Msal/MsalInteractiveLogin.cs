@@ -268,9 +268,10 @@ internal static class MsalInteractiveLogin
         });
     }
 
-    /// <summary>MSAL uses the module's one HttpClient (proxy settings, TLS setup, connection reuse).</summary>
+    /// <summary>MSAL uses the module's one HttpClient (proxy settings, TLS setup, connection reuse), through <see cref="CodeRedemptionHandler"/>.</summary>
     private sealed class SharedHttpClientFactory : IMsalHttpClientFactory
     {
-        public HttpClient GetHttpClient() => SharedHttpClient.Get();
+        private static readonly HttpClient Client = new(new CodeRedemptionHandler());
+        public HttpClient GetHttpClient() => Client;
     }
 }

@@ -69,8 +69,8 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Matches(@"^http://127\.0\.0\.1:\d+/?$", query["redirect_uri"]);
         Assert.False(query.TryGetValue("prompt", out var prompt) && prompt == "select_account");
         Assert.False(string.IsNullOrEmpty(query["state"]));
-        Assert.Contains(query["redirect_uri"].TrimEnd('/'), File.ReadAllText(log)); // the double really landed on the loopback listener
         Assert.Contains("Logged in", Page(log));
+        Assert.Contains(query["redirect_uri"].TrimEnd('/'), File.ReadAllText(log)); // the double really landed on the loopback listener
 
         var path = SessionFile(session)!;
         var cache = Path.ChangeExtension(path, ".msal.bin");
@@ -253,11 +253,11 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
-        var result = session.Run(Login.Replace("-TimeoutSec 60", "-TimeoutSec 3"), Authority);
+        var result = session.Run(Login.Replace("-TimeoutSec 60", "-TimeoutSec 4"), Authority);
         var error = result.AssertError("OidcBrowserLoginTimedOut", ErrorCategory.OperationTimeout);
         Assert.Contains("redirect URI", error.ErrorDetails!.RecommendedAction);
         Assert.Contains("http://127.0.0.1", error.ErrorDetails.RecommendedAction);
-        Assert.Contains("Waiting up to 0:03", result.HostText);
+        Assert.Contains("Waiting up to 0:04", result.HostText);
         var ticks = result.Progress.Where(p => p.StatusDescription.Contains("left", StringComparison.Ordinal)).Select(p => p.SecondsRemaining).Distinct().ToList();
         Assert.True(ticks.Count >= 3, "The countdown did not tick every second: " + string.Join(",", ticks));
         Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);

@@ -46,12 +46,6 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         while (Idp.DevicePolls.Count < count && DateTime.UtcNow < deadline) Thread.Sleep(50);
     }
 
-    private static string? FindSessionFile(PsSession session)
-    {
-        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
-    }
-
     [Fact]
     public void Pending_then_slow_down_then_approved_saves_a_validated_owner_only_session()
     {
@@ -89,7 +83,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.True(polls[3] - polls[2] >= TimeSpan.FromSeconds(5.5), $"Poll after slow_down came after {(polls[3] - polls[2]).TotalSeconds:0.0} s");
         Assert.Contains(result.Verbose, v => v.Message.Contains("slow down", StringComparison.Ordinal));
 
-        var path = FindSessionFile(session);
+        var path = OidcSessionFiles.Single(session);
         Assert.NotNull(path);
         Assert.Equal(path, (string)info.Path);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path!));
@@ -121,7 +115,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         using var person = Person(auth => { WaitForPolls(1); auth.Deny(); });
         var result = session.Run(Login, Authority);
         result.AssertError("OidcAccessDenied", ErrorCategory.PermissionDenied);
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -131,7 +125,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         using var person = Person(auth => { WaitForPolls(1); auth.ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1); });
         var result = session.Run(Login, Authority);
         result.AssertError("OidcDeviceCodeExpired", ErrorCategory.OperationTimeout);
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -164,7 +158,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         // ID-token advice, never the Edge Connector's.
         Assert.DoesNotContain("Connect-EdgeConnector", error.ErrorDetails?.RecommendedAction ?? string.Empty);
         if (defect is IdTokenDefect.AlgNone or IdTokenDefect.Hs256) Assert.Contains("RS256", error.ErrorDetails!.RecommendedAction);
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
         Idp.AutoApprove = false;
     }
 
@@ -256,7 +250,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
 
         // A session close to its end is refreshed with the refresh token, without the person.
         Idp.IdTokenLifetime = TimeSpan.FromMinutes(2);
-        var path = FindSessionFile(session)!;
+        var path = OidcSessionFiles.Single(session)!;
         var oldRefresh = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("refresh_token").GetString()!;
         session.Run(Login + " -Force", Authority).Single<object>(); // a fresh login whose ID token lives 2 minutes
         var shortLived = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("refresh_token").GetString()!;
@@ -321,7 +315,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var stopped = running.Stop();
         Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
         running.Finish(TimeSpan.FromSeconds(5));
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]

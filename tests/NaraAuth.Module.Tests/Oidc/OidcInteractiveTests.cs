@@ -36,12 +36,6 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 
     private static string UseBrowserDouble(PsSession session, string subject = "grace") => OidcBrowserDouble.Use(session, subject);
 
-    private static string? SessionFile(PsSession session)
-    {
-        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
-    }
-
     private static void AssertSecretOnlyIn(PsSession session, string secret, params string[] allowed)
     {
         foreach (var file in Directory.GetFiles(session.TempDir, "*", SearchOption.AllDirectories))
@@ -72,7 +66,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains("Logged in", Page(log));
         Assert.Contains(query["redirect_uri"].TrimEnd('/'), File.ReadAllText(log)); // the double really landed on the loopback listener
 
-        var path = SessionFile(session)!;
+        var path = OidcSessionFiles.Single(session)!;
         var cache = Path.ChangeExtension(path, ".msal.bin");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cache));
@@ -101,7 +95,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Idp.TamperState = "forged-state";
         var result = session.Run(Login + " -Force", Authority);
         result.AssertError("OidcStateMismatch", ErrorCategory.SecurityError);
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -131,7 +125,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         var stopped = running.Stop();
         Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
         running.Finish(TimeSpan.FromSeconds(5));
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -141,7 +135,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         // The same provider over http: discovery works, the browser mode refuses before opening anything.
         var result = session.Run(Login, _emulator.BaseUrl + "/oidc");
         result.AssertError("OidcInteractiveNeedsHttps", ErrorCategory.InvalidArgument);
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -154,7 +148,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         var graceRefresh = Idp.LastRefreshToken!;
         UseBrowserDouble(session, "linus");
         Assert.Equal("linus", (string)((dynamic)session.Run(Login + " -Force", Authority).Single<object>()).Subject);
-        var cache = Path.ChangeExtension(SessionFile(session)!, ".msal.bin");
+        var cache = Path.ChangeExtension(OidcSessionFiles.Single(session)!, ".msal.bin");
         // The earlier person's refresh token is gone from the cache: nothing can switch back to it.
         Assert.DoesNotContain(graceRefresh, File.ReadAllText(cache));
 
@@ -206,7 +200,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains(headline, page);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(reason), page);
         Assert.DoesNotContain("You are logged in", page);
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -228,7 +222,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         var error = result.AssertError("OidcAccessDenied", ErrorCategory.PermissionDenied);
         Assert.DoesNotContain("-ClientId", error.ErrorDetails?.RecommendedAction ?? string.Empty);
         Assert.Contains("denied or cancelled", Page(log));
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -261,7 +255,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         var ticks = result.Progress.Where(p => p.StatusDescription.Contains("left", StringComparison.Ordinal)).Select(p => p.SecondsRemaining).Distinct().ToList();
         Assert.True(ticks.Count >= 3, "The countdown did not tick every second: " + string.Join(",", ticks));
         Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -293,7 +287,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains("CI job", error.Exception.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The refusal took {clock.ElapsedMilliseconds} ms");
         Assert.False(File.Exists(log), "A browser was started in CI.");
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -307,7 +301,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains("What if:", result.HostText + string.Join("\n", result.Information.Select(i => i.MessageData?.ToString())) + session.Host.Recorder.Text);
         Assert.Null(Idp.LastAuthorizeQuery);
         Assert.False(File.Exists(log));
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]

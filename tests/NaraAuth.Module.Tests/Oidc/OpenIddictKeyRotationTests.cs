@@ -17,12 +17,6 @@ public class OpenIddictKeyRotationTests : IClassFixture<OpenIddictProviderFixtur
         _idp = idp;
     }
 
-    private static string? SessionFile(PsSession session)
-    {
-        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
-    }
-
     [Fact]
     public void A_key_the_provider_does_not_publish_is_refused_on_the_page_and_accepted_once_the_rotation_is_published()
     {
@@ -38,7 +32,7 @@ public class OpenIddictKeyRotationTests : IClassFixture<OpenIddictProviderFixtur
         Assert.Contains("PowerShell refused the login", page);
         Assert.Contains("which the provider does not publish", page);
         Assert.DoesNotContain("You are logged in", page);
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
 
         // The provider now publishes its key: the cached (empty) set misses the kid, one refetch finds it.
         _idp.HideSigningKeys = false;

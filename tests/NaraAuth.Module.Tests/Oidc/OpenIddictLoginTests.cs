@@ -22,12 +22,6 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         _idp.HideSigningKeys = false;
     }
 
-    private static string? SessionFile(PsSession session)
-    {
-        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
-    }
-
     /// <summary>Runs a device code login and approves the shown code as <paramref name="subject"/>.</summary>
     private PsResult DeviceLogin(PsSession session, string extra, string subject)
     {
@@ -52,7 +46,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         Assert.Equal("ada", (string)info.Subject);
         Assert.Equal(_idp.Issuer, (string)info.Issuer);
         Assert.Contains("offline_access", (string)info.Scope);
-        Assert.Contains("\"refresh_token\"", File.ReadAllText(SessionFile(session)!));
+        Assert.Contains("\"refresh_token\"", File.ReadAllText(OidcSessionFiles.Single(session)!));
         // Both tokens live an hour: the next call reuses the session without asking anyone.
         Assert.Equal("Saved", (string)((dynamic)session.Run(Login + " -UseDeviceCode", _idp.Issuer).Single<object>()).Source);
     }
@@ -82,7 +76,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         _idp.IdentityTokenLifetime = TimeSpan.FromMinutes(2);
         var result = DeviceLogin(session, "-Scopes openid,email", "ada");
         result.Single<object>();
-        Assert.DoesNotContain("\"refresh_token\"", File.ReadAllText(SessionFile(session)!));
+        Assert.DoesNotContain("\"refresh_token\"", File.ReadAllText(OidcSessionFiles.Single(session)!));
         Assert.Contains(result.Verbose, v => v.Message.Contains("no refresh token (offline_access was not asked for)", StringComparison.Ordinal));
         var again = DeviceLogin(session, "-Scopes openid,email", "ada");
         Assert.Equal("DeviceCode", (string)((dynamic)again.Single<object>()).Source);
@@ -121,7 +115,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         var log = OidcBrowserDouble.Use(session, extraQuery: "&decision=cancel");
         session.Run(Login, _idp.Issuer).AssertError("OidcAccessDenied", ErrorCategory.PermissionDenied);
         Assert.Contains("denied or cancelled", OidcBrowserDouble.FinalPage(log));
-        Assert.Null(SessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]

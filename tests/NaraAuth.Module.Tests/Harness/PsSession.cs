@@ -141,8 +141,12 @@ public sealed class PsSession : IDisposable
         }
     }
 
+    /// <summary>Raised first on Dispose, so helpers the test started (a browser double) can finish before the folder goes.</summary>
+    public event Action? Disposing;
+
     public void Dispose()
     {
+        Disposing?.Invoke();
         _runspace.Dispose();
         foreach (var pair in _savedEnvironment) Environment.SetEnvironmentVariable(pair.Key, pair.Value);
         try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -24,6 +24,7 @@ public static class OidcBrowserDouble
         // to the loopback redirect as a browser's onload script would.
         File.WriteAllText(script, $$"""
             #!/bin/sh
+            rm -f '{{log}}.done'
             awk '{print $5, $6}' /proc/$$/stat > '{{log}}.group'
             port=$(printf '%s' "$1" | sed -n 's/.*redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\([0-9]*\).*/\1/p')
             {{before}}
@@ -38,6 +39,11 @@ public static class OidcBrowserDouble
             """.Replace("\r", string.Empty));
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
+        // A double still writing when the session's folder is deleted would leave the folder behind.
+        session.Disposing += () =>
+        {
+            if (File.Exists(log + ".group")) FinalPage(log);
+        };
         return log;
     }
 

@@ -76,6 +76,9 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Contains("user_code=" + userCode, result.HostText);
         Assert.DoesNotContain(result.Output, o => o.BaseObject is string);
         Assert.Contains(result.Progress, p => p.StatusDescription.Contains("left", StringComparison.Ordinal));
+        // The countdown moves every second, also during the 6 s pause after slow_down.
+        var seconds = result.Progress.Where(p => p.SecondsRemaining > 0).Select(p => p.SecondsRemaining).Distinct().Count();
+        Assert.True(seconds >= 8, $"The countdown showed only {seconds} different values.");
 
         // slow_down adds 5 s to the 1 s interval: the poll after it comes at least 6 s later.
         var polls = Idp.DevicePolls.ToArray();

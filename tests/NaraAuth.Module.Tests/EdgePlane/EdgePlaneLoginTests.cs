@@ -335,4 +335,16 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
         Assert.Contains(result.Progress, p => p.SecondsRemaining is > 0 and <= 2);
         Assert.False(File.Exists(SessionPath(session)));
     }
+
+    [Fact]
+    public void WhatIf_starts_no_login_and_writes_nothing()
+    {
+        using var session = new PsSession();
+        PsResult result = null!;
+        Assert.Equal(0, CountInitiations(() => result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -NoBrowser -WhatIf", _emulator.BaseUrl)));
+        Assert.Null(result.Error);
+        Assert.Empty(result.Output);
+        Assert.Contains("What if:", session.Host.Recorder.Text);
+        Assert.False(File.Exists(SessionPath(session)));
+    }
 }

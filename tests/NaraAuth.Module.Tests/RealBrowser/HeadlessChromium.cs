@@ -105,6 +105,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
             {
             }
             _browser.Dispose();
+            _browser = null;
         }
         if (_pid is { } pid)
         {
@@ -116,10 +117,11 @@ public sealed class HeadlessChromium : IAsyncDisposable
                     process.Kill(entireProcessTree: true);
                     process.WaitForExit(5000);
                 }
+                _pid = null;
             }
             catch (ArgumentException)
             {
-                // Already gone.
+                _pid = null; // already gone
             }
             catch (InvalidOperationException)
             {

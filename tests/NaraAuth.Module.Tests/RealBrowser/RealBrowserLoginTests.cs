@@ -94,6 +94,12 @@ public class RealBrowserLoginTests : IClassFixture<HttpsEmulatorFixture>, IClass
         Assert.Equal(subject, (string)info.Subject);
         Assert.Equal("Interactive", (string)info.Source);
         Assert.Contains("A browser was opened at 127.0.0.1 for the login", result.HostText);
+
+        // Closing the browser leaves no Chromium process and no profile folder behind.
+        var profile = chromium.ProfileFolder;
+        await chromium.DisposeAsync();
+        Assert.False(HeadlessChromium.AnyRunning(profile), "A Chromium process outlived the test.");
+        Assert.False(Directory.Exists(profile));
         return text.Replace("\n", " ").Replace("  ", " ");
     }
 }

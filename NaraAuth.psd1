@@ -33,6 +33,8 @@
         'Invoke-OidcCliLogin'
         'Get-EdgePlaneIdentity'
         'Disconnect-EdgePlane'
+        'Get-OidcSession'
+        'Disconnect-OidcSession'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -14,6 +14,16 @@ public enum IdTokenDefect
     WrongIssuer,
     BadSignature,
     Expired,
+    /// <summary>Signed with a key whose kid the provider does not publish.</summary>
+    UnknownKey,
+    /// <summary>alg "none" and no signature.</summary>
+    AlgNone,
+    /// <summary>A header claiming HS256 (a shared-secret algorithm a public client cannot verify).</summary>
+    Hs256,
+    /// <summary>Two audiences and no azp (OIDC Core 3.1.3.7 requires azp then).</summary>
+    MultiAudienceNoAzp,
+    /// <summary>Two audiences with azp = the client: valid.</summary>
+    MultiAudienceWithAzp,
 }
 
 /// <summary>
@@ -34,7 +44,34 @@ public sealed class OidcProviderStore : IDisposable
         _now = now;
     }
 
-    public JwtSigner Signer { get; } = new("oidc-key-1");
+    public JwtSigner Signer { get; private set; } = new("oidc-key-1");
+    private readonly List<JwtSigner> _retired = new();
+    /// <summary>Signs with a kid that is never published.</summary>
+    public JwtSigner UnpublishedSigner { get; } = new("oidc-key-unpublished");
+    /// <summary>Times the JWKS was read (a client refetches once for an unknown kid).</summary>
+    public int JwksReads;
+    /// <summary>Key rotation: tokens are signed with a new key from now on; the old keys stay published, as providers do.</summary>
+    public void RotateSigningKey()
+    {
+        _retired.Add(Signer);
+        Signer = new JwtSigner("oidc-key-" + (_retired.Count + 1));
+    }
+
+    /// <summary>The published keys: the current one and the retired ones.</summary>
+    public JsonObject Jwks()
+    {
+        var keys = new JsonArray();
+        foreach (var signer in _retired.Append(Signer))
+            foreach (var key in signer.Jwks()["keys"]!.AsArray()) keys.Add(key!.DeepClone());
+        return new JsonObject { ["keys"] = keys };
+    }
+
+    /// <summary>The lifetime of access tokens (expires_in); null: the ID token's lifetime.</summary>
+    public TimeSpan? AccessTokenLifetime { get; set; }
+    /// <summary>RFC 9207: advertise authorization_response_iss_parameter_supported and send iss on authorization answers.</summary>
+    public bool AdvertiseIss { get; set; }
+    /// <summary>Send this iss on the authorization answer instead of the issuer (a mix-up).</summary>
+    public string? TamperIss { get; set; }
     /// <summary>A key the provider does not publish: tokens signed with it must be refused.</summary>
     public JwtSigner RogueSigner { get; } = new("oidc-key-1");
     public HashSet<string> Clients { get; } = new(StringComparer.Ordinal) { "naraauth-cli" };
@@ -43,6 +80,8 @@ public sealed class OidcProviderStore : IDisposable
     public int? Interval { get; set; } = 1;
     public TimeSpan IdTokenLifetime { get; set; } = TimeSpan.FromHours(1);
     public bool IssueRefreshTokens { get; set; } = true;
+    /// <summary>Like a standard provider: a refresh token only when offline_access was asked for.</summary>
+    public bool RequireOfflineAccess { get; set; }
     public string DefaultSubject { get; set; } = "ada";
     public string DefaultEmail { get; set; } = "ada@example.com";
     /// <summary>Applies to the next ID token only, then resets.</summary>
@@ -76,12 +115,15 @@ public sealed class OidcProviderStore : IDisposable
     public DeviceAuthorization? ByUserCode(string userCode) => _byUserCode.TryGetValue(userCode, out var a) ? a : null;
     public DeviceAuthorization? ByDeviceCode(string deviceCode) => _byDeviceCode.TryGetValue(deviceCode, out var a) ? a : null;
 
-    public string IssueCode(string clientId, string redirectUri, string challenge, string? nonce, string subject, string email)
+    public string IssueCode(string clientId, string redirectUri, string challenge, string? nonce, string subject, string email, string scope = "")
     {
         var code = Random("ac_", 24);
-        _codes[code] = new AuthorizationCode(clientId, redirectUri, challenge, nonce, subject, email, _now() + TimeSpan.FromMinutes(2));
+        _codes[code] = new AuthorizationCode(clientId, redirectUri, challenge, nonce, subject, email, _now() + TimeSpan.FromMinutes(2), scope);
         return code;
     }
+
+    /// <summary>The scope the authorization request of a code asked for (RFC 6749 4.1.3: the token request carries none).</summary>
+    public string ScopeOf(string code) => _codes.TryGetValue(code, out var c) ? c.Scope : string.Empty;
 
     /// <summary>Redeems an authorization code once; the error is the OAuth error code, or null.</summary>
     public (Identity? Who, string? Error) RedeemCode(string code, string clientId, string redirectUri, string verifier)
@@ -98,6 +140,7 @@ public sealed class OidcProviderStore : IDisposable
     public string? RememberRefresh(string clientId, Identity who, string scope)
     {
         if (!IssueRefreshTokens) return null;
+        if (RequireOfflineAccess && !scope.Split(' ').Contains("offline_access")) return null;
         var token = Random("rt_", 32);
         LastRefreshToken = token;
         _refreshTokens[token] = new RefreshGrant(clientId, who with { Nonce = null }, scope);
@@ -118,18 +161,27 @@ public sealed class OidcProviderStore : IDisposable
         var defect = NextIdTokenDefect;
         NextIdTokenDefect = IdTokenDefect.None;
         var now = _now();
+        var multi = defect is IdTokenDefect.MultiAudienceNoAzp or IdTokenDefect.MultiAudienceWithAzp;
         var payload = new JsonObject
         {
             ["iss"] = defect == IdTokenDefect.WrongIssuer ? "https://impostor.example.com/" : issuer,
             ["sub"] = who.Subject,
-            ["aud"] = defect == IdTokenDefect.WrongAudience ? "someone-else" : clientId,
+            ["aud"] = defect == IdTokenDefect.WrongAudience ? "someone-else" : multi ? new JsonArray(clientId, "another-api") : clientId,
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (defect == IdTokenDefect.Expired ? now - TimeSpan.FromHours(1) : now + IdTokenLifetime).ToUnixTimeSeconds(),
             ["email"] = who.Email,
             ["name"] = who.Subject,
         };
         if (who.Nonce != null) payload["nonce"] = who.Nonce;
-        return (defect == IdTokenDefect.BadSignature ? RogueSigner : Signer).Sign(payload);
+        if (defect == IdTokenDefect.MultiAudienceWithAzp) payload["azp"] = clientId;
+        return defect switch
+        {
+            IdTokenDefect.BadSignature => RogueSigner.Sign(payload),
+            IdTokenDefect.UnknownKey => UnpublishedSigner.Sign(payload),
+            IdTokenDefect.AlgNone => Signer.Sign(payload, "none"),
+            IdTokenDefect.Hs256 => Signer.Sign(payload, "HS256"),
+            _ => Signer.Sign(payload),
+        };
     }
 
     public string MintAccessToken(string issuer, string clientId, Identity who, string scope)
@@ -142,7 +194,7 @@ public sealed class OidcProviderStore : IDisposable
             ["aud"] = clientId,
             ["scope"] = scope,
             ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = (now + IdTokenLifetime).ToUnixTimeSeconds(),
+            ["exp"] = (now + (AccessTokenLifetime ?? IdTokenLifetime)).ToUnixTimeSeconds(),
         });
     }
 
@@ -158,13 +210,15 @@ public sealed class OidcProviderStore : IDisposable
 
     public void Dispose()
     {
+        foreach (var retired in _retired) retired.Dispose();
+        UnpublishedSigner.Dispose();
         Signer.Dispose();
         RogueSigner.Dispose();
     }
 
     public sealed record Identity(string Subject, string Email, string? Nonce);
     public sealed record RefreshGrant(string ClientId, Identity Who, string Scope);
-    private sealed record AuthorizationCode(string ClientId, string RedirectUri, string Challenge, string? Nonce, string Subject, string Email, DateTimeOffset ExpiresAt);
+    private sealed record AuthorizationCode(string ClientId, string RedirectUri, string Challenge, string? Nonce, string Subject, string Email, DateTimeOffset ExpiresAt, string Scope);
 
     public sealed class DeviceAuthorization
     {

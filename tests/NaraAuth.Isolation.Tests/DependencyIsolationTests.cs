@@ -4,6 +4,7 @@ using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using NaraAuth.Emulator;
 using NaraAuth.Module.Tests.EdgePlane;
+using NaraAuth.Module.Tests.Oidc;
 using NaraAuth.Module.Tests.Harness;
 
 namespace NaraAuth.Isolation.Tests;

@@ -36,14 +36,16 @@ public sealed class SystemBrowserLauncher : IBrowserLauncher
             {
                 var (file, arguments) = BuildCommand(entry.Trim(), uri.AbsoluteUri);
                 if (file.Length == 0) continue;
-                if (TryStart(file, arguments, useShell: false, out var error)) return BrowserLaunchResult.Success(file);
+                var (program, detachedArguments) = Detached(file, arguments);
+                if (TryStart(program, detachedArguments, useShell: false, out var error)) return BrowserLaunchResult.Success(file);
                 failures.Add($"{file}: {error}");
             }
         }
 
         foreach (var (file, arguments, useShell) in PlatformDefaults(uri.AbsoluteUri))
         {
-            if (TryStart(file, arguments, useShell, out var error)) return BrowserLaunchResult.Success(useShell ? "the default browser" : file);
+            var (program, detachedArguments) = useShell ? (file, arguments) : Detached(file, arguments);
+            if (TryStart(program, detachedArguments, useShell, out var error)) return BrowserLaunchResult.Success(useShell ? "the default browser" : file);
             failures.Add($"{file}: {error}");
         }
 
@@ -73,6 +75,22 @@ public sealed class SystemBrowserLauncher : IBrowserLauncher
             yield return (path, opener == "gio" ? "open " + Quote(url) : Quote(url), false);
         }
     }
+
+    /// <summary>
+    /// On Unix the browser starts in a session of its own (setsid), outside the console's process
+    /// group: Ctrl+C in PowerShell sends SIGINT to that group and must not close the browser the
+    /// person is logging in with. Windows GUI browsers do not share the console, so nothing changes there.
+    /// </summary>
+    private (string File, string Arguments) Detached(string file, string arguments)
+    {
+        if (_environment.IsWindows) return (file, arguments);
+        // A program that does not exist must fail here, not inside setsid after a "successful" start.
+        var exists = file.IndexOf(Path.DirectorySeparatorChar) >= 0 ? File.Exists(file) : FindOnPath(file) != null;
+        return exists ? DetachedWith(FindOnPath("setsid"), file, arguments) : (file, arguments);
+    }
+
+    internal static (string File, string Arguments) DetachedWith(string? setsid, string file, string arguments) =>
+        setsid == null ? (file, arguments) : (setsid, arguments.Length == 0 ? Quote(file) : Quote(file) + " " + arguments);
 
     /// <summary>Splits "cmd --flag %s" into a program and its arguments with the URL in place (appended when there is no %s).</summary>
     internal static (string File, string Arguments) BuildCommand(string entry, string url)

@@ -177,7 +177,7 @@ public sealed class DesktopLoginFlow
         if (timedOutFirst && timeout == null)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"Nobody approved the login with code {start.Code} within {Durations.Describe(limit)}, NaraAuth's limit for one login (the platform would have waited until {Tokens.Iso8601.Format(start.ExpiresAt)}).",
+                $"Nobody approved the login with code {start.Code} within {Text.DurationText.Of(limit)}, NaraAuth's limit for one login (the platform would have waited until {Tokens.Iso8601.Format(start.ExpiresAt)}).",
                 "Run Connect-EdgeConnector again, or pass -TimeoutSec to wait longer.");
         }
         if (timedOutFirst)

@@ -36,6 +36,11 @@ public static class Interactivity
         return name.Length >= 4 && "noninteractive".StartsWith(name, StringComparison.Ordinal);
     }
 
+    /// <summary>The same refusal for the other logins, naming what works there without a person at this machine.</summary>
+    public static NaraAuthException NonInteractiveError(string why, string login, string headless, string example) =>
+        new("BrowserLoginNotInteractive", NaraErrorCategory.InvalidOperation,
+            $"{login} needs a person at this machine, but {why}. What works headless: {headless}.", example);
+
     public static NaraAuthException NonInteractiveError(string why) =>
         new("BrowserLoginNotInteractive", NaraErrorCategory.InvalidOperation,
             $"A browser login needs a person, but {why}. Use one of the headless modes: -Token <token file or JWT>, or deployment credentials (-DeploymentId/-DeploymentSecret, DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH).",

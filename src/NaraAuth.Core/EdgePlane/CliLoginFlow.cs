@@ -185,8 +185,8 @@ public sealed class CliLoginFlow
     private NaraAuthException Ended(CliLoginStart start, DateTimeOffset deadline) =>
         deadline < start.ExpiresAt
             ? new NaraAuthException("EdgePlaneLoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"The login was not completed within {Durations.Describe(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Iso8601.Format(start.ExpiresAt)}).",
-                "Run Invoke-OidcCliLogin again and finish the login in the browser in time.")
+                $"The login was not completed within {Text.DurationText.Of(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Iso8601.Format(start.ExpiresAt)}).",
+                "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -TimeoutSec.")
             : Expired(start);
 
     private static NaraAuthException Expired(CliLoginStart start) =>

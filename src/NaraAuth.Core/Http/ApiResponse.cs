@@ -51,7 +51,7 @@ public sealed class ApiResponse
     public string RetryAfterSentence()
     {
         var wait = RetryAfter(ReceivedAt);
-        return wait is { } w ? $" The server asked to wait {Durations.Describe(w)} (Retry-After) before trying again." : string.Empty;
+        return wait is { } w ? $" The server asked to wait {Text.DurationText.Of(w)} (Retry-After) before trying again." : string.Empty;
     }
 
     /// <summary>Parses the body as JSON or throws a clear protocol error naming the endpoint.</summary>

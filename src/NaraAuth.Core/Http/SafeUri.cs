@@ -88,15 +88,3 @@ public static class SafeUri
         return Text.DisplayText.Sanitize(value, 300) ?? string.Empty;
     }
 }
-
-/// <summary>Durations as people read them in messages.</summary>
-public static class Durations
-{
-    public static string Describe(TimeSpan t)
-    {
-        if (t.TotalSeconds < 120) return t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
-        if (t.TotalMinutes < 120) return t.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + " min";
-        if (t.TotalHours < 48) return t.TotalHours.ToString("0", CultureInfo.InvariantCulture) + " h";
-        return t.TotalDays.ToString("0", CultureInfo.InvariantCulture) + " days";
-    }
-}

@@ -112,7 +112,7 @@ public sealed class DeviceCodeFlow
             onWait?.Invoke(left, total);
             var wait = extraWait ?? interval;
             extraWait = null;
-            await Task.Delay(wait < left ? wait : left, cancellationToken).ConfigureAwait(false);
+            await PauseAsync(wait < left ? wait : left, () => onWait?.Invoke(prompt.ExpiresAt - _clock.UtcNow, total), cancellationToken).ConfigureAwait(false);
 
             ApiResponse response;
             try
@@ -152,6 +152,18 @@ public sealed class DeviceCodeFlow
             throw new NaraAuthException("OidcTokenRequestFailed", NaraErrorCategory.AuthenticationError,
                 $"The identity provider refused the device login (HTTP {response.StatusCode}){(response.ServerReason is { } why ? ": " + why : ".")}",
                 "Check -ClientId and the provider's client settings, then log in again.", _provider.TokenEndpoint.ToString());
+        }
+    }
+
+    /// <summary>Waits between polls in steps of a second, so the countdown the person sees moves every second.</summary>
+    private static async Task PauseAsync(TimeSpan pause, Action tick, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < pause)
+        {
+            var step = pause - waited.Elapsed;
+            await Task.Delay(step < TimeSpan.FromSeconds(1) ? step : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            if (waited.Elapsed < pause) tick();
         }
     }
 

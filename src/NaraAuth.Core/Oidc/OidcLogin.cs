@@ -1,3 +1,4 @@
+using NaraAuth.Core.Text;
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -6,6 +7,7 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Browser;
+using NaraAuth.Core.Oidc.Browser;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -37,13 +39,15 @@ public sealed class OidcLoginResult
 /// <summary>
 /// Direct OIDC against the identity provider (protocol.md 2.3): reuse a valid saved session, else
 /// refresh it silently, else ask the person (device code here, browser with PKCE through MSAL);
-/// validate the ID token; save owner-only. Nothing is written when validation fails or the
-/// login is cancelled. MSAL is only touched by <see cref="LoginInteractiveAsync"/>, through a
-/// method that is never inlined, so Import-Module and the device flow never load it.
+/// validate the ID token; save owner-only. A refresh renews the saved session's own account and
+/// no other; reuse and refresh go by whichever of the ID and access token expires first. Nothing
+/// is written when validation fails or the login is cancelled. MSAL is only touched by
+/// <see cref="LoginInteractiveAsync"/>, through a method that is never inlined, so Import-Module
+/// and the device flow never load it.
 /// </summary>
 public sealed class OidcLogin
 {
-    /// <summary>A saved session is reused only when it stays valid at least this long.</summary>
+    /// <summary>A saved session is reused only when both its tokens stay valid at least this long.</summary>
     public static readonly TimeSpan ReuseMargin = TimeSpan.FromMinutes(5);
 
     private readonly CoreContext _context;
@@ -58,36 +62,95 @@ public sealed class OidcLogin
 
     public string Path { get; }
 
+    /// <summary>How long the saved session must stay valid to be reused without asking anyone.</summary>
+    public TimeSpan MinimumValidity { get; set; } = ReuseMargin;
+
     /// <summary>Notes for the verbose stream (never a secret).</summary>
     public event Action<string>? Note;
-    /// <summary>Raised when the saved session file was unusable or readable by others.</summary>
+    /// <summary>Raised when the saved session file was unusable or readable by others, or the login changed course.</summary>
     public event Action<string>? Warning;
 
     public async Task<OidcLoginResult> LoginWithDeviceCodeAsync(bool force, Action<DeviceCodePrompt> show, Action<TimeSpan, TimeSpan>? onWait, CancellationToken cancellationToken)
     {
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
-        if (!force && await TryExistingAsync(provider, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
-        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock);
-        flow.Note += n => Note?.Invoke(n);
-        var tokens = await flow.RunAsync(show, onWait, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(provider, tokens, null, OidcLoginSource.DeviceCode, cancellationToken).ConfigureAwait(false);
+        var saved = ReadSaved(provider, force);
+        if (saved != null && await TryExistingAsync(provider, saved, refreshHere: true, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
+        return await DeviceCodeAsync(provider, show, onWait, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<OidcLoginResult> LoginInteractiveAsync(bool force, IBrowserLauncher browser, CancellationToken cancellationToken)
+    public async Task<OidcLoginResult> LoginInteractiveAsync(bool force, BrowserLoginOptions options, CancellationToken cancellationToken)
     {
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
-        if (!force && await TryExistingAsync(provider, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
-        var (tokens, silent) = await RunMsalAsync(provider, browser, force, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(provider, tokens, null, silent ? OidcLoginSource.Refreshed : OidcLoginSource.Interactive, cancellationToken).ConfigureAwait(false);
+        var saved = ReadSaved(provider, force);
+        if (saved != null && await TryExistingAsync(provider, saved, refreshHere: false, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
+        // Nothing to refresh silently and nobody to ask: say so at once, before MSAL even loads.
+        if (saved == null && options.NonInteractiveReason is { } why) throw options.NotInteractive(why);
+
+        using var listener = new LoopbackRedirectListener();
+        listener.StrayRequest += note => Note?.Invoke(note);
+        BrowserLoginOutcome outcome;
+        try
+        {
+            outcome = await RunMsalAsync(provider, options, listener, saved, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NaraAuthException e) when (e.ErrorId == "BrowserNotAvailable" && !options.BrowserChosen && options.ShowDeviceCode != null && provider.DeviceAuthorizationEndpoint != null)
+        {
+            // As az login does: no browser here, so the code is shown for any device instead.
+            Warning?.Invoke($"{e.Message} Logging in with a device code instead (pass -UseBrowser to fail instead).");
+            return await DeviceCodeAsync(provider, options.ShowDeviceCode, options.OnDeviceCodeWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NaraAuthException e)
+        {
+            await listener.ShowPageAsync(FinalPage.Failure("The login was refused", e.Message)).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await listener.ShowPageAsync(FinalPage.Failure("The login was stopped", "The login was stopped in PowerShell (Ctrl+C).")).ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            var result = await CompleteAsync(provider, outcome.Tokens, outcome.Silent ? OidcLoginSource.Refreshed : OidcLoginSource.Interactive,
+                outcome.Silent ? saved : null, outcome.AccountId, cancellationToken).ConfigureAwait(false);
+            var who = result.Session.Identity;
+            await listener.ShowPageAsync(FinalPage.Success(Describe(who), _settings.ClientId, result.Session.Issuer)).ConfigureAwait(false);
+            return result;
+        }
+        catch (NaraAuthException e)
+        {
+            await listener.ShowPageAsync(FinalPage.Failure("PowerShell refused the login", e.Message)).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await listener.ShowPageAsync(FinalPage.Failure("The login was stopped", "The login was stopped in PowerShell (Ctrl+C); nothing was saved.")).ConfigureAwait(false);
+            throw;
+        }
     }
 
+    /// <summary>"Grace Hopper &lt;grace@example.com&gt;", else the e-mail, else the subject.</summary>
+    public static string Describe(OidcIdentity who) =>
+        who.Name != null && who.Email != null && who.Name != who.Email ? $"{who.Name} <{who.Email}>" : who.Email ?? who.Name ?? who.Subject;
+
     /// <summary>MSAL's token cache (with the refresh token), owner-only, beside the session file.</summary>
-    public string MsalCachePath => System.IO.Path.ChangeExtension(Path, ".msal.bin");
+    public string MsalCachePath => MsalCachePathFor(Path);
+
+    public static string MsalCachePathFor(string sessionPath) => System.IO.Path.ChangeExtension(sessionPath, ".msal.bin");
 
     /// <summary>The only door to MSAL: kept out of line so the JIT loads MSAL only when this runs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Task<(OidcTokens Tokens, bool Silent)> RunMsalAsync(OidcProviderMetadata provider, IBrowserLauncher browser, bool force, CancellationToken cancellationToken) =>
-        Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, browser, MsalCachePath, force, cancellationToken);
+    private Task<BrowserLoginOutcome> RunMsalAsync(OidcProviderMetadata provider, BrowserLoginOptions options, LoopbackRedirectListener listener, OidcSession? bound, CancellationToken cancellationToken) =>
+        Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, options, listener, MsalCachePath, bound, note => Note?.Invoke(note), cancellationToken);
+
+    private async Task<OidcLoginResult> DeviceCodeAsync(OidcProviderMetadata provider, Action<DeviceCodePrompt> show, Action<TimeSpan, TimeSpan>? onWait, CancellationToken cancellationToken)
+    {
+        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock);
+        flow.Note += n => Note?.Invoke(n);
+        var tokens = await flow.RunAsync(show, onWait, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(provider, tokens, OidcLoginSource.DeviceCode, null, null, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<OidcProviderMetadata> DiscoverAsync(CancellationToken cancellationToken)
     {
@@ -95,21 +158,51 @@ public sealed class OidcLogin
         return await OidcProviderMetadata.FetchAsync(_settings.Authority, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<OidcLoginResult?> TryExistingAsync(OidcProviderMetadata provider, CancellationToken cancellationToken)
+    /// <summary>The saved session of this issuer and client, or null (with the reason in verbose).</summary>
+    private OidcSession? ReadSaved(OidcProviderMetadata provider, bool force)
     {
+        if (force)
+        {
+            Note?.Invoke("-Force: the saved session is neither reused nor refreshed.");
+            return null;
+        }
         var saved = OidcSession.TryRead(_context.Store, Path, out var problem);
         if (problem != null) Warning?.Invoke(problem);
-        if (saved == null || !string.Equals(saved.Issuer.TrimEnd('/'), provider.Issuer.TrimEnd('/'), StringComparison.Ordinal)
-            || saved.ClientId != _settings.ClientId) return null;
-
-        if (saved.IsValidFor(_context.Clock.UtcNow, ReuseMargin))
+        if (saved == null)
         {
-            Note?.Invoke($"Reusing the saved session of {saved.Identity.Subject} from '{Path}'.");
+            Note?.Invoke($"No saved session for this issuer, client and scopes at '{Path}'; a new login is needed.");
+            return null;
+        }
+        if (!string.Equals(saved.Issuer.TrimEnd('/'), provider.Issuer.TrimEnd('/'), StringComparison.Ordinal) || saved.ClientId != _settings.ClientId)
+        {
+            Note?.Invoke($"The saved session at '{Path}' belongs to another issuer or client; a new login is needed.");
+            return null;
+        }
+        return saved;
+    }
+
+    /// <summary>
+    /// Reuses the saved session while both tokens stay valid, else refreshes it here with its
+    /// refresh token (<paramref name="refreshHere"/>, device flow) or leaves the refresh to MSAL.
+    /// </summary>
+    private async Task<OidcLoginResult?> TryExistingAsync(OidcProviderMetadata provider, OidcSession saved, bool refreshHere, CancellationToken cancellationToken)
+    {
+        var now = _context.Clock.UtcNow;
+        if (saved.IsValidFor(now, MinimumValidity))
+        {
+            Note?.Invoke($"Reusing the saved session of {saved.Identity.Subject} from '{Path}' (valid until {saved.ExpiresAt:u}).");
             return new OidcLoginResult(saved, Path, OidcLoginSource.Saved);
         }
-        if (saved.Tokens.RefreshToken == null) return null;
+        Note?.Invoke($"The saved session's {saved.ExpiringToken} {(saved.ExpiresAt <= now ? "expired" : "expires")} at {saved.ExpiresAt:u}, within the {DurationText.Of(MinimumValidity)} margin, so it is refreshed.");
+        if (!refreshHere) return null;
+        if (saved.Tokens.RefreshToken == null)
+        {
+            Note?.Invoke("The saved session has no refresh token" + (_settings.AsksForRefreshToken
+                ? " (the provider issued none although offline_access was asked for)"
+                : " (offline_access was not asked for: see -Scopes / OIDC_SCOPES)") + ", so it cannot be refreshed silently; a new login is needed.");
+            return null;
+        }
 
-        Note?.Invoke("Refreshing the saved session with its refresh token.");
         var response = await OidcHttp.PostFormAsync(provider.TokenEndpoint, new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
@@ -127,13 +220,25 @@ public sealed class OidcLogin
         // Providers may rotate refresh tokens or omit a new one; keep the old one when none came back.
         if (tokens.RefreshToken == null)
             tokens = new OidcTokens(tokens.IdToken, tokens.AccessToken, saved.Tokens.RefreshToken, tokens.AccessTokenExpiresAt);
-        return await CompleteAsync(provider, tokens, null, OidcLoginSource.Refreshed, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(provider, tokens, OidcLoginSource.Refreshed, saved, saved.AccountId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<OidcLoginResult> CompleteAsync(OidcProviderMetadata provider, OidcTokens tokens, string? nonce, OidcLoginSource source, CancellationToken cancellationToken)
+    /// <param name="refreshed">The session a silent refresh renewed: the new ID token must be its person's.</param>
+    private async Task<OidcLoginResult> CompleteAsync(OidcProviderMetadata provider, OidcTokens tokens, OidcLoginSource source, OidcSession? refreshed, string? accountId, CancellationToken cancellationToken)
     {
-        var identity = await new IdTokenValidator(_context.Clock).ValidateAsync(tokens.IdToken, provider, _settings.ClientId, nonce, cancellationToken).ConfigureAwait(false);
-        var session = new OidcSession(provider.Issuer, _settings.ClientId, _settings.Scope, identity, tokens, _context.Clock.UtcNow);
+        var identity = await new IdTokenValidator(_context.Clock).ValidateAsync(tokens.IdToken, provider, _settings.ClientId, null, cancellationToken).ConfigureAwait(false);
+        if (refreshed != null && !string.Equals(identity.Subject, refreshed.Identity.Subject, StringComparison.Ordinal))
+        {
+            throw new NaraAuthException("OidcAccountMismatch", NaraErrorCategory.SecurityError,
+                $"The silent refresh of {refreshed.Identity.Subject}'s session returned tokens of another account ({identity.Subject}); they were refused and nothing was saved.",
+                "Log in again with -Force; if it repeats, report it to the identity provider's administrators.");
+        }
+        if (tokens.RefreshToken == null && source == OidcLoginSource.DeviceCode)
+        {
+            Note?.Invoke("The provider issued no refresh token" + (_settings.AsksForRefreshToken ? " although offline_access was asked for" : " (offline_access was not asked for)")
+                + $", so the next login after {identity.ExpiresAt:u} asks you again.");
+        }
+        var session = new OidcSession(provider.Issuer, _settings.ClientId, _settings.Scope, identity, tokens, _context.Clock.UtcNow, accountId);
         // Ctrl+C before this point leaves the disk as it was.
         cancellationToken.ThrowIfCancellationRequested();
         session.Write(_context.Store, Path);

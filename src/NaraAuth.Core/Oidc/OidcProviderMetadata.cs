@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,8 +14,13 @@ namespace NaraAuth.Core.Oidc;
 /// <summary>The provider's discovery document (OpenID Connect Discovery 1.0), the parts NaraAuth uses.</summary>
 public sealed class OidcProviderMetadata
 {
-    private OidcProviderMetadata(string issuer, Uri? authorizationEndpoint, Uri tokenEndpoint, Uri? deviceAuthorizationEndpoint, Uri jwksUri)
+    /// <summary>Keys are read again after this long even when every kid is known.</summary>
+    public static readonly TimeSpan KeyCacheLifetime = TimeSpan.FromMinutes(10);
+    private static readonly ConcurrentDictionary<string, (JsonWebKeySet Keys, DateTimeOffset ReadAt)> KeyCache = new(StringComparer.Ordinal);
+
+    private OidcProviderMetadata(string issuer, Uri? authorizationEndpoint, Uri tokenEndpoint, Uri? deviceAuthorizationEndpoint, Uri jwksUri, bool issInAuthorizationResponse)
     {
+        IssInAuthorizationResponse = issInAuthorizationResponse;
         Issuer = issuer;
         AuthorizationEndpoint = authorizationEndpoint;
         TokenEndpoint = tokenEndpoint;
@@ -28,6 +34,8 @@ public sealed class OidcProviderMetadata
     public Uri TokenEndpoint { get; }
     public Uri? DeviceAuthorizationEndpoint { get; }
     public Uri JwksUri { get; }
+    /// <summary>RFC 9207: the provider puts iss on every authorization response, so one without it or with another is refused.</summary>
+    public bool IssInAuthorizationResponse { get; }
 
     public static Uri DiscoveryUrl(Uri authority) =>
         new(authority.AbsoluteUri.TrimEnd('/') + "/.well-known/openid-configuration");
@@ -59,11 +67,24 @@ public sealed class OidcProviderMetadata
             Endpoint(root, "authorization_endpoint", url, required: false),
             Endpoint(root, "token_endpoint", url, required: true)!,
             Endpoint(root, "device_authorization_endpoint", url, required: false),
-            Endpoint(root, "jwks_uri", url, required: true)!);
+            Endpoint(root, "jwks_uri", url, required: true)!,
+            root.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == System.Text.Json.JsonValueKind.True);
     }
 
-    /// <summary>The provider's signing keys from jwks_uri.</summary>
-    public async Task<JsonWebKeySet> GetSigningKeysAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The provider's signing keys from jwks_uri, kept for the process for a few minutes;
+    /// <paramref name="refresh"/> reads them again (a token named a key the cached set lacks).
+    /// </summary>
+    public async Task<JsonWebKeySet> GetSigningKeysAsync(bool refresh, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (!refresh && KeyCache.TryGetValue(JwksUri.AbsoluteUri, out var cached) && now - cached.ReadAt < KeyCacheLifetime) return cached.Keys;
+        var keys = await ReadSigningKeysAsync(cancellationToken).ConfigureAwait(false);
+        KeyCache[JwksUri.AbsoluteUri] = (keys, now);
+        return keys;
+    }
+
+    private async Task<JsonWebKeySet> ReadSigningKeysAsync(CancellationToken cancellationToken)
     {
         var response = await new ApiClient(JwksUri).SendAsync(new ApiRequest(HttpMethod.Get, string.Empty), cancellationToken).ConfigureAwait(false);
         response.EnsureSuccess("read the identity provider's signing keys");

@@ -18,8 +18,9 @@ namespace NaraAuth.Core.Oidc;
 /// </summary>
 public sealed class OidcSession
 {
-    public OidcSession(string issuer, string clientId, string scope, OidcIdentity identity, OidcTokens tokens, DateTimeOffset savedAt)
+    public OidcSession(string issuer, string clientId, string scope, OidcIdentity identity, OidcTokens tokens, DateTimeOffset savedAt, string? accountId = null)
     {
+        AccountId = accountId;
         Issuer = issuer;
         ClientId = clientId;
         Scope = scope;
@@ -34,17 +35,28 @@ public sealed class OidcSession
     public OidcIdentity Identity { get; }
     public OidcTokens Tokens { get; }
     public DateTimeOffset SavedAt { get; }
+    /// <summary>MSAL's home account id of the browser login, so a silent refresh asks for this account and no other.</summary>
+    public string? AccountId { get; }
 
-    /// <summary>Still usable for at least <paramref name="margin"/>.</summary>
-    public bool IsValidFor(DateTimeOffset now, TimeSpan margin) => Identity.ExpiresAt is { } e && e - margin > now;
+    /// <summary>When the first of the ID token and the access token expires: a caller gets a 401 from then on.</summary>
+    public DateTimeOffset? ExpiresAt => Tokens.AccessTokenExpiresAt is { } a && (Identity.ExpiresAt is not { } i || a < i) ? a : Identity.ExpiresAt;
+
+    /// <summary>Both tokens stay usable for at least <paramref name="margin"/>.</summary>
+    public bool IsValidFor(DateTimeOffset now, TimeSpan margin) => ExpiresAt is { } e && e - margin > now;
+
+    /// <summary>Which token ends the session first, for the verbose note on why it is not reused.</summary>
+    public string ExpiringToken => Tokens.AccessTokenExpiresAt is { } a && (Identity.ExpiresAt is not { } i || a < i) ? "access token" : "ID token";
 
     public static string PathFor(IEnvironment environment, string issuer, string clientId, string scope)
     {
         using var sha = SHA256.Create();
         var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(issuer.TrimEnd('/') + "\n" + clientId + "\n" + scope));
         var key = BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant();
-        return Path.Combine(environment.ConfigDirectory, "NaraAuth", "oidc", key + ".json");
+        return Path.Combine(FolderFor(environment), key + ".json");
     }
+
+    /// <summary>Where every direct OIDC session of this user is saved.</summary>
+    public static string FolderFor(IEnvironment environment) => Path.Combine(environment.ConfigDirectory, "NaraAuth", "oidc");
 
     public byte[] Serialize()
     {
@@ -63,6 +75,7 @@ public sealed class OidcSession
             if (Tokens.AccessToken != null) w.WriteString("access_token", Tokens.AccessToken);
             if (Tokens.AccessTokenExpiresAt is { } a) w.WriteString("access_token_expires_at", Iso8601.Format(a));
             if (Tokens.RefreshToken != null) w.WriteString("refresh_token", Tokens.RefreshToken);
+            if (AccountId != null) w.WriteString("account_id", AccountId);
             w.WriteString("saved_at", Iso8601.Format(SavedAt));
             w.WriteEndObject();
         }
@@ -95,7 +108,7 @@ public sealed class OidcSession
             return new OidcSession(issuer, client, T("scope") ?? string.Empty,
                 new OidcIdentity(subject, T("email"), T("name"), issuer, Iso8601.TryParse(T("expires_at"))),
                 new OidcTokens(id, T("access_token"), T("refresh_token"), Iso8601.TryParse(T("access_token_expires_at"))),
-                Iso8601.TryParse(T("saved_at")) ?? DateTimeOffset.MinValue);
+                Iso8601.TryParse(T("saved_at")) ?? DateTimeOffset.MinValue, T("account_id"));
         }
         catch (NaraAuthException e)
         {

@@ -10,7 +10,11 @@ namespace NaraAuth.Core.Oidc;
 /// <summary>Who to log in with: the issuer, the public client and the scopes (protocol.md 2.3).</summary>
 public sealed class OidcSettings
 {
-    public const string DefaultScopes = "openid profile email";
+    /// <summary>
+    /// offline_access asks a standard provider for a refresh token (OIDC Core 11), so the saved
+    /// session is refreshed silently instead of asking the person again every hour.
+    /// </summary>
+    public const string DefaultScopes = "openid profile email offline_access";
 
     public OidcSettings(Uri authority, string clientId, IReadOnlyList<string> scopes)
     {
@@ -24,8 +28,9 @@ public sealed class OidcSettings
     public string ClientId { get; }
     public IReadOnlyList<string> Scopes { get; }
     public string Scope => string.Join(" ", Scopes);
+    public bool AsksForRefreshToken => Scopes.Contains("offline_access");
 
-    /// <summary>Parameters win, then OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_SCOPES.</summary>
+    /// <summary>Parameters win, then OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_SCOPES (either replaces the default scopes whole).</summary>
     public static OidcSettings Resolve(string? authority, string? clientId, IEnumerable<string>? scopes, IEnvironment environment)
     {
         var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable("OIDC_ISSUER_URL");

@@ -22,6 +22,7 @@ public static class OidcProviderEndpoints
             return Results.Json(new
             {
                 issuer,
+                authorization_response_iss_parameter_supported = store.AdvertiseIss,
                 authorization_endpoint = issuer + "/authorize",
                 token_endpoint = issuer + "/token",
                 device_authorization_endpoint = issuer + "/device_authorization",
@@ -36,7 +37,11 @@ public static class OidcProviderEndpoints
             });
         });
 
-        app.MapGet("/oidc/jwks", () => Results.Json(store.Signer.Jwks()));
+        app.MapGet("/oidc/jwks", () =>
+        {
+            Interlocked.Increment(ref store.JwksReads);
+            return Results.Json(store.Jwks());
+        });
 
         app.MapPost("/oidc/device_authorization", async (HttpContext context) =>
         {
@@ -107,12 +112,23 @@ public static class OidcProviderEndpoints
                 return Results.Content(EdgePlaneEndpoints.Page("Sign in", $"""
                     <form method="get" action="/oidc/authorize">{hidden}
                       <label>Subject <input name="login_as" value="{WebUtility.HtmlEncode(store.DefaultSubject)}"></label>
-                      <button type="submit">Sign in</button>
+                      <button type="submit" id="sign-in">Sign in</button>
+                      <button type="submit" id="cancel" name="decision" value="cancel">Cancel</button>
                     </form>
                     """), "text/html");
             }
-            var code = store.IssueCode(clientId, redirect.ToString(), Get("code_challenge"), q.TryGetValue("nonce", out var n) ? n : null, subject, store.DefaultEmail);
-            var answer = new Dictionary<string, string> { ["code"] = code, ["state"] = store.TamperState ?? Get("state") };
+            Dictionary<string, string> answer;
+            if (Get("decision") == "cancel")
+            {
+                // The person pressed Cancel: OAuth 2.0 (RFC 6749 4.1.2.1) answers access_denied.
+                answer = new() { ["error"] = "access_denied", ["error_description"] = "The user cancelled the login.", ["state"] = store.TamperState ?? Get("state") };
+            }
+            else
+            {
+                var code = store.IssueCode(clientId, redirect.ToString(), Get("code_challenge"), q.TryGetValue("nonce", out var n) ? n : null, subject, store.DefaultEmail, Get("scope"));
+                answer = new() { ["code"] = code, ["state"] = store.TamperState ?? Get("state") };
+            }
+            if (store.AdvertiseIss) answer["iss"] = store.TamperIss ?? IssuerOf(context);
             // OAuth 2.0 Form Post Response Mode (MSAL asks for it on loopback): the browser POSTs the answer.
             if (Get("response_mode") == "form_post") return FormPost(redirect, answer);
             return Redirect(redirect, answer);
@@ -151,9 +167,10 @@ public static class OidcProviderEndpoints
                 }
                 case "authorization_code":
                 {
+                    var scope = store.ScopeOf(Get("code"));
                     var (who, error) = store.RedeemCode(Get("code"), clientId, Get("redirect_uri"), Get("code_verifier"));
                     if (who == null) return Error(error!, "The code, redirect_uri or code_verifier does not match.");
-                    return Tokens(issuer, clientId, who, Get("scope"));
+                    return Tokens(issuer, clientId, who, scope);
                 }
                 default:
                     return Error("unsupported_grant_type", "Unsupported grant_type.");
@@ -176,7 +193,7 @@ public static class OidcProviderEndpoints
                 ["token_type"] = "Bearer",
                 ["access_token"] = store.MintAccessToken(issuer, clientId, who, scope),
                 ["id_token"] = store.MintIdToken(issuer, clientId, who),
-                ["expires_in"] = (int)store.IdTokenLifetime.TotalSeconds,
+                ["expires_in"] = (int)(store.AccessTokenLifetime ?? store.IdTokenLifetime).TotalSeconds,
                 ["scope"] = scope,
             };
             if (store.RememberRefresh(clientId, who, scope) is { } refresh) body["refresh_token"] = refresh;

@@ -160,7 +160,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
         if (TryReuse(onboarding, location, Organization, "Browser")) return;
 
-        var why = Interactivity.WhyNonInteractive(Context.Environment, Host?.Name, IsInputRedirected(), Environment.GetCommandLineArgs(), Environment.UserInteractive);
+        var why = WhyNoPersonHere();
         if (why != null) throw Interactivity.NonInteractiveError(why);
 
         if (!ShouldProcess(location.Path, $"Log in through the browser at {platform.BaseUrl} and save the token" + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')")))
@@ -306,18 +306,6 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             SignatureVerified = result.SignatureVerified,
             BaseUrl = baseUrl.ToString(),
         };
-    }
-
-    private static bool IsInputRedirected()
-    {
-        try
-        {
-            return Console.IsInputRedirected;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
     }
     /// <summary>
     /// -Token as text. Because -Token takes any object (a SecureString or a string), a piped

@@ -1,3 +1,4 @@
+using NaraAuth.Core.Text;
 using System;
 using System.Management.Automation;
 using NaraAuth.Core.Oidc;
@@ -24,7 +25,7 @@ public sealed partial class InvokeOidcCliLoginCommand
     [ValidateNotNullOrEmpty]
     public string? ClientId { get; set; }
 
-    /// <summary>Scopes to ask for (else OIDC_SCOPES, else "openid profile email").</summary>
+    /// <summary>Scopes to ask for (else OIDC_SCOPES, else "openid profile email offline_access").</summary>
     [Parameter(ParameterSetName = DirectSet)]
     [ValidateNotNullOrEmpty]
     public string[]? Scopes { get; set; }
@@ -33,15 +34,22 @@ public sealed partial class InvokeOidcCliLoginCommand
     [Parameter(ParameterSetName = DirectSet)]
     public SwitchParameter UseDeviceCode { get; set; }
 
-    /// <summary>Log in again even when the saved session is valid or can be refreshed.</summary>
+    /// <summary>Insist on the browser: fail instead of falling back to a device code when no browser can be opened.</summary>
     [Parameter(ParameterSetName = DirectSet)]
-    public SwitchParameter Force { get; set; }
+    public SwitchParameter UseBrowser { get; set; }
+
+    private const int DirectProgressId = 2;
 
     private void LoginDirect()
     {
+        if (UseDeviceCode && UseBrowser)
+        {
+            throw new Core.Errors.NaraAuthException("OidcModeConflict", Core.Errors.NaraErrorCategory.InvalidArgument,
+                "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).");
+        }
         var settings = OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment);
-        var login = new OidcLogin(Context, settings);
-        const string activity = "OIDC device login";
+        var login = new OidcLogin(Context, settings) { MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin };
+        if (!ShouldProcess(login.Path, $"Log in to {settings.Authority} as client '{settings.ClientId}' (or reuse the saved session) and save the session")) return;
         OidcLoginResult result;
         try
         {
@@ -49,23 +57,31 @@ public sealed partial class InvokeOidcCliLoginCommand
             {
                 login.Note += note => pump.Post(() => WriteVerbose(note));
                 login.Warning += warning => pump.Post(() => WriteWarning(warning));
-                if (UseDeviceCode)
+                void ShowCode(DeviceCodePrompt prompt) => pump.Post(() => ShowDeviceCode(prompt));
+                void CodeWait(TimeSpan left, TimeSpan total) => pump.Post(() => WriteProgress(CountDown(DirectProgressId, "OIDC device login", "Waiting for the code to be entered", left, total)));
+                if (UseDeviceCode) return login.LoginWithDeviceCodeAsync(Force, ShowCode, CodeWait, token);
+
+                IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
+                var options = new BrowserLoginOptions(browser)
                 {
-                    return login.LoginWithDeviceCodeAsync(Force, prompt => pump.Post(() => ShowDeviceCode(prompt)),
-                        (left, total) => pump.Post(() => WriteProgress(CountDown(activity, "Waiting for the code to be entered", left, total))), token);
-                }
-                IBrowserLauncher browser = NoBrowser ? new PrintingBrowser(url => pump.Post(() => WriteHostLine($"To log in, open this URL in a browser on this machine: {url.AbsoluteUri}")))
-                    : new SystemBrowserLauncher(Context.Environment);
-                return login.LoginInteractiveAsync(Force, browser, token);
+                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                    BrowserChosen = UseBrowser || NoBrowser,
+                    NonInteractiveReason = WhyNoPersonHere(),
+                    Opened = (url, how) => pump.Post(() => ShowBrowserOpened(url, how)),
+                    OnWait = (left, total) => pump.Post(() => WriteProgress(CountDown(DirectProgressId, "OIDC browser login", "Waiting for the login in the browser", left, total))),
+                    ShowDeviceCode = ShowCode,
+                    OnDeviceCodeWait = CodeWait,
+                };
+                return login.LoginInteractiveAsync(Force, options, token);
             });
         }
         finally
         {
-            if (UseDeviceCode) WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(DirectProgressId, "OIDC login", "Done") { RecordType = ProgressRecordType.Completed });
         }
 
         var session = result.Session;
-        WriteHostLine($"Logged in to {session.Issuer} as {session.Identity.Subject}{(session.Identity.Email != null ? " <" + session.Identity.Email + ">" : string.Empty)} until {session.Identity.ExpiresAt:u} ({result.Source}).");
+        WriteHostLine($"Logged in to {session.Issuer} as {OidcLogin.Describe(session.Identity)} until {session.ExpiresAt:u} ({result.Source}).");
         if (AsPlainText)
         {
             MaskSecretForCi(session.Tokens.IdToken);
@@ -76,7 +92,9 @@ public sealed partial class InvokeOidcCliLoginCommand
             Subject = session.Identity.Subject,
             Email = session.Identity.Email,
             Name = session.Identity.Name,
-            ExpiresOn = session.Identity.ExpiresAt?.UtcDateTime,
+            ExpiresOn = session.ExpiresAt?.UtcDateTime,
+            IdTokenExpiresOn = session.Identity.ExpiresAt?.UtcDateTime,
+            AccessTokenExpiresOn = session.Tokens.AccessTokenExpiresAt?.UtcDateTime,
             Issuer = session.Issuer,
             ClientId = session.ClientId,
             Scope = session.Scope,
@@ -88,6 +106,21 @@ public sealed partial class InvokeOidcCliLoginCommand
         });
     }
 
+    /// <summary>Said once, on the host: where the login happens, the way in by hand, and how long it may take.</summary>
+    private void ShowBrowserOpened(Uri url, string how)
+    {
+        if (NoBrowser)
+        {
+            WriteHostLine($"To log in, open this URL in a browser on this machine: {url.AbsoluteUri}");
+        }
+        else
+        {
+            WriteHostLine($"A browser was opened at {url.Host} for the login ({how}).");
+            WriteHostLine($"If no browser window appeared, open this URL by hand on this machine: {url.AbsoluteUri}");
+        }
+        WriteHostLine($"Waiting up to {DurationText.Clock(TimeSpan.FromSeconds(TimeoutSec))} for the login to finish in the browser; Ctrl+C stops.");
+    }
+
     /// <summary>The code and where to enter it go to the host, never the output stream, so $s = ... still shows them.</summary>
     private void ShowDeviceCode(DeviceCodePrompt prompt)
     {
@@ -97,11 +130,11 @@ public sealed partial class InvokeOidcCliLoginCommand
         WriteHostLine($"The code expires at {prompt.ExpiresAt:u}.");
     }
 
-    private static ProgressRecord CountDown(string activity, string what, TimeSpan left, TimeSpan total)
+    private static ProgressRecord CountDown(int id, string activity, string what, TimeSpan left, TimeSpan total)
     {
         var seconds = (int)Math.Max(0, Math.Ceiling(left.TotalSeconds));
         var done = total.TotalSeconds <= 0 ? 100 : (int)Math.Round(100 * (1 - left.TotalSeconds / total.TotalSeconds));
-        return new ProgressRecord(2, activity, $"{what}: {seconds / 60}:{seconds % 60:00} left")
+        return new ProgressRecord(id, activity, $"{what}: {DurationText.Clock(left)} left")
         {
             PercentComplete = Math.Min(100, Math.Max(0, done)),
             SecondsRemaining = seconds,
@@ -111,13 +144,6 @@ public sealed partial class InvokeOidcCliLoginCommand
     /// <summary>-NoBrowser for the interactive mode: the URL is shown instead of opened.</summary>
     private sealed class PrintingBrowser : IBrowserLauncher
     {
-        private readonly Action<Uri> _show;
-        public PrintingBrowser(Action<Uri> show) => _show = show;
-
-        public BrowserLaunchResult Open(string url)
-        {
-            _show(new Uri(url));
-            return BrowserLaunchResult.Success("the printed URL");
-        }
+        public BrowserLaunchResult Open(string url) => BrowserLaunchResult.Success("the printed URL");
     }
 }

@@ -11,7 +11,7 @@ namespace NaraAuth.Commands;
 /// Logs in to EdgePlane through its server-mediated CLI login (protocol.md 2.1) and saves the
 /// session to ~/.edgeplane/session.json; the direct OIDC modes live in the partial file beside this one.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
 public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
 {
@@ -45,6 +45,19 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
+    /// <summary>How long to wait for the login in the browser (default 600 s).</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int TimeoutSec { get; set; } = Core.Oidc.BrowserLoginOptions.DefaultTimeoutSeconds;
+
+    /// <summary>Keep a saved session only if it stays valid this long (EdgePlane: 1 hour, direct OIDC: 5 minutes).</summary>
+    [Parameter]
+    public TimeSpan? MinimumValidity { get; set; }
+
+    /// <summary>Log in again even when the saved session is valid or can be refreshed.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessNaraRecord()
     {
         if (ParameterSetName == DirectSet) LoginDirect();
@@ -55,9 +68,30 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     {
         var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
-        var flow = new CliLoginFlow(baseUrl, Context.Clock);
+        var flow = new CliLoginFlow(baseUrl, Context.Clock) { MaxWait = TimeSpan.FromSeconds(TimeoutSec) };
 
         var grantId = GrantId;
+        if (grantId == null && !Force)
+        {
+            var minimum = MinimumValidity ?? EdgePlaneSessionReuse.DefaultMinimumValidity;
+            var saved = EdgePlaneSessionReuse.Find(Context.Store, path, baseUrl, Context.Clock.UtcNow, minimum, out var why);
+            if (saved != null)
+            {
+                WriteHostLine($"Already logged in to {saved.BaseUrl} as {saved.Subject} until {saved.ExpiresAt:u}; nothing was changed (use -Force to log in again).");
+                if (AsPlainText) MaskSecretForCi(saved.Token);
+                WriteObject(EdgePlaneMapping.ToInfo(saved, path, Context.Clock.UtcNow, AsPlainText));
+                return;
+            }
+            WriteVerbose(why);
+        }
+        if (grantId == null && WhyNoPersonHere() is { } nobody)
+        {
+            throw Core.EdgeConnector.Interactivity.NonInteractiveError(nobody, "The EdgePlane browser login",
+                "-GrantId olg_... (the grant id of a login finished in a browser elsewhere), or a session saved beforehand in " + path,
+                "Invoke-OidcCliLogin -BaseUrl <url> -GrantId olg_...");
+        }
+        if (!ShouldProcess(path, grantId == null ? $"Log in to EdgePlane at {baseUrl} in the browser and save the session" : $"Exchange the grant at {baseUrl} and save the session"))
+            return;
         if (grantId == null)
         {
             WriteVerbose($"Starting the EdgePlane login at {baseUrl}.");
@@ -110,7 +144,8 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
 
     private string WaitForGrant(CliLoginFlow flow, CliLoginStart start)
     {
-        var total = start.ExpiresAt - Context.Clock.UtcNow;
+        var untilExpiry = start.ExpiresAt - Context.Clock.UtcNow;
+        var total = untilExpiry < flow.MaxWait ? untilExpiry : flow.MaxWait;
         try
         {
             return RunAsync((pump, token) =>
@@ -125,14 +160,5 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
         }
     }
 
-    private static ProgressRecord LoginProgress(TimeSpan left, TimeSpan total)
-    {
-        var seconds = (int)Math.Max(0, Math.Ceiling(left.TotalSeconds));
-        var elapsed = total.TotalSeconds <= 0 ? 100 : (int)Math.Round(100 * (1 - left.TotalSeconds / total.TotalSeconds));
-        return new ProgressRecord(1, Activity, $"Waiting for the login in the browser: {seconds / 60}:{seconds % 60:00} left")
-        {
-            PercentComplete = Math.Min(100, Math.Max(0, elapsed)),
-            SecondsRemaining = seconds,
-        };
-    }
+    private static ProgressRecord LoginProgress(TimeSpan left, TimeSpan total) => CountDown(1, Activity, "Waiting for the login in the browser", left, total);
 }

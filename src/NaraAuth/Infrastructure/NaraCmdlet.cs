@@ -105,6 +105,22 @@ public abstract class NaraCmdlet : PSCmdlet
         foreach (var command in CiSecretMasking.MaskCommands(Context.Environment, secret)) Host.UI.WriteLine(command);
     }
 
+    /// <summary>Why no person can answer a login at this console (CI, -NonInteractive, no console input), or null.</summary>
+    internal string? WhyNoPersonHere() =>
+        Core.EdgeConnector.Interactivity.WhyNonInteractive(Context.Environment, Host?.Name, IsInputRedirected(), Environment.GetCommandLineArgs(), Environment.UserInteractive);
+
+    private static bool IsInputRedirected()
+    {
+        try
+        {
+            return Console.IsInputRedirected;
+        }
+        catch (System.IO.IOException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Shows a line to the person at the console without putting it in the output stream.</summary>
     internal void WriteHostLine(string text)
     {

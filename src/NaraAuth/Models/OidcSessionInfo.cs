@@ -12,7 +12,11 @@ public sealed class OidcSessionInfo
     public string Subject { get; internal set; } = string.Empty;
     public string? Email { get; internal set; }
     public string? Name { get; internal set; }
+    /// <summary>When the session stops working: the earlier of the ID token's and the access token's expiry.</summary>
     public DateTime? ExpiresOn { get; internal set; }
+    public DateTime? IdTokenExpiresOn { get; internal set; }
+    /// <summary>The access token's expiry (expires_in of the token response); APIs answer 401 after it.</summary>
+    public DateTime? AccessTokenExpiresOn { get; internal set; }
     public string Issuer { get; internal set; } = string.Empty;
     public string ClientId { get; internal set; } = string.Empty;
     public string Scope { get; internal set; } = string.Empty;

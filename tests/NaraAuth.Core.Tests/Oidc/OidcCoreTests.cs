@@ -39,7 +39,7 @@ public class OidcCoreTests
         var explicitOnes = OidcSettings.Resolve("https://other.example.com", "x", new[] { "openid offline_access" }, env);
         Assert.Equal("x", explicitOnes.ClientId);
         Assert.Equal("openid offline_access", explicitOnes.Scope);
-        Assert.Equal("openid profile email", OidcSettings.Resolve("https://a.example.com", "x", null, new FakeEnvironment(new())).Scope);
+        Assert.Equal("openid profile email offline_access", OidcSettings.Resolve("https://a.example.com", "x", null, new FakeEnvironment(new())).Scope);
     }
 
     [Fact]

@@ -263,4 +263,88 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
         Assert.True((bool)((dynamic)allowed.Output.Single().BaseObject).IsExpired);
         Assert.Contains(allowed.Warnings, w => w.Message.Contains("expired"));
     }
+
+    private static void SaveSession(PsSession session, string baseUrl, TimeSpan validFor)
+    {
+        var dir = Path.Combine(session.Home, ".edgeplane");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "session.json"),
+            $$"""{"token":"mcs_saved_token_abc","subject":"grace","email":"grace@example.com","expires_at":"{{DateTime.UtcNow.Add(validFor):yyyy-MM-ddTHH:mm:ss.fffZ}}","base_url":"{{baseUrl}}","session_id":3}""");
+    }
+
+    private int CountInitiations(Action act)
+    {
+        var count = 0;
+        void Count(NaraAuth.Emulator.EdgePlaneStore.CliLogin _) => Interlocked.Increment(ref count);
+        _emulator.State.EdgePlane.Initiated += Count;
+        try { act(); } finally { _emulator.State.EdgePlane.Initiated -= Count; }
+        return count;
+    }
+
+    [Fact]
+    public void A_valid_saved_session_for_the_same_server_is_reused_and_reported_instead_of_a_new_login()
+    {
+        using var session = new PsSession();
+        SaveSession(session, _emulator.BaseUrl, TimeSpan.FromHours(8));
+        // CI: anything but a reuse would be refused, so the reuse is what made these succeed.
+        session.SetEnv("CI", "true");
+        PsResult reused = null!;
+        Assert.Equal(0, CountInitiations(() => reused = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0]", _emulator.BaseUrl)));
+        dynamic info = reused.Single<object>();
+        Assert.Equal("grace", (string)info.Subject);
+        Assert.Contains("Already logged in to " + _emulator.BaseUrl + " as grace", reused.HostText);
+        reused.AssertNoSecret("mcs_saved_token_abc");
+
+        // Not valid for long enough, or for another server: a new login, which CI refuses at once.
+        SaveSession(session, _emulator.BaseUrl, TimeSpan.FromMinutes(30));
+        var tooShort = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0]", _emulator.BaseUrl);
+        tooShort.AssertError("BrowserLoginNotInteractive", ErrorCategory.InvalidOperation);
+        Assert.Contains(tooShort.Verbose, v => v.Message.Contains("within the required validity", StringComparison.Ordinal));
+        Assert.Equal("grace", (string)((dynamic)session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -MinimumValidity 00:10:00", _emulator.BaseUrl).Single<object>()).Subject);
+        session.Run("Invoke-OidcCliLogin -BaseUrl https://edgeplane.example.com").AssertError("BrowserLoginNotInteractive");
+        session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -MinimumValidity 00:10:00 -Force", _emulator.BaseUrl).AssertError("BrowserLoginNotInteractive");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" -PromptForGrantId")]
+    public void In_CI_a_login_that_needs_a_person_fails_at_once_naming_the_headless_options(string mode)
+    {
+        using var session = new PsSession();
+        session.SetEnv("GITHUB_ACTIONS", "true");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        PsResult result = null!;
+        Assert.Equal(0, CountInitiations(() => result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0]" + mode, _emulator.BaseUrl)));
+        clock.Stop();
+        var error = result.AssertError("BrowserLoginNotInteractive", ErrorCategory.InvalidOperation);
+        Assert.Contains("-GrantId", error.Exception!.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The refusal took {clock.ElapsedMilliseconds} ms");
+        Assert.DoesNotContain("cli-login?cli_nonce=", result.HostText);
+    }
+
+    [Fact]
+    public void The_wait_is_bounded_locally_whatever_expiry_the_server_sends()
+    {
+        using var session = new PsSession();
+        _emulator.State.EdgePlane.LoginLifetime = TimeSpan.FromHours(12);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -NoBrowser -TimeoutSec 2", _emulator.BaseUrl);
+        clock.Stop();
+        result.AssertError("EdgePlaneLoginTimedOut", ErrorCategory.OperationTimeout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The wait took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains(result.Progress, p => p.SecondsRemaining is > 0 and <= 2);
+        Assert.False(File.Exists(SessionPath(session)));
+    }
+
+    [Fact]
+    public void WhatIf_starts_no_login_and_writes_nothing()
+    {
+        using var session = new PsSession();
+        PsResult result = null!;
+        Assert.Equal(0, CountInitiations(() => result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -NoBrowser -WhatIf", _emulator.BaseUrl)));
+        Assert.Null(result.Error);
+        Assert.Empty(result.Output);
+        Assert.Contains("What if:", session.Host.Recorder.Text);
+        Assert.False(File.Exists(SessionPath(session)));
+    }
 }

@@ -185,8 +185,12 @@ public sealed class PsSession : IDisposable
         }
     }
 
+    /// <summary>Raised first on Dispose, so helpers the test started (a browser double) can finish before the folder goes.</summary>
+    public event Action? Disposing;
+
     public void Dispose()
     {
+        Disposing?.Invoke();
         try
         {
             if (_runspace.RunspaceStateInfo.State == RunspaceState.Opened && _forensicAtDispose == null) _forensicAtDispose = ForensicText();

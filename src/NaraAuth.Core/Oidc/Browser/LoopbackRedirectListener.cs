@@ -10,16 +10,25 @@ namespace NaraAuth.Core.Oidc.Browser;
 
 /// <summary>
 /// The loopback redirect target of an interactive login (RFC 8252 7.3): listens on
-/// http://127.0.0.1:&lt;free port&gt;/ and returns the first answer the browser brings back, from
-/// the query (response_mode=query) or a form post (response_mode=form_post). A raw TCP listener
-/// rather than HttpListener: binding the IP literal needs no URL reservation on Windows, and the
-/// Host header is not matched against "localhost". The answer holds an authorization code, so it
-/// is never logged; the page shown to the person says only whether it worked.
+/// http://127.0.0.1:&lt;free port&gt;/ and takes the first real authorization response, one that
+/// carries code or error, from the query (response_mode=query) or a form post
+/// (response_mode=form_post). Anything else (a reload, a prefetch, a port scan, curl /) gets a
+/// 400 or 404 and the login keeps waiting. Connections are served side by side, so a browser's
+/// idle preconnect cannot hold up the redirect. The browser's connection of the real answer is
+/// held open until PowerShell has checked the answer, so the final page tells the truth
+/// (<see cref="ShowPageAsync"/>). A raw TCP listener rather than HttpListener: binding the IP
+/// literal needs no URL reservation on Windows, and the Host header is not matched against
+/// "localhost". The answer holds an authorization code, so it is never logged.
 /// </summary>
 public sealed class LoopbackRedirectListener : IDisposable
 {
     private const int MaxRequestBytes = 64 * 1024;
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
     private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _closing = new();
+    private TaskCompletionSource<(TcpClient Client, string Parameters)>? _answer;
+    private TcpClient? _held;
 
     public LoopbackRedirectListener()
     {
@@ -30,35 +39,87 @@ public sealed class LoopbackRedirectListener : IDisposable
 
     public Uri RedirectUri { get; }
 
-    /// <summary>Waits for the redirect and returns it as RedirectUri?&lt;parameters&gt;.</summary>
-    public async Task<Uri> WaitForRedirectAsync(string successHtml, string failureHtml, CancellationToken cancellationToken)
+    /// <summary>Raised (with the method and path, never the query) when a request that is no login answer was turned away.</summary>
+    public event Action<string>? StrayRequest;
+
+    /// <summary>Waits for the authorization response and returns it as RedirectUri?&lt;parameters&gt;.</summary>
+    public async Task<Uri> WaitForRedirectAsync(CancellationToken cancellationToken)
     {
-        using var stop = cancellationToken.Register(() => _listener.Stop());
-        while (true)
+        if (_answer != null) throw new InvalidOperationException("The listener already waits for an answer.");
+        _answer = new TaskCompletionSource<(TcpClient, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = AcceptLoopAsync();
+        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+        {
+            if (await Task.WhenAny(_answer.Task, cancelled.Task).ConfigureAwait(false) != _answer.Task)
+                throw new OperationCanceledException(cancellationToken);
+        }
+        var (client, parameters) = await _answer.Task.ConfigureAwait(false);
+        _held = client;
+        return new Uri(RedirectUri.AbsoluteUri + "?" + parameters);
+    }
+
+    /// <summary>Answers the held browser connection with the final page (once; later calls do nothing).</summary>
+    public async Task ShowPageAsync(string html)
+    {
+        var client = Interlocked.Exchange(ref _held, null);
+        if (client == null) return;
+        using (client)
+        using (var timeout = new CancellationTokenSource(WriteTimeout))
+        {
+            try
+            {
+                await RespondAsync(client.GetStream(), 200, html, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException || e is OperationCanceledException || e is ObjectDisposedException || e is InvalidOperationException)
+            {
+                // The person closed the tab: PowerShell's own output is what counts.
+            }
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_closing.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
                 client = await _listener.AcceptTcpClientAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when ((e is ObjectDisposedException || e is SocketException || e is InvalidOperationException) && cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is ObjectDisposedException || e is SocketException || e is InvalidOperationException)
             {
-                throw new OperationCanceledException(cancellationToken);
+                return; // stopped
             }
-            using (client)
-            {
-                var parameters = await ReadAnswerAsync(client, successHtml, failureHtml, cancellationToken).ConfigureAwait(false);
-                if (parameters != null) return new Uri(RedirectUri.AbsoluteUri + "?" + parameters);
-            }
+            _ = ServeAsync(client);
         }
     }
 
-    /// <summary>The answer's parameters (url-encoded), or null for an unrelated request such as /favicon.ico.</summary>
-    private static async Task<string?> ReadAnswerAsync(TcpClient client, string successHtml, string failureHtml, CancellationToken cancellationToken)
+    private async Task ServeAsync(TcpClient client)
+    {
+        var kept = false;
+        try
+        {
+            var parameters = await ReadAnswerAsync(client).ConfigureAwait(false);
+            if (parameters != null && _answer!.TrySetResult((client, parameters))) kept = true;
+            else if (parameters != null) await RespondAsync(client.GetStream(), 400, FinalPage.NotAnAnswer(), _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException || e is OperationCanceledException || e is ObjectDisposedException || e is SocketException || e is InvalidOperationException)
+        {
+            // A connection that broke or stayed silent is not the answer.
+        }
+        finally
+        {
+            if (!kept) client.Dispose();
+        }
+    }
+
+    /// <summary>The answer's parameters (url-encoded), or null after turning an unrelated request away.</summary>
+    private async Task<string?> ReadAnswerAsync(TcpClient client)
     {
         var stream = client.GetStream();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        timeout.CancelAfter(ReadTimeout);
         var buffer = new MemoryStream();
         var chunk = new byte[4096];
         int headerEnd;
@@ -78,7 +139,8 @@ public sealed class LoopbackRedirectListener : IDisposable
         var path = target.Split('?')[0];
         if (path != "/")
         {
-            await RespondAsync(stream, 404, "<html><body>Not found</body></html>", timeout.Token).ConfigureAwait(false);
+            StrayRequest?.Invoke($"The login listener answered 404 to {method} {Shorten(path)}.");
+            await RespondAsync(stream, 404, FinalPage.NotAnAnswer(), timeout.Token).ConfigureAwait(false);
             return null;
         }
 
@@ -104,15 +166,33 @@ public sealed class LoopbackRedirectListener : IDisposable
             var q = target.IndexOf('?');
             parameters = q < 0 ? string.Empty : target.Substring(q + 1);
         }
-        var ok = ("&" + parameters).Contains("&code=");
-        await RespondAsync(stream, 200, ok ? successHtml : failureHtml, timeout.Token).ConfigureAwait(false);
+        if (!HasParameter(parameters, "code") && !HasParameter(parameters, "error"))
+        {
+            StrayRequest?.Invoke($"The login listener answered 400 to {method} / without code or error (a reload, prefetch or scan); still waiting for the login.");
+            await RespondAsync(stream, 400, FinalPage.NotAnAnswer(), timeout.Token).ConfigureAwait(false);
+            return null;
+        }
         return parameters;
     }
 
+    /// <summary>True when the url-encoded parameter list has a non-empty <paramref name="name"/>.</summary>
+    internal static bool HasParameter(string parameters, string name)
+    {
+        foreach (var pair in parameters.Split('&'))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0 && eq < pair.Length - 1 && string.Equals(pair.Substring(0, eq), name, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    private static string Shorten(string path) => path.Length > 80 ? path.Substring(0, 80) + "..." : path;
+
     private static async Task RespondAsync(Stream stream, int status, string html, CancellationToken cancellationToken)
     {
+        var reason = status switch { 200 => "OK", 400 => "Bad Request", _ => "Not Found" };
         var body = Encoding.UTF8.GetBytes(html);
-        var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Not Found")}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {body.Length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n");
+        var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {body.Length}\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\n\r\n");
         await stream.WriteAsync(head, 0, head.Length, cancellationToken).ConfigureAwait(false);
         await stream.WriteAsync(body, 0, body.Length, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -126,5 +206,12 @@ public sealed class LoopbackRedirectListener : IDisposable
         return -1;
     }
 
-    public void Dispose() => _listener.Stop();
+    /// <summary>A page still held (PowerShell stopped before deciding) is answered honestly, then the port closes.</summary>
+    public void Dispose()
+    {
+        if (_held != null) ShowPageAsync(FinalPage.Failure("The login was not completed", "PowerShell stopped before it could check the answer. Return to PowerShell for details.")).Wait(WriteTimeout);
+        _closing.Cancel();
+        _listener.Stop();
+        _closing.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using NaraAuth.Core.Text;
 using System;
 using System.IO;
 using System.Linq;
@@ -28,8 +29,8 @@ internal static class MsalInteractiveLogin
 {
     private static readonly string[] ReservedScopes = { "openid", "profile", "offline_access" };
 
-    public static async Task<(OidcTokens Tokens, bool Silent)> RunAsync(CoreContext context, OidcSettings settings, OidcProviderMetadata provider,
-        IBrowserLauncher browser, string cachePath, bool force, CancellationToken cancellationToken)
+    public static async Task<BrowserLoginOutcome> RunAsync(CoreContext context, OidcSettings settings, OidcProviderMetadata provider,
+        BrowserLoginOptions options, LoopbackRedirectListener listener, string cachePath, OidcSession? bound, Action<string> note, CancellationToken cancellationToken)
     {
         if (!string.Equals(settings.Authority.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
         {
@@ -39,7 +40,6 @@ internal static class MsalInteractiveLogin
         }
 
         // WithExperimentalFeatures must come first: WithOidcAuthority checks it when called.
-        using var listener = new LoopbackRedirectListener();
         var app = PublicClientApplicationBuilder.Create(settings.ClientId)
             .WithExperimentalFeatures()
             .WithOidcAuthority(provider.Issuer)
@@ -53,38 +53,57 @@ internal static class MsalInteractiveLogin
 
         // MSAL adds openid, profile and offline_access itself and refuses them as user scopes.
         var scopes = settings.Scopes.Where(s => !ReservedScopes.Contains(s, StringComparer.Ordinal)).ToArray();
+        var accounts = (await app.GetAccountsAsync().ConfigureAwait(false)).ToList();
 
-        if (!force)
+        if (bound != null)
         {
-            var account = (await app.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
-            if (account != null)
+            // Only the saved session's own account: MSAL's first account may be someone else
+            // who logged in here before (the cache file outlives a -Force login of another person).
+            var account = accounts.FirstOrDefault(a => IsAccountOf(a, bound));
+            if (account == null)
+            {
+                note($"MSAL's cache holds no refresh token for {bound.Identity.Subject}, so the session cannot be refreshed silently.");
+            }
+            else
             {
                 try
                 {
                     var silent = await app.AcquireTokenSilent(scopes, account).WithForceRefresh(true).ExecuteAsync(cancellationToken).ConfigureAwait(false);
-                    if (!string.IsNullOrEmpty(silent.IdToken)) return (ToTokens(silent), true);
+                    if (!string.IsNullOrEmpty(silent.IdToken)) return new BrowserLoginOutcome(ToTokens(silent), silent.Account?.HomeAccountId?.Identifier, true);
+                    note("The silent refresh brought no ID token; a browser login is needed.");
                 }
-                catch (MsalException)
+                catch (MsalException e)
                 {
-                    // No usable refresh token (expired, revoked, or the provider does not issue
-                    // one): the person logs in in the browser below.
+                    // Expired, revoked, or the provider issues no refresh token: the person logs in below.
+                    note($"The silent refresh for {bound.Identity.Subject} did not work ({e.ErrorCode}); a browser login is needed.");
                 }
             }
         }
+
+        if (options.NonInteractiveReason is { } why) throw options.NotInteractive(why);
 
         AuthenticationResult result;
         try
         {
             result = await app.AcquireTokenInteractive(scopes)
                 .WithPrompt(Prompt.NoPrompt)
-                .WithCustomWebUi(new LoopbackWebUi(browser, listener))
+                .WithCustomWebUi(new LoopbackWebUi(options, listener, provider, settings.ClientId))
                 .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unwrap(e) is NaraAuthException own)
+        {
+            // Raised by the web UI below (timeout, denial, RFC 9207 issuer, no browser).
+            throw own;
         }
         catch (MsalClientException e) when (e.ErrorCode == MsalError.StateMismatchError)
         {
             throw new NaraAuthException("OidcStateMismatch", NaraErrorCategory.SecurityError,
                 "The browser came back with a different 'state' than this login sent; the answer was refused (possible cross-site request forgery).",
                 "Log in again; if it repeats, report it to the identity provider's administrators.");
+        }
+        catch (MsalServiceException e) when (e.ErrorCode == "access_denied")
+        {
+            throw AccessDenied();
         }
         catch (MsalServiceException e)
         {
@@ -106,34 +125,117 @@ internal static class MsalInteractiveLogin
             throw new NaraAuthException("OidcNoIdToken", NaraErrorCategory.ProtocolError,
                 "The identity provider's token response has no id_token.", "Make sure the client may use the 'openid' scope.");
         }
-        return (ToTokens(result), false);
+        // The session file names one account; refresh tokens of earlier accounts in this cache
+        // could never be used again, so they are removed instead of kept on disk.
+        var current = result.Account?.HomeAccountId?.Identifier;
+        foreach (var other in accounts.Where(a => a.HomeAccountId?.Identifier != current))
+            await app.RemoveAsync(other).ConfigureAwait(false);
+        return new BrowserLoginOutcome(ToTokens(result), current, false);
     }
 
-    /// <summary>Opens the system browser at the authorize URL and waits for the loopback redirect.</summary>
+    /// <summary>The saved home account id, or for sessions saved before it was recorded, the subject.</summary>
+    private static bool IsAccountOf(IAccount account, OidcSession bound) =>
+        bound.AccountId != null
+            ? string.Equals(account.HomeAccountId?.Identifier, bound.AccountId, StringComparison.Ordinal)
+            : string.Equals(account.HomeAccountId?.ObjectId, bound.Identity.Subject, StringComparison.Ordinal);
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is not NaraAuthException && e.InnerException != null) e = e.InnerException;
+        return e;
+    }
+
+    internal static NaraAuthException AccessDenied() =>
+        new("OidcAccessDenied", NaraErrorCategory.PermissionDenied,
+            "The login was denied or cancelled at the identity provider.", "Run the login again and approve it, or ask for access to the application.");
+
+    /// <summary>Opens the browser at the authorize URL and waits, bounded and visibly, for the loopback redirect.</summary>
     private sealed class LoopbackWebUi : ICustomWebUi
     {
-        private const string Success = "<!doctype html><html><body><h1>Logged in</h1><p>You can close this window and return to PowerShell.</p></body></html>";
-        private const string Failure = "<!doctype html><html><body><h1>Login failed</h1><p>Return to PowerShell for details.</p></body></html>";
-        private readonly IBrowserLauncher _browser;
+        private readonly BrowserLoginOptions _options;
         private readonly LoopbackRedirectListener _listener;
+        private readonly OidcProviderMetadata _provider;
+        private readonly string _clientId;
 
-        public LoopbackWebUi(IBrowserLauncher browser, LoopbackRedirectListener listener)
+        public LoopbackWebUi(BrowserLoginOptions options, LoopbackRedirectListener listener, OidcProviderMetadata provider, string clientId)
         {
-            _browser = browser;
+            _options = options;
             _listener = listener;
+            _provider = provider;
+            _clientId = clientId;
         }
 
-        public Task<Uri> AcquireAuthorizationCodeAsync(Uri authorizationUri, Uri redirectUri, CancellationToken cancellationToken)
+        public async Task<Uri> AcquireAuthorizationCodeAsync(Uri authorizationUri, Uri redirectUri, CancellationToken cancellationToken)
         {
-            var launch = _browser.Open(authorizationUri.AbsoluteUri);
+            var launch = _options.Browser.Open(authorizationUri.AbsoluteUri);
             if (!launch.Started)
             {
                 throw new NaraAuthException("BrowserNotAvailable", NaraErrorCategory.ResourceUnavailable,
                     $"Could not open a browser for the login: {launch.Description}.",
                     "Run on a machine with a browser, pass -NoBrowser to open the URL yourself, or use -UseDeviceCode.");
             }
-            return _listener.WaitForRedirectAsync(Success, Failure, cancellationToken);
+            _options.Opened?.Invoke(authorizationUri, launch.Description);
+
+            var waiting = _listener.WaitForRedirectAsync(cancellationToken);
+            var total = _options.Timeout;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!waiting.IsCompleted)
+            {
+                var left = total - clock.Elapsed;
+                if (left <= TimeSpan.Zero) throw TimedOut(total);
+                _options.OnWait?.Invoke(left, total);
+                var tick = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+                await Task.WhenAny(waiting, Task.Delay(tick, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            var answer = await waiting.ConfigureAwait(false);
+            Check(answer);
+            return answer;
         }
+
+        /// <summary>The provider's error, and RFC 9207's issuer, are judged here with NaraAuth's own error ids.</summary>
+        private void Check(Uri answer)
+        {
+            var query = ParseQuery(answer.Query);
+            if (_provider.IssInAuthorizationResponse)
+            {
+                query.TryGetValue("iss", out var iss);
+                if (!string.Equals(iss, _provider.Issuer, StringComparison.Ordinal))
+                {
+                    throw new NaraAuthException("OidcRedirectIssuerMismatch", NaraErrorCategory.SecurityError,
+                        iss == null
+                            ? $"The provider promises an 'iss' on every login answer (RFC 9207), but this one has none; it may come from another provider (mix-up attack)."
+                            : $"The login answer says it comes from '{iss}', not from '{_provider.Issuer}' (RFC 9207); it was refused (possible mix-up attack).",
+                        "Log in again; if it repeats, report it to the identity provider's administrators.");
+                }
+            }
+            if (query.TryGetValue("error", out var error))
+            {
+                if (error == "access_denied") throw AccessDenied();
+                query.TryGetValue("error_description", out var description);
+                throw new NaraAuthException("OidcAuthorizationFailed", NaraErrorCategory.AuthenticationError,
+                    $"The identity provider refused the login ({Brief(error)}){(string.IsNullOrEmpty(description) ? "." : ": " + Brief(description!))}",
+                    $"Check -ClientId '{_clientId}' and the client's redirect settings at the provider (a loopback redirect http://127.0.0.1 with any port).");
+            }
+        }
+
+        private NaraAuthException TimedOut(TimeSpan total) =>
+            new("OidcBrowserLoginTimedOut", NaraErrorCategory.OperationTimeout,
+                $"No login answer came back to {_listener.RedirectUri} within {DurationText.Of(total)}.",
+                $"If the provider showed an error about the redirect URI, register http://127.0.0.1 (any port, RFC 8252) as a redirect URI of the client '{_clientId}'; otherwise log in again with a longer -TimeoutSec, or use -UseDeviceCode.");
+    }
+
+    private static System.Collections.Generic.Dictionary<string, string> ParseQuery(string query)
+    {
+        var result = new System.Collections.Generic.Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var name = Uri.UnescapeDataString((eq < 0 ? pair : pair.Substring(0, eq)).Replace('+', ' '));
+            var value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair.Substring(eq + 1).Replace('+', ' '));
+            if (!result.ContainsKey(name)) result[name] = value;
+        }
+        return result;
     }
 
     /// <summary>MSAL's explanation, first line only and capped (it names endpoints and error codes, never tokens).</summary>
@@ -167,9 +269,10 @@ internal static class MsalInteractiveLogin
         });
     }
 
-    /// <summary>MSAL uses the module's one HttpClient (proxy settings, TLS setup, connection reuse).</summary>
+    /// <summary>MSAL uses the module's one HttpClient (proxy settings, TLS setup, connection reuse), through <see cref="CodeRedemptionHandler"/>.</summary>
     private sealed class SharedHttpClientFactory : IMsalHttpClientFactory
     {
-        public HttpClient GetHttpClient() => SharedHttpClient.Get();
+        private static readonly HttpClient Client = new(new CodeRedemptionHandler());
+        public HttpClient GetHttpClient() => Client;
     }
 }

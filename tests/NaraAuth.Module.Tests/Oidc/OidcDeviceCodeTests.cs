@@ -5,7 +5,9 @@ using System.Text.Json;
 using NaraAuth.Emulator;
 using NaraAuth.Module.Tests.Harness;
 
-namespace NaraAuth.Module.Tests.EdgePlane;
+using NaraAuth.Module.Tests.EdgePlane;
+
+namespace NaraAuth.Module.Tests.Oidc;
 
 /// <summary>Direct OIDC with the device authorization grant (RFC 8628) against the emulator's provider, over real HTTP.</summary>
 public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
@@ -25,6 +27,8 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Idp.IdTokenLifetime = TimeSpan.FromHours(1);
         Idp.NextIdTokenDefect = IdTokenDefect.None;
         Idp.IssueRefreshTokens = true;
+        Idp.RequireOfflineAccess = false;
+        Idp.AccessTokenLifetime = null;
         while (Idp.DevicePolls.TryDequeue(out _)) { }
     }
 
@@ -40,12 +44,6 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Idp.DevicePolls.Count < count && DateTime.UtcNow < deadline) Thread.Sleep(50);
-    }
-
-    private static string? FindSessionFile(PsSession session)
-    {
-        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
     }
 
     [Fact]
@@ -69,7 +67,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Equal("grace@example.com", (string)info.Email);
         Assert.Equal(Authority, (string)info.Issuer);
         Assert.Equal("DeviceCode", (string)info.Source);
-        Assert.Equal("openid profile email", (string)info.Scope);
+        Assert.Equal("openid profile email offline_access", (string)info.Scope);
         Assert.IsType<System.Security.SecureString>((object)info.IdToken);
 
         // The code and the URIs reach the person although the output was assigned to a variable.
@@ -78,6 +76,9 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Contains("user_code=" + userCode, result.HostText);
         Assert.DoesNotContain(result.Output, o => o.BaseObject is string);
         Assert.Contains(result.Progress, p => p.StatusDescription.Contains("left", StringComparison.Ordinal));
+        // The countdown moves every second, also during the 6 s pause after slow_down.
+        var seconds = result.Progress.Where(p => p.SecondsRemaining > 0).Select(p => p.SecondsRemaining).Distinct().Count();
+        Assert.True(seconds >= 8, $"The countdown showed only {seconds} different values.");
 
         // slow_down adds 5 s to the 1 s interval: the poll after it comes at least 6 s later.
         var polls = Idp.DevicePolls.ToArray();
@@ -85,7 +86,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.True(polls[3] - polls[2] >= TimeSpan.FromSeconds(5.5), $"Poll after slow_down came after {(polls[3] - polls[2]).TotalSeconds:0.0} s");
         Assert.Contains(result.Verbose, v => v.Message.Contains("slow down", StringComparison.Ordinal));
 
-        var path = FindSessionFile(session);
+        var path = OidcSessionFiles.Single(session);
         Assert.NotNull(path);
         Assert.Equal(path, (string)info.Path);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path!));
@@ -117,7 +118,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         using var person = Person(auth => { WaitForPolls(1); auth.Deny(); });
         var result = session.Run(Login, Authority);
         result.AssertError("OidcAccessDenied", ErrorCategory.PermissionDenied);
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         using var person = Person(auth => { WaitForPolls(1); auth.ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1); });
         var result = session.Run(Login, Authority);
         result.AssertError("OidcDeviceCodeExpired", ErrorCategory.OperationTimeout);
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -145,6 +146,10 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
     [InlineData(IdTokenDefect.WrongIssuer, "IdTokenWrongIssuer")]
     [InlineData(IdTokenDefect.BadSignature, "IdTokenBadSignature")]
     [InlineData(IdTokenDefect.Expired, "IdTokenExpired")]
+    [InlineData(IdTokenDefect.AlgNone, "IdTokenUnsigned")]
+    [InlineData(IdTokenDefect.Hs256, "IdTokenAlgorithmNotAllowed")]
+    [InlineData(IdTokenDefect.MultiAudienceNoAzp, "IdTokenWrongAuthorizedParty")]
+    [InlineData(IdTokenDefect.UnknownKey, "IdTokenUnknownKey")]
     public void Invalid_ID_tokens_are_refused_with_distinct_errors_and_nothing_is_saved(IdTokenDefect defect, string errorId)
     {
         using var session = new PsSession();
@@ -153,8 +158,84 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var result = session.Run(Login, Authority);
         var error = result.AssertError(errorId);
         Assert.True(error.CategoryInfo.Category is ErrorCategory.SecurityError or ErrorCategory.AuthenticationError);
-        Assert.Null(FindSessionFile(session));
+        // ID-token advice, never the Edge Connector's.
+        Assert.DoesNotContain("Connect-EdgeConnector", error.ErrorDetails?.RecommendedAction ?? string.Empty);
+        if (defect is IdTokenDefect.AlgNone or IdTokenDefect.Hs256) Assert.Contains("RS256", error.ErrorDetails!.RecommendedAction);
+        Assert.Null(OidcSessionFiles.Single(session));
         Idp.AutoApprove = false;
+    }
+
+    [Fact]
+    public void A_multi_audience_token_whose_azp_is_this_client_is_accepted()
+    {
+        using var session = new PsSession();
+        Idp.AutoApprove = true;
+        Idp.NextIdTokenDefect = IdTokenDefect.MultiAudienceWithAzp;
+        Assert.Equal("ada", (string)((dynamic)session.Run(Login, Authority).Single<object>()).Subject);
+    }
+
+    [Fact]
+    public void An_unknown_kid_makes_the_keys_be_read_once_more_so_a_rotated_key_is_accepted()
+    {
+        using var session = new PsSession();
+        Idp.AutoApprove = true;
+        session.Run(Login, Authority).Single<object>(); // the keys are now cached
+        var reads = Idp.JwksReads;
+        Idp.RotateSigningKey();
+        var rotated = session.Run(Login + " -Force", Authority);
+        Assert.Equal("ada", (string)((dynamic)rotated.Single<object>()).Subject);
+        Assert.Equal(reads + 1, Idp.JwksReads);
+
+        reads = Idp.JwksReads;
+        Idp.NextIdTokenDefect = IdTokenDefect.UnknownKey;
+        var forged = session.Run(Login + " -Force", Authority);
+        var error = forged.AssertError("IdTokenUnknownKey", ErrorCategory.SecurityError);
+        Assert.Contains("signed with key 'oidc-key-unpublished', which the provider does not publish", error.Exception!.Message);
+        Assert.Equal(reads + 1, Idp.JwksReads); // read again once, not in a loop
+    }
+
+    [Fact]
+    public void An_access_token_that_expires_first_decides_reuse_and_its_expiry_is_shown()
+    {
+        using var session = new PsSession();
+        Idp.AutoApprove = true;
+        Idp.AccessTokenLifetime = TimeSpan.FromMinutes(3);
+        var first = session.Run(Login, Authority);
+        dynamic info = first.Single<object>();
+        var accessExpiry = (DateTime)info.AccessTokenExpiresOn;
+        Assert.InRange((accessExpiry - DateTime.UtcNow).TotalMinutes, 2.5, 3.1);
+        Assert.InRange(((DateTime)info.IdTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 55, 61);
+        Assert.Equal(accessExpiry, (DateTime)info.ExpiresOn);
+        Assert.Contains("<PropertyName>AccessTokenExpiresOn</PropertyName>", File.ReadAllText(Path.Combine(RepoPaths.StagedModuleDirectory, "NaraAuth.EdgePlane.format.ps1xml")));
+
+        // The ID token has an hour left, but the access token does not: refresh, do not reuse.
+        Idp.AccessTokenLifetime = TimeSpan.FromHours(1);
+        var refreshes = Idp.RefreshCount;
+        var again = session.Run(Login, Authority);
+        Assert.Equal("Refreshed", (string)((dynamic)again.Single<object>()).Source);
+        Assert.Equal(refreshes + 1, Idp.RefreshCount);
+        Assert.Contains(again.Verbose, v => v.Message.Contains("access token expires", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_offline_access_the_provider_issues_no_refresh_token_and_verbose_says_why()
+    {
+        using var session = new PsSession();
+        Idp.AutoApprove = true;
+        Idp.RequireOfflineAccess = true;
+        Idp.IdTokenLifetime = TimeSpan.FromMinutes(2);
+        var narrow = session.Run(Login + " -Scopes openid,email", Authority);
+        narrow.Single<object>();
+        Assert.Contains(narrow.Verbose, v => v.Message.Contains("no refresh token (offline_access was not asked for)", StringComparison.Ordinal));
+        var again = session.Run(Login + " -Scopes openid,email", Authority);
+        Assert.Equal("DeviceCode", (string)((dynamic)again.Single<object>()).Source);
+        Assert.Contains(again.Verbose, v => v.Message.Contains("cannot be refreshed silently", StringComparison.Ordinal));
+
+        // The default scopes ask for offline_access, so the same provider lets the session be refreshed.
+        var standard = session.Run(Login, Authority);
+        Assert.Contains("offline_access", (string)((dynamic)standard.Single<object>()).Scope);
+        Idp.IdTokenLifetime = TimeSpan.FromHours(1);
+        Assert.Equal("Refreshed", (string)((dynamic)session.Run(Login, Authority).Single<object>()).Source);
     }
 
     [Fact]
@@ -172,7 +253,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
 
         // A session close to its end is refreshed with the refresh token, without the person.
         Idp.IdTokenLifetime = TimeSpan.FromMinutes(2);
-        var path = FindSessionFile(session)!;
+        var path = OidcSessionFiles.Single(session)!;
         var oldRefresh = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("refresh_token").GetString()!;
         session.Run(Login + " -Force", Authority).Single<object>(); // a fresh login whose ID token lives 2 minutes
         var shortLived = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("refresh_token").GetString()!;
@@ -237,7 +318,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var stopped = running.Stop();
         Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
         running.Finish(TimeSpan.FromSeconds(5));
-        Assert.Null(FindSessionFile(session));
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]

@@ -1,0 +1,51 @@
+using System;
+using NaraAuth.Core.Browser;
+
+namespace NaraAuth.Core.Oidc;
+
+/// <summary>How the person is asked in an interactive (browser, PKCE) login; what the console shows comes back through the callbacks.</summary>
+public sealed class BrowserLoginOptions
+{
+    public const int DefaultTimeoutSeconds = 600;
+
+    public BrowserLoginOptions(IBrowserLauncher browser)
+    {
+        Browser = browser;
+    }
+
+    public IBrowserLauncher Browser { get; }
+    /// <summary>How long to wait for the provider's answer on the loopback listener.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+    /// <summary>The person chose the browser: no fall back to a device code when none can be opened.</summary>
+    public bool BrowserChosen { get; set; }
+    /// <summary>Why no person can answer here (CI, -NonInteractive, no console input), or null.</summary>
+    public string? NonInteractiveReason { get; set; }
+    /// <summary>The browser was started at this URL, by this launcher.</summary>
+    public Action<Uri, string>? Opened { get; set; }
+    /// <summary>Every second while waiting: time left, total.</summary>
+    public Action<TimeSpan, TimeSpan>? OnWait { get; set; }
+    /// <summary>Shows the device code when no browser could be opened and the login falls back to it.</summary>
+    public Action<DeviceCodePrompt>? ShowDeviceCode { get; set; }
+    public Action<TimeSpan, TimeSpan>? OnDeviceCodeWait { get; set; }
+
+    public NaraAuth.Core.Errors.NaraAuthException NotInteractive(string why) =>
+        EdgeConnector.Interactivity.NonInteractiveError(why, "A browser login",
+            "-UseDeviceCode (the code is shown for a person to enter on any device), or a session saved beforehand that is refreshed silently",
+            "Invoke-OidcCliLogin -Authority <issuer> -ClientId <client> -UseDeviceCode");
+}
+
+/// <summary>What MSAL brought back: the tokens and the account they belong to.</summary>
+public sealed class BrowserLoginOutcome
+{
+    public BrowserLoginOutcome(OidcTokens tokens, string? accountId, bool silent)
+    {
+        Tokens = tokens;
+        AccountId = accountId;
+        Silent = silent;
+    }
+
+    public OidcTokens Tokens { get; }
+    /// <summary>MSAL's home account id, saved with the session so a later silent refresh asks for it.</summary>
+    public string? AccountId { get; }
+    public bool Silent { get; }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.EdgePlane;
+using NaraAuth.Core.Errors;
+using NaraAuth.Core.Oidc;
+using NaraAuth.Core.Storage;
+
+namespace NaraAuth.Core.Sessions;
+
+/// <summary>
+/// Every login this machine keeps for the user: the direct OIDC sessions (one file per issuer,
+/// client and scope set, with MSAL's token cache beside a browser login's) and the EdgePlane
+/// session. Lists them without reading a token into anything shown, and removes them.
+/// </summary>
+public sealed class SavedLoginCatalog
+{
+    private readonly IEnvironment _environment;
+    private readonly SecureFileStore _store;
+
+    public SavedLoginCatalog(IEnvironment environment, SecureFileStore store)
+    {
+        _environment = environment;
+        _store = store;
+    }
+
+    public string OidcFolder => OidcSession.FolderFor(_environment);
+    public string EdgePlanePath => EdgePlaneSession.DefaultPath(_environment);
+
+    public IReadOnlyList<SavedLogin> List(string? kind = null)
+    {
+        var found = new List<SavedLogin>();
+        if (kind != SavedLogin.EdgePlaneKind && Directory.Exists(OidcFolder))
+        {
+            foreach (var path in Directory.GetFiles(OidcFolder, "*.json").OrderBy(p => p, StringComparer.Ordinal))
+                found.Add(DescribeOidc(path));
+        }
+        if (kind != SavedLogin.OidcKind && File.Exists(EdgePlanePath)) found.Add(DescribeEdgePlane(EdgePlanePath));
+        return found;
+    }
+
+    private SavedLogin DescribeOidc(string path)
+    {
+        var login = new SavedLogin(SavedLogin.OidcKind, path);
+        var cache = OidcLogin.MsalCachePathFor(path);
+        if (File.Exists(cache)) login.CachePath = cache;
+        var session = OidcSession.TryRead(_store, path, out var problem);
+        login.Problem = problem;
+        if (session == null) return login;
+        login.Issuer = session.Issuer;
+        login.ClientId = session.ClientId;
+        login.Scope = session.Scope;
+        login.Subject = session.Identity.Subject;
+        login.Email = session.Identity.Email;
+        login.IdTokenExpiresAt = session.Identity.ExpiresAt;
+        login.AccessTokenExpiresAt = session.Tokens.AccessTokenExpiresAt;
+        login.ExpiresAt = session.ExpiresAt;
+        login.CanRefresh = session.Tokens.RefreshToken != null || login.CachePath != null;
+        return login;
+    }
+
+    private SavedLogin DescribeEdgePlane(string path)
+    {
+        var login = new SavedLogin(SavedLogin.EdgePlaneKind, path);
+        try
+        {
+            var session = EdgePlaneSession.Read(_store, path, out var warning);
+            login.Problem = warning;
+            login.Issuer = session.BaseUrl;
+            login.Subject = session.Subject;
+            login.Email = session.Email;
+            login.ExpiresAt = session.ExpiresAt;
+        }
+        catch (NaraAuthException e)
+        {
+            login.Problem = e.Message;
+        }
+        return login;
+    }
+
+    /// <summary>
+    /// The files a logout of <paramref name="path"/> deletes: a direct OIDC session with MSAL's
+    /// cache beside it, or the EdgePlane session. Any other path is refused, so a piped object
+    /// can never make this delete an unrelated file.
+    /// </summary>
+    public IReadOnlyList<string> FilesOf(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (string.Equals(full, Path.GetFullPath(EdgePlanePath), PathComparison)) return new[] { full };
+        var folder = Path.GetFullPath(OidcFolder);
+        if (string.Equals(Path.GetDirectoryName(full), folder, PathComparison) && full.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return new[] { full, OidcLogin.MsalCachePathFor(full) };
+        throw new NaraAuthException("NotASessionFile", NaraErrorCategory.InvalidArgument,
+            $"'{path}' is not a saved login of NaraAuth (those are '{EdgePlanePath}' and the .json files in '{OidcFolder}'); nothing was deleted.",
+            "Pass a session from Get-OidcSession, or -Authority and -ClientId.", path);
+    }
+
+    /// <summary>Deletes the files that exist; returns them. Deleting nothing is not a failure.</summary>
+    public static IReadOnlyList<string> Delete(IEnumerable<string> files, string errorId)
+    {
+        var deleted = new List<string>();
+        foreach (var file in files)
+        {
+            if (!File.Exists(file)) continue;
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new NaraAuthException(errorId, NaraErrorCategory.WriteError,
+                    $"Could not delete '{file}': {e.Message}", "Check the file's permissions and delete it by hand.", file, e);
+            }
+            deleted.Add(file);
+        }
+        return deleted;
+    }
+
+    private static StringComparison PathComparison =>
+        Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+}

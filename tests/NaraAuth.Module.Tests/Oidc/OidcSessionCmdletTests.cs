@@ -1,0 +1,100 @@
+using System.Management.Automation;
+using NaraAuth.Emulator;
+using NaraAuth.Module.Tests.EdgePlane;
+using NaraAuth.Module.Tests.Harness;
+
+namespace NaraAuth.Module.Tests.Oidc;
+
+/// <summary>Get-OidcSession lists every saved login; Disconnect-OidcSession ends a direct OIDC one with its MSAL cache.</summary>
+public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
+{
+    private readonly HttpsEmulatorFixture _emulator;
+    private OidcProviderStore Idp => _emulator.State.Oidc;
+
+    public OidcSessionCmdletTests(HttpsEmulatorFixture emulator)
+    {
+        _emulator = emulator;
+        Idp.AutoApprove = true;
+        Idp.IdTokenLifetime = TimeSpan.FromHours(1);
+        Idp.AccessTokenLifetime = TimeSpan.FromMinutes(30);
+    }
+
+    private static void SaveEdgePlaneSession(PsSession session, string baseUrl)
+    {
+        var dir = Path.Combine(session.Home, ".edgeplane");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "session.json"),
+            $$"""{"token":"mcs_secret_value_123","subject":"ada","email":"ada@example.com","expires_at":"{{DateTime.UtcNow.AddHours(8):yyyy-MM-ddTHH:mm:ss.fffZ}}","base_url":"{{baseUrl}}","session_id":7}""");
+    }
+
+    [Fact]
+    public void Every_saved_login_is_listed_with_each_tokens_expiry_and_ended_with_its_cache()
+    {
+        using var session = new PsSession();
+        var https = _emulator.HttpsBaseUrl + "/oidc";
+        var http = _emulator.BaseUrl + "/oidc";
+        OidcBrowserDouble.Use(session, "grace");
+        session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli", https).Single<object>();
+        session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode", http).Single<object>();
+        SaveEdgePlaneSession(session, _emulator.BaseUrl);
+
+        var listed = session.Run("Get-OidcSession");
+        var logins = listed.Output.Select(o => (dynamic)o.BaseObject).ToList();
+        Assert.Equal(3, logins.Count);
+        dynamic browser = logins.Single(l => (string)l.Issuer == https);
+        Assert.Equal("Oidc", (string)browser.Kind);
+        Assert.Equal("grace", (string)browser.Subject);
+        Assert.Equal("naraauth-cli", (string)browser.ClientId);
+        Assert.True((bool)browser.CanRefresh);
+        Assert.True(File.Exists((string)browser.CachePath));
+        Assert.InRange(((DateTime)browser.AccessTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 25, 31);
+        Assert.InRange(((DateTime)browser.IdTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 55, 61);
+        dynamic device = logins.Single(l => (string)l.Issuer == http);
+        Assert.Null((string?)device.CachePath);
+        Assert.True((bool)device.CanRefresh);
+        dynamic edge = logins.Single(l => (string)l.Kind == "EdgePlane");
+        Assert.Equal(_emulator.BaseUrl, (string)edge.Issuer);
+        Assert.Equal("ada", (string)edge.Subject);
+
+        // The table view shows these columns and no token (the host here cannot render, so the view is read).
+        var view = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.StagedModuleDirectory, "NaraAuth.EdgePlane.format.ps1xml"))
+            .Descendants("View").Single(v => v.Element("Name")!.Value == "NaraAuth.Models.SavedLoginInfo");
+        var columns = view.Descendants("Label").Select(l => l.Value).ToList();
+        Assert.Equal(new[] { "Kind", "Subject", "Issuer", "ClientId", "IdTokenExpiresOn", "AccessTokenExpiresOn", "CanRefresh", "Path" }, columns);
+        listed.AssertNoSecret("mcs_secret_value_123");
+        Assert.Single(session.Run("Get-OidcSession -Kind EdgePlane").Output);
+
+        // -WhatIf deletes nothing; then the browser login is ended with its MSAL cache.
+        var browserPath = (string)browser.Path;
+        var cachePath = (string)browser.CachePath;
+        session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId naraauth-cli -WhatIf", https);
+        Assert.True(File.Exists(browserPath) && File.Exists(cachePath));
+        var ended = session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId naraauth-cli -Confirm:$false", https);
+        Assert.Null(ended.Error);
+        Assert.False(File.Exists(browserPath));
+        Assert.False(File.Exists(cachePath));
+        Assert.Contains(ended.Verbose, v => v.Message.Contains(".msal.bin", StringComparison.Ordinal));
+
+        // Again: nothing there, a warning and no error (as Disconnect-EdgePlane).
+        var twice = session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId naraauth-cli", https);
+        Assert.Null(twice.Error);
+        Assert.Contains(twice.Warnings, w => w.Message.Contains("nothing to remove", StringComparison.Ordinal));
+
+        // The pipeline ends everything that is left, the EdgePlane session included.
+        var all = session.Run("Get-OidcSession | Disconnect-OidcSession -Confirm:$false");
+        Assert.Null(all.Error);
+        Assert.Empty(session.Run("Get-OidcSession").Output);
+        Assert.False(File.Exists(Path.Combine(session.Home, ".edgeplane", "session.json")));
+    }
+
+    [Fact]
+    public void A_path_that_is_no_saved_login_is_refused_and_kept()
+    {
+        using var session = new PsSession();
+        var other = Path.Combine(session.WorkDir, "notes.json");
+        File.WriteAllText(other, "{}");
+        var result = session.Run("Disconnect-OidcSession -Path $args[0] -Confirm:$false", other);
+        result.AssertError("NotASessionFile", ErrorCategory.InvalidArgument);
+        Assert.True(File.Exists(other));
+    }
+}

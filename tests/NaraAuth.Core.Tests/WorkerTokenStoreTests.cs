@@ -42,7 +42,7 @@ public class WorkerTokenStoreTests : IDisposable
         var store = Store(env);
         Directory.CreateDirectory(Path.GetDirectoryName(store.ConfigPath)!);
         File.WriteAllText(store.ConfigPath, "worker_auth_token: from-file\n");
-        File.SetUnixFileMode(store.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(store.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         env.Variables["WORKER_AUTH_TOKEN"] = "from-env";
         var fromEnv = store.Resolve(create: true);
         Assert.Equal(("from-env", WorkerTokenSource.Environment), (fromEnv.Token, fromEnv.Source));

@@ -26,7 +26,7 @@ public static class OidcBrowserDouble
               curl -sS --max-time 30 -o '{{log}}.page' -w '%{url_effective}\n' $args "$action" >> '{{log}}' 2>&1
             fi
             """.Replace("\r", string.Empty));
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
         return log;
     }

@@ -83,7 +83,10 @@ function Invoke-Captured {
     param([Parameter(Mandatory)] [scriptblock] $Script)
     $transcript = Join-Path $script:TestRoot ('transcript-' + [guid]::NewGuid().ToString('n') + '.txt')
     Start-Transcript -Path $transcript -Force | Out-Null
-    try { $records = @(& $Script *>&1) }
+    $records = New-Object System.Collections.Generic.List[object]
+    # A terminating error is kept as the last record, as a person would see it at the prompt.
+    try { & $Script *>&1 | ForEach-Object { $records.Add($_) } }
+    catch { $records.Add($_) }
     finally { Stop-Transcript | Out-Null }
     $text = ($records | Out-String -Width 400) + (($records | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and $_ -isnot [string] } | Format-List * | Out-String -Width 400))
     $transcriptText = Get-Content -Raw -Path $transcript

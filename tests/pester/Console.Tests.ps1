@@ -1,0 +1,144 @@
+# What only a console shows, in a real pseudo-terminal (tmux): an interactive pwsh typed into like
+# a person does. Each test arranges the terminal and clears the CI variables for the pwsh it
+# starts, so the suite passes under CI=true with no standard input. Runs where tmux exists
+# (Linux and macOS; .ci/run installs it); the Windows jobs cover the same cmdlets without a terminal.
+
+BeforeDiscovery { $script:noTmux = $null -eq (Get-Command tmux -ErrorAction SilentlyContinue) }
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Initialize-NaraTest -Emulator
+    # A tmux server of this file's own: killed in AfterAll with everything it runs.
+    $script:socket = 'naraauth-' + [guid]::NewGuid().ToString('n').Substring(0, 12)
+    $script:setup = Join-Path $script:TestRoot 'console-setup.ps1'
+    Set-Content -Path $setup -Value @"
+function global:prompt { 'READY> ' }
+Import-Module '$Manifest' -Global
+"@
+
+    function script:Start-Console {
+        <# An interactive pwsh in a fresh 160x45 pseudo-terminal, at its prompt. #>
+        $pwsh = Get-PwshCommandLine
+        $script:pane = 'console' + [guid]::NewGuid().ToString('n').Substring(0, 6)
+        $command = "env -u CI -u TF_BUILD -u GITHUB_ACTIONS '$($pwsh[0])' '$($pwsh[1])' -NoProfile -NoLogo -NoExit -File '$setup'"
+        & tmux -L $socket new-session -d -s $pane -x 160 -y 45 $command
+        Wait-Screen 'READY> ' -TimeoutSeconds 60 | Out-Null
+    }
+    function script:Get-Screen { (& tmux -L $socket capture-pane -p -J -t $pane -S -200) -join "`n" }
+    function script:Send-Line([string] $Text) {
+        & tmux -L $socket send-keys -t $pane -l $Text
+        & tmux -L $socket send-keys -t $pane Enter
+    }
+    function script:Wait-Screen([string] $Pattern, [int] $TimeoutSeconds = 30, [int] $Count = 1) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        do {
+            $screen = Get-Screen
+            if ([regex]::Matches($screen, $Pattern).Count -ge $Count) { return $screen }
+            Start-Sleep -Milliseconds 50
+        } while ([DateTime]::UtcNow -lt $deadline)
+        throw "Not on the screen within $TimeoutSeconds s: $Pattern`n---`n$screen"
+    }
+    function script:Stop-Console { & tmux -L $socket kill-session -t $pane 2>$null }
+}
+AfterAll {
+    & tmux -L $socket kill-server 2>$null
+    Complete-NaraTest
+}
+
+Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
+    BeforeEach { $script:dir = Use-Installation; Start-Console }
+    AfterEach { Stop-Console }
+
+    It 'shows the code, the URL and a countdown even when the result is assigned' {
+        Send-Line '$c = Connect-EdgeConnector -NoBrowser -SkipBundleSync'
+        $screen = Wait-Screen 'desktop/approve\?code=([A-Z0-9]{4}-[A-Z0-9]{4})'
+        $code = [regex]::Match($screen, 'code=([A-Z0-9]{4}-[A-Z0-9]{4})').Groups[1].Value
+        $screen | Should -Match "check that the page shows the code $code"
+        $screen = Wait-Screen '\d+:\d\d left|\d+s remaining|Approve in the browser'
+        $screen | Should -Match 'Approve in the browser'
+        Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/desktop/$code/approve" | Out-Null
+        Wait-Screen 'READY> ' -Count 2 | Out-Null
+        Send-Line '"status=$($c.Status)"'
+        Wait-Screen 'status=Connected' | Out-Null
+        Test-Path (Join-Path $dir 'auth-token.json') | Should -BeTrue
+    }
+
+    It 'returns the prompt within a second of Ctrl+C and leaves the old token byte for byte' {
+        Connect-EdgeConnector -Token (New-EmulatorToken) -SkipBundleSync | Out-Null
+        $before = [System.IO.File]::ReadAllBytes((Join-Path $dir 'auth-token.json'))
+        Send-Line 'Connect-EdgeConnector -NoBrowser -SkipBundleSync -Force'
+        Wait-Screen 'desktop/approve\?code=' | Out-Null
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        & tmux -L $socket send-keys -t $pane C-c
+        Wait-Screen 'READY> ' -Count 2 -TimeoutSeconds 10 | Out-Null
+        $clock.Stop()
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.0
+        [System.IO.File]::ReadAllBytes((Join-Path $dir 'auth-token.json')) | Should -Be $before
+        @(Get-ChildItem -Path $dir -Filter '*.tmp') | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Prompts answered by typing' -Skip:$noTmux {
+    BeforeEach { Start-Console }
+    AfterEach { Stop-Console }
+
+    It 'Invoke-OidcCliLogin -PromptForGrantId takes the grant id the person types' {
+        $env:EP_BASE_URL = $BaseUrl
+        Send-Line 'Invoke-OidcCliLogin -NoBrowser -PromptForGrantId | Format-List Subject, Email'
+        $screen = Wait-Screen 'cli-login\?cli_nonce=(\S+)'
+        $nonce = [regex]::Match($screen, 'cli_nonce=([A-Za-z0-9_]+)').Groups[1].Value
+        # The person logs in on the provider's page, which shows the grant id to type.
+        $page = Invoke-WebRequest -UseBasicParsing -Method Post -Uri "$BaseUrl/auth/oidc/cli-login" -Body @{ cli_nonce = $nonce; subject = 'grace'; email = 'grace@example.com' }
+        $grant = [regex]::Match($page.Content, '<code id="grant_id">([^<]+)</code>').Groups[1].Value
+        $grant | Should -Not -BeNullOrEmpty
+        Wait-Screen 'grant' | Out-Null
+        Send-Line $grant
+        $screen = Wait-Screen 'Email\s+: grace@example\.com'
+        $screen | Should -Match 'Subject\s+: grace'
+        $screen | Should -Not -Match ([regex]::Escape((Get-Content -Raw (Join-Path $env:HOME '.edgeplane/session.json') | ConvertFrom-Json).token))
+    }
+
+    It '-Confirm asks before removing the login and does what the person types' {
+        $dir = Use-Installation
+        Connect-EdgeConnector -Token (New-EmulatorToken) -SkipBundleSync | Out-Null
+        Send-Line "Disconnect-EdgeConnector -InstallPath '$dir' -Confirm"
+        Wait-Screen '\[Y\] Yes' | Out-Null
+        Send-Line 'n'
+        Wait-Screen 'READY> ' -Count 2 | Out-Null
+        Test-Path (Join-Path $dir 'auth-token.json') | Should -BeTrue
+        Send-Line "Disconnect-EdgeConnector -InstallPath '$dir' -Confirm"
+        Wait-Screen '\[Y\] Yes' -Count 2 | Out-Null
+        Send-Line 'y'
+        Wait-Screen 'READY> ' -Count 3 | Out-Null
+        Test-Path (Join-Path $dir 'auth-token.json') | Should -BeFalse
+    }
+}
+
+Describe 'The quick-start demo at a console' -Skip:$noTmux {
+    It 'walks the main scenarios, shows what a person sees, and stops its emulator' {
+        $pwsh = Get-PwshCommandLine
+        $pane = 'demo'
+        $log = Join-Path $script:TestRoot 'demo.log'
+        $demo = Join-Path $RepoRoot 'docs/examples/Demo.ps1'
+        & tmux -L $socket new-session -d -s $pane -x 160 -y 45 "env -u CI -u TF_BUILD -u GITHUB_ACTIONS '$($pwsh[0])' '$($pwsh[1])' -NoProfile -File '$demo' > '$log' 2>&1; echo DEMO-EXIT=`$? >> '$log'"
+        $deadline = [DateTime]::UtcNow.AddSeconds(180)
+        while (-not ((Test-Path $log) -and (Get-Content -Raw $log) -match 'DEMO-EXIT=')) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "The demo did not finish: $(Get-Content -Raw $log -ErrorAction SilentlyContinue)" }
+            Start-Sleep -Milliseconds 200
+        }
+        # As a person reads it: without the colour sequences the terminal interprets.
+        $shown = (Get-Content -Raw $log) -replace "$([char]27)\[[0-9;]*m", ''
+        $shown | Should -Match 'DEMO-EXIT=0'
+        $shown | Should -Match 'desktop/approve\?code=[A-Z0-9]{4}-[A-Z0-9]{4}'
+        $shown | Should -Match 'Status\s+: AlreadyConnected'
+        $shown | Should -Match 'Logged in to http://127\.0\.0\.1:\d+ as ada'
+        $shown | Should -Match 'hidden; shown only once'
+        $shown | Should -Match 'run_1\s+summarizeTicket\s+completed'
+        $shown | Should -Match "Revoked server token 'Old build agent'"
+        $shown | Should -Match 'IsValid\s+: True'
+        $shown | Should -Match 'Demo finished\.'
+        $shown | Should -Not -Match 'nara_tk_|eyJ[A-Za-z0-9_-]{20,}'
+        $emulatorId = [regex]::Match($shown, 'process (\d+)').Groups[1].Value
+        Get-Process -Id $emulatorId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}

@@ -51,9 +51,9 @@ Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
 
     It 'shows the code, the URL and a countdown even when the result is assigned' {
         Send-Line '$c = Connect-EdgeConnector -NoBrowser -SkipBundleSync'
-        $screen = Wait-Screen 'desktop/approve\?code=([A-Z0-9]{4}-[A-Z0-9]{4})'
-        $code = [regex]::Match($screen, 'code=([A-Z0-9]{4}-[A-Z0-9]{4})').Groups[1].Value
-        $screen | Should -Match "check that the page shows the code $code"
+        $screen = Wait-Screen 'check that the page shows the code [A-Z0-9]{4}-[A-Z0-9]{4}'
+        $code = [regex]::Match($screen, 'shows the code ([A-Z0-9]{4}-[A-Z0-9]{4})').Groups[1].Value
+        $screen | Should -Match "desktop/approve\?code=$code"
         $screen = Wait-Screen '\d+:\d\d left|\d+s remaining|Approve in the browser'
         $screen | Should -Match 'Approve in the browser'
         Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/desktop/$code/approve" | Out-Null

@@ -1,0 +1,10 @@
+namespace NaraAuth.Core.Tests;
+
+/// <summary>
+/// Tests of the Unix store's file modes run only where file modes exist, so the Windows CI jobs
+/// can pass; the Windows store's ACLs have their own tests.
+/// </summary>
+public static class UnixModes
+{
+    public static bool Available => !OperatingSystem.IsWindows();
+}

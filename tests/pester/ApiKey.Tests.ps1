@@ -25,13 +25,12 @@ Describe 'New-ApiKey' {
     }
 
     It 'masks the plain key first under <Variable>' -ForEach @(
-        @{ Variable = 'TF_BUILD'; Prefix = '##vso[task.setsecret]' }, @{ Variable = 'GITHUB_ACTIONS'; Prefix = '::add-mask::' }
+        @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
     ) {
-        $step = Invoke-ChildPwsh -Environment @{ $Variable = 'true' } -Script "Import-Module '$Manifest'; 'key=' + (New-ApiKey -AsPlainText).ApiKey"
-        $step.ExitCode | Should -Be 0
-        $secret = [regex]::Match($step.Output, 'key=(\S+)').Groups[1].Value
+        $lines = Invoke-CiStep $Variable "'key=' + (New-ApiKey -AsPlainText).ApiKey"
+        $secret = [regex]::Match(($lines -join "`n"), 'key=(\S+)').Groups[1].Value
         $secret | Should -Not -BeNullOrEmpty
-        ($step.Output -split "`r?`n") | Should -Contain ($Prefix + $secret)
+        $lines | Should -Contain (Get-MaskLine $Variable $secret)
     }
 }
 

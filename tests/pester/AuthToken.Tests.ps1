@@ -33,11 +33,10 @@ Describe 'Get-AuthToken' {
     }
 
     It 'gives only the string with -AsPlainText, masked first under <Variable>' -ForEach @(
-        @{ Variable = 'TF_BUILD'; Prefix = '##vso[task.setsecret]' }, @{ Variable = 'GITHUB_ACTIONS'; Prefix = '::add-mask::' }
+        @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
     ) {
-        $step = Invoke-ChildPwsh -Environment @{ $Variable = 'true' } -Script "Import-Module '$Manifest'; `$null = Get-AuthToken -AsPlainText"
-        $step.ExitCode | Should -Be 0
-        ($step.Output -split "`r?`n") | Should -Contain ($Prefix + $jwt)
+        $lines = Invoke-CiStep $Variable '$null = Get-AuthToken -AsPlainText'
+        $lines | Should -Contain (Get-MaskLine $Variable $jwt)
         Get-AuthToken -AsPlainText | Should -BeExactly $jwt
     }
 

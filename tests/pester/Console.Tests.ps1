@@ -41,7 +41,7 @@ Import-Module '$Manifest' -Global
     function script:Stop-Console { & tmux -L $socket kill-session -t $pane 2>$null }
 }
 AfterAll {
-    & tmux -L $socket kill-server 2>$null
+    if (Get-Command tmux -ErrorAction SilentlyContinue) { & tmux -L $socket kill-server 2>$null }
     Complete-NaraTest
 }
 

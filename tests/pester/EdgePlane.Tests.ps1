@@ -43,11 +43,10 @@ Describe 'Invoke-OidcCliLogin' {
     }
 
     It 'masks the session token under <Variable> when it is shown as plain text' -ForEach @(
-        @{ Variable = 'TF_BUILD'; Prefix = '##vso[task.setsecret]' }, @{ Variable = 'GITHUB_ACTIONS'; Prefix = '::add-mask::' }
+        @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
     ) {
-        $step = Invoke-ChildPwsh -Environment @{ $Variable = 'true' } -Script "Import-Module '$Manifest'; `$null = Invoke-OidcCliLogin -NoBrowser -AsPlainText"
-        $step.ExitCode | Should -Be 0
-        ($step.Output -split "`r?`n") | Should -Contain ($Prefix + (Read-SessionSecret))
+        $lines = Invoke-CiStep $Variable '$null = Invoke-OidcCliLogin -NoBrowser -AsPlainText'
+        $lines | Should -Contain (Get-MaskLine $Variable (Read-SessionSecret))
     }
 }
 

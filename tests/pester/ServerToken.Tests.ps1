@@ -30,18 +30,13 @@ Describe 'New-ServerToken' {
     }
 
     It 'gives the plain string with -AsPlainText and masks it first in the job log under <Variable>' -ForEach @(
-        @{ Variable = 'TF_BUILD'; Prefix = '##vso[task.setsecret]' }
-        @{ Variable = 'GITHUB_ACTIONS'; Prefix = '::add-mask::' }
+        @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
     ) {
-        # The CI agent reads the step's console output: a fresh pwsh, as a pipeline step runs.
-        $step = Invoke-ChildPwsh -Environment @{ $Variable = 'true' } -Script (
-            "Import-Module '$Manifest'; `$t = New-ServerToken -Name 'masked-$Variable' -AsPlainText; Write-Output ('type=' + `$t.Token.GetType().Name); Write-Output ('token=' + `$t.Token)")
-        $step.ExitCode | Should -Be 0
-        $step.Output | Should -Match 'type=String'
-        $secret = [regex]::Match($step.Output, 'token=(\S+)').Groups[1].Value
+        $lines = Invoke-CiStep $Variable "`$t = New-ServerToken -Name 'masked-$Variable' -AsPlainText; 'type=' + `$t.Token.GetType().Name; 'token=' + `$t.Token"
+        $lines | Should -Contain 'type=String'
+        $secret = [regex]::Match(($lines -join "`n"), 'token=(\S+)').Groups[1].Value
         $secret | Should -Match '^nara_tk_'
-        $lines = $step.Output -split "`r?`n"
-        $maskLine = [array]::IndexOf($lines, $Prefix + $secret)
+        $maskLine = [array]::IndexOf($lines, (Get-MaskLine $Variable $secret))
         $maskLine | Should -BeGreaterOrEqual 0
         $maskLine | Should -BeLessThan ([array]::IndexOf($lines, 'token=' + $secret))
     }

@@ -135,6 +135,26 @@ function Format-Rendered {
     end { $items | Out-String -Width 200 }
 }
 
+function Invoke-CiStep {
+    <#
+    .SYNOPSIS
+        Runs commands after importing the module in a fresh pwsh with TF_BUILD or GITHUB_ACTIONS
+        set, as a pipeline step runs (the CI agent reads the step's console output); returns the
+        lines it printed.
+    #>
+    param([Parameter(Mandatory)] [ValidateSet('TF_BUILD', 'GITHUB_ACTIONS')] [string] $Variable, [Parameter(Mandatory)] [string] $Script)
+    $step = Invoke-ChildPwsh -Environment @{ $Variable = 'true' } -Script "Import-Module '$script:Manifest'; $Script"
+    $step.ExitCode | Should -Be 0 -Because $step.Error
+    , @($step.Output -split "`r?`n")
+}
+
+function Get-MaskLine {
+    <# The line with which the CI system behind the variable is told to mask a secret. #>
+    param([Parameter(Mandatory)] [string] $Variable, [Parameter(Mandatory)] [string] $Secret)
+    $prefix = @{ TF_BUILD = '##vso[task.setsecret]'; GITHUB_ACTIONS = '::add-mask::' }[$Variable]
+    $prefix + $Secret
+}
+
 function Use-CiVariable {
     <# Runs a script block as a CI job (TF_BUILD or GITHUB_ACTIONS set), then clears the variable. #>
     param([Parameter(Mandatory)] [ValidateSet('TF_BUILD', 'GITHUB_ACTIONS')] [string] $Name, [Parameter(Mandatory)] [scriptblock] $Script)

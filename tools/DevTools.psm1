@@ -49,7 +49,8 @@ function Start-NaraEmulator {
     [CmdletBinding()]
     param([switch] $PreApprove, [int] $Port = 0, [TimeSpan] $Timeout = [TimeSpan]::FromSeconds(60))
     $log = Join-Path ([System.IO.Path]::GetTempPath()) ('naraauth-emulator-' + [guid]::NewGuid().ToString('n'))
-    $arguments = @((Find-EmulatorBinary), '--port', $Port)
+    # Start-Process joins the arguments with spaces as they are: quote the path.
+    $arguments = @(('"{0}"' -f (Find-EmulatorBinary)), '--port', $Port)
     if ($PreApprove) { $arguments += '--pre-approve' }
     # Port 0: the emulator binds a free port itself and names it on its first line, so there is
     # no window in which another process can take a port picked here.

@@ -96,6 +96,16 @@ Describe 'Reset-WorkerToken' {
         Get-AuthToken -Worker -AsPlainText | Should -BeExactly $rotated.Token
     }
 
+    It 'masks the new worker token first under <Variable>' -ForEach @(
+        @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
+    ) {
+        Get-AuthToken -Worker -Create | Out-Null
+        $lines = Invoke-CiStep $Variable "`$r = Reset-WorkerToken -Confirm:`$false -AsPlainText; 'rotated=' + `$r.Token"
+        $secret = [regex]::Match(($lines -join "`n"), 'rotated=(\S+)').Groups[1].Value
+        $secret | Should -Be (Get-AuthToken -Worker -AsPlainText)
+        $lines | Should -Contain (Get-MaskLine $Variable $secret)
+    }
+
     It 'prefers WORKER_AUTH_TOKEN over the file' {
         $env:WORKER_AUTH_TOKEN = 'from-environment'
         try { (Get-AuthToken -Worker).Source | Should -Be 'Environment' }

@@ -50,6 +50,19 @@ Describe 'Invoke-OidcCliLogin' {
     }
 }
 
+Describe 'Get-AuthToken -EdgePlane' {
+    It 'reads the saved session locally as a SecureString, without asking EdgePlane' {
+        Invoke-OidcCliLogin -NoBrowser | Out-Null
+        $captured = Invoke-Captured { Get-AuthToken -EdgePlane -Verbose }
+        $session = Get-Single $captured.Output
+        $session.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.EdgePlaneSessionInfo'
+        $session.Token | Should -BeOfType ([securestring])
+        $session.Subject | Should -Be 'ada'
+        Assert-NoSecret $captured -Secret (Read-SessionSecret)
+        Get-AuthToken -EdgePlane -AsPlainText | Should -BeExactly (Read-SessionSecret)
+    }
+}
+
 Describe 'Get-EdgePlaneIdentity' {
     It 'asks EdgePlane who the session belongs to and shows it as a table' {
         Invoke-OidcCliLogin -NoBrowser | Out-Null
@@ -74,8 +87,10 @@ Describe 'Disconnect-EdgePlane' {
         Invoke-OidcCliLogin -NoBrowser | Out-Null
         Disconnect-EdgePlane -WhatIf
         Test-Path $sessionFile | Should -BeTrue
+        $secret = Read-SessionSecret
         $captured = Invoke-Captured { Disconnect-EdgePlane -Confirm:$false -Verbose }
         $captured.Output | Should -BeNullOrEmpty
+        Assert-NoSecret $captured -Secret $secret
         Test-Path $sessionFile | Should -BeFalse
         $err = Get-ErrorFromScript { Get-EdgePlaneIdentity -ErrorAction Stop }
         $err.FullyQualifiedErrorId | Should -BeLike 'EdgePlaneSessionNotFound,*'

@@ -38,7 +38,7 @@ Describe 'The emulator process' {
         try {
             $port = ([uri]$first.BaseUrl).Port
             $err = Join-Path $script:TestRoot 'taken.err'
-            $second = Start-Process -FilePath dotnet -ArgumentList @((Find-EmulatorBinary), '--port', $port) -PassThru -NoNewWindow -RedirectStandardError $err -RedirectStandardOutput "$err.out"
+            $second = Start-Process -FilePath dotnet -ArgumentList @(('"{0}"' -f (Find-EmulatorBinary)), '--port', $port) -PassThru -NoNewWindow -RedirectStandardError $err -RedirectStandardOutput "$err.out"
             $second.WaitForExit(60000) | Should -BeTrue
             $second.ExitCode | Should -Be 1
             $lines = @(Get-Content $err)

@@ -54,8 +54,13 @@ Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
         $screen = Wait-Screen 'check that the page shows the code [A-Z0-9]{4}-[A-Z0-9]{4}'
         $code = [regex]::Match($screen, 'shows the code ([A-Z0-9]{4}-[A-Z0-9]{4})').Groups[1].Value
         $screen | Should -Match "desktop/approve\?code=$code"
-        $screen = Wait-Screen '\d+:\d\d left|\d+s remaining|Approve in the browser'
-        $screen | Should -Match 'Approve in the browser'
+        # The countdown: the progress line ends with the seconds left to approve, and they go down.
+        $countdown = "Waiting for approval of code $code \[Approve in the browser: .*?(\d+)s\]"
+        $first = [int][regex]::Match((Wait-Screen $countdown), $countdown).Groups[1].Value
+        $later = { [int][regex]::Match((Get-Screen), $countdown).Groups[1].Value }
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while ((& $later) -ge $first -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        (& $later) | Should -BeLessThan $first
         Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/desktop/$code/approve" | Out-Null
         Wait-Screen 'READY> ' -Count 2 | Out-Null
         Send-Line '"status=$($c.Status)"'
@@ -111,6 +116,24 @@ Describe 'Prompts answered by typing' -Skip:$noTmux {
         Send-Line 'y'
         Wait-Screen 'READY> ' -Count 3 | Out-Null
         Test-Path (Join-Path $dir 'auth-token.json') | Should -BeFalse
+    }
+}
+
+Describe 'Invoke-OidcCliLogin -UseDeviceCode at a console' -Skip:$noTmux {
+    BeforeEach { Start-Console }
+    AfterEach { Stop-Console }
+
+    It 'shows where to enter the code, waits for the person, and returns the validated session without its tokens' {
+        Send-Line "`$s = Invoke-OidcCliLogin -Authority '$BaseUrl/oidc' -ClientId naraauth-cli -UseDeviceCode; 'subject:' + `$s.Subject"
+        $screen = Wait-Screen 'The code expires at '
+        $screen | Should -Match 'on any device and enter the code \S+'
+        Wait-Screen '\d+:\d\d left' | Out-Null
+        $userCode = [regex]::Match($screen, 'enter the code (\S+)').Groups[1].Value
+        # The person enters the code on the provider's page and approves.
+        Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/oidc/device/$userCode/approve" | Out-Null
+        $screen = Wait-Screen 'subject:\w+'
+        $screen | Should -Match "Logged in to $([regex]::Escape($BaseUrl))/oidc as "
+        $screen | Should -Not -Match 'eyJ[A-Za-z0-9_-]{20,}'
     }
 }
 

@@ -44,11 +44,15 @@ Describe 'Get-AuthToken' {
         @{ Case = 'no file'; Id = 'TokenFileNotFound'; Category = 'ObjectNotFound'; Content = $null }
         @{ Case = 'a file that is not JSON'; Id = 'TokenFileNotJson'; Category = 'InvalidData'; Content = 'secret-content' }
         @{ Case = 'an expired token'; Id = 'TokenExpired'; Category = 'AuthenticationError'; Content = 'expired' }
+        @{ Case = 'JSON without a token'; Id = 'TokenFileMissingToken'; Category = 'InvalidData'; Content = '{"secret-content": 1}' }
+        @{ Case = 'a token that is not a JWT'; Id = 'MalformedJwt'; Category = 'InvalidData'; Content = '{"token": "secret-content"}' }
+        @{ Case = 'a JWT signed by another key (-Verify)'; Id = 'InvalidSignature'; Category = 'SecurityError'; Content = 'forged' }
     ) {
         $path = Join-Path $dir 'case.json'
         if ($Content -eq 'expired') { $Content = '{"token": "' + (New-EmulatorToken -TtlSeconds -600) + '"}' }
+        if ($Content -eq 'forged') { $Content = '{"token": "' + (New-ForeignJwt) + '"}' }
         if ($Content) { Set-Content -Path $path -Value $Content }
-        $captured = Invoke-Captured { Get-AuthToken -Path $path -ErrorAction Continue }
+        $captured = Invoke-Captured { Get-AuthToken -Path $path -Verify:($Id -eq 'InvalidSignature') -ErrorAction Continue }
         $err = Get-Single $captured.Errors
         $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $err.CategoryInfo.Category | Should -Be $Category

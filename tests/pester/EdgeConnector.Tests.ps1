@@ -55,6 +55,7 @@ Describe 'Connect-EdgeConnector' {
         @{ Case = 'an organization without the Edge Connector'; Id = 'OrganizationNotEnabled'; Category = 'PermissionDenied'; Arguments = { @{ Token = (New-EmulatorToken -Org 'org_2'); Force = $true } } }
         @{ Case = 'http:// to a host that is not loopback'; Id = 'InsecureBaseUrl'; Category = 'SecurityError'; Arguments = { @{ Token = (New-EmulatorToken); BaseUrl = 'http://nara.example.com'; Force = $true } } }
         @{ Case = 'a token file that is missing'; Id = 'TokenFileNotFound'; Category = 'ObjectNotFound'; Arguments = { @{ Token = (Join-Path $dir 'absent.json'); Force = $true } } }
+        @{ Case = 'a token of another organization than -Organization'; Id = 'OrganizationMismatch'; Category = 'InvalidArgument'; Arguments = { @{ Token = (New-EmulatorToken); Organization = 'org_2'; Force = $true } } }
         @{ Case = 'a wrong deployment secret'; Id = 'DeploymentCredentialsRejected'; Category = 'AuthenticationError'; Arguments = { @{ DeploymentId = 'dep_abc123'; DeploymentSecret = (ConvertTo-SecureString 'wrong-secret' -AsPlainText -Force) } } }
     ) {
         Connect-EdgeConnector -Token (New-EmulatorToken) -SkipBundleSync | Out-Null

@@ -61,6 +61,16 @@ Describe 'Get-AuthToken -EdgePlane' {
         Assert-NoSecret $captured -Secret (Read-SessionSecret)
         Get-AuthToken -EdgePlane -AsPlainText | Should -BeExactly (Read-SessionSecret)
     }
+
+    It 'fails with EdgePlaneSessionNotJson (InvalidData) for a damaged session file and never echoes it' {
+        Invoke-OidcCliLogin -NoBrowser | Out-Null
+        Set-Content -Path $sessionFile -Value 'secret-content'
+        $captured = Invoke-Captured { Get-AuthToken -EdgePlane -ErrorAction Stop }
+        $err = Get-Single $captured.Errors
+        $err.FullyQualifiedErrorId | Should -BeLike 'EdgePlaneSessionNotJson,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        Assert-NoSecret $captured -Secret 'secret-content'
+    }
 }
 
 Describe 'Get-EdgePlaneIdentity' {

@@ -33,14 +33,17 @@ Describe 'Invoke-NaraRestMethod' {
     }
 
     It 'fails with <Id> (<Category>) for <Case>' -ForEach @(
-        @{ Case = 'a path the platform does not have'; Id = 'NotFound'; Category = 'ObjectNotFound'; Path = '/api/no-such-thing' }
-        @{ Case = 'an absolute URL instead of a path'; Id = 'InvalidApiPath'; Category = 'InvalidArgument'; Path = 'https://elsewhere.example.com/api/tokens' }
+        @{ Case = 'a path the platform does not have'; Id = 'NotFound'; Category = 'ObjectNotFound'; Path = '/api/no-such-thing'; Token = $null }
+        @{ Case = 'an absolute URL instead of a path'; Id = 'InvalidApiPath'; Category = 'InvalidArgument'; Path = 'https://elsewhere.example.com/api/tokens'; Token = $null }
+        @{ Case = 'a server token the platform does not know'; Id = 'Unauthorized'; Category = 'AuthenticationError'; Path = '/api/agent/run'; Token = 'nara_tk_revoked0123456789' }
     ) {
-        $captured = Invoke-Captured { Invoke-NaraRestMethod -Path $Path -ErrorAction Stop }
+        $extra = @{}
+        if ($Token) { $extra.Token = ConvertTo-SecureString $Token -AsPlainText -Force }
+        $captured = Invoke-Captured { Invoke-NaraRestMethod -Path $Path -ErrorAction Stop @extra }
         $err = Get-Single $captured.Errors
         $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $err.CategoryInfo.Category | Should -Be $Category
-        Assert-NoSecret $captured -Secret $jwt
+        Assert-NoSecret $captured -Secret $jwt, 'nara_tk_revoked0123456789'
     }
 }
 

@@ -41,6 +41,12 @@ Describe 'New-ServerToken' {
         $maskLine | Should -BeLessThan ([array]::IndexOf($lines, 'token=' + $secret))
     }
 
+    It 'refuses a pipeline variable name Azure Pipelines cannot hold, with InvalidPipelineVariableName (InvalidArgument)' {
+        $err = Use-CiVariable TF_BUILD { Get-ErrorFromScript { New-ServerToken -Name 'bad-variable' -AzurePipelinesVariable 'not a name!' -ErrorAction Stop } }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidPipelineVariableName,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'creates nothing under -WhatIf' {
         New-ServerToken -Name 'not-made' -WhatIf | Should -BeNullOrEmpty
         Get-ServerToken | Where-Object Name -EQ 'not-made' | Should -BeNullOrEmpty

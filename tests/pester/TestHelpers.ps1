@@ -65,6 +65,24 @@ function New-EmulatorToken {
     (Invoke-RestMethod -Method Post -Uri "$script:BaseUrl/_emulator/tokens" -ContentType 'application/json' -Body $body).token
 }
 
+function ConvertTo-Base64Url([byte[]] $Bytes) {
+    [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
+}
+
+function New-ForeignJwt {
+    <# A well-formed RS256 JWT with the platform's claims, signed by a key the platform never published. #>
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $header = '{"alg":"RS256","typ":"JWT","kid":"emulator-key-1"}'
+    $payload = '{{"sub":"user_1","org":"org_1","role":"admin","iss":"https://nara.emulator","iat":{0},"exp":{1}}}' -f $now, ($now + 3600)
+    $rsa = [System.Security.Cryptography.RSA]::Create()
+    try {
+        $signed = (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes($header))) + '.' + (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes($payload)))
+        $signature = $rsa.SignData([Text.Encoding]::ASCII.GetBytes($signed), [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $signed + '.' + (ConvertTo-Base64Url $signature)
+    }
+    finally { $rsa.Dispose() }
+}
+
 function Connect-TestLogin {
     <# Logs a fresh installation in with an emulator token; returns the JWT (the secret to scan for). #>
     param([string] $Role = 'admin')

@@ -21,6 +21,17 @@ $ErrorActionPreference = 'Stop'
 $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
 Import-Module (Join-Path $repo 'tools/DevTools.psm1') -Force
 
+# The browser login rightly refuses to wait for a person when there is no console to type at (a
+# pipe, a log). Run that way on Linux, the demo gives itself a pseudo-terminal (util-linux
+# `script`), so it shows what a person at a console sees wherever it is started.
+if ([Console]::IsInputRedirected -and $IsLinux -and -not $env:NARAAUTH_DEMO_IN_PTY -and (Get-Command script -ErrorAction SilentlyContinue)) {
+    $pwsh = Get-PwshCommandLine
+    $env:NARAAUTH_DEMO_IN_PTY = '1'
+    try { & script -qefc "'$($pwsh[0])' '$($pwsh[1])' -NoProfile -File '$PSCommandPath'" /dev/null }
+    finally { Remove-Item Env:NARAAUTH_DEMO_IN_PTY }
+    exit $LASTEXITCODE
+}
+
 function Show-Step([string] $Title) { Write-Host ''; Write-Host "== $Title" -ForegroundColor Cyan }
 
 # The demo plays a person at a console, not a CI job, even when run inside one; its logins go to

@@ -164,4 +164,14 @@ Describe 'The quick-start demo at a console' -Skip:$noTmux {
         $emulatorId = [regex]::Match($shown, 'process (\d+)').Groups[1].Value
         Get-Process -Id $emulatorId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'gives itself a pseudo-terminal when started without a console, and still walks every scenario' -Skip:(-not $IsLinux) {
+        $run = Invoke-ChildPwsh -Environment @{ CI = $null; TF_BUILD = $null; GITHUB_ACTIONS = $null } -Script "& '$(Join-Path $RepoRoot 'docs/examples/Demo.ps1')'"
+        $shown = $run.Output -replace "$([char]27)\[[0-9;?]*[A-Za-z=>]", ''
+        $run.ExitCode | Should -Be 0 -Because $shown
+        $shown | Should -Match 'desktop/approve\?code=[A-Z0-9]{4}-[A-Z0-9]{4}'
+        $shown | Should -Match 'Demo finished\.'
+        $emulatorId = [regex]::Match($shown, 'process (\d+)').Groups[1].Value
+        Get-Process -Id $emulatorId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
 }

@@ -41,8 +41,10 @@ function Invoke-PesterSuite {
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
     $result = Invoke-Pester -Configuration $config
-    # One line in Pester's own words, which .ci/run adds to the xUnit counts.
-    Write-Host ('Pester totals: Passed: {0}, Failed: {1}, Skipped: {2}, NotRun: {3}' -f $result.PassedCount, $result.FailedCount, $result.SkippedCount, $result.NotRunCount)
+    # One line, which .ci/run adds to the xUnit counts; a file that could not run at all (a
+    # failed BeforeAll/AfterAll or a parse error) counts as a failure too.
+    $failed = [Math]::Max($result.FailedCount, $result.FailedBlocksCount + $result.FailedContainersCount)
+    Write-Host ('Pester totals: Passed: {0}, Failed: {1}, Skipped: {2}, NotRun: {3}' -f $result.PassedCount, $failed, $result.SkippedCount, $result.NotRunCount)
     $result.Result -eq 'Passed'
 }
 

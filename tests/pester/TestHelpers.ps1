@@ -204,7 +204,11 @@ function Invoke-ChildPwsh {
         $process.StandardInput.Close()
         $stdout = $process.StandardOutput.ReadToEndAsync()
         $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) { $process.Kill(); throw "The child pwsh did not finish within $TimeoutSeconds s." }
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            # With whatever it started (an emulator), where the runtime can end a whole tree.
+            if ($PSVersionTable.PSEdition -eq 'Core') { $process.Kill($true) } else { $process.Kill() }
+            throw "The child pwsh did not finish within $TimeoutSeconds s."
+        }
         $process.WaitForExit()
         [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
     }

@@ -3,7 +3,11 @@
 # starts, so the suite passes under CI=true with no standard input. Runs where tmux exists
 # (Linux and macOS; .ci/run installs it); the Windows jobs cover the same cmdlets without a terminal.
 
-BeforeDiscovery { $script:noTmux = $null -eq (Get-Command tmux -ErrorAction SilentlyContinue) }
+BeforeDiscovery {
+    $script:noTmux = $null -eq (Get-Command tmux -ErrorAction SilentlyContinue)
+    # ($IsLinux does not exist in Windows PowerShell 5.1.)
+    $script:onLinux = [bool](Get-Variable -Name IsLinux -ValueOnly -ErrorAction SilentlyContinue)
+}
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -165,7 +169,7 @@ Describe 'The quick-start demo at a console' -Skip:$noTmux {
         Get-Process -Id $emulatorId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
-    It 'gives itself a pseudo-terminal when started without a console, and still walks every scenario' -Skip:(-not $IsLinux) {
+    It 'gives itself a pseudo-terminal when started without a console, and still walks every scenario' -Skip:(-not $onLinux) {
         $run = Invoke-ChildPwsh -Environment @{ CI = $null; TF_BUILD = $null; GITHUB_ACTIONS = $null } -Script "& '$(Join-Path $RepoRoot 'docs/examples/Demo.ps1')'"
         $shown = $run.Output -replace "$([char]27)\[[0-9;?]*[A-Za-z=>]", ''
         $run.ExitCode | Should -Be 0 -Because $shown

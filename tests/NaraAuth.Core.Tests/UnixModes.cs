@@ -7,4 +7,10 @@ namespace NaraAuth.Core.Tests;
 public static class UnixModes
 {
     public static bool Available => !OperatingSystem.IsWindows();
+
+    /// <summary>Asserts a Unix file mode where modes exist; on Windows the store's ACL tests cover the same promise.</summary>
+    public static void AssertMode(UnixFileMode expected, string path)
+    {
+        if (!OperatingSystem.IsWindows()) Xunit.Assert.Equal(expected, File.GetUnixFileMode(path));
+    }
 }

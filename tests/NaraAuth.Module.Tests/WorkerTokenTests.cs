@@ -85,7 +85,7 @@ public class WorkerTokenTests
         var token = Plain(info.Token);
         Assert.Equal(43, token.Length);
         Assert.Equal(OtherKeys + "worker_auth_token: " + token + "\n", File.ReadAllText(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
         result.AssertNoSecret(token);
 
@@ -103,8 +103,8 @@ public class WorkerTokenTests
         var token = result.Single<string>();
         var path = DefaultPath(session);
         Assert.Equal("worker_auth_token: " + token + "\n", File.ReadAllText(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, Path.GetDirectoryName(path)!);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class WorkerTokenTests
         Assert.Equal(path, (string)rotation.ConfigPath);
         Assert.False((bool)rotation.EnvironmentOverrides);
         Assert.Equal(OtherKeys + "worker_auth_token: " + newToken + "\n", File.ReadAllText(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
         result.AssertNoSecret(newToken);
         result.AssertNoSecret("old-token-abc");
         Assert.Equal(newToken, session.Run("Get-AuthToken -Worker -AsPlainText").Single<string>());

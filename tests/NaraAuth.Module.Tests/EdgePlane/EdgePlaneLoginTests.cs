@@ -30,8 +30,8 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
 
     private static void AssertOwnerOnly(string path)
     {
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, Path.GetDirectoryName(path)!);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
     }
 

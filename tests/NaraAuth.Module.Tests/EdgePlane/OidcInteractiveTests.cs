@@ -65,8 +65,8 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 
         var path = SessionFile(session)!;
         var cache = Path.ChangeExtension(path, ".msal.bin");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cache));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, cache);
         using var file = JsonDocument.Parse(File.ReadAllText(path));
         var idToken = file.RootElement.GetProperty("id_token").GetString()!;
         var accessToken = file.RootElement.GetProperty("access_token").GetString()!;

@@ -14,4 +14,10 @@ public static class UnixModes
     {
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, mode);
     }
+
+    /// <summary>Asserts a Unix file mode where modes exist; on Windows the store's ACL tests cover the same promise.</summary>
+    public static void AssertMode(UnixFileMode expected, string path)
+    {
+        if (!OperatingSystem.IsWindows()) Xunit.Assert.Equal(expected, File.GetUnixFileMode(path));
+    }
 }

@@ -85,6 +85,12 @@ Describe 'Reset-WorkerToken' {
         Assert-NoSecret $captured -Secret $first, $now
     }
 
+    It 'creates no worker token under -WhatIf' {
+        $before = Get-Content -Raw $config
+        Get-AuthToken -Worker -Create -WhatIf | Should -BeNullOrEmpty
+        Get-Content -Raw $config | Should -BeExactly $before
+    }
+
     It 'changes nothing under -WhatIf' {
         Get-AuthToken -Worker -Create | Out-Null
         $before = Get-Content -Raw $config

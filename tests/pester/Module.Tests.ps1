@@ -70,8 +70,10 @@ Describe 'Gallery round trip' {
         $tempHome = Join-Path $work 'home'
         New-Item -ItemType Directory -Force -Path $tempHome | Out-Null
         $environment = @{ HOME = $tempHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; PSModulePath = $null }
+        # dotnet itself keeps the real profile's tool and package caches.
         if (-not $OnWindows) { $environment['DOTNET_CLI_HOME'] = $SavedEnvironment['HOME'] }
-        $publish = Invoke-ChildPwsh -Environment $environment -Script @"
+        # In the temporary folder: Publish-PSResource leaves a NuGet/NuGet.Config in its current directory.
+        $publish = Invoke-ChildPwsh -Environment $environment -WorkingDirectory $work -Script @"
 `$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'
 Import-Module '$(Join-Path $RepoRoot 'tools/DevTools.psm1')'
 `$package = New-GalleryPackage -DestinationPath '$work/package'
@@ -89,7 +91,7 @@ finally { Unregister-PSResourceRepository -Name NaraAuthRoundTrip }
         $publish.ExitCode | Should -Be 0
         $modules = if ($OnWindows) { Join-Path $work 'modules' } else { Join-Path $tempHome '.local/share/powershell/Modules' }
         $environment['PSModulePath'] = $modules
-        $use = Invoke-ChildPwsh -Environment $environment -Script @"
+        $use = Invoke-ChildPwsh -Environment $environment -WorkingDirectory $work -Script @"
 Import-Module NaraAuth -ErrorAction Stop
 `$base = (Get-Module NaraAuth).ModuleBase
 'base=' + `$base

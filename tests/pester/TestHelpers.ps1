@@ -187,7 +187,7 @@ function Invoke-ChildPwsh {
         Runs a script in a fresh pinned pwsh with no console input, as a CI agent runs a step;
         returns its exit code and what it printed. Environment values of $null remove a variable.
     #>
-    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 180)
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 180, [string] $WorkingDirectory = $script:RepoRoot)
     $command = Get-PwshCommandLine
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
     $start = New-Object System.Diagnostics.ProcessStartInfo
@@ -195,7 +195,7 @@ function Invoke-ChildPwsh {
     $start.Arguments = '"{0}" -NoProfile -NonInteractive -EncodedCommand {1}' -f $command[1], $encoded
     $start.UseShellExecute = $false
     $start.RedirectStandardOutput = $true; $start.RedirectStandardError = $true; $start.RedirectStandardInput = $true
-    $start.WorkingDirectory = $script:RepoRoot
+    $start.WorkingDirectory = $WorkingDirectory
     foreach ($name in $Environment.Keys) {
         if ($null -eq $Environment[$name]) { $start.EnvironmentVariables.Remove($name) } else { $start.EnvironmentVariables[$name] = [string] $Environment[$name] }
     }

@@ -31,6 +31,9 @@ if ([Console]::IsInputRedirected -and $IsLinux -and -not $env:NARAAUTH_DEMO_IN_P
     finally { Remove-Item Env:NARAAUTH_DEMO_IN_PTY }
     exit $LASTEXITCODE
 }
+# In that pseudo-terminal no terminal answers the progress display's cursor queries: show the
+# code and URL, but not the progress bar, which would wait for an answer forever.
+if ($env:NARAAUTH_DEMO_IN_PTY) { $ProgressPreference = 'SilentlyContinue' }
 
 function Show-Step([string] $Title) { Write-Host ''; Write-Host "== $Title" -ForegroundColor Cyan }
 

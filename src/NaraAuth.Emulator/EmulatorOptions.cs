@@ -18,6 +18,19 @@ public sealed class EmulatorOptions
     /// platform that restarted with a new key under the old id.
     /// </summary>
     public string? SigningKeyId { get; set; }
+    /// <summary>--help: print <see cref="Usage"/> and exit.</summary>
+    public bool ShowHelp { get; set; }
+
+    public const string Usage = """
+        Usage: NaraAuth.Emulator [--port N] [--pre-approve] [--help]
+
+        The local nara/EdgePlane platform for the quick start and the tests, on http://127.0.0.1.
+          --port N        listen on port N (0, the default, picks a free port; the first line says which)
+          --pre-approve   approve browser logins by themselves (no person needed to click Approve)
+          --help          show this text
+
+        Stops on Ctrl+C, SIGINT or SIGTERM. Exits 1 when the port is taken, 2 on a bad argument.
+        """;
 
     public static EmulatorOptions FromArgs(string[] args)
     {
@@ -27,13 +40,18 @@ public sealed class EmulatorOptions
             switch (args[i])
             {
                 case "--port" when i + 1 < args.Length:
-                    options.Port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+                        throw new ArgumentException($"--port needs a number from 0 to 65535, not '{args[i]}'.");
+                    options.Port = port;
                     break;
                 case "--pre-approve":
                     options.PreApprove = true;
                     break;
+                case "--help" or "-h" or "-?":
+                    options.ShowHelp = true;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: NaraAuth.Emulator [--port N] [--pre-approve]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: NaraAuth.Emulator [--port N] [--pre-approve] [--help]");
             }
         }
         return options;

@@ -68,6 +68,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         return new EmulatorServer(app, state, new Uri(address.TrimEnd('/') + "/"), https == null ? null : new Uri(https.TrimEnd('/') + "/"));
     }
 
+    /// <summary>Completes when the host stops: Ctrl+C, SIGINT or SIGTERM (the host's console lifetime handles them).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

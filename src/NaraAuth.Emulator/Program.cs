@@ -10,17 +10,34 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
-
-await using var server = await EmulatorServer.StartAsync(options);
-Console.WriteLine($"NaraAuth emulator listening on {server.BaseUrl}");
-Console.WriteLine($"  export NARA_BASE_URL={server.BaseUrl.ToString().TrimEnd('/')}");
-if (options.PreApprove) Console.WriteLine("  browser logins are approved automatically (--pre-approve)");
-Console.WriteLine("Press Ctrl+C to stop.");
-var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
+if (options.ShowHelp)
 {
-    e.Cancel = true;
-    done.TrySetResult();
-};
-await done.Task;
+    Console.WriteLine(EmulatorOptions.Usage);
+    return 0;
+}
+
+InheritedSignals.RestoreInterrupt();
+EmulatorServer server;
+try
+{
+    server = await EmulatorServer.StartAsync(options);
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    // One line a script can show as it is; the caller picks another port or 0.
+    Console.Error.WriteLine($"NaraAuth emulator: port {options.Port} on 127.0.0.1 is already in use (use --port with a free port, or --port 0 to pick one).");
+    return 1;
+}
+
+await using (server)
+{
+    Console.WriteLine($"NaraAuth emulator listening on {server.BaseUrl}");
+    Console.WriteLine($"  export NARA_BASE_URL={server.BaseUrl.ToString().TrimEnd('/')}");
+    if (options.PreApprove) Console.WriteLine("  browser logins are approved automatically (--pre-approve)");
+    Console.WriteLine("Press Ctrl+C to stop.");
+    // The host's lifetime turns Ctrl+C, SIGINT and SIGTERM (with or without a terminal) into a
+    // shutdown, so a script or test can stop the emulator by its process id.
+    await server.WaitForShutdownAsync();
+}
+Console.WriteLine("NaraAuth emulator stopped.");
 return 0;

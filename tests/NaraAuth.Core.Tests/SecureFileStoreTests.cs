@@ -13,7 +13,7 @@ public class SecureFileStoreTests
 
     private static SecureFileStore Store(TempDir dir) => new(new FakeEnvironment { HomeDirectory = dir.Combine("home"), IsWindows = false });
 
-    [Fact]
+    [Fact(SkipUnless = nameof(UnixModes.Available), SkipType = typeof(UnixModes), Skip = "Unix file modes")]
     public void New_file_is_0600_in_a_new_0700_folder()
     {
         Storage.UnixTestTools.RequireUnix();
@@ -25,7 +25,7 @@ public class SecureFileStoreTests
         Assert.Equal("{\"token\":\"x\"}", File.ReadAllText(path));
     }
 
-    [Fact]
+    [Fact(SkipUnless = nameof(UnixModes.Available), SkipType = typeof(UnixModes), Skip = "Unix file modes")]
     public void Replacing_a_file_readable_by_others_yields_a_0600_file()
     {
         Storage.UnixTestTools.RequireUnix();
@@ -38,7 +38,7 @@ public class SecureFileStoreTests
         Assert.Equal("new", File.ReadAllText(path));
     }
 
-    [Fact]
+    [Fact(SkipUnless = nameof(UnixModes.Available), SkipType = typeof(UnixModes), Skip = "Unix file modes")]
     public void Existing_loose_folder_is_tightened_to_0700()
     {
         Storage.UnixTestTools.RequireUnix();
@@ -50,7 +50,7 @@ public class SecureFileStoreTests
         Assert.Equal(PrivateDir, File.GetUnixFileMode(folder));
     }
 
-    [Fact]
+    [Fact(SkipUnless = nameof(UnixModes.Available), SkipType = typeof(UnixModes), Skip = "Unix file modes")]
     public void The_home_folder_itself_is_never_narrowed()
     {
         Storage.UnixTestTools.RequireUnix();
@@ -95,7 +95,7 @@ public class SecureFileStoreTests
         Assert.DoesNotContain(Directory.GetFiles(folder), f => f.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(SkipUnless = nameof(UnixModes.Available), SkipType = typeof(UnixModes), Skip = "Unix file modes")]
     public void Permission_warning_names_the_path_and_the_fix()
     {
         Storage.UnixTestTools.RequireUnix();
@@ -111,7 +111,7 @@ public class SecureFileStoreTests
         Assert.Null(Store(dir).CheckPermissions(path));
     }
 
-    [Fact]
+    [Fact(SkipUnless = nameof(UnixModes.Available), SkipType = typeof(UnixModes), Skip = "Unix file modes")]
     public void Twenty_writer_processes_at_once_leave_one_complete_valid_file()
     {
         Storage.UnixTestTools.RequireUnix();

@@ -42,7 +42,7 @@ public class WorkerTokenStoreTests : IDisposable
         var store = Store(env);
         Directory.CreateDirectory(Path.GetDirectoryName(store.ConfigPath)!);
         File.WriteAllText(store.ConfigPath, "worker_auth_token: from-file\n");
-        File.SetUnixFileMode(store.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(store.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         env.Variables["WORKER_AUTH_TOKEN"] = "from-env";
         var fromEnv = store.Resolve(create: true);
         Assert.Equal(("from-env", WorkerTokenSource.Environment), (fromEnv.Token, fromEnv.Source));
@@ -66,7 +66,7 @@ public class WorkerTokenStoreTests : IDisposable
         Assert.Equal(43, generated.Token.Length);
         Assert.Equal(32, Convert.FromBase64String(generated.Token.Replace('-', '+').Replace('_', '/') + "=").Length);
         Assert.Equal("worker_auth_token: " + generated.Token + "\n", File.ReadAllText(store.ConfigPath));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.ConfigPath));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, store.ConfigPath);
         Assert.Equal(generated.Token, store.Resolve(create: false).Token);
     }
 
@@ -134,7 +134,7 @@ public class WorkerTokenStoreTests : IDisposable
         Assert.NotEqual("first", rotation.Token);
         Assert.False(rotation.EnvironmentOverrides);
         Assert.Equal("port: 8000\nworker_auth_token: " + rotation.Token + "\n", File.ReadAllText(store.ConfigPath));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.ConfigPath));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, store.ConfigPath);
         env.Variables["WORKER_AUTH_TOKEN"] = "env";
         Assert.True(store.Rotate().EnvironmentOverrides);
     }

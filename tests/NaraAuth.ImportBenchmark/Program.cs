@@ -18,7 +18,7 @@ await using (var emulator = await NaraAuth.Emulator.EmulatorServer.StartAsync())
 {
     var tokenPath = Path.Combine(tokenDir, "auth-token.json");
     File.WriteAllText(tokenPath, "{\"token\": \"" + emulator.State.MintToken() + "\", \"savedAt\": \"2026-01-01T00:00:00.000Z\"}");
-    File.SetUnixFileMode(tokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
     var samples = new List<Dictionary<string, double>>();
     string? assemblies = null;

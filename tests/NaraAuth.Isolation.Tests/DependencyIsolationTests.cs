@@ -45,7 +45,7 @@ public class DependencyIsolationTests
         using var session = new PsSession();
         var jwt = emulator.State.MintToken();
         File.WriteAllText(Path.Combine(session.WorkDir, "auth-token.json"), "{\"token\": \"" + jwt + "\"}");
-        File.SetUnixFileMode(Path.Combine(session.WorkDir, "auth-token.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        UnixModes.Set(Path.Combine(session.WorkDir, "auth-token.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         // -Verify runs the JWT library (signature check against the JWKS) inside NaraAuth.
         var result = session.Run("Get-AuthToken -Verify -BaseUrl $args[0]", emulator.BaseUrl.ToString());

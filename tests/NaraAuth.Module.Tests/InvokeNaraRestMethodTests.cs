@@ -25,7 +25,7 @@ public class InvokeNaraRestMethodTests : IClassFixture<EmulatorFixture>
     {
         var path = Path.Combine(directory, "auth-token.json");
         File.WriteAllText(path, "{\"token\": \"" + jwt + "\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     [Fact]

@@ -5,39 +5,29 @@ using System.Xml.Linq;
 
 namespace NaraAuth.Package.Tests;
 
-public class GalleryPackageTests
+public class GalleryPackageTests : IClassFixture<GalleryPackageFixture>
 {
-    private static readonly string Root = FindRoot();
+    private readonly GalleryPackageFixture _package;
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "NaraAuth.sln"))) dir = dir.Parent;
-        return dir!.FullName;
-    }
+    public GalleryPackageTests(GalleryPackageFixture package) => _package = package;
 
-    private static string ManifestVersion()
-    {
-        var line = File.ReadAllLines(Path.Combine(Root, "NaraAuth.psd1")).Single(l => l.TrimStart().StartsWith("ModuleVersion", StringComparison.Ordinal));
-        return line.Split('\'')[1];
-    }
-
-    private static string PackagePath() => Path.Combine(Root, "out", "package", $"NaraAuth.{ManifestVersion()}.nupkg");
+    private string PackagePath() => _package.PackagePath;
+    private static string ManifestVersion() => GalleryPackageFixture.ManifestVersion();
 
     [Fact]
     public void Package_holds_the_module_and_nothing_else()
     {
-        Assert.True(File.Exists(PackagePath()), "no package for the manifest's version at " + PackagePath() + " (Directory.Build.props Version and ModuleVersion must agree)");
+        Assert.Equal($"NaraAuth.{ManifestVersion()}.nupkg", Path.GetFileName(PackagePath()));
         using var zip = ZipFile.OpenRead(PackagePath());
         var names = zip.Entries.Select(e => e.FullName).ToList();
         foreach (var required in new[] { "NaraAuth.psd1", "NaraAuth.dll", "LICENSE", "en-US/NaraAuth.dll-Help.xml", "en-US/about_NaraAuth.help.txt",
-                     "Dependencies/NaraAuth.Core.dll", "Dependencies/NaraAuth.Loader.dll" })
+                     "Dependencies/NaraAuth.Core.dll", "Dependencies/NaraAuth.Loader.dll", "README.md" })
             Assert.Contains(required, names);
         Assert.Contains(names, n => n.EndsWith(".format.ps1xml", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n.EndsWith(".pdb", StringComparison.Ordinal) || n.EndsWith(".cs", StringComparison.Ordinal)
             || n.EndsWith(".deps.json", StringComparison.Ordinal) || n.Contains("Test", StringComparison.OrdinalIgnoreCase)
             || n.Contains("Emulator", StringComparison.Ordinal) || n.EndsWith("System.Management.Automation.dll", StringComparison.Ordinal)
-            || n.EndsWith(".md", StringComparison.Ordinal));
+            || (n.EndsWith(".md", StringComparison.Ordinal) && n != "README.md"));
         // Only NaraAuth.dll at the root: everything else loads through the module's own context.
         Assert.Equal(new[] { "NaraAuth.dll" }, names.Where(n => !n.Contains('/') && n.EndsWith(".dll", StringComparison.Ordinal)));
     }
@@ -52,11 +42,19 @@ public class GalleryPackageTests
         var metadata = nuspec.Root.Element(ns + "metadata")!;
         Assert.Equal("NaraAuth", metadata.Element(ns + "id")!.Value);
         Assert.Equal(ManifestVersion(), metadata.Element(ns + "version")!.Value);
-        Assert.Contains("PSModule", metadata.Element(ns + "tags")!.Value.Split(' '));
-        Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")!.Value));
-        Assert.NotNull(metadata.Element(ns + "license"));
-        Assert.NotNull(metadata.Element(ns + "projectUrl"));
-        Assert.NotNull(metadata.Element(ns + "releaseNotes"));
+        // What the Gallery shows comes from the manifest alone: one source for both.
+        var manifest = File.ReadAllText(Path.Combine(GalleryPackageFixture.Root, "NaraAuth.psd1"));
+        string Field(string name) => System.Text.RegularExpressions.Regex.Match(manifest, name + @"\s*=\s*'([^']*)'").Groups[1].Value;
+        Assert.Equal(Field("Description"), metadata.Element(ns + "description")!.Value);
+        Assert.Equal(Field("Author"), metadata.Element(ns + "authors")!.Value);
+        Assert.Equal(Field("LicenseUri"), metadata.Element(ns + "licenseUrl")!.Value);
+        Assert.Equal(Field("ProjectUri"), metadata.Element(ns + "projectUrl")!.Value);
+        Assert.Equal(Field("ReleaseNotes"), metadata.Element(ns + "releaseNotes")!.Value);
+        var tags = metadata.Element(ns + "tags")!.Value.Split(' ');
+        Assert.Contains("PSModule", tags);
+        var manifestTags = System.Text.RegularExpressions.Regex.Match(manifest, @"Tags\s*=\s*@\(([^)]*)\)").Groups[1].Value;
+        foreach (System.Text.RegularExpressions.Match tag in System.Text.RegularExpressions.Regex.Matches(manifestTags, "'([^']+)'"))
+            Assert.Contains(tag.Groups[1].Value, tags);
     }
 
     [Fact]

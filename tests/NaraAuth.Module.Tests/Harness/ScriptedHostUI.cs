@@ -20,7 +20,7 @@ public sealed class ScriptedHostUI : PSHostUserInterface
     public ConcurrentQueue<ProgressRecord> Progress { get; } = new();
     public List<string> Prompts { get; } = new();
 
-    public override PSHostRawUserInterface RawUI { get; } = new NaraAuth.Demo.FixedSizeRawUI("NaraAuth tests");
+    public override PSHostRawUserInterface RawUI { get; } = new FixedSizeRawUI("NaraAuth tests");
 
     /// <summary>Everything written to the host so far.</summary>
     public string Text

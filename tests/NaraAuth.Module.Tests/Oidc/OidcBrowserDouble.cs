@@ -37,7 +37,7 @@ public static class OidcBrowserDouble
             fi
             echo done > '{{log}}.done'
             """.Replace("\r", string.Empty));
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
         // A double still writing when the session's folder is deleted would leave the folder behind.
         session.Disposing += () =>

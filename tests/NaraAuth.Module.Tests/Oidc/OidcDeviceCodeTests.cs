@@ -89,7 +89,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var path = OidcSessionFiles.Single(session);
         Assert.NotNull(path);
         Assert.Equal(path, (string)info.Path);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path!));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path!);
         using var file = JsonDocument.Parse(File.ReadAllText(path!));
         var idToken = file.RootElement.GetProperty("id_token").GetString()!;
         var accessToken = file.RootElement.GetProperty("access_token").GetString()!;
@@ -266,7 +266,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Equal(polls, Idp.DevicePolls.Count);
         refreshed.AssertNoSecret(shortLived);
         refreshed.AssertNoSecret(oldRefresh);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
 
         // A refused refresh falls back to asking the person.
         Idp.RevokeAllRefreshTokens();

@@ -68,8 +68,8 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 
         var path = OidcSessionFiles.Single(session)!;
         var cache = Path.ChangeExtension(path, ".msal.bin");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cache));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, cache);
         using var file = JsonDocument.Parse(File.ReadAllText(path));
         var idToken = file.RootElement.GetProperty("id_token").GetString()!;
         var accessToken = file.RootElement.GetProperty("access_token").GetString()!;
@@ -245,7 +245,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         using var session = new PsSession();
         var script = Path.Combine(session.TempDir, "idle-browser.sh");
         File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
         var result = session.Run(Login.Replace("-TimeoutSec 60", "-TimeoutSec 4"), Authority);
         var error = result.AssertError("OidcBrowserLoginTimedOut", ErrorCategory.OperationTimeout);

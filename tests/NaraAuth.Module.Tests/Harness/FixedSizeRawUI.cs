@@ -1,10 +1,10 @@
 using System.Management.Automation.Host;
 
-namespace NaraAuth.Demo;
+namespace NaraAuth.Module.Tests.Harness;
 
 /// <summary>
-/// A fixed 120-column raw UI: formatting and progress need one, but neither the demo nor the tests
-/// have a real console window. Compiled into the demo and linked into the test harnesses.
+/// A fixed 120-column raw UI: formatting and progress need one, but the engine-hosted tests have
+/// no real console window (the Pester suite's pseudo-terminal tests cover the real one).
 /// </summary>
 public sealed class FixedSizeRawUI : PSHostRawUserInterface
 {

@@ -61,5 +61,10 @@ public class HelpTests
         Assert.Contains("AUTH_TOKEN_PATH", text);
         Assert.Contains("session.json", text);
         Assert.Contains("0600", text);
+        // Every cmdlet is introduced there, so Get-Help about_NaraAuth is a map of the module.
+        foreach (var name in session.Run("Get-Command -Module NaraAuth | ForEach-Object Name").Output.Select(o => o.ToString()))
+            Assert.Contains(name, text);
+        foreach (var file in new[] { "auth-token.json", "default-bundle.json", "deployment.yaml", "device.json", ".msal.bin", "config.json" })
+            Assert.Contains(file, text);
     }
 }

@@ -160,7 +160,9 @@ Describe 'The quick-start demo at a console' -Skip:$noTmux {
         $shown | Should -Match 'Status\s+: AlreadyConnected'
         $shown | Should -Match 'Logged in to http://127\.0\.0\.1:\d+ as ada'
         $shown | Should -Match 'hidden; shown only once'
-        $shown | Should -Match 'run_1\s+summarizeTicket\s+completed'
+        $shown | Should -Match 'AgentName\s+: summarizeTicket'
+        $shown | Should -Match 'RunId\s+: run_1'
+        $shown | Should -Match 'Status\s+: completed'
         $shown | Should -Match "Revoked server token 'Old build agent'"
         $shown | Should -Match 'IsValid\s+: True'
         $shown | Should -Match 'Demo finished\.'

@@ -25,13 +25,13 @@ Describe 'Secret files' {
         @{ Encoding = 'UTF8' }, @{ Encoding = 'Unicode' }, @{ Encoding = 'BigEndianUnicode' }
     ) {
         param($Encoding)
-        $jwt = New-TestJwt -Subject 'user_5'
+        $jwt = New-ForeignJwt -Subject 'user_5'
         Set-Content -Path (Join-Path $dir 'auth-token.json') -Value ('{"token": "' + $jwt + '"}') -Encoding $Encoding
         (Get-AuthToken -WarningAction SilentlyContinue).Subject | Should -Be 'user_5'
     }
 
     It 'reads a token file written by Out-File with its default encoding' {
-        $jwt = New-TestJwt -Subject 'user_6'
+        $jwt = New-ForeignJwt -Subject 'user_6'
         ('{"token": "' + $jwt + '"}') | Out-File -FilePath (Join-Path $dir 'auth-token.json')
         (Get-AuthToken -WarningAction SilentlyContinue).Subject | Should -Be 'user_6'
     }

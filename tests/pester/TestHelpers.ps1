@@ -71,9 +71,10 @@ function ConvertTo-Base64Url([byte[]] $Bytes) {
 
 function New-ForeignJwt {
     <# A well-formed RS256 JWT with the platform's claims, signed by a key the platform never published. #>
+    param([string] $Subject = 'user_1')
     $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-    $header = '{"alg":"RS256","typ":"JWT","kid":"emulator-key-1"}'
-    $payload = '{{"sub":"user_1","org":"org_1","role":"admin","iss":"https://nara.emulator","iat":{0},"exp":{1}}}' -f $now, ($now + 3600)
+    $header = '{"alg":"RS256","typ":"JWT","kid":"unpublished-key"}'
+    $payload = '{{"sub":"{2}","org":"org_1","role":"admin","iss":"https://nara.emulator","iat":{0},"exp":{1}}}' -f $now, ($now + 3600), $Subject
     $rsa = [System.Security.Cryptography.RSA]::Create()
     try {
         $signed = (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes($header))) + '.' + (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes($payload)))

@@ -98,7 +98,7 @@ public sealed partial class InvokeOidcCliLoginCommand
             Issuer = session.Issuer,
             ClientId = session.ClientId,
             Scope = session.Scope,
-            Source = result.Source.ToString(),
+            Source = ModelEnum.From<Models.OidcLoginSource>(result.Source),
             Path = result.Path,
             IdToken = AsPlainText ? session.Tokens.IdToken : SecretText.ToSecureString(session.Tokens.IdToken),
             AccessToken = session.Tokens.AccessToken == null ? null

@@ -27,3 +27,16 @@ public enum WorkerTokenSource
     /// <summary>Made now (-Create) and saved to the config file.</summary>
     Generated,
 }
+
+/// <summary>How a direct OIDC login was satisfied.</summary>
+public enum OidcLoginSource
+{
+    /// <summary>The saved session was still valid.</summary>
+    Saved,
+    /// <summary>The saved refresh token got new tokens without the person.</summary>
+    Refreshed,
+    /// <summary>A device code the person entered.</summary>
+    DeviceCode,
+    /// <summary>The browser login (PKCE).</summary>
+    Interactive,
+}

@@ -20,8 +20,7 @@ public sealed class OidcSessionInfo
     public string Issuer { get; internal set; } = string.Empty;
     public string ClientId { get; internal set; } = string.Empty;
     public string Scope { get; internal set; } = string.Empty;
-    /// <summary>How the login was satisfied: Saved, Refreshed, DeviceCode or Interactive.</summary>
-    public string Source { get; internal set; } = string.Empty;
+    public OidcLoginSource Source { get; internal set; }
     /// <summary>The owner-only session file.</summary>
     public string Path { get; internal set; } = string.Empty;
     /// <summary>The validated ID token (SecureString, or String with -AsPlainText).</summary>

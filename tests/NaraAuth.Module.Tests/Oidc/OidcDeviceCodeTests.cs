@@ -66,7 +66,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Equal("grace", (string)info.Subject);
         Assert.Equal("grace@example.com", (string)info.Email);
         Assert.Equal(Authority, (string)info.Issuer);
-        Assert.Equal("DeviceCode", (string)info.Source);
+        Assert.Equal("DeviceCode", (string)info.Source.ToString());
         Assert.Equal("openid profile email offline_access", (string)info.Scope);
         Assert.IsType<System.Security.SecureString>((object)info.IdToken);
 
@@ -212,7 +212,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Idp.AccessTokenLifetime = TimeSpan.FromHours(1);
         var refreshes = Idp.RefreshCount;
         var again = session.Run(Login, Authority);
-        Assert.Equal("Refreshed", (string)((dynamic)again.Single<object>()).Source);
+        Assert.Equal("Refreshed", (string)((dynamic)again.Single<object>()).Source.ToString());
         Assert.Equal(refreshes + 1, Idp.RefreshCount);
         Assert.Contains(again.Verbose, v => v.Message.Contains("access token expires", StringComparison.Ordinal));
     }
@@ -228,14 +228,14 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         narrow.Single<object>();
         Assert.Contains(narrow.Verbose, v => v.Message.Contains("no refresh token (offline_access was not asked for)", StringComparison.Ordinal));
         var again = session.Run(Login + " -Scopes openid,email", Authority);
-        Assert.Equal("DeviceCode", (string)((dynamic)again.Single<object>()).Source);
+        Assert.Equal("DeviceCode", (string)((dynamic)again.Single<object>()).Source.ToString());
         Assert.Contains(again.Verbose, v => v.Message.Contains("cannot be refreshed silently", StringComparison.Ordinal));
 
         // The default scopes ask for offline_access, so the same provider lets the session be refreshed.
         var standard = session.Run(Login, Authority);
         Assert.Contains("offline_access", (string)((dynamic)standard.Single<object>()).Scope);
         Idp.IdTokenLifetime = TimeSpan.FromHours(1);
-        Assert.Equal("Refreshed", (string)((dynamic)session.Run(Login, Authority).Single<object>()).Source);
+        Assert.Equal("Refreshed", (string)((dynamic)session.Run(Login, Authority).Single<object>()).Source.ToString());
     }
 
     [Fact]
@@ -245,10 +245,10 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Idp.AutoApprove = true;
         var first = session.Run(Login, Authority).Single<object>();
         var issued = Idp.DevicePolls.Count;
-        Assert.Equal("DeviceCode", ((dynamic)first).Source);
+        Assert.Equal("DeviceCode", ((dynamic)first).Source.ToString());
 
         var reused = session.Run(Login, Authority);
-        Assert.Equal("Saved", ((dynamic)reused.Single<object>()).Source);
+        Assert.Equal("Saved", ((dynamic)reused.Single<object>()).Source.ToString());
         Assert.Equal(issued, Idp.DevicePolls.Count);
 
         // A session close to its end is refreshed with the refresh token, without the person.
@@ -261,7 +261,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var refreshesBefore = Idp.RefreshCount;
         var polls = Idp.DevicePolls.Count;
         var refreshed = session.Run(Login, Authority);
-        Assert.Equal("Refreshed", ((dynamic)refreshed.Single<object>()).Source);
+        Assert.Equal("Refreshed", ((dynamic)refreshed.Single<object>()).Source.ToString());
         Assert.Equal(refreshesBefore + 1, Idp.RefreshCount);
         Assert.Equal(polls, Idp.DevicePolls.Count);
         refreshed.AssertNoSecret(shortLived);
@@ -275,7 +275,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Idp.RevokeAllRefreshTokens();
         Idp.IdTokenLifetime = TimeSpan.FromHours(1);
         var again = session.Run(Login, Authority);
-        Assert.Equal("DeviceCode", ((dynamic)again.Single<object>()).Source);
+        Assert.Equal("DeviceCode", ((dynamic)again.Single<object>()).Source.ToString());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 
         dynamic info = result.Single<object>();
         Assert.Equal("grace", (string)info.Subject);
-        Assert.Equal("Interactive", (string)info.Source);
+        Assert.Equal("Interactive", (string)info.Source.ToString());
         Assert.Equal(Authority, (string)info.Issuer);
 
         // What MSAL asked the provider for: PKCE S256, a loopback redirect with a port, no select_account.
@@ -104,15 +104,15 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         using var session = new PsSession();
         UseBrowserDouble(session);
         Idp.IdTokenLifetime = TimeSpan.FromMinutes(2);
-        Assert.Equal("Interactive", ((dynamic)session.Run(Login, Authority).Single<object>()).Source);
+        Assert.Equal("Interactive", ((dynamic)session.Run(Login, Authority).Single<object>()).Source.ToString());
         Idp.IdTokenLifetime = TimeSpan.FromHours(1);
         var refreshes = Idp.RefreshCount;
         // No browser this time: a browser start would fail the login.
         session.SetEnv("BROWSER", "/nonexistent/browser");
         var again = session.Run(Login, Authority);
-        Assert.Equal("Refreshed", ((dynamic)again.Single<object>()).Source);
+        Assert.Equal("Refreshed", ((dynamic)again.Single<object>()).Source.ToString());
         Assert.Equal(refreshes + 1, Idp.RefreshCount);
-        Assert.Equal("Saved", ((dynamic)session.Run(Login, Authority).Single<object>()).Source);
+        Assert.Equal("Saved", ((dynamic)session.Run(Login, Authority).Single<object>()).Source.ToString());
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         session.SetEnv("BROWSER", "/nonexistent/browser");
         var refreshed = session.Run(Login, Authority);
         dynamic info = refreshed.Single<object>();
-        Assert.Equal("Refreshed", (string)info.Source);
+        Assert.Equal("Refreshed", (string)info.Source.ToString());
         Assert.Equal("linus", (string)info.Subject);
     }
 
@@ -265,7 +265,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         session.SetEnv("BROWSER", "/nonexistent/browser");
         Idp.AutoApprove = true;
         var fallback = session.Run(Login, Authority);
-        Assert.Equal("DeviceCode", (string)((dynamic)fallback.Single<object>()).Source);
+        Assert.Equal("DeviceCode", (string)((dynamic)fallback.Single<object>()).Source.ToString());
         Assert.Contains(fallback.Warnings, w => w.Message.Contains("device code instead", StringComparison.Ordinal));
         Assert.Contains("enter the code", fallback.HostText);
 

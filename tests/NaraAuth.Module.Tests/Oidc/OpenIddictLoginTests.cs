@@ -48,7 +48,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         Assert.Contains("offline_access", (string)info.Scope);
         Assert.Contains("\"refresh_token\"", File.ReadAllText(OidcSessionFiles.Single(session)!));
         // Both tokens live an hour: the next call reuses the session without asking anyone.
-        Assert.Equal("Saved", (string)((dynamic)session.Run(Login + " -UseDeviceCode", _idp.Issuer).Single<object>()).Source);
+        Assert.Equal("Saved", (string)((dynamic)session.Run(Login + " -UseDeviceCode", _idp.Issuer).Single<object>()).Source.ToString());
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         _idp.AccessTokenLifetime = TimeSpan.FromHours(1);
         var refreshes = _idp.RefreshGrants;
         var again = session.Run(Login + " -UseDeviceCode", _idp.Issuer);
-        Assert.Equal("Refreshed", (string)((dynamic)again.Single<object>()).Source);
+        Assert.Equal("Refreshed", (string)((dynamic)again.Single<object>()).Source.ToString());
         Assert.Equal(refreshes + 1, _idp.RefreshGrants);
         Assert.Equal("ada", (string)((dynamic)again.Output[0]).Subject);
     }
@@ -79,7 +79,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         Assert.DoesNotContain("\"refresh_token\"", File.ReadAllText(OidcSessionFiles.Single(session)!));
         Assert.Contains(result.Verbose, v => v.Message.Contains("no refresh token (offline_access was not asked for)", StringComparison.Ordinal));
         var again = DeviceLogin(session, "-Scopes openid,email", "ada");
-        Assert.Equal("DeviceCode", (string)((dynamic)again.Single<object>()).Source);
+        Assert.Equal("DeviceCode", (string)((dynamic)again.Single<object>()).Source.ToString());
         Assert.Contains(again.Verbose, v => v.Message.Contains("cannot be refreshed silently", StringComparison.Ordinal));
     }
 
@@ -103,7 +103,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         session.SetEnv("BROWSER", "/nonexistent/browser");
         var refreshes = _idp.RefreshGrants;
         dynamic refreshed = session.Run(Login + " -UseBrowser", _idp.Issuer).Single<object>();
-        Assert.Equal("Refreshed", (string)refreshed.Source);
+        Assert.Equal("Refreshed", (string)refreshed.Source.ToString());
         Assert.Equal("linus", (string)refreshed.Subject);
         Assert.Equal(refreshes + 1, _idp.RefreshGrants);
     }

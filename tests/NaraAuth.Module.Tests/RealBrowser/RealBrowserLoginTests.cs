@@ -50,8 +50,8 @@ public class RealBrowserLoginTests : IClassFixture<HttpsEmulatorFixture>, IClass
 
         var result = running.Finish(Patience);
         dynamic connection = result.Single<object>();
-        Assert.Equal("Connected", (string)connection.Status);
-        Assert.Equal("Browser", (string)connection.Mode);
+        Assert.Equal("Connected", (string)connection.Status.ToString());
+        Assert.Equal("Browser", (string)connection.Mode.ToString());
         Assert.True(File.Exists(target));
     }
 
@@ -92,7 +92,7 @@ public class RealBrowserLoginTests : IClassFixture<HttpsEmulatorFixture>, IClass
         var result = running.Finish(Patience);
         dynamic info = result.Single<object>();
         Assert.Equal(subject, (string)info.Subject);
-        Assert.Equal("Interactive", (string)info.Source);
+        Assert.Equal("Interactive", (string)info.Source.ToString());
         Assert.Contains("A browser was opened at 127.0.0.1 for the login", result.HostText);
 
         // Closing the browser leaves no Chromium process and no profile folder behind.

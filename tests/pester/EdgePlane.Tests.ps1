@@ -86,6 +86,10 @@ Describe 'Get-AuthToken -EdgePlane' {
         $err.CategoryInfo.Category | Should -Be 'InvalidData'
         Assert-NoSecret $captured -Secret 'secret-content'
     }
+    AfterEach {
+        # A damaged session file is not replaced by the next login without -Force; the next test starts clean.
+        Remove-Item $sessionFile -ErrorAction SilentlyContinue
+    }
 }
 
 Describe 'Get-EdgePlaneIdentity' {

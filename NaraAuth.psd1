@@ -1,6 +1,6 @@
 @{
     RootModule           = 'NaraAuth.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = 'edb5de2c-160f-4176-8960-28b3c322b0b1'
     Author               = 'NaraAuth contributors'
     CompanyName          = 'NaraAuth'

@@ -56,7 +56,7 @@ public sealed class GeneratedApiKey
 
 public static class ApiKeyGenerator
 {
-    /// <summary>protocol.md 4: key = base64(32 random bytes); hash with ln=16, r=8, p=1 and a 16-byte random salt.</summary>
+    /// <summary>docs/protocol.md 4: key = base64(32 random bytes); hash with ln=16, r=8, p=1 and a 16-byte random salt.</summary>
     public static GeneratedApiKey Generate(ScryptParameters? parameters = null)
     {
         parameters ??= ScryptParameters.Default;

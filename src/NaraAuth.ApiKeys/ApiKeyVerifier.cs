@@ -29,7 +29,7 @@ public sealed class ApiKeyVerification
 }
 
 /// <summary>
-/// Checks an API key against its hash (protocol.md 4) and says precisely why it fails. The hash
+/// Checks an API key against its hash (docs/protocol.md 4) and says precisely why it fails. The hash
 /// is parsed and its cost bounded before scrypt runs, so a hostile hash cannot exhaust memory;
 /// the final comparison takes the same time wherever the bytes differ.
 /// </summary>

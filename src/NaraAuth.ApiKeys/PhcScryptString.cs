@@ -6,7 +6,7 @@ using System.Text;
 namespace NaraAuth.ApiKeys;
 
 /// <summary>
-/// The secure public hash of protocol.md 4: base64 (standard, padded) of the PHC string
+/// The secure public hash of docs/protocol.md 4: base64 (standard, padded) of the PHC string
 /// "$scrypt$ln=16,r=8,p=1$&lt;salt&gt;$&lt;hash&gt;", salt and hash in unpadded standard base64.
 /// Parsing is strict about what matters (parameters, lengths) and lenient only where the
 /// protocol says so: a missing leading "$" in the decoded string, a trailing "$" after the

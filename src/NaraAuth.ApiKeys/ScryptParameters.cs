@@ -5,7 +5,7 @@ namespace NaraAuth.ApiKeys;
 /// <summary>scrypt's cost parameters as the PHC string writes them: ln = log2(N), r, p.</summary>
 public sealed class ScryptParameters
 {
-    /// <summary>What New-ApiKey uses (protocol.md 4): N = 65536, r = 8, p = 1, i.e. 64 MiB per verification.</summary>
+    /// <summary>What New-ApiKey uses (docs/protocol.md 4): N = 65536, r = 8, p = 1, i.e. 64 MiB per verification.</summary>
     public static readonly ScryptParameters Default = new(16, 8, 1);
 
     public ScryptParameters(int log2N, int blockSize, int parallelism)
@@ -50,9 +50,9 @@ public sealed class ScryptPolicy
     /// after Ctrl+C (well under a second on an idle machine).
     /// </summary>
     public long MaxWorkBlocks { get; set; } = 4L * (1L << 16) * 8;
-    /// <summary>protocol.md 4: the salt decodes to at least 16 bytes.</summary>
+    /// <summary>docs/protocol.md 4: the salt decodes to at least 16 bytes.</summary>
     public int MinSaltBytes { get; set; } = 16;
-    /// <summary>protocol.md 4: the hash is 32 bytes.</summary>
+    /// <summary>docs/protocol.md 4: the hash is 32 bytes.</summary>
     public int HashBytes { get; set; } = 32;
 
     internal string? TooLarge(ScryptParameters parameters)

@@ -23,14 +23,14 @@ public sealed class DesktopLogin
     public DesktopLoginStatus Status { get; set; }
     public string? Token { get; set; }
     public int Polls { get; set; }
-    /// <summary>The interval this client must keep; grows by 5 s after each too-fast poll (protocol.md 1.1).</summary>
+    /// <summary>The interval this client must keep; grows by 5 s after each too-fast poll (docs/protocol.md 1.1).</summary>
     public double RequiredIntervalSeconds { get; set; }
     public DateTimeOffset? LastPollAt { get; set; }
 }
 
 /// <summary>
 /// The emulated Edge Connector side of the platform: desktop logins, the default bundle and the
-/// deployments the WebSocket accepts (protocol.md 1.1, 1.2, 1.5).
+/// deployments the WebSocket accepts (docs/protocol.md 1.1, 1.2, 1.5).
 /// </summary>
 public sealed class EdgeConnectorStore
 {

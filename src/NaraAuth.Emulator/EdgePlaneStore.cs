@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace NaraAuth.Emulator;
 
-/// <summary>EdgePlane's CLI logins, one-time grants and sessions (protocol.md 2.1, 2.2).</summary>
+/// <summary>EdgePlane's CLI logins, one-time grants and sessions (docs/protocol.md 2.1, 2.2).</summary>
 public sealed class EdgePlaneStore
 {
     private readonly Func<DateTimeOffset> _now;

@@ -6,7 +6,7 @@ using Org.BouncyCastle.Crypto.Generators;
 namespace NaraAuth.Emulator;
 
 /// <summary>
-/// The emulated Edge Server (protocol.md 4): identities configured with the secure public hash of
+/// The emulated Edge Server (docs/protocol.md 4): identities configured with the secure public hash of
 /// their API key. Verification is written here independently of the module (its own PHC parsing,
 /// BouncyCastle's scrypt), so the tests check the module against the format, not against itself.
 /// </summary>

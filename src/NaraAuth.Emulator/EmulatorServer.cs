@@ -24,7 +24,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>The https listener (same endpoints), when <see cref="EmulatorOptions.HttpsCertificate"/> was given.</summary>
     public Uri? HttpsBaseUrl { get; }
 
-    /// <summary>Endpoint groups; each maps its own paths of protocol.md.</summary>
+    /// <summary>Endpoint groups; each maps its own paths of docs/protocol.md.</summary>
     private static readonly Action<WebApplication, EmulatorState>[] EndpointGroups =
     {
         PlatformBasics.Map,

@@ -19,10 +19,10 @@ public sealed class EmulatorState : IDisposable
         Oidc = new OidcProviderStore(() => Time.GetUtcNow());
     }
 
-    /// <summary>The identity provider for direct OIDC under /oidc (protocol.md 2.3).</summary>
+    /// <summary>The identity provider for direct OIDC under /oidc (docs/protocol.md 2.3).</summary>
     public OidcProviderStore Oidc { get; }
 
-    /// <summary>EdgePlane's CLI logins, grants and sessions (protocol.md 2.1, 2.2).</summary>
+    /// <summary>EdgePlane's CLI logins, grants and sessions (docs/protocol.md 2.1, 2.2).</summary>
     public EdgePlaneStore EdgePlane { get; }
 
     public EmulatorOptions Options { get; }
@@ -30,15 +30,15 @@ public sealed class EmulatorState : IDisposable
     public FaultInjector Faults { get; } = new();
     /// <summary>Desktop logins, bundles and deployments.</summary>
     public EdgeConnectorStore EdgeConnector { get; } = new();
-    /// <summary>The NodeTool worker under /worker (protocol.md 3).</summary>
+    /// <summary>The NodeTool worker under /worker (docs/protocol.md 3).</summary>
     public WorkerStore Worker { get; } = new();
-    /// <summary>The Edge Server under /edge-server (protocol.md 4).</summary>
+    /// <summary>The Edge Server under /edge-server (docs/protocol.md 4).</summary>
     public EdgeServerStore EdgeServer { get; } = new();
     public TimeProvider Time { get; set; } = TimeProvider.System;
     public string Issuer { get; set; } = "https://nara.emulator";
-    /// <summary>Server tokens (protocol.md 1.6).</summary>
+    /// <summary>Server tokens (docs/protocol.md 1.6).</summary>
     public Platform.ServerTokenStore ServerTokens { get; } = new();
-    /// <summary>Functional agents and their runs (protocol.md 1.7).</summary>
+    /// <summary>Functional agents and their runs (docs/protocol.md 1.7).</summary>
     public Platform.AgentCatalog Agents { get; } = new();
 
     /// <summary>Every authenticated user belongs to these organizations.</summary>

@@ -27,7 +27,7 @@ public enum IdTokenDefect
 }
 
 /// <summary>
-/// A small OpenID Connect provider (protocol.md 2.3): device authorization grant (RFC 8628),
+/// A small OpenID Connect provider (docs/protocol.md 2.3): device authorization grant (RFC 8628),
 /// authorization code with PKCE (S256), refresh tokens, RS256 ID tokens. Tests drive the person's
 /// side (approve, deny, slow down) and order defective ID tokens.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace NaraAuth.Emulator;
 
-/// <summary>The emulated NodeTool worker (protocol.md 3): the static token it accepts.</summary>
+/// <summary>The emulated NodeTool worker (docs/protocol.md 3): the static token it accepts.</summary>
 public sealed class WorkerStore
 {
     public const string MissingHeader = "Authorization header required. Use 'Authorization: Bearer YOUR_TOKEN'";

@@ -60,7 +60,7 @@ public class ApiKeyVerifierTests
     public void Hash_computed_by_an_independent_implementation_verifies()
     {
         // Python's hashlib.scrypt (OpenSSL), key "rfc-independent-key-0123456789abcdefghijklmn=",
-        // salt bytes 16..31, ln=10, r=8, p=1, 32 bytes, written as protocol.md 4 says.
+        // salt bytes 16..31, ln=10, r=8, p=1, 32 bytes, written as docs/protocol.md 4 says.
         const string hash = "JHNjcnlwdCRsbj0xMCxyPTgscD0xJEVCRVNFeFFWRmhjWUdSb2JIQjBlSHckSFh6T2h4L1U4Z2Z1ZXFwamJvR1dENUlWejZnZFo3azVadTJGbW1CaHdvdw==";
         Assert.Equal(ApiKeyStatus.Match, ApiKeyVerifier.Verify("rfc-independent-key-0123456789abcdefghijklmn=", hash).Status);
         Assert.Equal(hash, ApiKeyHasher.Hash("rfc-independent-key-0123456789abcdefghijklmn=", Salt16, Cheap));

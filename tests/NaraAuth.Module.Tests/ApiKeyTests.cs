@@ -5,7 +5,7 @@ using NaraAuth.Module.Tests.Harness;
 
 namespace NaraAuth.Module.Tests;
 
-/// <summary>New-ApiKey and Test-ApiKey -Hash through the PowerShell engine (protocol.md 4).</summary>
+/// <summary>New-ApiKey and Test-ApiKey -Hash through the PowerShell engine (docs/protocol.md 4).</summary>
 public class ApiKeyTests
 {
     // Python's hashlib.scrypt (OpenSSL), key below, salt bytes 16..31, ln=16, r=8, p=1: an

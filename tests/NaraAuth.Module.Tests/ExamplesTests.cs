@@ -301,7 +301,8 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
             results.Add(result);
         }
 
-        Assert.Equal("0.1.0", results[0].Output.Single().ToString());
+        var manifestVersion = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(RepoPaths.StagedManifest), @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
+        Assert.Equal(manifestVersion, results[0].Output.Single().ToString());
         var runs = _emulator.State.Agents.Runs;
         Assert.Equal(2, runs.Count);
         Assert.Equal("summarizeTicket", runs[0].AgentName);

@@ -4,7 +4,7 @@ using NaraAuth.Module.Tests.Harness;
 
 namespace NaraAuth.Module.Tests;
 
-/// <summary>The NodeTool worker token (protocol.md 3) through Get-AuthToken -Worker and Reset-WorkerToken.</summary>
+/// <summary>The NodeTool worker token (docs/protocol.md 3) through Get-AuthToken -Worker and Reset-WorkerToken.</summary>
 public class WorkerTokenTests
 {
     private const string OtherKeys = "# written by the worker\nserver:\n  port: 8000\n  host: 0.0.0.0\nmodels:\n  - llama3.2:latest\n";

@@ -5,7 +5,7 @@ using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Config;
 
-/// <summary>config.json in the Edge Connector installation directory (protocol.md 1.4).</summary>
+/// <summary>config.json in the Edge Connector installation directory (docs/protocol.md 1.4).</summary>
 public sealed class InstallationConfig
 {
     public const string FileName = "config.json";

@@ -4,7 +4,7 @@ using NaraAuth.Core.Http;
 
 namespace NaraAuth.Core.Config;
 
-/// <summary>The nara platform base URL: -BaseUrl, NARA_BASE_URL, config.json platformUrl, default (protocol.md 1).</summary>
+/// <summary>The nara platform base URL: -BaseUrl, NARA_BASE_URL, config.json platformUrl, default (docs/protocol.md 1).</summary>
 public static class PlatformUrl
 {
     public const string Default = "https://app.nara.de";

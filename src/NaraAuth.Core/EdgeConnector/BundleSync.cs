@@ -8,7 +8,7 @@ using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.EdgeConnector;
 
-/// <summary>protocol.md 1.5: the organization's default bundle, saved unchanged beside the token.</summary>
+/// <summary>docs/protocol.md 1.5: the organization's default bundle, saved unchanged beside the token.</summary>
 public static class BundleSync
 {
     public const string Path = "/api/edge-connector/bundles/default";

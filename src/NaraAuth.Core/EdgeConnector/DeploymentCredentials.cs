@@ -10,7 +10,7 @@ using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.EdgeConnector;
 
-/// <summary>Where deployment credentials came from (protocol.md 1.2 order).</summary>
+/// <summary>Where deployment credentials came from (docs/protocol.md 1.2 order).</summary>
 public enum DeploymentCredentialSource
 {
     Parameters,
@@ -19,7 +19,7 @@ public enum DeploymentCredentialSource
 }
 
 /// <summary>
-/// A deployment id and secret (protocol.md 1.2). The secret is held only as long as needed and
+/// A deployment id and secret (docs/protocol.md 1.2). The secret is held only as long as needed and
 /// never appears in a message or ToString.
 /// </summary>
 public sealed class DeploymentCredentials
@@ -105,7 +105,7 @@ public sealed class DeploymentCredentials
 
     private static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 
-    /// <summary>The file format of protocol.md 1.2, for -SaveCredentialsTo.</summary>
+    /// <summary>The file format of docs/protocol.md 1.2, for -SaveCredentialsTo.</summary>
     public byte[] Serialize()
     {
         using var buffer = new MemoryStream();

@@ -11,7 +11,7 @@ using NaraAuth.Core.Json;
 namespace NaraAuth.Core.EdgeConnector;
 
 /// <summary>
-/// The desktop (browser) login of protocol.md 1.1: start a session, then poll until the person
+/// The desktop (browser) login of docs/protocol.md 1.1: start a session, then poll until the person
 /// approves, refuses, the code expires or our own time limit is reached. Waiting is done in
 /// slices of at most a second through an injectable delay, so progress counts down smoothly,
 /// Ctrl+C is honoured at once, and tests can run the whole loop on a fake clock.
@@ -20,9 +20,9 @@ public sealed class DesktopLoginFlow
 {
     public const string StartPath = "/api/auth/desktop/start";
     public const string TokenPath = "/api/auth/desktop/session/token";
-    /// <summary>protocol.md 1.1: interval is optional, default 2 s.</summary>
+    /// <summary>docs/protocol.md 1.1: interval is optional, default 2 s.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
-    /// <summary>protocol.md 1.1: a 429 adds 5 s to the interval for the rest of the flow.</summary>
+    /// <summary>docs/protocol.md 1.1: a 429 adds 5 s to the interval for the rest of the flow.</summary>
     public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
     /// <summary>Transient failures (5xx, dropped connection) tolerated in a row before giving up.</summary>
     public const int MaxConsecutiveFailures = 5;

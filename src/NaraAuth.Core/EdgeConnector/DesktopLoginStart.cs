@@ -2,7 +2,7 @@ using System;
 
 namespace NaraAuth.Core.EdgeConnector;
 
-/// <summary>The platform's answer to POST /api/auth/desktop/start (protocol.md 1.1).</summary>
+/// <summary>The platform's answer to POST /api/auth/desktop/start (docs/protocol.md 1.1).</summary>
 public sealed class DesktopLoginStart
 {
     public DesktopLoginStart(string code, string url, DateTimeOffset expiresAt, TimeSpan interval)

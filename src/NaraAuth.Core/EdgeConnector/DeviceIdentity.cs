@@ -9,7 +9,7 @@ using NaraAuth.Core.Storage;
 namespace NaraAuth.Core.EdgeConnector;
 
 /// <summary>
-/// The stable device id of protocol.md 1.1: created once per user and machine, kept in the
+/// The stable device id of docs/protocol.md 1.1: created once per user and machine, kept in the
 /// user's profile (owner-only), and reused on every later login so the platform can recognise
 /// this machine in its device list. Ids are keyed by machine name inside the file, because a
 /// profile can be shared by several machines (roaming profiles, NFS homes) and each machine must

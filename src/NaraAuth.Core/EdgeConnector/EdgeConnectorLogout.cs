@@ -29,7 +29,7 @@ public sealed class LogoutFile
 /// <summary>
 /// The logout of the Edge Connector (the counterpart of Connect-EdgeConnector): removes the
 /// stored token, the default bundle beside it and, when asked, a saved deployment credentials
-/// file. The token file is found by the same rules as every other cmdlet (protocol.md 1.4).
+/// file. The token file is found by the same rules as every other cmdlet (docs/protocol.md 1.4).
 /// Nothing is read into a message: a file's content can be a secret.
 /// </summary>
 public sealed class EdgeConnectorLogout

@@ -11,7 +11,7 @@ namespace NaraAuth.Core.EdgeConnector;
 
 /// <summary>
 /// The steps every token mode of Connect-EdgeConnector shares: the idempotency check, validation
-/// before anything is saved (protocol.md 1.3), the save (1.4) and the bundle sync (1.5). The
+/// before anything is saved (docs/protocol.md 1.3), the save (1.4) and the bundle sync (1.5). The
 /// cmdlet calls them one by one so ShouldProcess and Ctrl+C sit between them.
 /// </summary>
 public sealed class EdgeConnectorOnboarding
@@ -57,7 +57,7 @@ public sealed class EdgeConnectorOnboarding
         }
     }
 
-    /// <summary>All checks of protocol.md 1.3; throws with the failed check's own error id.</summary>
+    /// <summary>All checks of docs/protocol.md 1.3; throws with the failed check's own error id.</summary>
     public Task<TokenValidationResult> ValidateAsync(string jwt, string? organization, CancellationToken cancellationToken) =>
         _context.Validator.ValidateAsync(jwt, new TokenValidationOptions { RequiredOrganization = organization }, _platform, cancellationToken);
 

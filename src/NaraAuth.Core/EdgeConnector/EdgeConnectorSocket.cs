@@ -14,7 +14,7 @@ namespace NaraAuth.Core.EdgeConnector;
 
 /// <summary>
 /// Verifies credentials the way the runtime uses them: the WebSocket handshake at
-/// /api/edge-connector/ws (protocol.md 1.2). The handshake is sent through the module's one HTTP
+/// /api/edge-connector/ws (docs/protocol.md 1.2). The handshake is sent through the module's one HTTP
 /// path rather than ClientWebSocket, which follows a redirect and sends X-Deployment-Secret to
 /// wherever it points: here a 3xx is refused like on every other call, a 401 and its reason are
 /// seen directly, and the 101 answer is checked (Upgrade, Sec-WebSocket-Accept) before the

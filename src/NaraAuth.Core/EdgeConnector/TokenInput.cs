@@ -7,7 +7,7 @@ using NaraAuth.Core.Tokens;
 namespace NaraAuth.Core.EdgeConnector;
 
 /// <summary>
-/// protocol.md 1.4: a -Token argument that names an existing file is read as a token file (its
+/// docs/protocol.md 1.4: a -Token argument that names an existing file is read as a token file (its
 /// 'token' field); anything else is taken as a raw JWT.
 /// </summary>
 public static class TokenInput

@@ -11,7 +11,7 @@ using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgePlane;
 
-/// <summary>What cli-initiate answered (protocol.md 2.1 step 1).</summary>
+/// <summary>What cli-initiate answered (docs/protocol.md 2.1 step 1).</summary>
 public sealed class CliLoginStart
 {
     public CliLoginStart(Uri authorizeUrl, string cliNonce, DateTimeOffset expiresAt)
@@ -27,7 +27,7 @@ public sealed class CliLoginStart
 }
 
 /// <summary>
-/// The server-mediated EdgePlane CLI login of protocol.md 2.1: initiate, wait for the person to
+/// The server-mediated EdgePlane CLI login of docs/protocol.md 2.1: initiate, wait for the person to
 /// finish in a browser (by polling cli-poll, or with a grant id they type), exchange the one-time
 /// grant for a session. Saving is the caller's job, so a cancelled login writes nothing.
 /// </summary>

@@ -10,7 +10,7 @@ using NaraAuth.Core.Json;
 
 namespace NaraAuth.Core.EdgePlane;
 
-/// <summary>What GET /auth/whoami answers (protocol.md 2.2).</summary>
+/// <summary>What GET /auth/whoami answers (docs/protocol.md 2.2).</summary>
 public sealed class EdgePlaneIdentity
 {
     public EdgePlaneIdentity(string? subject, string? email, DateTimeOffset? expiresAt, long? sessionId, bool isAdmin)

@@ -11,7 +11,7 @@ using NaraAuth.Core.Json;
 namespace NaraAuth.Core.EdgePlane;
 
 /// <summary>
-/// The EdgePlane session of protocol.md 2.1 step 5, as stored in ~/.edgeplane/session.json
+/// The EdgePlane session of docs/protocol.md 2.1 step 5, as stored in ~/.edgeplane/session.json
 /// (the file the edgeplane CLI itself reads). <see cref="Token"/> is the secret.
 /// </summary>
 public sealed class EdgePlaneSession
@@ -43,7 +43,7 @@ public sealed class EdgePlaneSession
     public static string DefaultPath(IEnvironment environment) =>
         Path.Combine(environment.HomeDirectory, ".edgeplane", "session.json");
 
-    /// <summary>Exactly the fields of protocol.md 2.1 step 5, in that order.</summary>
+    /// <summary>Exactly the fields of docs/protocol.md 2.1 step 5, in that order.</summary>
     public byte[] Serialize()
     {
         using var buffer = new MemoryStream();

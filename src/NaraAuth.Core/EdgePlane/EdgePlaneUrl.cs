@@ -5,7 +5,7 @@ using NaraAuth.Core.Http;
 
 namespace NaraAuth.Core.EdgePlane;
 
-/// <summary>The EdgePlane base URL: -BaseUrl, else EP_BASE_URL (protocol.md 2). There is no default host.</summary>
+/// <summary>The EdgePlane base URL: -BaseUrl, else EP_BASE_URL (docs/protocol.md 2). There is no default host.</summary>
 public static class EdgePlaneUrl
 {
     public const string Variable = "EP_BASE_URL";

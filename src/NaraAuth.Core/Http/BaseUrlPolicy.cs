@@ -6,7 +6,7 @@ namespace NaraAuth.Core.Http;
 
 /// <summary>
 /// Base URLs must be https, except loopback hosts (127.0.0.0/8, [::1], localhost) so local
-/// emulators and tests work (protocol.md conventions). Checked before any credential is sent.
+/// emulators and tests work (docs/protocol.md conventions). Checked before any credential is sent.
 /// </summary>
 public static class BaseUrlPolicy
 {

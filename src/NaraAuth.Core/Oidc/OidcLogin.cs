@@ -37,7 +37,7 @@ public sealed class OidcLoginResult
 }
 
 /// <summary>
-/// Direct OIDC against the identity provider (protocol.md 2.3): reuse a valid saved session, else
+/// Direct OIDC against the identity provider (docs/protocol.md 2.3): reuse a valid saved session, else
 /// refresh it silently, else ask the person (device code here, browser with PKCE through MSAL);
 /// validate the ID token; save owner-only. A refresh renews the saved session's own account and
 /// no other; reuse and refresh go by whichever of the ID and access token expires first. Nothing

@@ -7,7 +7,7 @@ using NaraAuth.Core.Http;
 
 namespace NaraAuth.Core.Oidc;
 
-/// <summary>Who to log in with: the issuer, the public client and the scopes (protocol.md 2.3).</summary>
+/// <summary>Who to log in with: the issuer, the public client and the scopes (docs/protocol.md 2.3).</summary>
 public sealed class OidcSettings
 {
     /// <summary>

@@ -12,7 +12,7 @@ using NaraAuth.Core.Tokens;
 namespace NaraAuth.Core.Platform;
 
 /// <summary>
-/// Authenticated calls to the nara platform API: server tokens (protocol.md 1.6), functional
+/// Authenticated calls to the nara platform API: server tokens (docs/protocol.md 1.6), functional
 /// agents (1.7) and arbitrary paths. Retries come from <see cref="ApiClient"/>: idempotent
 /// methods retry, a POST is sent once unless the caller explicitly allows a retry.
 /// </summary>

@@ -2,7 +2,7 @@ using System;
 
 namespace NaraAuth.Core.Platform;
 
-/// <summary>A server token as GET /api/tokens lists it (protocol.md 1.6); the secret is never listed.</summary>
+/// <summary>A server token as GET /api/tokens lists it (docs/protocol.md 1.6); the secret is never listed.</summary>
 public sealed class ServerTokenRecord
 {
     public ServerTokenRecord(string id, string name, DateTimeOffset? createdAt, DateTimeOffset? lastUsedAt)
@@ -38,7 +38,7 @@ public sealed class CreatedServerToken
     public DateTimeOffset? CreatedAt { get; }
 }
 
-/// <summary>A runnable functional agent (protocol.md 1.7).</summary>
+/// <summary>A runnable functional agent (docs/protocol.md 1.7).</summary>
 public sealed class AgentRecord
 {
     public AgentRecord(string name, string? description)

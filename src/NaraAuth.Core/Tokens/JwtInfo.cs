@@ -6,7 +6,7 @@ namespace NaraAuth.Core.Tokens;
 
 /// <summary>
 /// A decoded (not yet trusted) platform JWT: its shape is checked here, its signature and
-/// organization by <see cref="TokenValidator"/>. Claims per protocol.md 1.3; their text is
+/// organization by <see cref="TokenValidator"/>. Claims per docs/protocol.md 1.3; their text is
 /// cleaned of control characters (<see cref="Text.DisplayText"/>) because it is still untrusted.
 /// </summary>
 public sealed class JwtInfo

@@ -7,7 +7,7 @@ using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Tokens;
 
-/// <summary>The token file: {"token": "&lt;JWT&gt;", "savedAt": "&lt;ISO time&gt;"} (protocol.md 1.4).</summary>
+/// <summary>The token file: {"token": "&lt;JWT&gt;", "savedAt": "&lt;ISO time&gt;"} (docs/protocol.md 1.4).</summary>
 public sealed class TokenFile
 {
     public TokenFile(string token, DateTimeOffset? savedAt)

@@ -4,7 +4,7 @@ using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Tokens;
 
-/// <summary>Where the Edge Connector token lives, and why (protocol.md 1.4).</summary>
+/// <summary>Where the Edge Connector token lives, and why (docs/protocol.md 1.4).</summary>
 public sealed class TokenLocation
 {
     public const string DefaultFileName = "auth-token.json";
@@ -23,7 +23,7 @@ public sealed class TokenLocation
     public string InstallationDirectory { get; }
     public InstallationConfig Config { get; }
 
-    /// <summary>default-bundle.json beside the token file (protocol.md 1.5).</summary>
+    /// <summary>default-bundle.json beside the token file (docs/protocol.md 1.5).</summary>
     public string BundlePath => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, BundleFileName);
 
     /// <param name="explicitPath">A -Path argument; wins over every other rule.</param>

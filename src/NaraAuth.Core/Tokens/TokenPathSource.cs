@@ -1,6 +1,6 @@
 namespace NaraAuth.Core.Tokens;
 
-/// <summary>Which rule of protocol.md 1.4 chose the token file path.</summary>
+/// <summary>Which rule of docs/protocol.md 1.4 chose the token file path.</summary>
 public enum TokenPathSource
 {
     /// <summary>An explicit -Path argument.</summary>

@@ -4,7 +4,7 @@ namespace NaraAuth.Core.Tokens;
 
 public sealed class TokenValidationOptions
 {
-    /// <summary>Allowed difference between our clock and the issuer's (protocol.md 1.3).</summary>
+    /// <summary>Allowed difference between our clock and the issuer's (docs/protocol.md 1.3).</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
 
     /// <summary>When set, the token's org claim must equal it.</summary>

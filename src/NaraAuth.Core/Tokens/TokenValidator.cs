@@ -13,7 +13,7 @@ using NaraAuth.Core.Http;
 namespace NaraAuth.Core.Tokens;
 
 /// <summary>
-/// The checks of protocol.md 1.3, in order: format, expiry, organization claim (offline), then
+/// The checks of docs/protocol.md 1.3, in order: format, expiry, organization claim (offline), then
 /// signature against the JWKS and organization membership against the platform (online).
 /// Each failure has its own error id, so a script can tell them apart.
 /// </summary>

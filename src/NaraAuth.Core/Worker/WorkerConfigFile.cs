@@ -11,7 +11,7 @@ using YamlDotNet.RepresentationModel;
 namespace NaraAuth.Core.Worker;
 
 /// <summary>
-/// The NodeTool deployment.yaml (protocol.md 3): reads worker_auth_token and writes a new one
+/// The NodeTool deployment.yaml (docs/protocol.md 3): reads worker_auth_token and writes a new one
 /// while keeping every other key. Parsing is YamlDotNet's; to keep the user's comments and layout,
 /// a write splices the new value into the original text at the span the parser reports (or
 /// appends the line), re-parses the result and checks that every other key is unchanged, and

@@ -58,7 +58,7 @@ public sealed class WorkerTokenRotation
 }
 
 /// <summary>
-/// The NodeTool worker token, resolved exactly as the worker resolves it (protocol.md 3):
+/// The NodeTool worker token, resolved exactly as the worker resolves it (docs/protocol.md 3):
 /// WORKER_AUTH_TOKEN, else worker_auth_token in the config file, else (only when asked) a new
 /// token from 32 random bytes saved to that file, owner-only, other keys kept.
 /// </summary>

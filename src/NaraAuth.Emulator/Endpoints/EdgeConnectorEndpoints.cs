@@ -7,7 +7,7 @@ using NaraAuth.Emulator.Infrastructure;
 namespace NaraAuth.Emulator.Endpoints;
 
 /// <summary>
-/// protocol.md 1.1 (desktop flow and its approval page), 1.2 (WebSocket handshake) and 1.5
+/// docs/protocol.md 1.1 (desktop flow and its approval page), 1.2 (WebSocket handshake) and 1.5
 /// (default bundle), plus /_emulator controls to approve, deny or expire a login from a test.
 /// </summary>
 public static class EdgeConnectorEndpoints

@@ -5,7 +5,7 @@ using NaraAuth.Emulator.Infrastructure;
 namespace NaraAuth.Emulator.Endpoints;
 
 /// <summary>
-/// EdgePlane's CLI login and whoami (protocol.md 2.1, 2.2). The real server sends the browser to
+/// EdgePlane's CLI login and whoami (docs/protocol.md 2.1, 2.2). The real server sends the browser to
 /// the identity provider and back to its callback; the emulator folds both into one login page
 /// that a person (or a test) completes and that shows the grant id, as EdgePlane's success page does.
 /// </summary>

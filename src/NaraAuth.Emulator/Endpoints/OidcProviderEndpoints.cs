@@ -3,7 +3,7 @@ using System.Net;
 namespace NaraAuth.Emulator.Endpoints;
 
 /// <summary>
-/// The identity provider for direct OIDC (protocol.md 2.3) under /oidc: discovery, JWKS, device
+/// The identity provider for direct OIDC (docs/protocol.md 2.3) under /oidc: discovery, JWKS, device
 /// authorization, authorization (PKCE S256, state, any loopback port) and token endpoints. The
 /// issuer is the origin the request arrived on plus /oidc, so the same provider answers as an
 /// http issuer and, on the https listener, as an https issuer.

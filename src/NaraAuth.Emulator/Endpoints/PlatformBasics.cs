@@ -2,7 +2,7 @@ using NaraAuth.Emulator.Infrastructure;
 
 namespace NaraAuth.Emulator.Endpoints;
 
-/// <summary>JWKS and organizations (protocol.md 1.3).</summary>
+/// <summary>JWKS and organizations (docs/protocol.md 1.3).</summary>
 public static class PlatformBasics
 {
     public static void Map(WebApplication app, EmulatorState state)

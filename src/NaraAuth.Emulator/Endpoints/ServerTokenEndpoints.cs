@@ -6,7 +6,7 @@ using NaraAuth.Emulator.Platform;
 namespace NaraAuth.Emulator.Endpoints;
 
 /// <summary>
-/// Server tokens (protocol.md 1.6) and functional agents (1.7). Managing tokens needs an admin's
+/// Server tokens (docs/protocol.md 1.6) and functional agents (1.7). Managing tokens needs an admin's
 /// JWT; the agent endpoints accept a server token or any valid user JWT.
 /// </summary>
 public static class ServerTokenEndpoints

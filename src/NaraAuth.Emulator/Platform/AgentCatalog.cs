@@ -7,7 +7,7 @@ public sealed record FunctionalAgent(string Name, string Description);
 /// <summary>A recorded agent run: which agent, with what, and who asked (token name or user).</summary>
 public sealed record AgentRun(string RunId, string AgentName, JsonObject Args, string Caller);
 
-/// <summary>The functional agents the emulated organization can run (protocol.md 1.7), and the runs so far.</summary>
+/// <summary>The functional agents the emulated organization can run (docs/protocol.md 1.7), and the runs so far.</summary>
 public sealed class AgentCatalog
 {
     private readonly object _gate = new();

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace NaraAuth.Emulator.Platform;
 
-/// <summary>One server token as the emulated platform keeps it (protocol.md 1.6).</summary>
+/// <summary>One server token as the emulated platform keeps it (docs/protocol.md 1.6).</summary>
 public sealed class StoredServerToken
 {
     public required string Id { get; init; }

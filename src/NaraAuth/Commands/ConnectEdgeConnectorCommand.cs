@@ -125,7 +125,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         }
     }
 
-    /// <summary>With no mode chosen, deployment credentials in the environment win, as in the runtime (protocol.md 1.2).</summary>
+    /// <summary>With no mode chosen, deployment credentials in the environment win, as in the runtime (docs/protocol.md 1.2).</summary>
     private string ChooseMode()
     {
         if (ParameterSetName != BrowserSet) return ParameterSetName;
@@ -167,7 +167,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             return;
 
         var deviceId = DeviceIdentity.GetOrCreate(Context.Environment, Context.Store);
-        // Polls handle 429 and Retry-After themselves (protocol.md 1.1), so no automatic retries.
+        // Polls handle 429 and Retry-After themselves (docs/protocol.md 1.1), so no automatic retries.
         var polling = new ApiClient(platform.BaseUrl, retry: new RetryOptions { MaxRetries = 0 });
         var flow = new DesktopLoginFlow(polling, Context.Clock);
         var start = Run(ct => flow.StartAsync(Context.Environment.MachineName, deviceId, ct));

@@ -5,7 +5,7 @@ using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
-/// <summary>Get-AuthToken -Worker: the NodeTool worker token (protocol.md 3), resolved as the worker does.</summary>
+/// <summary>Get-AuthToken -Worker: the NodeTool worker token (docs/protocol.md 3), resolved as the worker does.</summary>
 [OutputType(typeof(WorkerTokenInfo), ParameterSetName = new[] { WorkerSet })]
 public sealed partial class GetAuthTokenCommand
 {

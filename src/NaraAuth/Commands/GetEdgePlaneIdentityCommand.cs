@@ -5,7 +5,7 @@ using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
-/// <summary>Asks EdgePlane who the saved session belongs to (GET /auth/whoami, protocol.md 2.2).</summary>
+/// <summary>Asks EdgePlane who the saved session belongs to (GET /auth/whoami, docs/protocol.md 2.2).</summary>
 [Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity")]
 [OutputType(typeof(EdgePlaneIdentityInfo))]
 public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet

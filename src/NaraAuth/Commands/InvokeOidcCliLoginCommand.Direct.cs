@@ -8,7 +8,7 @@ using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
-/// <summary>Invoke-OidcCliLogin -Authority/-ClientId/-UseDeviceCode: direct OIDC against the identity provider (protocol.md 2.3).</summary>
+/// <summary>Invoke-OidcCliLogin -Authority/-ClientId/-UseDeviceCode: direct OIDC against the identity provider (docs/protocol.md 2.3).</summary>
 [OutputType(typeof(OidcSessionInfo), ParameterSetName = new[] { DirectSet })]
 public sealed partial class InvokeOidcCliLoginCommand
 {

@@ -8,7 +8,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>
-/// Logs in to EdgePlane through its server-mediated CLI login (protocol.md 2.1) and saves the
+/// Logs in to EdgePlane through its server-mediated CLI login (docs/protocol.md 2.1) and saves the
 /// session to ~/.edgeplane/session.json; the direct OIDC modes live in the partial file beside this one.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

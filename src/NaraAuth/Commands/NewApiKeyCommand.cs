@@ -6,7 +6,7 @@ using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
-/// <summary>Generates an Edge Server API key and its secure public hash (protocol.md 4).</summary>
+/// <summary>Generates an Edge Server API key and its secure public hash (docs/protocol.md 4).</summary>
 [Cmdlet(VerbsCommon.New, "ApiKey")]
 [OutputType(typeof(NewApiKeyResult))]
 public sealed class NewApiKeyCommand : NaraCmdlet

@@ -2,7 +2,7 @@ using System;
 
 namespace NaraAuth.Models;
 
-/// <summary>Who EdgePlane says the current session belongs to (GET /auth/whoami, protocol.md 2.2).</summary>
+/// <summary>Who EdgePlane says the current session belongs to (GET /auth/whoami, docs/protocol.md 2.2).</summary>
 public sealed class EdgePlaneIdentityInfo
 {
     public string? Subject { get; internal set; }

@@ -3,7 +3,7 @@ using System;
 namespace NaraAuth.Models;
 
 /// <summary>
-/// An EdgePlane session (protocol.md 2.1), as Invoke-OidcCliLogin and Get-AuthToken -EdgePlane
+/// An EdgePlane session (docs/protocol.md 2.1), as Invoke-OidcCliLogin and Get-AuthToken -EdgePlane
 /// report it. Token is a SecureString, or a String with -AsPlainText; no view shows it.
 /// </summary>
 public sealed class EdgePlaneSessionInfo

@@ -3,7 +3,7 @@ using System;
 namespace NaraAuth.Models;
 
 /// <summary>
-/// A direct OIDC login (protocol.md 2.3) as Invoke-OidcCliLogin -Authority reports it. IdToken and
+/// A direct OIDC login (docs/protocol.md 2.3) as Invoke-OidcCliLogin -Authority reports it. IdToken and
 /// AccessToken are SecureStrings, or Strings with -AsPlainText; the refresh token never leaves the
 /// owner-only session file. No view shows a token.
 /// </summary>

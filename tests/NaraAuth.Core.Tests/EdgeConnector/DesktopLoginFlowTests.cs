@@ -8,7 +8,7 @@ using NaraAuth.Core.Http;
 
 namespace NaraAuth.Core.Tests.EdgeConnector;
 
-/// <summary>The polling loop of protocol.md 1.1 on a fake clock: no test waits for real time.</summary>
+/// <summary>The polling loop of docs/protocol.md 1.1 on a fake clock: no test waits for real time.</summary>
 public class DesktopLoginFlowTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);

@@ -192,7 +192,7 @@ public class TokenInputTests
     }
 }
 
-/// <summary>The real WebSocket handshake against the emulator (protocol.md 1.2).</summary>
+/// <summary>The real WebSocket handshake against the emulator (docs/protocol.md 1.2).</summary>
 public class EdgeConnectorSocketTests
 {
     [Fact]
@@ -220,7 +220,7 @@ public class EdgeConnectorSocketTests
     }
 }
 
-/// <summary>The emulator's desktop flow over HTTP, as the platform behaves (protocol.md 1.1).</summary>
+/// <summary>The emulator's desktop flow over HTTP, as the platform behaves (docs/protocol.md 1.1).</summary>
 public class EmulatorDesktopFlowTests
 {
     [Fact]

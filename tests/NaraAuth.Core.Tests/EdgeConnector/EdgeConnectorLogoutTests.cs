@@ -4,7 +4,7 @@ using NaraAuth.Core.Errors;
 
 namespace NaraAuth.Core.Tests.EdgeConnector;
 
-/// <summary>Which files the logout picks (the protocol.md 1.4 rules) and the guard against removing unrelated files.</summary>
+/// <summary>Which files the logout picks (the docs/protocol.md 1.4 rules) and the guard against removing unrelated files.</summary>
 public class EdgeConnectorLogoutTests
 {
     private const string TokenJson = "{\"token\": \"eyJhbGciOiJSUzI1NiJ9.e30.sig\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}";

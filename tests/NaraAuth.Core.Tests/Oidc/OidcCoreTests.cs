@@ -9,7 +9,7 @@ using NaraAuth.Emulator;
 
 namespace NaraAuth.Core.Tests.Oidc;
 
-/// <summary>Core logic of issue 5 without PowerShell or HTTP: settings, session files, browser command lines, ID token checks.</summary>
+/// <summary>Direct OIDC and EdgePlane session logic without PowerShell or HTTP: settings, session files, browser command lines, ID token checks.</summary>
 public class OidcCoreTests
 {
     private sealed class FakeEnvironment(Dictionary<string, string> variables) : IEnvironment

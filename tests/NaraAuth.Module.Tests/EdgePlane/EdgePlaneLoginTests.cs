@@ -6,7 +6,7 @@ using NaraAuth.Module.Tests.Harness;
 
 namespace NaraAuth.Module.Tests.EdgePlane;
 
-/// <summary>Server-mediated EdgePlane CLI login (protocol.md 2.1), whoami (2.2) and logout, over real HTTP.</summary>
+/// <summary>Server-mediated EdgePlane CLI login (docs/protocol.md 2.1), whoami (2.2) and logout, over real HTTP.</summary>
 public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
 {
     private readonly EmulatorFixture _emulator;

@@ -19,7 +19,7 @@ namespace NaraAuth.Core.Oidc.Msal;
 /// Interactive authorization code + PKCE login through MSAL against a generic OIDC authority, with
 /// the system browser and a loopback redirect on http://127.0.0.1 (any port, RFC 8252). The only
 /// class that names MSAL types: it is reached only from OidcLogin.RunMsalAsync, so MSAL loads
-/// only when this mode runs. Facts from the prototype: MSAL needs an https authority; a public
+/// only when this mode runs. What MSAL 4.92 requires: an https authority; a public
 /// client needs WithOidcAuthority plus WithExperimentalFeatures(); MSAL's default
 /// prompt=select_account is refused by strict providers, so no prompt is sent (the provider's
 /// own session decides whether to ask). MSAL's token cache (holding the refresh token) is kept

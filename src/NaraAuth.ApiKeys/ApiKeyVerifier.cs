@@ -85,7 +85,9 @@ public static class ApiKeyVerifier
     public static Task<ApiKeyVerification> VerifyAsync(string? key, string? hash, ScryptPolicy? policy, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var work = Task.Run(() => Verify(key, hash, policy), CancellationToken.None);
+        // Seconds of CPU at the policy's limit: a thread of its own, so the thread pool stays free
+        // for the continuation that hands Ctrl+C back to the pipeline.
+        var work = Task.Factory.StartNew(() => Verify(key, hash, policy), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (!cancellationToken.CanBeCanceled) return work;
         var result = new TaskCompletionSource<ApiKeyVerification>(TaskCreationOptions.RunContinuationsAsynchronously);
         var registration = cancellationToken.Register(() => result.TrySetCanceled(cancellationToken));

@@ -45,6 +45,14 @@ internal sealed class CmdletPump
         }
         _actions.CompleteAdding();
         while (_actions.TryTake(out var rest)) rest();
+        if (!task.IsCompleted)
+        {
+            // Stopped, and the work has not unwound within the grace: the prompt comes back now
+            // rather than whenever a busy thread pool gets round to finishing it. Its outcome is
+            // observed so that nothing surfaces later as an unobserved exception.
+            task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new OperationCanceledException(stopToken);
+        }
         return task.GetAwaiter().GetResult();
     }
 }

@@ -23,8 +23,11 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
     private static string WaitForLoginUrl(PsSession session, RunningScript running)
     {
         Assert.True(running.WaitForHostText("cli-login?cli_nonce=", TimeSpan.FromSeconds(30)), "The login URL was never shown: " + session.Host.Recorder.Text);
-        var url = BrowserDouble.FindLoginUrl(session.Host.Recorder.Text);
-        Assert.NotNull(url);
+        // The line can reach the information stream a moment before the host has recorded it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string? url;
+        while ((url = BrowserDouble.FindLoginUrl(session.Host.Recorder.Text)) == null && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.True(url != null, "The login URL never reached the host: " + session.Host.Recorder.Text);
         return url!;
     }
 

@@ -141,11 +141,11 @@ public sealed class DesktopLoginFlow
                     continue;
                 case 403:
                     throw new NaraAuthException("LoginDenied", NaraErrorCategory.PermissionDenied,
-                        $"The login with code {start.Code} was refused in the browser{Reason(response, "access_denied")}.",
+                        Text.DisplayText.EndSentence($"The login with code {start.Code} was refused in the browser{Reason(response, "access_denied")}"),
                         "Run Connect-EdgeConnector again and approve the request, or ask an administrator for access.");
                 case 410:
                     throw new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
-                        $"The login code {start.Code} expired before it was approved{Reason(response, "expired_token")}.",
+                        Text.DisplayText.EndSentence($"The login code {start.Code} expired before it was approved{Reason(response, "expired_token")}"),
                         "Run Connect-EdgeConnector again and approve the request in time.");
                 case >= 500 when ++failures < MaxConsecutiveFailures:
                     Note?.Invoke($"Poll {polls} failed (HTTP {response.StatusCode}); trying again.");

@@ -54,7 +54,7 @@ public sealed class EdgeConnectorSocket
         if (response.StatusCode == 401)
         {
             throw new NaraAuthException("DeploymentCredentialsRejected", NaraErrorCategory.AuthenticationError,
-                $"The platform rejected deployment '{credentials.DeploymentId}' (401){(response.ServerReason is { } r ? ": " + r : ".")}",
+                Text.DisplayText.EndSentence($"The platform rejected deployment '{credentials.DeploymentId}' (401){(response.ServerReason is { } r ? ": " + r : string.Empty)}"),
                 "Check the deployment id and secret on the platform's deployment page; a regenerated secret replaces the old one.",
                 credentials.DeploymentId);
         }

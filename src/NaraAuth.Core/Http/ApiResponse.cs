@@ -88,24 +88,24 @@ public sealed class ApiResponse
         return StatusCode switch
         {
             401 => new NaraAuthException("Unauthorized", NaraErrorCategory.AuthenticationError,
-                $"Could not {action}: the server rejected the credential (401){because}.",
+                Text.DisplayText.EndSentence($"Could not {action}: the server rejected the credential (401){because}"),
                 "The credential is expired, revoked or wrong; log in again or use another token.", where),
             403 => new NaraAuthException("Forbidden", NaraErrorCategory.PermissionDenied,
-                $"Could not {action}: permission denied (403){because}.",
+                Text.DisplayText.EndSentence($"Could not {action}: permission denied (403){because}"),
                 "Ask an administrator of the organization for the required role.", where),
             404 => new NaraAuthException("NotFound", NaraErrorCategory.ObjectNotFound,
-                $"Could not {action}: not found (404){because}.", null, where),
+                Text.DisplayText.EndSentence($"Could not {action}: not found (404){because}"), null, where),
             407 => new NaraAuthException("ProxyAuthenticationRequired", NaraErrorCategory.AuthenticationError,
                 $"Could not {action}: the proxy requires authentication (407).",
                 "Pass -ProxyCredential, or configure the system proxy's credentials.", where),
             429 => new NaraAuthException("TooManyRequests", NaraErrorCategory.LimitsExceeded,
-                $"Could not {action}: the server is throttling requests (429){because}.{retryAfter}",
+                Text.DisplayText.EndSentence($"Could not {action}: the server is throttling requests (429){because}") + retryAfter,
                 "Wait a moment and try again.", where),
             >= 500 => new NaraAuthException("ServerError", NaraErrorCategory.ResourceUnavailable,
-                $"Could not {action}: the server failed (HTTP {StatusCode}){because}.{retryAfter}",
+                Text.DisplayText.EndSentence($"Could not {action}: the server failed (HTTP {StatusCode}){because}") + retryAfter,
                 "Try again later.", where),
             _ => new NaraAuthException("UnexpectedStatus", NaraErrorCategory.ProtocolError,
-                $"Could not {action}: unexpected HTTP {StatusCode}{because}.", null, where),
+                Text.DisplayText.EndSentence($"Could not {action}: unexpected HTTP {StatusCode}{because}"), null, where),
         };
     }
 }

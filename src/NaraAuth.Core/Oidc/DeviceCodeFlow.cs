@@ -70,7 +70,7 @@ public sealed class DeviceCodeFlow
         if (!started.IsSuccess)
         {
             throw new NaraAuthException("OidcDeviceAuthorizationFailed", NaraErrorCategory.InvalidOperation,
-                $"The identity provider refused to start a device login (HTTP {started.StatusCode}){(started.ServerReason is { } r ? ": " + r : ".")}",
+                Text.DisplayText.EndSentence($"The identity provider refused to start a device login (HTTP {started.StatusCode}){(started.ServerReason is { } r ? ": " + r : string.Empty)}"),
                 "Check -ClientId and that the client may use the device code grant.", endpoint.ToString());
         }
 

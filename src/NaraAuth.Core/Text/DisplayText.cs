@@ -72,4 +72,14 @@ public static class DisplayText
 
     private static bool IsBidiControl(char c) =>
         (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f' || c == '\u061c';
+
+    /// <summary>
+    /// Ends a message with exactly one full stop. Messages often end in quoted server text that
+    /// has its own ("...: The user refused the login."), which must not become "..".
+    /// </summary>
+    public static string EndSentence(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.Length > 0 && ".!?".IndexOf(trimmed[trimmed.Length - 1]) >= 0 ? trimmed : trimmed + ".";
+    }
 }

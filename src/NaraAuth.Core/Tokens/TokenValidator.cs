@@ -113,7 +113,7 @@ public sealed class TokenValidator
         if (response.StatusCode == 401)
         {
             throw new NaraAuthException("TokenRejected", NaraErrorCategory.AuthenticationError,
-                $"The platform rejected the token{(response.ServerReason is { } r ? ": " + r : ".")}",
+                Text.DisplayText.EndSentence($"The platform rejected the token{(response.ServerReason is { } r ? ": " + r : string.Empty)}"),
                 "Log in again with Connect-EdgeConnector.");
         }
         response.EnsureSuccess("list your organizations");

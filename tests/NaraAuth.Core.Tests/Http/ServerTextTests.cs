@@ -17,6 +17,25 @@ public class ServerTextTests
     public void Control_sequences_and_characters_never_reach_a_message(string input, string expected) =>
         Assert.Equal(expected, DisplayText.Sanitize(input));
 
+    [Theory]
+    [InlineData("Refused: The user refused the login.", "Refused: The user refused the login.")]
+    [InlineData("Refused: no reason", "Refused: no reason.")]
+    [InlineData("Is it? ", "Is it?")]
+    [InlineData("Stop!", "Stop!")]
+    public void A_message_ends_with_exactly_one_full_stop(string input, string expected) =>
+        Assert.Equal(expected, DisplayText.EndSentence(input));
+
+    [Theory]
+    [InlineData(403, "{\"detail\": \"You need the admin role.\"}", "Could not list tokens: permission denied (403): You need the admin role.")]
+    [InlineData(404, "{\"detail\": \"no such agent\"}", "Could not list tokens: not found (404): no such agent.")]
+    [InlineData(401, "", "Could not list tokens: the server rejected the credential (401).")]
+    public void Server_reasons_are_quoted_without_a_doubled_full_stop(int status, string body, string expected)
+    {
+        using var message = new System.Net.Http.HttpResponseMessage((System.Net.HttpStatusCode)status);
+        var response = new ApiResponse((System.Net.HttpStatusCode)status, body, message.Headers, new Uri("http://127.0.0.1/api/tokens"));
+        Assert.Equal(expected, response.ToException("list tokens").Message);
+    }
+
     [Fact]
     public void Long_server_text_is_capped() =>
         Assert.Equal(503, DisplayText.Sanitize(new string('x', 10_000))!.Length);

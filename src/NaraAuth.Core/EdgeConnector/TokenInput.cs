@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Platform;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 
@@ -21,6 +22,7 @@ public static class TokenInput
     {
         permissionWarning = null;
         var text = value.Trim();
+        if (text.Length == 0) throw CredentialText.EmptyToken("Pass a token file or the JWT, as a SecureString or a string.");
         if (LooksLikePath(text))
         {
             string? full = null;

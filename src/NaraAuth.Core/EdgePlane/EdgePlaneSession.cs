@@ -39,6 +39,21 @@ public sealed class EdgePlaneSession
 
     public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } e && e <= now;
 
+    /// <summary>
+    /// Get-AuthToken -EdgePlane's rule: an expired session fails (EdgePlaneSessionExpired) unless
+    /// <paramref name="allowExpired"/>; otherwise returns the warning about its expiry, if any.
+    /// </summary>
+    public string? CheckExpiry(string path, DateTimeOffset now, TimeSpan warningWindow, bool allowExpired)
+    {
+        const string again = "Log in again with Invoke-OidcCliLogin.";
+        if (IsExpired(now) && !allowExpired)
+        {
+            throw new NaraAuthException("EdgePlaneSessionExpired", NaraErrorCategory.AuthenticationError,
+                $"The EdgePlane session in '{path}' expired at {ExpiresAt:u}.", again, path);
+        }
+        return ExpiryNotice.For($"The EdgePlane session in '{path}'", ExpiresAt, now, warningWindow, again);
+    }
+
     /// <summary>~/.edgeplane/session.json (Windows: %USERPROFILE%\.edgeplane\session.json).</summary>
     public static string DefaultPath(IEnvironment environment) =>
         Path.Combine(environment.HomeDirectory, ".edgeplane", "session.json");

@@ -59,8 +59,9 @@ public static class CompletionLookup
             var now = context.Clock.UtcNow;
             if (Cache.TryGetValue(key, out var cached) && now - cached.At < Freshness) return cached.Candidates;
 
-            var api = new ApiClient(baseUrl, SharedHttpClient.Get(), new RetryOptions { MaxRetries = 0, Timeout = Budget }, context.Clock);
-            var client = new PlatformClient(api, credential) { Timeout = Budget };
+            var api = new ApiClient(baseUrl, SharedHttpClient.Get(), new RetryOptions { MaxRetries = 0 }, context.Clock);
+            var client = new PlatformClient(api, credential);
+            // The one bound of the whole lookup: it ends the request, and any wait, at the budget.
             using var deadline = new CancellationTokenSource(Budget);
             var candidates = Task.Run(() => LookUpAsync(kind, client, deadline.Token)).GetAwaiter().GetResult();
             Cache[key] = new CachedAnswer(candidates, now);

@@ -28,4 +28,9 @@ public static class CredentialText
         }
         return value;
     }
+
+    /// <summary>An empty or blank -Token: refused before anything reads, resolves or sends it.</summary>
+    /// <param name="recommendedAction">What the command accepts instead.</param>
+    public static NaraAuthException EmptyToken(string recommendedAction) =>
+        new("EmptyToken", NaraErrorCategory.InvalidArgument, "-Token is empty.", recommendedAction);
 }

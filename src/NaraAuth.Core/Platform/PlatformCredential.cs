@@ -48,10 +48,7 @@ public sealed class PlatformCredential
         if (explicitToken != null)
         {
             if (string.IsNullOrWhiteSpace(explicitToken))
-            {
-                throw new NaraAuthException("EmptyToken", NaraErrorCategory.InvalidArgument,
-                    "-Token is empty.", "Pass a server token or a JWT, or leave -Token out to use NARA_TOKEN or the stored login.");
-            }
+                throw CredentialText.EmptyToken("Pass a server token or a JWT, or leave -Token out to use NARA_TOKEN or the stored login.");
             return FromValue(explicitToken.Trim(), CredentialSource.Parameter, "the -Token parameter", context);
         }
         if (context.Environment.GetVariable(EnvironmentVariable) is { } fromEnv && !string.IsNullOrWhiteSpace(fromEnv))

@@ -113,10 +113,10 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
         switch (ChooseMode())
         {
-            case DeploymentSet:
+            case EdgeConnectorLoginMode.Deployment:
                 ConnectDeployment(platform, location);
                 break;
-            case TokenSet:
+            case EdgeConnectorLoginMode.Token:
                 ConnectToken(platform, location);
                 break;
             default:
@@ -125,20 +125,15 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         }
     }
 
-    /// <summary>With no mode chosen, deployment credentials in the environment win, as in the runtime (docs/protocol.md 1.2).</summary>
-    private string ChooseMode()
+    private EdgeConnectorLoginMode ChooseMode()
     {
-        if (ParameterSetName != BrowserSet) return ParameterSetName;
-        var env = Context.Environment;
-        var anyDeploymentSetting = env.GetVariable("DEPLOYMENT_ID") != null || env.GetVariable("DEPLOYMENT_SECRET") != null
-            || env.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") != null;
-        var browserChosen = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec));
-        if (anyDeploymentSetting && !browserChosen)
-        {
-            WriteVerbose("Deployment credentials are configured in the environment, so they are used (as the Edge Connector runtime does).");
-            return DeploymentSet;
-        }
-        return BrowserSet;
+        var requested = ParameterSetName == DeploymentSet ? EdgeConnectorLoginMode.Deployment
+            : ParameterSetName == TokenSet ? EdgeConnectorLoginMode.Token
+            : EdgeConnectorLoginMode.Browser;
+        var browserOptionGiven = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec));
+        var mode = EdgeConnectorLoginModes.Choose(requested, browserOptionGiven, Context.Environment);
+        if (mode != requested) WriteVerbose(EdgeConnectorLoginModes.DeploymentFromEnvironmentNote);
+        return mode;
     }
 
     private void ConnectToken(ApiClient platform, TokenLocation location)
@@ -150,15 +145,15 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         // Validated first (reads only), so bad input fails with its own error even when a good
         // token is already stored; then a stored token of the same organization is kept.
         var validated = Run(ct => onboarding.ValidateAsync(jwt, Organization, ct));
-        if (TryReuse(onboarding, location, validated.Jwt.Organization, "Token")) return;
-        SaveAndSync(onboarding, location, validated, "Token", platform.BaseUrl,
+        if (TryReuse(onboarding, location, validated.Jwt.Organization, EdgeConnectorLoginMode.Token)) return;
+        SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Token, platform.BaseUrl,
             $"Save the validated token for organization '{validated.Jwt.Organization}'");
     }
 
     private void ConnectBrowser(ApiClient platform, TokenLocation location)
     {
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
-        if (TryReuse(onboarding, location, Organization, "Browser")) return;
+        if (TryReuse(onboarding, location, Organization, EdgeConnectorLoginMode.Browser)) return;
 
         var why = WhyNoPersonHere();
         if (why != null) throw Interactivity.NonInteractiveError(why);
@@ -210,7 +205,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         }
 
         var validated = Run(ct => onboarding.ValidateAsync(jwt, Organization, ct));
-        SaveAndSync(onboarding, location, validated, "Browser", platform.BaseUrl, whatIfAction: null);
+        SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Browser, platform.BaseUrl, whatIfAction: null);
     }
 
     private void ConnectDeployment(ApiClient platform, TokenLocation location)
@@ -246,7 +241,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     }
 
     /// <summary>Idempotent onboarding: a stored token that already does the job is reported, not replaced.</summary>
-    private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, string mode)
+    private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, EdgeConnectorLoginMode mode)
     {
         if (Force) return false;
         var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
@@ -257,7 +252,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         return true;
     }
 
-    private void SaveAndSync(EdgeConnectorOnboarding onboarding, TokenLocation location, Core.Tokens.TokenValidationResult validated, string mode, Uri baseUrl, string? whatIfAction)
+    private void SaveAndSync(EdgeConnectorOnboarding onboarding, TokenLocation location, Core.Tokens.TokenValidationResult validated, EdgeConnectorLoginMode mode, Uri baseUrl, string? whatIfAction)
     {
         if (!validated.SignatureVerified)
             WriteWarning($"{baseUrl} publishes no signing keys, so the token's signature was not checked.");
@@ -288,12 +283,12 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         WriteObject(ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
     }
 
-    private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, string mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
+    private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, EdgeConnectorLoginMode mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
     {
         var jwt = result.Jwt;
         return new EdgeConnectorConnection
         {
-            Mode = (EdgeConnectorMode)Enum.Parse(typeof(EdgeConnectorMode), mode),
+            Mode = ModelEnum.From<EdgeConnectorMode>(mode),
             Status = status,
             Organization = jwt.Organization,
             OrganizationName = result.OrganizationName,
@@ -321,12 +316,6 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             value = wrapped.Properties["FullName"]?.Value ?? wrapped.Properties["Token"]?.Value ?? wrapped.BaseObject;
         }
         if (value is PSObject inner) value = inner.BaseObject;
-        var text = value is FileSystemInfo file ? file.FullName : SecretText.FromParameter(value);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw new NaraAuthException("EmptyToken", NaraErrorCategory.InvalidArgument,
-                "-Token is empty.", "Pass a token file or the JWT, as a SecureString or a string.");
-        }
-        return text!;
+        return value is FileSystemInfo file ? file.FullName : SecretText.FromParameter(value) ?? string.Empty;
     }
 }

@@ -1,7 +1,6 @@
 using System.IO;
 using System.Management.Automation;
-using NaraAuth.Core.EdgePlane;
-using NaraAuth.Core.Errors;
+using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
 
 namespace NaraAuth.Commands;
@@ -13,7 +12,7 @@ public sealed class DisconnectEdgePlaneCommand : NaraCmdlet
 {
     protected override void ProcessNaraRecord()
     {
-        var path = EdgePlaneSession.DefaultPath(Context.Environment);
+        var path = new SavedLoginCatalog(Context.Environment, Context.Store).EdgePlanePath;
         if (!File.Exists(path))
         {
             // Logging out twice is not a failure: the goal (no session on disk) is met.
@@ -21,16 +20,7 @@ public sealed class DisconnectEdgePlaneCommand : NaraCmdlet
             return;
         }
         if (!ShouldProcess(path, "Delete the EdgePlane session file")) return;
-        try
-        {
-            File.Delete(path);
-        }
-        catch (System.Exception e) when (e is IOException || e is System.UnauthorizedAccessException)
-        {
-            throw new NaraAuthException("EdgePlaneSessionDeleteFailed", NaraErrorCategory.WriteError,
-                $"Could not delete the EdgePlane session '{path}': {e.Message}",
-                "Check the file's permissions and delete it by hand.", path, e);
-        }
+        SavedLoginCatalog.Delete(new[] { path }, "EdgePlaneSessionDeleteFailed");
         WriteVerbose($"Deleted '{path}'. The session stays valid on the server until it expires or an administrator revokes it.");
     }
 }

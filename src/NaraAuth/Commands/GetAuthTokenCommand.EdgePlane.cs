@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Infrastructure;
@@ -22,20 +21,7 @@ public sealed partial class GetAuthTokenCommand
         if (permissionWarning != null) WriteWarning(permissionWarning);
 
         var now = Context.Clock.UtcNow;
-        if (session.IsExpired(now))
-        {
-            if (!AllowExpired)
-            {
-                throw new Core.Errors.NaraAuthException("EdgePlaneSessionExpired", Core.Errors.NaraErrorCategory.AuthenticationError,
-                    $"The EdgePlane session in '{path}' expired at {session.ExpiresAt:u}.",
-                    "Log in again with Invoke-OidcCliLogin.", path);
-            }
-            WriteWarning($"The EdgePlane session in '{path}' has expired. Log in again with Invoke-OidcCliLogin.");
-        }
-        else if (session.ExpiresAt - now is { } left && left <= WarningWindow)
-        {
-            WriteWarning($"The EdgePlane session in '{path}' expires in {Math.Max(0, (int)left.TotalMinutes)} minute(s), at {session.ExpiresAt:u}. Log in again with Invoke-OidcCliLogin.");
-        }
+        if (session.CheckExpiry(path, now, WarningWindow, AllowExpired) is { } expiryWarning) WriteWarning(expiryWarning);
 
         if (AsPlainText)
         {

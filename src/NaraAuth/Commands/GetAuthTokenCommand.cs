@@ -76,10 +76,8 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         var now = Context.Clock.UtcNow;
         var jwt = stored.Jwt;
         var expiresIn = jwt.ExpiresAt - now;
-        if (jwt.IsExpired(now, TimeSpan.Zero))
-            WriteWarning($"The token in '{location.Path}' has expired. Log in again with Connect-EdgeConnector.");
-        else if (expiresIn <= WarningWindow)
-            WriteWarning($"The token in '{location.Path}' expires in {Math.Max(0, (int)expiresIn.Value.TotalMinutes)} minute(s), at {jwt.ExpiresAt:u}. Log in again with Connect-EdgeConnector.");
+        if (ExpiryNotice.For($"The token in '{location.Path}'", jwt.ExpiresAt, now, WarningWindow, "Log in again with Connect-EdgeConnector.") is { } expiryWarning)
+            WriteWarning(expiryWarning);
 
         if (AsPlainText)
         {

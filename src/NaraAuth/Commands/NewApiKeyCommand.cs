@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text;
 using NaraAuth.ApiKeys;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -47,23 +46,7 @@ public sealed class NewApiKeyCommand : NaraCmdlet
             Hash = generated.Hash,
             Algorithm = PhcScryptString.Algorithm,
             Parameters = ApiKeyModels.From(generated.Parameters),
-            ConfigSnippet = Id == null ? null : Snippet(Id, generated.Hash, PermissionSet),
+            ConfigSnippet = Id == null ? null : EdgeServerIdentitySnippet.For(Id, generated.Hash, PermissionSet),
         });
-    }
-
-    /// <summary>The Identity resource as the Edge Server configuration reference shows it.</summary>
-    internal static string Snippet(string id, string hash, string permissionSet)
-    {
-        var sb = new StringBuilder();
-        sb.Append("# Merge into the Edge Server configuration; permission set '").Append(permissionSet)
-          .Append("' must exist under auth.permission_sets, and the HTTP server's auth list must name '").Append(id).Append("'.\n");
-        sb.Append("auth:\n");
-        sb.Append("  identities:\n");
-        sb.Append("    ").Append(id).Append(":\n");
-        sb.Append("      credential:\n");
-        sb.Append("        api_key: \"").Append(hash).Append("\"\n");
-        sb.Append("      permissions: [").Append(permissionSet).Append("]\n");
-        sb.Append("      id: \"").Append(id).Append("\"\n");
-        return sb.ToString();
     }
 }

@@ -70,19 +70,8 @@ public sealed class TestApiKeyCommand : NaraCmdlet
 
     private void CheckLive(string key)
     {
-        var sent = key.Trim();
-        if (sent.Length == 0)
-            throw new Core.Errors.NaraAuthException("EmptyApiKey", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "The key or token is empty.", "Pass the key with -ApiKey or -Token.");
-        Core.Platform.CredentialText.Check(sent, "The key or token", "ApiKeyInvalidCharacters");
-        if (sent.Length != key.Length)
-            WriteWarning("The key or token has leading or trailing whitespace (for example a newline from a file); it was sent without it. Remove it where the value is stored.");
-        foreach (var c in sent)
-        {
-            if (!char.IsWhiteSpace(c)) continue;
-            WriteWarning("The key or token contains whitespace inside it; servers usually read such a header as malformed. Check how it was copied.");
-            break;
-        }
+        var sent = ProbeCredentialText.Prepare(key, out var warnings);
+        foreach (var warning in warnings) WriteWarning(warning);
 
         WriteVerbose($"Calling {SafeUri.Printable(Uri)} with the credential as a bearer token.");
         var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token));

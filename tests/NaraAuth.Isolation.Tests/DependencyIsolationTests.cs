@@ -44,8 +44,7 @@ public class DependencyIsolationTests
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { HttpsCertificate = LoopbackCertificate.Certificate });
         using var session = new PsSession();
         var jwt = emulator.State.MintToken();
-        File.WriteAllText(Path.Combine(session.WorkDir, "auth-token.json"), "{\"token\": \"" + jwt + "\"}");
-        UnixModes.Set(Path.Combine(session.WorkDir, "auth-token.json"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        TestTokenFile.WriteIn(session.WorkDir, jwt);
 
         // -Verify runs the JWT library (signature check against the JWKS) inside NaraAuth.
         var result = session.Run("Get-AuthToken -Verify -BaseUrl $args[0]", emulator.BaseUrl.ToString());

@@ -14,15 +14,8 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         _emulator.Reset();
     }
 
-    private static string WriteTokenFile(string directory, string token, string fileName = "auth-token.json")
-    {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, fileName);
-        // Written the way another program would: plain JSON, then made private.
-        File.WriteAllText(path, "{\"token\": \"" + token + "\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}");
-        UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return path;
-    }
+    private static string WriteTokenFile(string directory, string token, string fileName = "auth-token.json") =>
+        TestTokenFile.WriteIn(directory, token, fileName);
 
     [Fact]
     public void Reads_a_token_file_written_by_another_program_from_the_current_directory()

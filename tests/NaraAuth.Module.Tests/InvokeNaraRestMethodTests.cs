@@ -21,12 +21,7 @@ public class InvokeNaraRestMethodTests : IClassFixture<EmulatorFixture>
         _emulator.State.Agents.Clear();
     }
 
-    private static void WriteTokenFile(string directory, string jwt)
-    {
-        var path = Path.Combine(directory, "auth-token.json");
-        File.WriteAllText(path, "{\"token\": \"" + jwt + "\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}");
-        UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    }
+    private static void WriteTokenFile(string directory, string jwt) => TestTokenFile.WriteIn(directory, jwt);
 
     [Fact]
     public void Lists_and_runs_agents_and_returns_PowerShell_objects()

@@ -24,9 +24,7 @@ public class ServerTokenTests : IClassFixture<EmulatorFixture>
     {
         var session = new PsSession();
         jwt = _emulator.State.MintToken(subject: "user_7", role: role, lifetime: lifetime);
-        var path = Path.Combine(session.WorkDir, "auth-token.json");
-        File.WriteAllText(path, "{\"token\": \"" + jwt + "\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}");
-        UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        TestTokenFile.WriteIn(session.WorkDir, jwt);
         session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
         return session;
     }

@@ -2,12 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using NaraAuth.ApiKeys;
-using NaraAuth.Emulator;
 
-namespace NaraAuth.Core.Tests;
+namespace NaraAuth.Emulator.Tests;
 
 /// <summary>The emulator's /worker and /edge-server services over HTTP, as scripts and the README use them.</summary>
-public class WorkerAndEdgeEmulatorTests
+public class WorkerAndEdgeServerTests
 {
     private static async Task<(HttpStatusCode, string)> Get(HttpClient http, string path, string? authorization = null)
     {

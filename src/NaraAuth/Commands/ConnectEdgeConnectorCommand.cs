@@ -10,6 +10,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -229,15 +230,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             savedTo = path;
         }
 
-        WriteObject(new EdgeConnectorConnection
-        {
-            Mode = EdgeConnectorMode.Deployment,
-            Status = EdgeConnectorStatus.Verified,
-            DeploymentId = credentials.DeploymentId,
-            CredentialSource = ModelEnum.From<Models.DeploymentCredentialSource>(credentials.Source),
-            CredentialsPath = savedTo ?? credentials.FilePath,
-            BaseUrl = platform.BaseUrl.ToString(),
-        });
+        WriteObject(ModelMapping.ToConnection(credentials, savedTo, platform.BaseUrl));
     }
 
     /// <summary>Idempotent onboarding: a stored token that already does the job is reported, not replaced.</summary>
@@ -248,7 +241,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
-        WriteObject(ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
+        WriteObject(ModelMapping.ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
     }
 
@@ -280,28 +273,10 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
                 WriteNaraError(e);
             }
         }
-        WriteObject(ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
+        WriteObject(ModelMapping.ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
     }
 
-    private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, EdgeConnectorLoginMode mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
-    {
-        var jwt = result.Jwt;
-        return new EdgeConnectorConnection
-        {
-            Mode = ModelEnum.From<EdgeConnectorMode>(mode),
-            Status = status,
-            Organization = jwt.Organization,
-            OrganizationName = result.OrganizationName,
-            Subject = jwt.Subject,
-            Email = jwt.Email,
-            Role = jwt.Role,
-            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
-            TokenPath = location.Path,
-            BundlePath = bundlePath,
-            SignatureVerified = result.SignatureVerified,
-            BaseUrl = baseUrl.ToString(),
-        };
-    }
+
     /// <summary>
     /// -Token as text. Because -Token takes any object (a SecureString or a string), a piped
     /// object binds whole rather than by property name, so the properties that name a token are

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -63,23 +64,6 @@ public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
                 status = EdgeConnectorDisconnectStatus.WhatIf;
             }
         }
-        if (PassThru) WriteObject(ToResult(logout, status));
-    }
-
-    private static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, EdgeConnectorDisconnectStatus status)
-    {
-        LogoutFile? Of(string kind) => logout.Files.FirstOrDefault(f => f.Kind == kind);
-        var credentials = Of(EdgeConnectorLogout.CredentialsKind);
-        return new EdgeConnectorDisconnection
-        {
-            Status = status,
-            TokenPath = logout.Location.Path,
-            TokenRemoved = Of(EdgeConnectorLogout.TokenKind)!.Removed,
-            BundlePath = logout.Location.BundlePath,
-            BundleRemoved = Of(EdgeConnectorLogout.BundleKind)!.Removed,
-            CredentialsPath = credentials?.Path,
-            CredentialsRemoved = credentials?.Removed ?? false,
-            Removed = logout.Files.Where(f => f.Removed).Select(f => f.Path).ToArray(),
-        };
+        if (PassThru) WriteObject(ModelMapping.ToResult(logout, status));
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 
 namespace NaraAuth.Commands;
 
@@ -29,6 +30,6 @@ public sealed partial class GetAuthTokenCommand
             WriteObject(session.Token);
             return;
         }
-        WriteObject(EdgePlaneMapping.ToInfo(session, path, now, asPlainText: false));
+        WriteObject(ModelMapping.ToInfo(session, path, now, asPlainText: false));
     }
 }

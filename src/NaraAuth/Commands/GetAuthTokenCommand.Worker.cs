@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NaraAuth.Core.Worker;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -46,12 +47,7 @@ public sealed partial class GetAuthTokenCommand
             WriteObject(result.Token);
             return;
         }
-        WriteObject(new WorkerTokenInfo
-        {
-            Source = ModelEnum.From<Models.WorkerTokenSource>(result.Source),
-            ConfigPath = result.ConfigPath,
-            Token = SecretText.ToSecureString(result.Token),
-        });
+        WriteObject(ModelMapping.ToInfo(result));
     }
 
     private static WorkerTokenResult? TryResolveExisting(WorkerTokenStore store)

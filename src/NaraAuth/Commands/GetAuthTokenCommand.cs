@@ -4,6 +4,7 @@ using NaraAuth.Core.Config;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -75,7 +76,6 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
 
         var now = Context.Clock.UtcNow;
         var jwt = stored.Jwt;
-        var expiresIn = jwt.ExpiresAt - now;
         if (ExpiryNotice.For($"The token in '{location.Path}'", jwt.ExpiresAt, now, WarningWindow, "Log in again with Connect-EdgeConnector.") is { } expiryWarning)
             WriteWarning(expiryWarning);
 
@@ -86,23 +86,6 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
             return;
         }
 
-        WriteObject(new AuthTokenInfo
-        {
-            Path = location.Path,
-            Source = ModelEnum.From<TokenFileSource>(location.Source),
-            Subject = jwt.Subject,
-            Email = jwt.Email,
-            Organization = jwt.Organization,
-            OrganizationName = organizationName,
-            Role = jwt.Role,
-            Issuer = jwt.Issuer,
-            IssuedOn = jwt.IssuedAt?.UtcDateTime,
-            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
-            ExpiresIn = expiresIn,
-            IsExpired = jwt.IsExpired(now, TimeSpan.Zero),
-            SavedAt = stored.File.SavedAt?.UtcDateTime,
-            SignatureVerified = signatureVerified,
-            Token = SecretText.ToSecureString(jwt.Raw),
-        });
+        WriteObject(ModelMapping.ToInfo(stored, location, now, organizationName, signatureVerified));
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -30,14 +31,6 @@ public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
                 : EdgePlaneUrl.Resolve(null, Context.Environment);
         WriteVerbose($"Asking {baseUrl} who the session in '{path}' belongs to.");
         var identity = RunAsync(token => EdgePlaneClient.WhoAmIAsync(baseUrl, session.Token, token));
-        WriteObject(new EdgePlaneIdentityInfo
-        {
-            Subject = identity.Subject,
-            Email = identity.Email,
-            IsAdmin = identity.IsAdmin,
-            ExpiresOn = identity.ExpiresAt?.UtcDateTime,
-            SessionId = identity.SessionId,
-            BaseUrl = EdgePlaneUrl.ToStored(baseUrl),
-        });
+        WriteObject(ModelMapping.ToInfo(identity, baseUrl));
     }
 }

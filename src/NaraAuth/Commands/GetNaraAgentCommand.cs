@@ -4,6 +4,7 @@ using System.Management.Automation;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -30,6 +31,6 @@ public sealed class GetNaraAgentCommand : PlatformCmdlet
                 WriteNaraError(new NaraAuthException("AgentNotFound", NaraErrorCategory.ObjectNotFound,
                     $"There is no functional agent named '{literal}' for this credential.", "List the agents with Get-NaraAgent.", literal)));
         }
-        foreach (var agent in selected) WriteObject(new NaraAgentInfo { Name = agent.Name, Description = agent.Description });
+        foreach (var agent in selected) WriteObject(ModelMapping.ToInfo(agent));
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -24,22 +25,7 @@ public sealed class GetOidcSessionCommand : NaraCmdlet
         foreach (var login in logins)
         {
             if (login.Problem != null) WriteWarning(login.Problem);
-            WriteObject(new SavedLoginInfo
-            {
-                Kind = login.Kind,
-                Issuer = login.Issuer,
-                ClientId = login.ClientId,
-                Scope = login.Scope,
-                Subject = login.Subject,
-                Email = login.Email,
-                IdTokenExpiresOn = login.IdTokenExpiresAt?.UtcDateTime,
-                AccessTokenExpiresOn = login.AccessTokenExpiresAt?.UtcDateTime,
-                ExpiresOn = login.ExpiresAt?.UtcDateTime,
-                IsExpired = login.ExpiresAt is { } e && e <= now,
-                CanRefresh = login.CanRefresh,
-                Path = login.Path,
-                CachePath = login.CachePath,
-            });
+            WriteObject(ModelMapping.ToInfo(login, now));
         }
     }
 }

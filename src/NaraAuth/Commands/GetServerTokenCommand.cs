@@ -4,6 +4,7 @@ using System.Management.Automation;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -55,15 +56,6 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
                     $"There is no server token named '{literal}'.", "List all tokens with Get-ServerToken.", literal)));
         }
 
-        foreach (var token in selected) WriteObject(ToInfo(token, baseUrl));
+        foreach (var token in selected) WriteObject(ModelMapping.ToInfo(token, baseUrl));
     }
-
-    internal static ServerTokenInfo ToInfo(ServerTokenRecord token, string baseUrl) => new()
-    {
-        Id = token.Id,
-        Name = token.Name,
-        CreatedAt = token.CreatedAt?.UtcDateTime,
-        LastUsedAt = token.LastUsedAt?.UtcDateTime,
-        BaseUrl = baseUrl,
-    };
 }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Browser;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -87,23 +88,7 @@ public sealed partial class InvokeOidcCliLoginCommand
             MaskSecretForCi(session.Tokens.IdToken);
             if (session.Tokens.AccessToken != null) MaskSecretForCi(session.Tokens.AccessToken);
         }
-        WriteObject(new OidcSessionInfo
-        {
-            Subject = session.Identity.Subject,
-            Email = session.Identity.Email,
-            Name = session.Identity.Name,
-            ExpiresOn = session.ExpiresAt?.UtcDateTime,
-            IdTokenExpiresOn = session.Identity.ExpiresAt?.UtcDateTime,
-            AccessTokenExpiresOn = session.Tokens.AccessTokenExpiresAt?.UtcDateTime,
-            Issuer = session.Issuer,
-            ClientId = session.ClientId,
-            Scope = session.Scope,
-            Source = ModelEnum.From<Models.OidcLoginSource>(result.Source),
-            Path = result.Path,
-            IdToken = AsPlainText ? session.Tokens.IdToken : SecretText.ToSecureString(session.Tokens.IdToken),
-            AccessToken = session.Tokens.AccessToken == null ? null
-                : AsPlainText ? session.Tokens.AccessToken : SecretText.ToSecureString(session.Tokens.AccessToken),
-        });
+        WriteObject(ModelMapping.ToInfo(result, AsPlainText));
     }
 
     /// <summary>Said once, on the host: where the login happens, the way in by hand, and how long it may take.</summary>

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Browser;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -79,7 +80,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
             {
                 WriteHostLine($"Already logged in to {saved.BaseUrl} as {saved.Subject} until {saved.ExpiresAt:u}; nothing was changed (use -Force to log in again).");
                 if (AsPlainText) MaskSecretForCi(saved.Token);
-                WriteObject(EdgePlaneMapping.ToInfo(saved, path, Context.Clock.UtcNow, AsPlainText));
+                WriteObject(ModelMapping.ToInfo(saved, path, Context.Clock.UtcNow, AsPlainText));
                 return;
             }
             WriteVerbose(why);
@@ -108,7 +109,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
         WriteVerbose($"Saved the EdgePlane session to '{path}' (owner-only).");
         WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {session.ExpiresAt:u}.");
 
-        var info = EdgePlaneMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText);
+        var info = ModelMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText);
         if (AsPlainText) MaskSecretForCi(session.Token);
         WriteObject(info);
     }

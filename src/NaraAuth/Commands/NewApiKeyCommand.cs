@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using NaraAuth.ApiKeys;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -39,14 +40,6 @@ public sealed class NewApiKeyCommand : NaraCmdlet
             key = SecretText.ToSecureString(generated.Key);
         }
 
-        WriteObject(new NewApiKeyResult
-        {
-            Id = Id,
-            ApiKey = key,
-            Hash = generated.Hash,
-            Algorithm = PhcScryptString.Algorithm,
-            Parameters = ApiKeyModels.From(generated.Parameters),
-            ConfigSnippet = Id == null ? null : EdgeServerIdentitySnippet.For(Id, generated.Hash, PermissionSet),
-        });
+        WriteObject(ModelMapping.ToResult(generated, key, Id, PermissionSet));
     }
 }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using NaraAuth.Core.Ci;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -46,17 +47,13 @@ public sealed class NewServerTokenCommand : PlatformCmdlet
             WriteVerbose($"Set the secret pipeline variable '{AzurePipelinesVariable}' for the following steps.");
         }
 
-        var createdAt = created.CreatedAt?.UtcDateTime;
         var baseUrl = client.Api.BaseUrl.ToString().TrimEnd('/');
         if (AsPlainText)
         {
             MaskSecretForCi(created.Secret);
-            WriteObject(new NewServerTokenPlainTextResult { Id = created.Id, Name = created.Name, CreatedAt = createdAt, BaseUrl = baseUrl, Token = created.Secret });
+            WriteObject(ModelMapping.ToPlainTextResult(created, baseUrl));
             return;
         }
-        WriteObject(new NewServerTokenResult
-        {
-            Id = created.Id, Name = created.Name, CreatedAt = createdAt, BaseUrl = baseUrl, Token = SecretText.ToSecureString(created.Secret),
-        });
+        WriteObject(ModelMapping.ToResult(created, baseUrl));
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using NaraAuth.Core.Worker;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -30,26 +31,11 @@ public sealed class ResetWorkerTokenCommand : NaraCmdlet
         else
             WriteVerbose("Restart the worker to use the new token.");
 
-        object token, previous;
         if (AsPlainText)
         {
             MaskSecretForCi(rotation.Token);
             if (rotation.PreviousToken != null) MaskSecretForCi(rotation.PreviousToken);
-            token = rotation.Token;
-            previous = rotation.PreviousToken!;
         }
-        else
-        {
-            token = SecretText.ToSecureString(rotation.Token);
-            previous = rotation.PreviousToken == null ? null! : SecretText.ToSecureString(rotation.PreviousToken);
-        }
-        WriteObject(new WorkerTokenRotationResult
-        {
-            ConfigPath = rotation.ConfigPath,
-            Token = token,
-            PreviousToken = previous,
-            RotatedAt = Context.Clock.UtcNow.UtcDateTime,
-            EnvironmentOverrides = rotation.EnvironmentOverrides,
-        });
+        WriteObject(ModelMapping.ToResult(rotation, Context.Clock.UtcNow, AsPlainText));
     }
 }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using NaraAuth.ApiKeys;
 using NaraAuth.Core.Http;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -65,7 +66,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         WriteVerbose($"Checked the key against the hash: {verification.Status}" +
             (verification.Parameters != null ? $" (scrypt {verification.Parameters})." : "."));
         if (Quiet) WriteObject(verification.IsValid);
-        else WriteObject(ApiKeyModels.From(verification));
+        else WriteObject(ModelMapping.ToResult(verification));
     }
 
     private void CheckLive(string key)
@@ -81,16 +82,6 @@ public sealed class TestApiKeyCommand : NaraCmdlet
             WriteObject(probe.Outcome == CredentialProbeOutcome.Accepted);
             return;
         }
-        WriteObject(new ApiKeyLiveCheckResult
-        {
-            Uri = probe.Uri.ToString(),
-            Result = ModelEnum.From<ApiKeyLiveResult>(probe.Outcome),
-            Accepted = probe.Outcome == CredentialProbeOutcome.Accepted,
-            StatusCode = probe.StatusCode,
-            ServerReason = probe.ServerReason,
-            HealthAnswered = probe.HealthAnswered,
-            HealthUri = probe.HealthUri?.ToString(),
-            Message = probe.Message,
-        });
+        WriteObject(ModelMapping.ToResult(probe));
     }
 }

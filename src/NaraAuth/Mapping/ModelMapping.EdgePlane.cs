@@ -1,11 +1,11 @@
 using System;
 using NaraAuth.Core.EdgePlane;
+using NaraAuth.Infrastructure;
 using NaraAuth.Models;
 
-namespace NaraAuth.Infrastructure;
+namespace NaraAuth.Mapping;
 
-/// <summary>Maps Core's EdgePlane session to the output model (Core types never leave the cmdlet layer).</summary>
-internal static class EdgePlaneMapping
+internal static partial class ModelMapping
 {
     public static EdgePlaneSessionInfo ToInfo(EdgePlaneSession session, string path, DateTimeOffset now, bool asPlainText) => new()
     {
@@ -18,5 +18,15 @@ internal static class EdgePlaneMapping
         SessionId = session.SessionId,
         Path = path,
         Token = asPlainText ? session.Token : SecretText.ToSecureString(session.Token),
+    };
+
+    public static EdgePlaneIdentityInfo ToInfo(EdgePlaneIdentity identity, Uri baseUrl) => new()
+    {
+        Subject = identity.Subject,
+        Email = identity.Email,
+        IsAdmin = identity.IsAdmin,
+        ExpiresOn = identity.ExpiresAt?.UtcDateTime,
+        SessionId = identity.SessionId,
+        BaseUrl = EdgePlaneUrl.ToStored(baseUrl),
     };
 }

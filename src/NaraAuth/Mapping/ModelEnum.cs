@@ -1,6 +1,6 @@
 using System;
 
-namespace NaraAuth.Infrastructure;
+namespace NaraAuth.Mapping;
 
 /// <summary>
 /// Core's enums become the module's public enums by name. Output types may not expose Core's

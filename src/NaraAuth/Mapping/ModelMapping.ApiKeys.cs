@@ -1,0 +1,50 @@
+using NaraAuth.ApiKeys;
+using NaraAuth.Core.Http;
+using NaraAuth.Models;
+
+namespace NaraAuth.Mapping;
+
+internal static partial class ModelMapping
+{
+    public static ApiKeyParameters? ToModel(ScryptParameters? parameters) => parameters == null ? null : new ApiKeyParameters
+    {
+        Log2N = parameters.Log2N,
+        N = parameters.N,
+        BlockSize = parameters.BlockSize,
+        Parallelism = parameters.Parallelism,
+        MemoryBytes = parameters.MemoryBytes,
+    };
+
+    public static ApiKeyTestResult ToResult(ApiKeyVerification verification) => new()
+    {
+        IsValid = verification.IsValid,
+        Status = ModelEnum.From<Models.ApiKeyStatus>(verification.Status),
+        Algorithm = verification.Algorithm,
+        Parameters = ToModel(verification.Parameters),
+        Reason = verification.Reason,
+        TrimmedWouldMatch = verification.TrimmedWouldMatch,
+    };
+
+    public static ApiKeyLiveCheckResult ToResult(CredentialProbeResult probe) => new()
+    {
+        Uri = probe.Uri.ToString(),
+        Result = ModelEnum.From<ApiKeyLiveResult>(probe.Outcome),
+        Accepted = probe.Outcome == CredentialProbeOutcome.Accepted,
+        StatusCode = probe.StatusCode,
+        ServerReason = probe.ServerReason,
+        HealthAnswered = probe.HealthAnswered,
+        HealthUri = probe.HealthUri?.ToString(),
+        Message = probe.Message,
+    };
+
+    /// <param name="key">The key as the caller asked for it: a SecureString, or plain text.</param>
+    public static NewApiKeyResult ToResult(GeneratedApiKey generated, object key, string? id, string permissionSet) => new()
+    {
+        Id = id,
+        ApiKey = key,
+        Hash = generated.Hash,
+        Algorithm = PhcScryptString.Algorithm,
+        Parameters = ToModel(generated.Parameters)!,
+        ConfigSnippet = id == null ? null : EdgeServerIdentitySnippet.For(id, generated.Hash, permissionSet),
+    };
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Linq;
+using NaraAuth.Core.EdgeConnector;
+using NaraAuth.Core.Tokens;
+using NaraAuth.Models;
+
+namespace NaraAuth.Mapping;
+
+internal static partial class ModelMapping
+{
+    /// <summary>A token login (browser or token) that was saved, or a stored one that was kept.</summary>
+    public static EdgeConnectorConnection ToConnection(TokenValidationResult result, EdgeConnectorLoginMode mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
+    {
+        var jwt = result.Jwt;
+        return new EdgeConnectorConnection
+        {
+            Mode = ModelEnum.From<EdgeConnectorMode>(mode),
+            Status = status,
+            Organization = jwt.Organization,
+            OrganizationName = result.OrganizationName,
+            Subject = jwt.Subject,
+            Email = jwt.Email,
+            Role = jwt.Role,
+            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
+            TokenPath = location.Path,
+            BundlePath = bundlePath,
+            SignatureVerified = result.SignatureVerified,
+            BaseUrl = baseUrl.ToString(),
+        };
+    }
+
+    /// <summary>Deployment credentials the platform accepted; <paramref name="savedTo"/> when -SaveCredentialsTo wrote them.</summary>
+    public static EdgeConnectorConnection ToConnection(DeploymentCredentials credentials, string? savedTo, Uri baseUrl) => new()
+    {
+        Mode = EdgeConnectorMode.Deployment,
+        Status = EdgeConnectorStatus.Verified,
+        DeploymentId = credentials.DeploymentId,
+        CredentialSource = ModelEnum.From<Models.DeploymentCredentialSource>(credentials.Source),
+        CredentialsPath = savedTo ?? credentials.FilePath,
+        BaseUrl = baseUrl.ToString(),
+    };
+
+    public static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, EdgeConnectorDisconnectStatus status)
+    {
+        LogoutFile? Of(string kind) => logout.Files.FirstOrDefault(f => f.Kind == kind);
+        var credentials = Of(EdgeConnectorLogout.CredentialsKind);
+        return new EdgeConnectorDisconnection
+        {
+            Status = status,
+            TokenPath = logout.Location.Path,
+            TokenRemoved = Of(EdgeConnectorLogout.TokenKind)!.Removed,
+            BundlePath = logout.Location.BundlePath,
+            BundleRemoved = Of(EdgeConnectorLogout.BundleKind)!.Removed,
+            CredentialsPath = credentials?.Path,
+            CredentialsRemoved = credentials?.Removed ?? false,
+            Removed = logout.Files.Where(f => f.Removed).Select(f => f.Path).ToArray(),
+        };
+    }
+}

@@ -9,8 +9,9 @@ namespace NaraAuth.Module.Tests.EdgePlane;
 /// The emulator's https certificate, and how the tests trust it: explicitly, by adding it to the
 /// trust store the whole test process uses (SSL_CERT_FILE = the system bundle + this certificate),
 /// never by turning validation off. .NET on Linux reads SSL_CERT_FILE once, when the first
-/// certificate chain is built, so this runs when the test assembly loads, before any test, and
-/// the certificate is the same for the whole process. The module has no "skip validation" switch.
+/// certificate chain is built, so this runs when this library loads (each test project that uses
+/// https also touches it as its own assembly loads, before any test), and the certificate is the
+/// same for the whole process. The module has no "skip validation" switch.
 /// </summary>
 public static class LoopbackCertificate
 {
@@ -18,6 +19,7 @@ public static class LoopbackCertificate
     /// <summary>The certificate alone as PEM, for the curl browser double's --cacert.</summary>
     public static string PemPath { get; private set; } = string.Empty;
 
+#pragma warning disable CA2255 // The trust must be in place before the first chain, whoever loads this library first.
     [ModuleInitializer]
     internal static void TrustForThisProcess()
     {
@@ -55,6 +57,7 @@ public static class LoopbackCertificate
             if (setenv("SSL_CERT_FILE", bundle, 1) != 0) throw new InvalidOperationException("setenv(SSL_CERT_FILE) failed.");
         }
     }
+#pragma warning restore CA2255
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int setenv(string name, string value, int overwrite);

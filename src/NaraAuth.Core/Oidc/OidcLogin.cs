@@ -152,7 +152,7 @@ public sealed class OidcLogin
     private async Task<OidcProviderMetadata> DiscoverAsync(CancellationToken cancellationToken)
     {
         _reporter.Verbose($"Reading the discovery document of {_settings.Authority}.");
-        return await OidcProviderMetadata.FetchAsync(_settings.Authority, cancellationToken).ConfigureAwait(false);
+        return await OidcProviderMetadata.FetchAsync(_settings.Authority, cancellationToken, _reporter).ConfigureAwait(false);
     }
 
     /// <summary>The saved session of this issuer and client, or null (with the reason in verbose).</summary>

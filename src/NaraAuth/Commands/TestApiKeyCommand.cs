@@ -85,7 +85,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         }
 
         WriteVerbose($"Calling {SafeUri.Printable(Uri)} with the credential as a bearer token.");
-        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token));
+        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token, Reporter));
         WriteVerbose(probe.Message);
         if (Quiet)
         {

@@ -9,14 +9,9 @@ public class PollScheduleTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private sealed class FakeClock : IClock
-    {
-        public DateTimeOffset UtcNow { get; set; } = T0;
-    }
-
     private sealed class Fixture
     {
-        public FakeClock Clock { get; } = new();
+        public FakeClock Clock { get; } = new(T0);
         public List<TimeSpan> Slices { get; } = new();
         public RecordingReporter Reporter { get; } = new();
 

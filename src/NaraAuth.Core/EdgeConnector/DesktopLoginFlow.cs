@@ -91,7 +91,7 @@ public sealed class DesktopLoginFlow
         var schedule = new PollSchedule(_clock, deadline, start.Interval, _reporter, _delay)
         {
             Activity = $"Waiting for approval of code {start.Code}",
-            Status = $"Approve in the browser at {start.Url}",
+            Status = $"Approve in the browser: {start.Url}",
         };
         var path = TokenPath + "?code=" + Uri.EscapeDataString(start.Code);
 

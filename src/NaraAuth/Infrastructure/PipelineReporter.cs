@@ -36,11 +36,11 @@ internal sealed class PipelineReporter : IReporter
         _cmdlet.WriteProgress(CountdownRecord(activity, status, left, total));
     });
 
-    /// <summary>The one countdown bar: time left as m:ss in the status, seconds and percent for the host.</summary>
+    /// <summary>The one countdown bar: "status (m:ss left)", with seconds and percent for the host.</summary>
     public static ProgressRecord CountdownRecord(string activity, string status, TimeSpan left, TimeSpan total)
     {
         var done = total.TotalSeconds <= 0 ? 100 : (int)Math.Round(100 * (1 - left.TotalSeconds / total.TotalSeconds));
-        return new ProgressRecord(CountdownId, activity, $"{status}: {DurationText.Clock(left)} left")
+        return new ProgressRecord(CountdownId, activity, $"{status} ({DurationText.Clock(left)} left)")
         {
             PercentComplete = Math.Min(100, Math.Max(0, done)),
             SecondsRemaining = (int)Math.Max(0, Math.Ceiling(left.TotalSeconds)),

@@ -14,7 +14,7 @@ public class OnlineValidationTests : IAsyncLifetime
     public async ValueTask InitializeAsync() => _server = await EmulatorServer.StartAsync();
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    private ApiClient Client(RetryOptions? retry = null) => new(_server.BaseUrl, retry: retry ?? new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+    private ApiClient Client(RetryOptions? retry = null, RecordingReporter? reporter = null) => new(_server.BaseUrl, retry: retry ?? new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20) }, reporter: reporter);
 
     [Fact]
     public async Task A_good_token_verifies_signature_and_organization()
@@ -62,12 +62,11 @@ public class OnlineValidationTests : IAsyncLifetime
     public async Task Get_is_retried_after_503_with_Retry_After()
     {
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/api/me/organizations", Status = 503, RetryAfterSeconds = 1 });
-        var client = Client();
-        var retries = new List<TimeSpan>();
-        client.Retrying += (_, wait, _) => retries.Add(wait);
+        var reporter = new RecordingReporter();
+        var client = Client(reporter: reporter);
         var response = await client.SendAsync(new ApiRequest(HttpMethod.Get, "/api/me/organizations") { Bearer = _server.State.MintToken() }, CancellationToken.None);
         Assert.Equal(200, response.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(retries));
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(reporter.Retries()).Wait);
         Assert.Equal(2, _server.State.Faults.CountOf("GET", "/api/me/organizations"));
     }
 

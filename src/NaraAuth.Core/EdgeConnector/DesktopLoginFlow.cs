@@ -7,14 +7,15 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Polling;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.EdgeConnector;
 
 /// <summary>
 /// The desktop (browser) login of docs/protocol.md 1.1: start a session, then poll until the person
-/// approves, refuses, the code expires or our own time limit is reached. Waiting is done in
-/// slices of at most a second through an injectable delay, so progress counts down smoothly,
-/// Ctrl+C is honoured at once, and tests can run the whole loop on a fake clock.
+/// approves, refuses, the code expires or our own time limit is reached. The waiting is
+/// <see cref="PollSchedule"/>'s; what each answer means is decided here.
 /// </summary>
 public sealed class DesktopLoginFlow
 {
@@ -25,7 +26,7 @@ public sealed class DesktopLoginFlow
     /// <summary>docs/protocol.md 1.1: a 429 adds 5 s to the interval for the rest of the flow.</summary>
     public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
     /// <summary>Transient failures (5xx, dropped connection) tolerated in a row before giving up.</summary>
-    public const int MaxConsecutiveFailures = 5;
+    public const int MaxConsecutiveFailures = PollSchedule.DefaultMaxConsecutiveFailures;
 
     /// <summary>
     /// Our own limit when -TimeoutSec is not given, whatever expiresAt says: a server that
@@ -33,25 +34,22 @@ public sealed class DesktopLoginFlow
     /// </summary>
     public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(15);
 
-    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
     private readonly ApiClient _platform;
     private readonly IClock _clock;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly Func<TimeSpan, CancellationToken, Task>? _delay;
+    private readonly IReporter _reporter;
 
     /// <param name="platform">A client for the platform. Polls go through it one at a time; this
     /// class does its own 429 handling, so give it a client without automatic retries.</param>
-    public DesktopLoginFlow(ApiClient platform, IClock clock, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <param name="delay">The wait between polls; tests replace it to run the loop on a fake clock.</param>
+    /// <param name="reporter">Hears the countdown and why polling changed pace.</param>
+    public DesktopLoginFlow(ApiClient platform, IClock clock, Func<TimeSpan, CancellationToken, Task>? delay = null, IReporter? reporter = null)
     {
         _platform = platform;
         _clock = clock;
-        _delay = delay ?? ((wait, token) => Task.Delay(wait, token));
+        _delay = delay;
+        _reporter = reporter ?? Reporter.None;
     }
-
-    /// <summary>Raised from the polling task with the time left; the caller marshals it to the UI.</summary>
-    public event Action<DesktopLoginProgress>? Waiting;
-
-    /// <summary>Raised when a poll is throttled or fails transiently; text for verbose output.</summary>
-    public event Action<string>? Note;
 
     public async Task<DesktopLoginStart> StartAsync(string deviceName, string deviceId, CancellationToken cancellationToken)
     {
@@ -90,35 +88,27 @@ public sealed class DesktopLoginFlow
             deadline = began + limit;
             timedOutFirst = true;
         }
-        var lifetime = deadline - began;
-        if (lifetime < TimeSpan.Zero) lifetime = TimeSpan.Zero;
-        var interval = start.Interval;
-        var nextWait = interval;
-        var polls = 0;
-        var failures = 0;
+        var schedule = new PollSchedule(_clock, deadline, start.Interval, _reporter, _delay)
+        {
+            Activity = $"Waiting for approval of code {start.Code}",
+            Status = $"Approve in the browser: {start.Url}",
+        };
         var path = TokenPath + "?code=" + Uri.EscapeDataString(start.Code);
 
         while (true)
         {
-            await WaitAsync(nextWait, deadline, lifetime, polls, interval, cancellationToken).ConfigureAwait(false);
-            if (_clock.UtcNow >= deadline) throw Ended(start, timedOutFirst, timeout, limit);
+            await schedule.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (schedule.IsOver) throw Ended(start, timedOutFirst, timeout, limit);
 
-            polls++;
             ApiResponse response;
             try
             {
-                var remaining = deadline - _clock.UtcNow;
-                var request = new ApiRequest(HttpMethod.Get, path)
-                {
-                    // Never let one slow answer carry us far past the deadline.
-                    Timeout = remaining < TimeSpan.FromSeconds(30) ? Max(remaining, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(30),
-                };
+                // Never let one slow answer carry us far past the deadline.
+                var request = new ApiRequest(HttpMethod.Get, path) { Timeout = schedule.StartPoll() };
                 response = await _platform.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (NaraAuthException e) when (e.IsTransient && ++failures < MaxConsecutiveFailures)
+            catch (NaraAuthException e) when (e.IsTransient && schedule.Failed(e.ErrorId))
             {
-                Note?.Invoke($"Poll {polls} failed ({e.ErrorId}); trying again.");
-                nextWait = interval;
                 continue;
             }
 
@@ -127,17 +117,13 @@ public sealed class DesktopLoginFlow
                 case 200:
                     return ReadToken(response);
                 case 202:
-                    failures = 0;
-                    nextWait = interval;
+                    schedule.Pending();
                     continue;
                 case 429:
-                    failures = 0;
-                    interval += SlowDownStep;
                     var asked = response.RetryAfter(_clock.UtcNow);
                     // Asked to wait past our deadline: the code cannot be collected, so say so now.
-                    if (asked > deadline - _clock.UtcNow) throw response.ToException("wait for the browser login");
-                    nextWait = asked is { } ra && ra > interval ? ra : interval;
-                    Note?.Invoke($"The platform asked to poll more slowly (429); polling every {interval.TotalSeconds:0.#} s from now on.");
+                    if (schedule.IsBeyondDeadline(asked)) throw response.ToException("wait for the browser login");
+                    schedule.SlowDown("The platform asked to poll more slowly (429)", SlowDownStep, asked);
                     continue;
                 case 403:
                     throw new NaraAuthException("LoginDenied", NaraErrorCategory.PermissionDenied,
@@ -147,28 +133,11 @@ public sealed class DesktopLoginFlow
                     throw new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
                         Text.DisplayText.EndSentence($"The login code {start.Code} expired before it was approved{Reason(response, "expired_token")}"),
                         "Run Connect-EdgeConnector again and approve the request in time.");
-                case >= 500 when ++failures < MaxConsecutiveFailures:
-                    Note?.Invoke($"Poll {polls} failed (HTTP {response.StatusCode}); trying again.");
-                    nextWait = Max(interval, response.RetryAfter(_clock.UtcNow) ?? TimeSpan.Zero);
+                case >= 500 when schedule.Failed($"HTTP {response.StatusCode}", response.RetryAfter(_clock.UtcNow)):
                     continue;
                 default:
                     throw response.ToException("wait for the browser login");
             }
-        }
-    }
-
-    private async Task WaitAsync(TimeSpan wait, DateTimeOffset deadline, TimeSpan lifetime, int polls, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        var until = _clock.UtcNow + wait;
-        if (until > deadline) until = deadline;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var now = _clock.UtcNow;
-            Waiting?.Invoke(new DesktopLoginProgress(Max(deadline - now, TimeSpan.Zero), lifetime, polls, interval));
-            var left = until - now;
-            if (left <= TimeSpan.Zero) return;
-            await _delay(left < Slice ? left : Slice, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -208,9 +177,6 @@ public sealed class DesktopLoginFlow
         var reason = response.ServerReason;
         return reason == null || reason == expectedCode ? string.Empty : ": " + reason;
     }
-
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private sealed class StartBody
     {

@@ -19,21 +19,3 @@ public sealed class DesktopLoginStart
     public DateTimeOffset ExpiresAt { get; }
     public TimeSpan Interval { get; }
 }
-
-/// <summary>What the waiting loop reports while the person has not answered yet.</summary>
-public sealed class DesktopLoginProgress
-{
-    public DesktopLoginProgress(TimeSpan remaining, TimeSpan lifetime, int polls, TimeSpan interval)
-    {
-        Remaining = remaining;
-        Lifetime = lifetime;
-        Polls = polls;
-        Interval = interval;
-    }
-
-    /// <summary>Time left until the code expires (or the -TimeoutSec deadline, whichever is first).</summary>
-    public TimeSpan Remaining { get; }
-    public TimeSpan Lifetime { get; }
-    public int Polls { get; }
-    public TimeSpan Interval { get; }
-}

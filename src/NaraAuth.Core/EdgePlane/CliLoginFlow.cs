@@ -8,6 +8,8 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Polling;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -36,14 +38,17 @@ public sealed class CliLoginFlow
     private readonly ApiClient _api;
     private readonly ApiClient _poller;
     private readonly IClock _clock;
+    private readonly IReporter _reporter;
 
-    public CliLoginFlow(Uri baseUrl, IClock clock)
+    /// <param name="reporter">Hears retries, the countdown and why polling changed pace.</param>
+    public CliLoginFlow(Uri baseUrl, IClock clock, IReporter? reporter = null)
     {
         BaseUrl = baseUrl;
         _clock = clock;
-        _api = new ApiClient(baseUrl, clock: clock);
+        _reporter = reporter ?? Reporter.None;
+        _api = new ApiClient(baseUrl, clock: clock, reporter: _reporter);
         // Polling handles 404/429/5xx itself (it must stop at expires_at), so its client never retries.
-        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = TimeSpan.FromSeconds(30) }, clock: clock);
+        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = PollSchedule.DefaultPollTimeout }, clock: clock);
     }
 
     public Uri BaseUrl { get; }
@@ -61,10 +66,7 @@ public sealed class CliLoginFlow
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The wait between polls; tests replace it to run the loop on a fake clock.</summary>
-    public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (wait, token) => Task.Delay(wait, token);
-
-    /// <summary>Raised with a note when a poll failed but waiting continues (never carries a secret).</summary>
-    public event Action<string>? PollProblem;
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = PollSchedule.RealDelay;
 
     public async Task<CliLoginStart> InitiateAsync(CancellationToken cancellationToken)
     {
@@ -88,36 +90,40 @@ public sealed class CliLoginFlow
 
     /// <summary>
     /// Polls cli-poll until the login is done and returns the grant id. 404 means "not yet";
-    /// 429 and failures slow the polling down; the wait ends at expires_at.
-    /// <paramref name="onWait"/> receives the time left before each wait.
+    /// 429 slows the polling down, failures back it off; the wait ends at expires_at.
     /// </summary>
-    public async Task<string> WaitForGrantAsync(CliLoginStart start, Action<TimeSpan>? onWait, CancellationToken cancellationToken)
+    public async Task<string> WaitForGrantAsync(CliLoginStart start, CancellationToken cancellationToken)
     {
         var path = "/auth/oidc/cli-poll/" + Uri.EscapeDataString(start.CliNonce);
-        var interval = PollInterval;
         var localEnd = _clock.UtcNow + MaxWait;
         var deadline = localEnd < start.ExpiresAt ? localEnd : start.ExpiresAt;
+        var schedule = new PollSchedule(_clock, deadline, PollInterval, _reporter, Delay)
+        {
+            MaxInterval = MaxPollInterval,
+            BackOffOnFailure = true,
+            Activity = "EdgePlane login",
+            Status = "Waiting for the login in the browser",
+        };
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var left = deadline - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Ended(start, deadline);
+            if (schedule.IsOver) throw Ended(start, deadline);
 
-            TimeSpan? wait = null;
             try
             {
-                var response = await _poller.SendAsync(new ApiRequest(HttpMethod.Get, path) { Timeout = Min(left, TimeSpan.FromSeconds(30)) }, cancellationToken).ConfigureAwait(false);
+                var request = new ApiRequest(HttpMethod.Get, path) { Timeout = schedule.StartPoll() };
+                var response = await _poller.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == 200)
                 {
                     using var document = response.Json();
                     var status = JsonText.StringOf(document.RootElement, "status");
                     var grant = JsonText.StringOf(document.RootElement, "grant_id");
                     if (string.Equals(status, "ready", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(grant)) return grant!;
-                    interval = PollInterval;
+                    schedule.Pending();
                 }
                 else if (response.StatusCode == 404)
                 {
-                    interval = PollInterval;
+                    schedule.Pending();
                 }
                 else if (response.StatusCode == 410)
                 {
@@ -125,28 +131,24 @@ public sealed class CliLoginFlow
                 }
                 else if (response.StatusCode == 429 || response.StatusCode >= 500)
                 {
-                    wait = response.RetryAfter(_clock.UtcNow);
+                    var asked = response.RetryAfter(_clock.UtcNow);
                     // Asked to wait past our deadline: waiting cannot end in a login, so say so now.
-                    if (wait > deadline - _clock.UtcNow) throw response.ToException("wait for the EdgePlane login");
-                    interval = Min(MaxPollInterval, Double(interval));
-                    PollProblem?.Invoke($"EdgePlane answered HTTP {response.StatusCode} while waiting; polling again in {(wait ?? interval).TotalSeconds:0} s.");
+                    if (schedule.IsBeyondDeadline(asked)) throw response.ToException("wait for the EdgePlane login");
+                    if (response.StatusCode == 429) schedule.SlowDown("EdgePlane answered HTTP 429 while waiting", null, asked);
+                    else if (!schedule.Failed($"HTTP {response.StatusCode}", asked)) throw response.ToException("wait for the EdgePlane login");
                 }
                 else
                 {
                     throw response.ToException("wait for the EdgePlane login");
                 }
             }
-            catch (NaraAuthException e) when (e.IsTransient)
+            catch (NaraAuthException e) when (e.IsTransient && schedule.Failed(e.ErrorId))
             {
-                // A flaky network while the person logs in is not a reason to give up: poll less often.
-                interval = Min(MaxPollInterval, Double(interval));
-                PollProblem?.Invoke($"{e.Message} Polling again in {interval.TotalSeconds:0} s.");
+                // A flaky network while the person logs in is not a reason to give up at once: poll less often.
             }
 
-            left = deadline - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Ended(start, deadline);
-            onWait?.Invoke(left);
-            await Delay(Min(wait ?? interval, left), cancellationToken).ConfigureAwait(false);
+            if (schedule.IsOver) throw Ended(start, deadline);
+            await schedule.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -193,7 +195,4 @@ public sealed class CliLoginFlow
         new("EdgePlaneLoginExpired", NaraErrorCategory.OperationTimeout,
             $"The login was not completed before it expired at {Iso8601.Format(start.ExpiresAt)}.",
             "Run Invoke-OidcCliLogin again and finish the login in the browser in time.");
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-    private static TimeSpan Double(TimeSpan t) => TimeSpan.FromTicks(t.Ticks * 2);
 }

@@ -7,6 +7,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -32,9 +33,10 @@ public sealed class EdgePlaneIdentity
 /// <summary>Calls to EdgePlane with a session token.</summary>
 public static class EdgePlaneClient
 {
-    public static async Task<EdgePlaneIdentity> WhoAmIAsync(Uri baseUrl, string sessionToken, CancellationToken cancellationToken)
+    /// <param name="reporter">Hears of retries.</param>
+    public static async Task<EdgePlaneIdentity> WhoAmIAsync(Uri baseUrl, string sessionToken, CancellationToken cancellationToken, IReporter? reporter = null)
     {
-        var api = new ApiClient(baseUrl);
+        var api = new ApiClient(baseUrl, reporter: reporter);
         var response = await api.SendAsync(new ApiRequest(HttpMethod.Get, "/auth/whoami") { Bearer = sessionToken }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == 401)
         {

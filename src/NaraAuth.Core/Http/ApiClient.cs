@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Http;
 
@@ -27,22 +28,20 @@ public sealed class ApiClient
     private readonly HttpClient _http;
     private readonly RetryOptions _retry;
     private readonly IClock _clock;
+    private readonly IReporter _reporter;
 
-    public ApiClient(Uri baseUrl, HttpClient? http = null, RetryOptions? retry = null, IClock? clock = null)
+    /// <param name="reporter">Hears of each retry (verbose, worded by <see cref="RetryNotice"/>); never of a secret.</param>
+    public ApiClient(Uri baseUrl, HttpClient? http = null, RetryOptions? retry = null, IClock? clock = null, IReporter? reporter = null)
     {
         BaseUrl = baseUrl;
         _http = http ?? SharedHttpClient.Get();
         _retry = retry ?? RetryOptions.Default;
         _clock = clock ?? SystemClock.Instance;
+        _reporter = reporter ?? Reporter.None;
     }
 
     public Uri BaseUrl { get; }
 
-    /// <summary>
-    /// Raised before each retry with the number of the attempt that failed (counted from 1),
-    /// the wait and why; never carries a secret. <see cref="RetryNotice"/> words it.
-    /// </summary>
-    public event Action<int, TimeSpan, string>? Retrying;
 
     public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken)
     {
@@ -80,7 +79,7 @@ public sealed class ApiClient
                 if (response != null) return response;
                 throw failure!;
             }
-            Retrying?.Invoke(attempt, wait, response != null ? $"HTTP {response.StatusCode}" : failure!.ErrorId);
+            _reporter.Verbose(RetryNotice.Text(attempt, wait, response != null ? $"HTTP {response.StatusCode}" : failure!.ErrorId));
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             waited += wait;
         }
@@ -174,9 +173,11 @@ public sealed class ApiClient
     }
 }
 
-/// <summary>The one wording of a retry notice, whichever cmdlet shows it.</summary>
+/// <summary>The one wording of a retry notice, for a request retried here and a poll asked again alike.</summary>
 public static class RetryNotice
 {
-    public static string Text(int failedAttempt, TimeSpan wait, string why) =>
-        $"Attempt {failedAttempt} failed ({why}); retrying in {wait.TotalSeconds:0.#} s.";
+    /// <param name="failed">The number of the attempt (or poll) that failed, counted from 1.</param>
+    /// <param name="what">What failed: "Attempt", or "Poll" for a login wait.</param>
+    public static string Text(int failed, TimeSpan wait, string why, string what = "Attempt") =>
+        $"{what} {failed} failed ({why}); retrying in {wait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s.";
 }

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Http;
 
@@ -40,14 +41,15 @@ public sealed class CredentialProbeResult
 /// </summary>
 public static class CredentialProbe
 {
+    /// <param name="reporter">Hears of the retry of the check.</param>
     public static async Task<CredentialProbeResult> CheckAsync(string endpoint, string credential, string? healthEndpoint,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan timeout, CancellationToken cancellationToken, IReporter? reporter = null)
     {
         var uri = ParseEndpoint(endpoint, "-Uri");
         var explicitHealth = healthEndpoint == null ? null : ParseEndpoint(healthEndpoint, "-HealthUri");
         var result = new CredentialProbeResult { Uri = uri };
         // One quick retry absorbs a blip; a check should answer in seconds, not minutes.
-        var client = new ApiClient(Root(uri), retry: new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2), Timeout = timeout });
+        var client = new ApiClient(Root(uri), retry: new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2), Timeout = timeout }, reporter: reporter);
         ApiResponse response;
         try
         {

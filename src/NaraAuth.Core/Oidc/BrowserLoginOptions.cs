@@ -1,9 +1,10 @@
 using System;
+using System.Collections.Generic;
 using NaraAuth.Core.Browser;
 
 namespace NaraAuth.Core.Oidc;
 
-/// <summary>How the person is asked in an interactive (browser, PKCE) login; what the console shows comes back through the callbacks.</summary>
+/// <summary>How the person is asked in an interactive (browser, PKCE) login; what the console shows goes to the login's reporter.</summary>
 public sealed class BrowserLoginOptions
 {
     public const int DefaultTimeoutSeconds = 600;
@@ -20,13 +21,23 @@ public sealed class BrowserLoginOptions
     public bool BrowserChosen { get; set; }
     /// <summary>Why no person can answer here (CI, -NonInteractive, no console input), or null.</summary>
     public string? NonInteractiveReason { get; set; }
-    /// <summary>The browser was started at this URL, by this launcher.</summary>
-    public Action<Uri, string>? Opened { get; set; }
-    /// <summary>Every second while waiting: time left, total.</summary>
-    public Action<TimeSpan, TimeSpan>? OnWait { get; set; }
-    /// <summary>Shows the device code when no browser could be opened and the login falls back to it.</summary>
-    public Action<DeviceCodePrompt>? ShowDeviceCode { get; set; }
-    public Action<TimeSpan, TimeSpan>? OnDeviceCodeWait { get; set; }
+    /// <summary>-NoBrowser: the launcher only prints, so the person is told to open the URL themselves.</summary>
+    public bool PrintUrlOnly { get; set; }
+
+    /// <summary>Said once, to the person: where the login happens, the way in by hand, and how long it may take.</summary>
+    public IEnumerable<string> OpenedLines(Uri url, string how)
+    {
+        if (PrintUrlOnly)
+        {
+            yield return $"To log in, open this URL in a browser on this machine: {url.AbsoluteUri}";
+        }
+        else
+        {
+            yield return $"A browser was opened at {url.Host} for the login ({how}).";
+            yield return $"If no browser window appeared, open this URL by hand on this machine: {url.AbsoluteUri}";
+        }
+        yield return $"Waiting up to {Text.DurationText.Clock(Timeout)} for the login to finish in the browser; Ctrl+C stops.";
+    }
 
     public NaraAuth.Core.Errors.NaraAuthException NotInteractive(string why) =>
         EdgeConnector.Interactivity.NonInteractiveError(why, "A browser login",

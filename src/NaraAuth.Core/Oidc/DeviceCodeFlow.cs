@@ -8,6 +8,8 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Polling;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -39,12 +41,18 @@ public sealed class DeviceCodeFlow
     private readonly OidcProviderMetadata _provider;
     private readonly OidcSettings _settings;
     private readonly IClock _clock;
+    private readonly IReporter _reporter;
+    private readonly Func<TimeSpan, CancellationToken, Task>? _delay;
 
-    public DeviceCodeFlow(OidcProviderMetadata provider, OidcSettings settings, IClock clock)
+    /// <param name="reporter">Shows the code to the person, the countdown, and why polling changed pace.</param>
+    /// <param name="delay">The wait between polls; tests replace it to run the loop on a fake clock.</param>
+    public DeviceCodeFlow(OidcProviderMetadata provider, OidcSettings settings, IClock clock, IReporter? reporter = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
         _provider = provider;
         _settings = settings;
         _clock = clock;
+        _reporter = reporter ?? Reporter.None;
+        _delay = delay;
     }
 
     /// <summary>RFC 8628 3.2: 5 s when the provider sends no interval.</summary>
@@ -53,10 +61,7 @@ public sealed class DeviceCodeFlow
     public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(60);
 
-    /// <summary>Raised with a note when polling changes pace (never carries a secret).</summary>
-    public event Action<string>? Note;
-
-    public async Task<OidcTokens> RunAsync(Action<DeviceCodePrompt> show, Action<TimeSpan, TimeSpan>? onWait, CancellationToken cancellationToken)
+    public async Task<OidcTokens> RunAsync(CancellationToken cancellationToken)
     {
         var endpoint = _provider.DeviceAuthorizationEndpoint ?? throw new NaraAuthException("OidcDeviceCodeNotSupported", NaraErrorCategory.NotEnabled,
             $"The identity provider '{_provider.Issuer}' publishes no device_authorization_endpoint, so it does not support device code login.",
@@ -95,35 +100,35 @@ public sealed class DeviceCodeFlow
             Uri.TryCreate(complete, UriKind.Absolute, out var completeUri);
             prompt = new DeviceCodePrompt(userCode!, verificationUri, completeUri, _clock.UtcNow.AddSeconds(expiresIn));
         }
-        show(prompt);
+        Show(prompt);
 
-        var total = prompt.ExpiresAt - _clock.UtcNow;
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = GrantType,
             ["device_code"] = deviceCode,
             ["client_id"] = _settings.ClientId,
         };
-        TimeSpan? extraWait = null;
+        var schedule = new PollSchedule(_clock, prompt.ExpiresAt, interval, _reporter, _delay)
+        {
+            MaxInterval = MaxInterval,
+            // RFC 8628 3.5: back off on connection timeouts.
+            BackOffOnFailure = true,
+            Activity = "OIDC device login",
+            Status = "Waiting for the code to be entered",
+        };
         while (true)
         {
-            var left = prompt.ExpiresAt - _clock.UtcNow;
-            if (left <= TimeSpan.Zero) throw Expired();
-            onWait?.Invoke(left, total);
-            var wait = extraWait ?? interval;
-            extraWait = null;
-            await PauseAsync(wait < left ? wait : left, () => onWait?.Invoke(prompt.ExpiresAt - _clock.UtcNow, total), cancellationToken).ConfigureAwait(false);
+            if (schedule.IsOver) throw Expired();
+            await schedule.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (schedule.IsOver) throw Expired();
 
             ApiResponse response;
             try
             {
-                response = await OidcHttp.PostFormAsync(_provider.TokenEndpoint, form, cancellationToken).ConfigureAwait(false);
+                response = await OidcHttp.PostFormAsync(_provider.TokenEndpoint, form, cancellationToken, schedule.StartPoll(OidcHttp.Timeout)).ConfigureAwait(false);
             }
-            catch (NaraAuthException e) when (e.ErrorId == "RequestTimedOut" || e.ErrorId == "PlatformUnreachable")
+            catch (NaraAuthException e) when (e.IsTransient && schedule.Failed(e.ErrorId))
             {
-                // RFC 8628 3.5: back off on connection timeouts.
-                interval = Min(MaxInterval, TimeSpan.FromTicks(interval.Ticks * 2));
-                Note?.Invoke($"{e.Message} Polling every {interval.TotalSeconds:0} s now.");
                 continue;
             }
 
@@ -131,10 +136,10 @@ public sealed class DeviceCodeFlow
             switch (response.ErrorCode)
             {
                 case "authorization_pending":
+                    schedule.Pending();
                     continue;
                 case "slow_down":
-                    interval = Min(MaxInterval, interval + SlowDownStep);
-                    Note?.Invoke($"The identity provider asked to slow down; polling every {interval.TotalSeconds:0} s now.");
+                    schedule.SlowDown("The identity provider asked to slow down", SlowDownStep);
                     continue;
                 case "access_denied":
                     throw new NaraAuthException("OidcAccessDenied", NaraErrorCategory.PermissionDenied,
@@ -142,29 +147,21 @@ public sealed class DeviceCodeFlow
                 case "expired_token":
                     throw Expired();
             }
-            if (response.StatusCode == 429 || response.StatusCode >= 500)
-            {
-                extraWait = response.RetryAfter(_clock.UtcNow);
-                interval = Min(MaxInterval, TimeSpan.FromTicks(interval.Ticks * 2));
-                Note?.Invoke($"The identity provider answered HTTP {response.StatusCode}; polling again in {(extraWait ?? interval).TotalSeconds:0} s.");
+            if ((response.StatusCode == 429 || response.StatusCode >= 500) && schedule.Failed($"HTTP {response.StatusCode}", response.RetryAfter(_clock.UtcNow)))
                 continue;
-            }
             throw new NaraAuthException("OidcTokenRequestFailed", NaraErrorCategory.AuthenticationError,
                 $"The identity provider refused the device login (HTTP {response.StatusCode}){(response.ServerReason is { } why ? ": " + why : ".")}",
                 "Check -ClientId and the provider's client settings, then log in again.", _provider.TokenEndpoint.ToString());
         }
     }
 
-    /// <summary>Waits between polls in steps of a second, so the countdown the person sees moves every second.</summary>
-    private static async Task PauseAsync(TimeSpan pause, Action tick, CancellationToken cancellationToken)
+    /// <summary>The code and where to enter it, for the person (never the device code, which redeems the login).</summary>
+    private void Show(DeviceCodePrompt prompt)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < pause)
-        {
-            var step = pause - waited.Elapsed;
-            await Task.Delay(step < TimeSpan.FromSeconds(1) ? step : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            if (waited.Elapsed < pause) tick();
-        }
+        _reporter.Information($"To sign in, open {prompt.VerificationUri.AbsoluteUri} on any device and enter the code {prompt.UserCode}");
+        if (prompt.VerificationUriComplete != null)
+            _reporter.Information($"Or open this link, which already contains the code: {prompt.VerificationUriComplete.AbsoluteUri}");
+        _reporter.Information($"The code expires at {prompt.ExpiresAt:u}.");
     }
 
     private static NaraAuthException Expired() =>
@@ -174,6 +171,4 @@ public sealed class DeviceCodeFlow
 
     private static int? Number(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -8,6 +8,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Browser;
 using NaraAuth.Core.Oidc.Browser;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -52,11 +53,14 @@ public sealed class OidcLogin
 
     private readonly CoreContext _context;
     private readonly OidcSettings _settings;
+    private readonly IReporter _reporter;
 
-    public OidcLogin(CoreContext context, OidcSettings settings)
+    /// <param name="reporter">Hears what the login decided and why, the prompts for the person, and the countdown.</param>
+    public OidcLogin(CoreContext context, OidcSettings settings, IReporter? reporter = null)
     {
         _context = context;
         _settings = settings;
+        _reporter = reporter ?? Reporter.None;
         Path = OidcSession.PathFor(context.Environment, settings.Authority.AbsoluteUri, settings.ClientId, settings.Scope);
     }
 
@@ -65,17 +69,12 @@ public sealed class OidcLogin
     /// <summary>How long the saved session must stay valid to be reused without asking anyone.</summary>
     public TimeSpan MinimumValidity { get; set; } = ReuseMargin;
 
-    /// <summary>Notes for the verbose stream (never a secret).</summary>
-    public event Action<string>? Note;
-    /// <summary>Raised when the saved session file was unusable or readable by others, or the login changed course.</summary>
-    public event Action<string>? Warning;
-
-    public async Task<OidcLoginResult> LoginWithDeviceCodeAsync(bool force, Action<DeviceCodePrompt> show, Action<TimeSpan, TimeSpan>? onWait, CancellationToken cancellationToken)
+    public async Task<OidcLoginResult> LoginWithDeviceCodeAsync(bool force, CancellationToken cancellationToken)
     {
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var saved = ReadSaved(provider, force);
         if (saved != null && await TryExistingAsync(provider, saved, refreshHere: true, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
-        return await DeviceCodeAsync(provider, show, onWait, cancellationToken).ConfigureAwait(false);
+        return await DeviceCodeAsync(provider, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OidcLoginResult> LoginInteractiveAsync(bool force, BrowserLoginOptions options, CancellationToken cancellationToken)
@@ -86,18 +85,17 @@ public sealed class OidcLogin
         // Nothing to refresh silently and nobody to ask: say so at once, before MSAL even loads.
         if (saved == null && options.NonInteractiveReason is { } why) throw options.NotInteractive(why);
 
-        using var listener = new LoopbackRedirectListener();
-        listener.StrayRequest += note => Note?.Invoke(note);
+        using var listener = new LoopbackRedirectListener(_reporter);
         BrowserLoginOutcome outcome;
         try
         {
             outcome = await RunMsalAsync(provider, options, listener, saved, cancellationToken).ConfigureAwait(false);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "BrowserNotAvailable" && !options.BrowserChosen && options.ShowDeviceCode != null && provider.DeviceAuthorizationEndpoint != null)
+        catch (NaraAuthException e) when (e.ErrorId == "BrowserNotAvailable" && !options.BrowserChosen && provider.DeviceAuthorizationEndpoint != null)
         {
             // As az login does: no browser here, so the code is shown for any device instead.
-            Warning?.Invoke($"{e.Message} Logging in with a device code instead (pass -UseBrowser to fail instead).");
-            return await DeviceCodeAsync(provider, options.ShowDeviceCode, options.OnDeviceCodeWait, cancellationToken).ConfigureAwait(false);
+            _reporter.Warning($"{e.Message} Logging in with a device code instead (pass -UseBrowser to fail instead).");
+            return await DeviceCodeAsync(provider, cancellationToken).ConfigureAwait(false);
         }
         catch (NaraAuthException e)
         {
@@ -142,20 +140,19 @@ public sealed class OidcLogin
     /// <summary>The only door to MSAL: kept out of line so the JIT loads MSAL only when this runs.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Task<BrowserLoginOutcome> RunMsalAsync(OidcProviderMetadata provider, BrowserLoginOptions options, LoopbackRedirectListener listener, OidcSession? bound, CancellationToken cancellationToken) =>
-        Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, options, listener, MsalCachePath, bound, note => Note?.Invoke(note), cancellationToken);
+        Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, options, listener, MsalCachePath, bound, _reporter, cancellationToken);
 
-    private async Task<OidcLoginResult> DeviceCodeAsync(OidcProviderMetadata provider, Action<DeviceCodePrompt> show, Action<TimeSpan, TimeSpan>? onWait, CancellationToken cancellationToken)
+    private async Task<OidcLoginResult> DeviceCodeAsync(OidcProviderMetadata provider, CancellationToken cancellationToken)
     {
-        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock);
-        flow.Note += n => Note?.Invoke(n);
-        var tokens = await flow.RunAsync(show, onWait, cancellationToken).ConfigureAwait(false);
+        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock, _reporter);
+        var tokens = await flow.RunAsync(cancellationToken).ConfigureAwait(false);
         return await CompleteAsync(provider, tokens, OidcLoginSource.DeviceCode, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<OidcProviderMetadata> DiscoverAsync(CancellationToken cancellationToken)
     {
-        Note?.Invoke($"Reading the discovery document of {_settings.Authority}.");
-        return await OidcProviderMetadata.FetchAsync(_settings.Authority, cancellationToken).ConfigureAwait(false);
+        _reporter.Verbose($"Reading the discovery document of {_settings.Authority}.");
+        return await OidcProviderMetadata.FetchAsync(_settings.Authority, cancellationToken, _reporter).ConfigureAwait(false);
     }
 
     /// <summary>The saved session of this issuer and client, or null (with the reason in verbose).</summary>
@@ -163,19 +160,19 @@ public sealed class OidcLogin
     {
         if (force)
         {
-            Note?.Invoke("-Force: the saved session is neither reused nor refreshed.");
+            _reporter.Verbose("-Force: the saved session is neither reused nor refreshed.");
             return null;
         }
         var saved = OidcSession.TryRead(_context.Store, Path, out var problem);
-        if (problem != null) Warning?.Invoke(problem);
+        if (problem != null) _reporter.Warning(problem);
         if (saved == null)
         {
-            Note?.Invoke($"No saved session for this issuer, client and scopes at '{Path}'; a new login is needed.");
+            _reporter.Verbose($"No saved session for this issuer, client and scopes at '{Path}'; a new login is needed.");
             return null;
         }
         if (!string.Equals(saved.Issuer.TrimEnd('/'), provider.Issuer.TrimEnd('/'), StringComparison.Ordinal) || saved.ClientId != _settings.ClientId)
         {
-            Note?.Invoke($"The saved session at '{Path}' belongs to another issuer or client; a new login is needed.");
+            _reporter.Verbose($"The saved session at '{Path}' belongs to another issuer or client; a new login is needed.");
             return null;
         }
         return saved;
@@ -190,14 +187,14 @@ public sealed class OidcLogin
         var now = _context.Clock.UtcNow;
         if (saved.IsValidFor(now, MinimumValidity))
         {
-            Note?.Invoke($"Reusing the saved session of {saved.Identity.Subject} from '{Path}' (valid until {saved.ExpiresAt:u}).");
+            _reporter.Verbose($"Reusing the saved session of {saved.Identity.Subject} from '{Path}' (valid until {saved.ExpiresAt:u}).");
             return new OidcLoginResult(saved, Path, OidcLoginSource.Saved);
         }
-        Note?.Invoke($"The saved session's {saved.ExpiringToken} {(saved.ExpiresAt <= now ? "expired" : "expires")} at {saved.ExpiresAt:u}, within the {DurationText.Of(MinimumValidity)} margin, so it is refreshed.");
+        _reporter.Verbose($"The saved session's {saved.ExpiringToken} {(saved.ExpiresAt <= now ? "expired" : "expires")} at {saved.ExpiresAt:u}, within the {DurationText.Of(MinimumValidity)} margin, so it is refreshed.");
         if (!refreshHere) return null;
         if (saved.Tokens.RefreshToken == null)
         {
-            Note?.Invoke("The saved session has no refresh token" + (_settings.AsksForRefreshToken
+            _reporter.Verbose("The saved session has no refresh token" + (_settings.AsksForRefreshToken
                 ? " (the provider issued none although offline_access was asked for)"
                 : " (offline_access was not asked for: see -Scopes / OIDC_SCOPES)") + ", so it cannot be refreshed silently; a new login is needed.");
             return null;
@@ -213,7 +210,7 @@ public sealed class OidcLogin
         if (!response.IsSuccess)
         {
             // An expired or revoked refresh token is normal: the person logs in again.
-            Note?.Invoke($"The refresh was refused (HTTP {response.StatusCode}{(response.ErrorCode is { } c ? ", " + c : string.Empty)}); a new login is needed.");
+            _reporter.Verbose($"The refresh was refused (HTTP {response.StatusCode}{(response.ErrorCode is { } c ? ", " + c : string.Empty)}); a new login is needed.");
             return null;
         }
         var tokens = OidcTokens.Parse(response, _context.Clock.UtcNow);
@@ -235,14 +232,14 @@ public sealed class OidcLogin
         }
         if (tokens.RefreshToken == null && source == OidcLoginSource.DeviceCode)
         {
-            Note?.Invoke("The provider issued no refresh token" + (_settings.AsksForRefreshToken ? " although offline_access was asked for" : " (offline_access was not asked for)")
+            _reporter.Verbose("The provider issued no refresh token" + (_settings.AsksForRefreshToken ? " although offline_access was asked for" : " (offline_access was not asked for)")
                 + $", so the next login after {identity.ExpiresAt:u} asks you again.");
         }
         var session = new OidcSession(provider.Issuer, _settings.ClientId, _settings.Scope, identity, tokens, _context.Clock.UtcNow, accountId);
         // Ctrl+C before this point leaves the disk as it was.
         cancellationToken.ThrowIfCancellationRequested();
         session.Write(_context.Store, Path);
-        Note?.Invoke($"Saved the session to '{Path}' (owner-only).");
+        _reporter.Verbose($"Saved the session to '{Path}' (owner-only).");
         return new OidcLoginResult(session, Path, source);
     }
 }

@@ -8,6 +8,7 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -40,10 +41,11 @@ public sealed class OidcProviderMetadata
     public static Uri DiscoveryUrl(Uri authority) =>
         new(authority.AbsoluteUri.TrimEnd('/') + "/.well-known/openid-configuration");
 
-    public static async Task<OidcProviderMetadata> FetchAsync(Uri authority, CancellationToken cancellationToken)
+    /// <param name="reporter">Hears of retries of the discovery request.</param>
+    public static async Task<OidcProviderMetadata> FetchAsync(Uri authority, CancellationToken cancellationToken, IReporter? reporter = null)
     {
         var url = DiscoveryUrl(authority);
-        var response = await new ApiClient(url).SendAsync(new ApiRequest(HttpMethod.Get, string.Empty), cancellationToken).ConfigureAwait(false);
+        var response = await new ApiClient(url, reporter: reporter).SendAsync(new ApiRequest(HttpMethod.Get, string.Empty), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == 404)
         {
             throw new NaraAuthException("OidcDiscoveryNotFound", NaraErrorCategory.ObjectNotFound,

@@ -95,22 +95,11 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = DeploymentSet)]
     public SwitchParameter Force { get; set; }
 
-    private CmdletPump? _pump;
-
-    /// <summary>RunAsync that also lets HTTP retry notices reach the verbose stream.</summary>
-    private T Run<T>(Func<CancellationToken, System.Threading.Tasks.Task<T>> work) => RunAsync((pump, ct) =>
-    {
-        _pump = pump;
-        return work(ct);
-    });
-
     protected override void ProcessNaraRecord()
     {
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
-        var platform = new ApiClient(baseUrl);
-        // Raised on the worker thread: shown through the pump of the call in progress.
-        platform.Retrying += (attempt, wait, why) => _pump?.Post(() => WriteVerbose(RetryNotice.Text(attempt, wait, why)));
+        var platform = new ApiClient(baseUrl, reporter: Reporter);
 
         switch (ChooseMode())
         {
@@ -145,7 +134,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
         // Validated first (reads only), so bad input fails with its own error even when a good
         // token is already stored; then a stored token of the same organization is kept.
-        var validated = Run(ct => onboarding.ValidateAsync(jwt, Organization, ct));
+        var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
         if (TryReuse(onboarding, location, validated.Jwt.Organization, EdgeConnectorLoginMode.Token)) return;
         SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Token, platform.BaseUrl,
             $"Save the validated token for organization '{validated.Jwt.Organization}'");
@@ -165,8 +154,8 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var deviceId = DeviceIdentity.GetOrCreate(Context.Environment, Context.Store);
         // Polls handle 429 and Retry-After themselves (docs/protocol.md 1.1), so no automatic retries.
         var polling = new ApiClient(platform.BaseUrl, retry: new RetryOptions { MaxRetries = 0 });
-        var flow = new DesktopLoginFlow(polling, Context.Clock);
-        var start = Run(ct => flow.StartAsync(Context.Environment.MachineName, deviceId, ct));
+        var flow = new DesktopLoginFlow(polling, Context.Clock, reporter: Reporter);
+        var start = RunAsync(ct => flow.StartAsync(Context.Environment.MachineName, deviceId, ct));
 
         // Host, not output: $c = Connect-EdgeConnector must still show the code to the person.
         WriteHostLine($"To connect the Edge Connector, open {start.Url}");
@@ -182,30 +171,9 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             else WriteHostLine($"Could not open a browser: {launch.Description}. Open the URL above yourself.");
         }
 
-        const int progressId = 1;
-        var activity = $"Waiting for approval of code {start.Code}";
-        string jwt;
-        try
-        {
-            jwt = RunAsync((pump, ct) =>
-            {
-                _pump = pump;
-                flow.Waiting += p => pump.Post(() => WriteProgress(new ProgressRecord(progressId, activity, $"Approve in the browser: {start.Url}")
-                {
-                    SecondsRemaining = (int)Math.Ceiling(p.Remaining.TotalSeconds),
-                    PercentComplete = p.Lifetime <= TimeSpan.Zero ? 100 : Math.Max(0, Math.Min(100, (int)(100 * (1 - p.Remaining.TotalSeconds / p.Lifetime.TotalSeconds)))),
-                    CurrentOperation = $"{(int)p.Remaining.TotalMinutes}:{p.Remaining.Seconds:00} left",
-                }));
-                flow.Note += note => pump.Post(() => WriteVerbose(note));
-                return flow.WaitForTokenAsync(start, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null, ct);
-            });
-        }
-        finally
-        {
-            WriteProgress(new ProgressRecord(progressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-        }
+        var jwt = RunAsync(ct => flow.WaitForTokenAsync(start, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null, ct));
 
-        var validated = Run(ct => onboarding.ValidateAsync(jwt, Organization, ct));
+        var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
         SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Browser, platform.BaseUrl, whatIfAction: null);
     }
 
@@ -215,7 +183,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var credentials = DeploymentCredentials.Resolve(DeploymentId, secret, Context.Environment, Context.CurrentDirectory);
         if (credentials.PermissionWarning != null) WriteWarning(credentials.PermissionWarning);
         WriteVerbose($"Verifying deployment '{credentials.DeploymentId}' (from {credentials.Source}) with the WebSocket handshake at {platform.BaseUrl}.");
-        Run(async ct =>
+        RunAsync(async ct =>
         {
             await new EdgeConnectorSocket(platform).VerifyAsync(credentials, ct).ConfigureAwait(false);
             return true;
@@ -237,7 +205,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, EdgeConnectorLoginMode mode)
     {
         if (Force) return false;
-        var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
+        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
@@ -262,7 +230,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         {
             try
             {
-                var bundle = Run(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
+                var bundle = RunAsync(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
                 onboarding.SaveBundle(location, bundle);
                 bundlePath = location.BundlePath;
                 WriteVerbose($"Saved the default bundle to '{bundlePath}'.");

@@ -66,7 +66,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         string? organizationName = stored.Jwt.OrganizationName;
         if (Verify)
         {
-            var platform = new ApiClient(PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config));
+            var platform = new ApiClient(PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config), reporter: Reporter);
             WriteVerbose($"Verifying the token against {platform.BaseUrl}.");
             var result = RunAsync(token => Context.Validator.ValidateAsync(stored.Jwt.Raw, options, platform, token));
             signatureVerified = result.SignatureVerified;

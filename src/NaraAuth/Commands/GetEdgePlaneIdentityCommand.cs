@@ -30,7 +30,7 @@ public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
                 ? Core.Http.BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{path}'")
                 : EdgePlaneUrl.Resolve(null, Context.Environment);
         WriteVerbose($"Asking {baseUrl} who the session in '{path}' belongs to.");
-        var identity = RunAsync(token => EdgePlaneClient.WhoAmIAsync(baseUrl, session.Token, token));
+        var identity = RunAsync(token => EdgePlaneClient.WhoAmIAsync(baseUrl, session.Token, token, Reporter));
         WriteObject(ModelMapping.ToInfo(identity, baseUrl));
     }
 }

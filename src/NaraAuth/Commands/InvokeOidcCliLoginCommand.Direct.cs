@@ -39,8 +39,6 @@ public sealed partial class InvokeOidcCliLoginCommand
     [Parameter(ParameterSetName = DirectSet)]
     public SwitchParameter UseBrowser { get; set; }
 
-    private const int DirectProgressId = 2;
-
     private void LoginDirect()
     {
         if (UseDeviceCode && UseBrowser)
@@ -49,36 +47,24 @@ public sealed partial class InvokeOidcCliLoginCommand
                 "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).");
         }
         var settings = OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment);
-        var login = new OidcLogin(Context, settings) { MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin };
+        var login = new OidcLogin(Context, settings, Reporter) { MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin };
         if (!ShouldProcess(login.Path, $"Log in to {settings.Authority} as client '{settings.ClientId}' (or reuse the saved session) and save the session")) return;
         OidcLoginResult result;
-        try
+        if (UseDeviceCode)
         {
-            result = RunAsync((pump, token) =>
-            {
-                login.Note += note => pump.Post(() => WriteVerbose(note));
-                login.Warning += warning => pump.Post(() => WriteWarning(warning));
-                void ShowCode(DeviceCodePrompt prompt) => pump.Post(() => ShowDeviceCode(prompt));
-                void CodeWait(TimeSpan left, TimeSpan total) => pump.Post(() => WriteProgress(CountDown(DirectProgressId, "OIDC device login", "Waiting for the code to be entered", left, total)));
-                if (UseDeviceCode) return login.LoginWithDeviceCodeAsync(Force, ShowCode, CodeWait, token);
-
-                IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
-                var options = new BrowserLoginOptions(browser)
-                {
-                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                    BrowserChosen = UseBrowser || NoBrowser,
-                    NonInteractiveReason = WhyNoPersonHere(),
-                    Opened = (url, how) => pump.Post(() => ShowBrowserOpened(url, how)),
-                    OnWait = (left, total) => pump.Post(() => WriteProgress(CountDown(DirectProgressId, "OIDC browser login", "Waiting for the login in the browser", left, total))),
-                    ShowDeviceCode = ShowCode,
-                    OnDeviceCodeWait = CodeWait,
-                };
-                return login.LoginInteractiveAsync(Force, options, token);
-            });
+            result = RunAsync(token => login.LoginWithDeviceCodeAsync(Force, token));
         }
-        finally
+        else
         {
-            WriteProgress(new ProgressRecord(DirectProgressId, "OIDC login", "Done") { RecordType = ProgressRecordType.Completed });
+            IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
+            var options = new BrowserLoginOptions(browser)
+            {
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                BrowserChosen = UseBrowser || NoBrowser,
+                PrintUrlOnly = NoBrowser,
+                NonInteractiveReason = WhyNoPersonHere(),
+            };
+            result = RunAsync(token => login.LoginInteractiveAsync(Force, options, token));
         }
 
         var session = result.Session;
@@ -89,41 +75,6 @@ public sealed partial class InvokeOidcCliLoginCommand
             if (session.Tokens.AccessToken != null) MaskSecretForCi(session.Tokens.AccessToken);
         }
         WriteObject(ModelMapping.ToInfo(result, AsPlainText));
-    }
-
-    /// <summary>Said once, on the host: where the login happens, the way in by hand, and how long it may take.</summary>
-    private void ShowBrowserOpened(Uri url, string how)
-    {
-        if (NoBrowser)
-        {
-            WriteHostLine($"To log in, open this URL in a browser on this machine: {url.AbsoluteUri}");
-        }
-        else
-        {
-            WriteHostLine($"A browser was opened at {url.Host} for the login ({how}).");
-            WriteHostLine($"If no browser window appeared, open this URL by hand on this machine: {url.AbsoluteUri}");
-        }
-        WriteHostLine($"Waiting up to {DurationText.Clock(TimeSpan.FromSeconds(TimeoutSec))} for the login to finish in the browser; Ctrl+C stops.");
-    }
-
-    /// <summary>The code and where to enter it go to the host, never the output stream, so $s = ... still shows them.</summary>
-    private void ShowDeviceCode(DeviceCodePrompt prompt)
-    {
-        WriteHostLine($"To sign in, open {prompt.VerificationUri.AbsoluteUri} on any device and enter the code {prompt.UserCode}");
-        if (prompt.VerificationUriComplete != null)
-            WriteHostLine($"Or open this link, which already contains the code: {prompt.VerificationUriComplete.AbsoluteUri}");
-        WriteHostLine($"The code expires at {prompt.ExpiresAt:u}.");
-    }
-
-    private static ProgressRecord CountDown(int id, string activity, string what, TimeSpan left, TimeSpan total)
-    {
-        var seconds = (int)Math.Max(0, Math.Ceiling(left.TotalSeconds));
-        var done = total.TotalSeconds <= 0 ? 100 : (int)Math.Round(100 * (1 - left.TotalSeconds / total.TotalSeconds));
-        return new ProgressRecord(id, activity, $"{what}: {DurationText.Clock(left)} left")
-        {
-            PercentComplete = Math.Min(100, Math.Max(0, done)),
-            SecondsRemaining = seconds,
-        };
     }
 
     /// <summary>-NoBrowser for the interactive mode: the URL is shown instead of opened.</summary>

@@ -17,7 +17,6 @@ namespace NaraAuth.Commands;
 public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
 {
     private const string EdgePlaneSet = "EdgePlane";
-    private const string Activity = "EdgePlane login";
 
     /// <summary>The EdgePlane server (else EP_BASE_URL).</summary>
     [Parameter(ParameterSetName = EdgePlaneSet, Position = 0)]
@@ -69,7 +68,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     {
         var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
-        var flow = new CliLoginFlow(baseUrl, Context.Clock) { MaxWait = TimeSpan.FromSeconds(TimeoutSec) };
+        var flow = new CliLoginFlow(baseUrl, Context.Clock, Reporter) { MaxWait = TimeSpan.FromSeconds(TimeoutSec) };
 
         var grantId = GrantId;
         if (grantId == null && !Force)
@@ -98,7 +97,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
             WriteVerbose($"Starting the EdgePlane login at {baseUrl}.");
             var start = RunAsync(token => flow.InitiateAsync(token));
             ShowLoginUrl(start.AuthorizeUrl, start.ExpiresAt);
-            grantId = PromptForGrantId ? AskForGrantId() : WaitForGrant(flow, start);
+            grantId = PromptForGrantId ? AskForGrantId() : RunAsync(token => flow.WaitForGrantAsync(start, token));
         }
 
         WriteVerbose("Exchanging the one-time grant for a session.");
@@ -142,24 +141,4 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
         }
         return typed!;
     }
-
-    private string WaitForGrant(CliLoginFlow flow, CliLoginStart start)
-    {
-        var untilExpiry = start.ExpiresAt - Context.Clock.UtcNow;
-        var total = untilExpiry < flow.MaxWait ? untilExpiry : flow.MaxWait;
-        try
-        {
-            return RunAsync((pump, token) =>
-            {
-                flow.PollProblem += message => pump.Post(() => WriteVerbose(message));
-                return flow.WaitForGrantAsync(start, left => pump.Post(() => WriteProgress(LoginProgress(left, total))), token);
-            });
-        }
-        finally
-        {
-            WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-        }
-    }
-
-    private static ProgressRecord LoginProgress(TimeSpan left, TimeSpan total) => CountDown(1, Activity, "Waiting for the login in the browser", left, total);
 }

@@ -75,7 +75,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         foreach (var warning in warnings) WriteWarning(warning);
 
         WriteVerbose($"Calling {SafeUri.Printable(Uri)} with the credential as a bearer token.");
-        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token));
+        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token, Reporter));
         WriteVerbose(probe.Message);
         if (Quiet)
         {

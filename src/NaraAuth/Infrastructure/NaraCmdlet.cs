@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Ci;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Infrastructure;
 
@@ -17,12 +18,16 @@ public abstract class NaraCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
     private CoreContext? _context;
+    private PipelineReporter? _reporter;
     private bool _cannotGoOn;
 
     protected CancellationToken StopToken => _stop.Token;
 
     internal CoreContext Context => _context ??= new CoreContext(
         SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+
+    /// <summary>What Core reports during this cmdlet call (verbose, warnings, lines for the person, countdowns); hand it to the Core objects the cmdlet builds.</summary>
+    internal IReporter Reporter => _reporter ??= new PipelineReporter(this);
 
     protected override void StopProcessing()
     {
@@ -76,13 +81,15 @@ public abstract class NaraCmdlet : PSCmdlet
     internal void WriteNaraError(NaraAuthException exception) => WriteError(ErrorRecords.From(exception));
 
     /// <summary>
-    /// Runs async Core work; <paramref name="work"/> may post UI actions through the pump,
-    /// which run on the pipeline thread while waiting.
+    /// Runs async Core work off the pipeline thread; what it reports through <see cref="Reporter"/>
+    /// is written on the pipeline thread while waiting, and a countdown it left open is completed.
     /// </summary>
-    internal T RunAsync<T>(Func<CmdletPump, CancellationToken, Task<T>> work)
+    internal T RunAsync<T>(Func<CancellationToken, Task<T>> work)
     {
         var pump = new CmdletPump();
-        var task = Task.Run(() => work(pump, _stop.Token));
+        var reporter = (PipelineReporter)Reporter;
+        reporter.Attach(pump);
+        var task = Task.Run(() => work(_stop.Token));
         try
         {
             // GetAwaiter().GetResult() inside the pump rethrows Core's own exception, unwrapped.
@@ -90,11 +97,10 @@ public abstract class NaraCmdlet : PSCmdlet
         }
         finally
         {
+            reporter.Detach();
             if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
         }
     }
-
-    internal T RunAsync<T>(Func<CancellationToken, Task<T>> work) => RunAsync((_, token) => work(token));
 
     /// <summary>
     /// Before a secret is written as plain text in Azure Pipelines or GitHub Actions, print the

@@ -66,7 +66,7 @@ public abstract class PlatformCmdlet : NaraCmdlet
         if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
         WriteVerbose($"Calling {baseUrl} with the credential from {credential.Description}" +
             (credential.IsServerToken ? " (a server token)." : credential.Jwt != null ? $" (the login of {credential.Jwt.Subject}, role {credential.Jwt.Role ?? "unknown"})." : "."));
-        var client = new PlatformClient(new ApiClient(baseUrl, http), credential);
+        var client = new PlatformClient(new ApiClient(baseUrl, http, reporter: Reporter), credential);
         if (TimeoutSec > 0) client.Timeout = TimeSpan.FromSeconds(TimeoutSec);
         return client;
     }
@@ -95,25 +95,7 @@ public abstract class PlatformCmdlet : NaraCmdlet
     internal T Call<T>(Func<PlatformClient, CancellationToken, Task<T>> work)
     {
         var client = Client;
-        return RunAsync((pump, token) =>
-        {
-            void OnRetry(int attempt, TimeSpan wait, string why) =>
-                pump.Post(() => WriteVerbose(RetryNotice.Text(attempt, wait, why)));
-            client.Api.Retrying += OnRetry;
-            return RunAndUnhook(work(client, token), () => client.Api.Retrying -= OnRetry);
-        });
-    }
-
-    private static async Task<T> RunAndUnhook<T>(Task<T> task, Action unhook)
-    {
-        try
-        {
-            return await task.ConfigureAwait(false);
-        }
-        finally
-        {
-            unhook();
-        }
+        return RunAsync(token => work(client, token));
     }
 
     /// <summary>

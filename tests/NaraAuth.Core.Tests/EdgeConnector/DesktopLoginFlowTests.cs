@@ -61,7 +61,9 @@ public class DesktopLoginFlowTests
         }
     }
 
-    private static (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create()
+    private static (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create() => Create(new RecordingReporter());
+
+    private static (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create(RecordingReporter reporter)
     {
         var clock = new FakeClock();
         var platform = new ScriptedPlatform(clock);
@@ -73,7 +75,7 @@ public class DesktopLoginFlowTests
             waits.Add(wait);
             clock.UtcNow += wait;
             return Task.CompletedTask;
-        });
+        }, reporter);
         return (flow, platform, clock, waits);
     }
 
@@ -206,11 +208,11 @@ public class DesktopLoginFlowTests
     [Fact]
     public async Task Progress_counts_down_to_the_deadline()
     {
-        var (flow, platform, _, _) = Create();
+        var reporter = new RecordingReporter();
+        var (flow, platform, _, _) = Create(reporter);
         platform.Pending(2).Then(HttpStatusCode.OK, "{\"token\":\"a.b.c\"}");
-        var seen = new List<DesktopLoginProgress>();
-        flow.Waiting += seen.Add;
         await flow.WaitForTokenAsync(Start(lifetimeSeconds: 60), null, TestContext.Current.CancellationToken);
+        var seen = reporter.Countdowns.Select(c => (Remaining: c.Left, Lifetime: c.Total)).ToList();
         Assert.Equal(TimeSpan.FromSeconds(60), seen[0].Remaining);
         Assert.Equal(TimeSpan.FromSeconds(60), seen[0].Lifetime);
         Assert.Equal(TimeSpan.FromSeconds(54), seen[^1].Remaining);
@@ -220,10 +222,11 @@ public class DesktopLoginFlowTests
     [Fact]
     public async Task Cancellation_stops_the_wait()
     {
-        var (flow, platform, _, _) = Create();
+        var reporter = new RecordingReporter();
+        var (flow, platform, _, _) = Create(reporter);
         platform.Pending(100);
         using var cts = new CancellationTokenSource();
-        flow.Waiting += p => { if (p.Polls == 2) cts.Cancel(); };
+        reporter.OnCountdown = (_, _) => { if (platform.PollTimes.Count == 2) cts.Cancel(); };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => flow.WaitForTokenAsync(Start(), null, cts.Token));
         Assert.Equal(2, platform.PollTimes.Count);
     }

@@ -31,7 +31,7 @@ public sealed class HttpTransportTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private ApiClient Client(RetryOptions? retry = null) => new(_server.BaseUrl, retry: retry ?? new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+    private ApiClient Client(RetryOptions? retry = null, RecordingReporter? reporter = null) => new(_server.BaseUrl, retry: retry ?? new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(20) }, reporter: reporter);
 
     private void AssertCanaryUntouched()
     {
@@ -152,13 +152,12 @@ public sealed class HttpTransportTests : IAsyncLifetime
     public async Task A_Retry_After_beyond_the_budget_ends_the_call_at_once_quoting_the_servers_time()
     {
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/api/me", Status = 503, RetryAfterSeconds = 86400, Count = 5 });
-        var retries = 0;
-        var client = Client();
-        client.Retrying += (_, _, _) => retries++;
+        var reporter = new RecordingReporter();
+        var client = Client(reporter: reporter);
         var watch = Stopwatch.StartNew();
         var response = await client.SendAsync(new ApiRequest(HttpMethod.Get, "/api/me/organizations"), CancellationToken.None);
         Assert.Equal(503, response.StatusCode);
-        Assert.Equal(0, retries);
+        Assert.Empty(reporter.Retries());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
         var error = response.ToException("list your organizations");
         Assert.Equal("ServerError", error.ErrorId);
@@ -169,12 +168,11 @@ public sealed class HttpTransportTests : IAsyncLifetime
     public async Task Retries_are_counted_from_one_and_only_for_idempotent_calls()
     {
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/api/me", Status = 503, Count = 2 });
-        var attempts = new List<int>();
-        var client = Client();
-        client.Retrying += (attempt, _, _) => attempts.Add(attempt);
+        var reporter = new RecordingReporter();
+        var client = Client(reporter: reporter);
         var response = await client.SendAsync(new ApiRequest(HttpMethod.Get, "/api/me/organizations") { Bearer = _server.State.MintToken() }, CancellationToken.None);
         Assert.Equal(200, response.StatusCode);
-        Assert.Equal(new[] { 1, 2 }, attempts);
+        Assert.Equal(new[] { 1, 2 }, reporter.Retries().Select(r => r.Attempt));
         Assert.Equal("Attempt 1 failed (HTTP 503); retrying in 0.5 s.", RetryNotice.Text(1, TimeSpan.FromMilliseconds(500), "HTTP 503"));
 
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/api/tokens", Method = "POST", Status = 503, Count = 2 });
@@ -334,7 +332,7 @@ public sealed class LocalWaitBoundTests : IAsyncLifetime
         var flow = new CliLoginFlow(_server.BaseUrl, clock) { PollInterval = TimeSpan.FromSeconds(30), MaxWait = TimeSpan.FromMinutes(15) };
         flow.Delay = (wait, _) => { waited += wait; clock.UtcNow += wait; return Task.CompletedTask; };
         var start = new CliLoginStart(new Uri(_server.BaseUrl, "auth/oidc/cli-login"), "cn_never_completed", new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var error = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForGrantAsync(start, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForGrantAsync(start, CancellationToken.None));
         Assert.Equal("EdgePlaneLoginTimedOut", error.ErrorId);
         Assert.Contains("15 min", error.Message);
         Assert.True(waited <= TimeSpan.FromMinutes(15), $"waited {waited}");
@@ -349,7 +347,7 @@ public sealed class LocalWaitBoundTests : IAsyncLifetime
         flow.Delay = (_, _) => { waits++; return Task.CompletedTask; };
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/auth/oidc/cli-poll", Status = 429, RetryAfterSeconds = 7200 });
         var start = new CliLoginStart(new Uri(_server.BaseUrl, "auth/oidc/cli-login"), "cn_x", clock.UtcNow.AddMinutes(10));
-        var error = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForGrantAsync(start, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() => flow.WaitForGrantAsync(start, CancellationToken.None));
         Assert.Equal("TooManyRequests", error.ErrorId);
         Assert.Contains("2 h (Retry-After)", error.Message);
         Assert.Equal(0, waits);

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Oidc.Browser;
 
@@ -28,19 +29,19 @@ public sealed class LoopbackRedirectListener : IDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _closing = new();
     private TaskCompletionSource<(TcpClient Client, string Parameters)>? _answer;
+    private readonly IReporter _reporter;
     private TcpClient? _held;
 
-    public LoopbackRedirectListener()
+    /// <param name="reporter">Hears (with the method and path, never the query) of each request that is no login answer and was turned away.</param>
+    public LoopbackRedirectListener(IReporter? reporter = null)
     {
+        _reporter = reporter ?? Reporter.None;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         RedirectUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
     }
 
     public Uri RedirectUri { get; }
-
-    /// <summary>Raised (with the method and path, never the query) when a request that is no login answer was turned away.</summary>
-    public event Action<string>? StrayRequest;
 
     /// <summary>Waits for the authorization response and returns it as RedirectUri?&lt;parameters&gt;.</summary>
     public async Task<Uri> WaitForRedirectAsync(CancellationToken cancellationToken)
@@ -139,7 +140,7 @@ public sealed class LoopbackRedirectListener : IDisposable
         var path = target.Split('?')[0];
         if (path != "/")
         {
-            StrayRequest?.Invoke($"The login listener answered 404 to {method} {Shorten(path)}.");
+            _reporter.Verbose($"The login listener answered 404 to {method} {Shorten(path)}.");
             await RespondAsync(stream, 404, FinalPage.NotAnAnswer(), timeout.Token).ConfigureAwait(false);
             return null;
         }
@@ -168,7 +169,7 @@ public sealed class LoopbackRedirectListener : IDisposable
         }
         if (!HasParameter(parameters, "code") && !HasParameter(parameters, "error"))
         {
-            StrayRequest?.Invoke($"The login listener answered 400 to {method} / without code or error (a reload, prefetch or scan); still waiting for the login.");
+            _reporter.Verbose($"The login listener answered 400 to {method} / without code or error (a reload, prefetch or scan); still waiting for the login.");
             await RespondAsync(stream, 400, FinalPage.NotAnAnswer(), timeout.Token).ConfigureAwait(false);
             return null;
         }

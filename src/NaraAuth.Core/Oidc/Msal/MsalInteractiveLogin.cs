@@ -12,6 +12,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Browser;
 using NaraAuth.Core.Oidc.Browser;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Oidc.Msal;
 
@@ -30,7 +31,7 @@ internal static class MsalInteractiveLogin
     private static readonly string[] ReservedScopes = { "openid", "profile", "offline_access" };
 
     public static async Task<BrowserLoginOutcome> RunAsync(CoreContext context, OidcSettings settings, OidcProviderMetadata provider,
-        BrowserLoginOptions options, LoopbackRedirectListener listener, string cachePath, OidcSession? bound, Action<string> note, CancellationToken cancellationToken)
+        BrowserLoginOptions options, LoopbackRedirectListener listener, string cachePath, OidcSession? bound, IReporter reporter, CancellationToken cancellationToken)
     {
         if (!string.Equals(settings.Authority.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
         {
@@ -62,7 +63,7 @@ internal static class MsalInteractiveLogin
             var account = accounts.FirstOrDefault(a => IsAccountOf(a, bound));
             if (account == null)
             {
-                note($"MSAL's cache holds no refresh token for {bound.Identity.Subject}, so the session cannot be refreshed silently.");
+                reporter.Verbose($"MSAL's cache holds no refresh token for {bound.Identity.Subject}, so the session cannot be refreshed silently.");
             }
             else
             {
@@ -70,12 +71,12 @@ internal static class MsalInteractiveLogin
                 {
                     var silent = await app.AcquireTokenSilent(scopes, account).WithForceRefresh(true).ExecuteAsync(cancellationToken).ConfigureAwait(false);
                     if (!string.IsNullOrEmpty(silent.IdToken)) return new BrowserLoginOutcome(ToTokens(silent), silent.Account?.HomeAccountId?.Identifier, true);
-                    note("The silent refresh brought no ID token; a browser login is needed.");
+                    reporter.Verbose("The silent refresh brought no ID token; a browser login is needed.");
                 }
                 catch (MsalException e)
                 {
                     // Expired, revoked, or the provider issues no refresh token: the person logs in below.
-                    note($"The silent refresh for {bound.Identity.Subject} did not work ({e.ErrorCode}); a browser login is needed.");
+                    reporter.Verbose($"The silent refresh for {bound.Identity.Subject} did not work ({e.ErrorCode}); a browser login is needed.");
                 }
             }
         }
@@ -87,7 +88,7 @@ internal static class MsalInteractiveLogin
         {
             result = await app.AcquireTokenInteractive(scopes)
                 .WithPrompt(Prompt.NoPrompt)
-                .WithCustomWebUi(new LoopbackWebUi(options, listener, provider, settings.ClientId))
+                .WithCustomWebUi(new LoopbackWebUi(options, listener, provider, settings.ClientId, reporter))
                 .ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Unwrap(e) is NaraAuthException own)
@@ -156,13 +157,15 @@ internal static class MsalInteractiveLogin
         private readonly LoopbackRedirectListener _listener;
         private readonly OidcProviderMetadata _provider;
         private readonly string _clientId;
+        private readonly IReporter _reporter;
 
-        public LoopbackWebUi(BrowserLoginOptions options, LoopbackRedirectListener listener, OidcProviderMetadata provider, string clientId)
+        public LoopbackWebUi(BrowserLoginOptions options, LoopbackRedirectListener listener, OidcProviderMetadata provider, string clientId, IReporter reporter)
         {
             _options = options;
             _listener = listener;
             _provider = provider;
             _clientId = clientId;
+            _reporter = reporter;
         }
 
         public async Task<Uri> AcquireAuthorizationCodeAsync(Uri authorizationUri, Uri redirectUri, CancellationToken cancellationToken)
@@ -174,7 +177,7 @@ internal static class MsalInteractiveLogin
                     $"Could not open a browser for the login: {launch.Description}.",
                     "Run on a machine with a browser, pass -NoBrowser to open the URL yourself, or use -UseDeviceCode.");
             }
-            _options.Opened?.Invoke(authorizationUri, launch.Description);
+            foreach (var line in _options.OpenedLines(authorizationUri, launch.Description)) _reporter.Information(line);
 
             var waiting = _listener.WaitForRedirectAsync(cancellationToken);
             var total = _options.Timeout;
@@ -183,7 +186,7 @@ internal static class MsalInteractiveLogin
             {
                 var left = total - clock.Elapsed;
                 if (left <= TimeSpan.Zero) throw TimedOut(total);
-                _options.OnWait?.Invoke(left, total);
+                _reporter.Countdown("OIDC browser login", "Waiting for the login in the browser", left, total);
                 var tick = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
                 await Task.WhenAny(waiting, Task.Delay(tick, cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();

@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
+
+namespace NaraAuth.Infrastructure;
+
+/// <summary>
+/// Core's reporter for one cmdlet call: verbose, warnings, lines for the person and countdowns
+/// become the cmdlet's Write* calls. Core reports from the work's thread, so while
+/// <see cref="NaraCmdlet.RunAsync{T}"/> runs each report is posted to its <see cref="CmdletPump"/>
+/// and written on the pipeline thread; on the pipeline thread itself it is written at once.
+/// A report that arrives after the work ended is dropped.
+/// </summary>
+internal sealed class PipelineReporter : IReporter
+{
+    /// <summary>One progress bar per cmdlet: its waits follow one another, never overlap.</summary>
+    private const int CountdownId = 1;
+    private readonly NaraCmdlet _cmdlet;
+    private volatile int _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+    private volatile CmdletPump? _pump;
+    private string? _openCountdown;
+
+    public PipelineReporter(NaraCmdlet cmdlet) => _cmdlet = cmdlet;
+
+    public void Verbose(string text) => Show(() => _cmdlet.WriteVerbose(text));
+
+    public void Warning(string text) => Show(() => _cmdlet.WriteWarning(text));
+
+    public void Information(string text) => Show(() => _cmdlet.WriteHostLine(text));
+
+    public void Countdown(string activity, string status, TimeSpan left, TimeSpan total) => Show(() =>
+    {
+        _openCountdown = activity;
+        _cmdlet.WriteProgress(CountdownRecord(activity, status, left, total));
+    });
+
+    /// <summary>The one countdown bar: "status (m:ss left)", with seconds and percent for the host.</summary>
+    public static ProgressRecord CountdownRecord(string activity, string status, TimeSpan left, TimeSpan total)
+    {
+        var done = total.TotalSeconds <= 0 ? 100 : (int)Math.Round(100 * (1 - left.TotalSeconds / total.TotalSeconds));
+        return new ProgressRecord(CountdownId, activity, $"{status} ({DurationText.Clock(left)} left)")
+        {
+            PercentComplete = Math.Min(100, Math.Max(0, done)),
+            SecondsRemaining = (int)Math.Max(0, Math.Ceiling(left.TotalSeconds)),
+        };
+    }
+
+    /// <summary>Called on the pipeline thread: from now on reports from other threads go through <paramref name="pump"/>.</summary>
+    internal void Attach(CmdletPump pump)
+    {
+        _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+        _pump = pump;
+    }
+
+    /// <summary>The work has ended: later reports are dropped, and a countdown still shown is completed.</summary>
+    internal void Detach()
+    {
+        _pump = null;
+        if (_openCountdown == null) return;
+        var activity = _openCountdown;
+        _openCountdown = null;
+        try
+        {
+            _cmdlet.WriteProgress(new ProgressRecord(CountdownId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C: the pipeline is gone, and with it the bar.
+        }
+    }
+
+    private void Show(Action write)
+    {
+        if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) write();
+        else _pump?.Post(write);
+    }
+}

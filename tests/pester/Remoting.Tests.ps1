@@ -48,6 +48,27 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
             (Get-Owner (Split-Path $File)).Mode | Should -Be '700'
         }
 
+        # An Azure Pipelines file as hashtables and arrays (YamlDotNet, as restored for the xUnit suites).
+        function Read-PipelineFile([string] $Path) {
+            $props = [xml](Get-Content -Raw (Join-Path $script:RepoRoot 'Directory.Packages.props'))
+            $version = @($props.Project.ItemGroup.PackageVersion | Where-Object Include -eq 'YamlDotNet')[0].Version
+            Add-Type -Path (Join-Path (Get-NuGetPackageFolder) "yamldotnet/$version/lib/netstandard2.0/YamlDotNet.dll")
+            $stream = [YamlDotNet.RepresentationModel.YamlStream]::new()
+            $reader = [System.IO.StreamReader]::new($Path)
+            try { $stream.Load($reader) } finally { $reader.Dispose() }
+            ConvertFrom-YamlNode $stream.Documents[0].RootNode
+        }
+
+        function ConvertFrom-YamlNode($Node) {
+            if ($Node -is [YamlDotNet.RepresentationModel.YamlMappingNode]) {
+                $map = [ordered]@{}
+                foreach ($pair in $Node.Children) { $map[$pair.Key.Value] = ConvertFrom-YamlNode $pair.Value }
+                return $map
+            }
+            if ($Node -is [YamlDotNet.RepresentationModel.YamlSequenceNode]) { return , @($Node.Children | ForEach-Object { ConvertFrom-YamlNode $_ }) }
+            $Node.Value
+        }
+
         function Assert-NotOnAnyWire([string] $Secret) {
             foreach ($account in $script:machines.Accounts) {
                 $wire = Get-SshWireText $account
@@ -135,5 +156,47 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         foreach ($account in $machines.Accounts) { (Get-Row $again "$($account.Name)@127.0.0.1").Status | Should -Be 'AlreadyVerified' }
         foreach ($captured in $run, $again) { Assert-NoSecret $captured -Secret $deploymentSecret }
         Assert-NotOnAnyWire $deploymentSecret
+    }
+
+    It 'runs the Azure Pipelines sample: the secret only through env:, the script it calls present, every machine onboarded' {
+        $path = Join-Path $RepoRoot 'docs/examples/onboard-machines.azure-pipelines.yml'
+        $pipeline = Read-PipelineFile $path
+        $pipeline.variables.Keys | Should -Not -Contain 'NARA_ONBOARDING_TOKEN' -Because 'a secret variable is never written in the file'
+        $steps = @($pipeline.steps | Where-Object { $_.task -eq 'PowerShell@2' })
+        $step = Get-Single $steps
+        $step.inputs.pwsh | Should -Be 'true'
+        $step.inputs.targetType | Should -Be 'inline'
+        # The secret's only way in: the env: mapping of the step; no macro is pasted into a script.
+        $step.env.NARA_ONBOARDING_TOKEN | Should -Be '$(NARA_ONBOARDING_TOKEN)'
+        @([regex]::Matches([System.IO.File]::ReadAllText($path), [regex]::Escape('$(NARA_ONBOARDING_TOKEN)'))).Count | Should -Be 1
+        $step.inputs.script | Should -Not -Match '\$\([A-Za-z_][\w.]*\)' -Because 'a $(...) macro is pasted into the script text'
+        $called = [regex]::Match($step.inputs.script, '\./(docs/examples/[\w.-]+\.ps1)').Groups[1].Value
+        $called | Should -Be 'docs/examples/Onboard-Machines.ps1'
+        Test-Path (Join-Path $RepoRoot $called) | Should -BeTrue
+
+        # The step as the agent runs it: the pipeline's variables and the step's env: in the
+        # environment (secure files and the secret resolved), pointed at the machines here.
+        $environment = @{}
+        foreach ($name in $pipeline.variables.Keys) { $environment[$name.Replace('.', '_').ToUpperInvariant()] = $pipeline.variables[$name] }
+        $environment.TF_BUILD = 'True'
+        $environment.NARA_BASE_URL = $BaseUrl
+        $environment.ONBOARDING_MACHINES = ($machines.Accounts | ForEach-Object { "$($_.Name)@127.0.0.1" }) -join ' '
+        $environment.ONBOARDING_SSH_PORT = [string]$machines.Port
+        $environment.ONBOARDING_INSTALL_PATH = '~/FromPipeline'
+        $environment.PSModulePath = (Join-Path $RepoRoot 'out') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+        $macros = @{
+            NARA_ONBOARDING_TOKEN = $jwt
+            'onboardingKey.secureFilePath' = $machines.KeyFilePath
+            'knownHosts.secureFilePath' = $machines.Options.UserKnownHostsFile
+        }
+        foreach ($name in $step.env.Keys) { $environment[$name] = [regex]::Replace($step.env[$name], '\$\(([^)]+)\)', { param($m) $macros[$m.Groups[1].Value] }) }
+        $run = Invoke-ChildPwsh -Script $step.inputs.script -Environment $environment
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        foreach ($account in $machines.Accounts) {
+            $run.Output | Should -Match "(?m)^$($account.Name)@127\.0\.0\.1\s+Connected\s+org_1"
+            Assert-OwnedBy $account (Join-Path $account.Home 'FromPipeline/auth-token.json')
+        }
+        ($run.Output + $run.Error).Contains($jwt) | Should -BeFalse -Because 'the step never shows the token'
+        Assert-NotOnAnyWire $jwt
     }
 }

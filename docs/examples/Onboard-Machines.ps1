@@ -151,11 +151,15 @@ function New-MachineResult($Name, $Status, $Detail, $ErrorId, $Answer) {
     }
 }
 
+# The account of an SSH connection ($null for WinRM). By type name: Windows PowerShell 5.1 has no SSH type.
+function Get-SshUser($ConnectionInfo) {
+    if ($ConnectionInfo.GetType().Name -eq 'SSHConnectionInfo') { $ConnectionInfo.UserName } else { $null }
+}
+
 # A machine is named as the admin wrote it; a session (or a session that failed to open) is
 # matched back to that name by its connection: host, and for SSH the account.
 function Get-ConnectionKey($ConnectionInfo) {
-    $user = if ($ConnectionInfo -is [System.Management.Automation.Runspaces.SSHConnectionInfo]) { $ConnectionInfo.UserName } else { '' }
-    "$user@$($ConnectionInfo.ComputerName)".ToLowerInvariant()
+    "$(Get-SshUser $ConnectionInfo)@$($ConnectionInfo.ComputerName)".ToLowerInvariant()
 }
 
 # --- Sessions: opened in parallel; a machine that cannot be reached becomes its own result.
@@ -167,7 +171,8 @@ try {
         $sessions = @($Session | Where-Object State -eq 'Opened')
         foreach ($s in $Session) {
             $name = $s.ComputerName
-            if ($s.Runspace.ConnectionInfo -is [System.Management.Automation.Runspaces.SSHConnectionInfo] -and $s.Runspace.ConnectionInfo.UserName) { $name = "$($s.Runspace.ConnectionInfo.UserName)@$name" }
+            $user = Get-SshUser $s.Runspace.ConnectionInfo
+            if ($user) { $name = "$user@$name" }
             $names[$s.InstanceId] = $name
             if ($s.State -ne 'Opened') { New-MachineResult $name 'Unreachable' "The session is $($s.State)." 'PSSessionNotOpened' $null }
         }

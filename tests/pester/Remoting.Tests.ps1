@@ -128,18 +128,23 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         Assert-NotOnAnyWire $jwt
     }
 
-    It 'passes -WhatIf to every machine: each says what it would do and writes nothing' {
-        $run = Invoke-Onboarding @{ Token = (ConvertTo-SecureString $jwt -AsPlainText -Force); InstallPath = '~/Elsewhere'; WhatIf = $true }
-        foreach ($account in $machines.Accounts) {
-            (Get-Row $run "$($account.Name)@127.0.0.1").Status | Should -Be 'WhatIf'
-            Test-Path (Join-Path $account.Home 'Elsewhere') | Should -BeFalse
+    It 'passes -WhatIf to every machine of sessions opened beforehand: each says what it would do, writes nothing, and the sessions stay open' {
+        $sessions = @($machines.Accounts | ForEach-Object {
+                New-PSSession -HostName "$($_.Name)@127.0.0.1" -Port $machines.Port -KeyFilePath $machines.KeyFilePath -Options $machines.Options
+            })
+        try {
+            $run = Invoke-Captured { & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl -WhatIf }
+            $run.Output.Count | Should -Be 3
+            foreach ($account in $machines.Accounts) {
+                (Get-Row $run "$($account.Name)@127.0.0.1").Status | Should -Be 'WhatIf'
+                Test-Path (Join-Path $account.Home 'Elsewhere') | Should -BeFalse
+                # Said by Connect-EdgeConnector on the machine, for the admin's console.
+                (Get-SshWireText $account).Contains("What if: Performing the operation ""Save the validated token for organization 'org_1'") | Should -BeTrue
+            }
+            @($sessions | Where-Object State -eq 'Opened').Count | Should -Be 3 -Because 'sessions passed in are the caller''s to close'
+            Assert-NoSecret $run -Secret $jwt
         }
-        (Get-Row $run $absent).Status | Should -Be 'Unreachable'
-        foreach ($account in $machines.Accounts) {
-            # Said by Connect-EdgeConnector on the machine, for the admin's console.
-            (Get-SshWireText $account).Contains("What if: Performing the operation ""Save the validated token for organization 'org_1'") | Should -BeTrue
-        }
-        Assert-NoSecret $run -Secret $jwt
+        finally { Remove-PSSession -Session $sessions }
     }
 
     It 'verifies and saves deployment credentials on every machine, and keeps them on the second run' {

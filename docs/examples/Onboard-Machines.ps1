@@ -24,6 +24,8 @@
     (Get-Module NaraAuth).ModuleBase) is copied over the session into the machine account's own
     module folder (the first folder of its PSModulePath) when that version is not there yet;
     without -ModulePath the module must already be installed there (Install-PSResource NaraAuth).
+    The module is sent as one zip to all those machines at once and unpacked beside its final
+    folder before it is moved there; it stays installed for the next run.
 
     One result per machine, in the order the machines answer: ComputerName (as you named it),
     Mode, Status, Organization, ExpiresOn, Path, Detail and ErrorId. Status is the module's own
@@ -33,7 +35,8 @@
     never stops the others; nothing is interactive on the machines.
 
     -WhatIf is passed to Connect-EdgeConnector on every machine: each machine says what it would
-    write and writes nothing, and a machine without the module gets no copy of it.
+    write and writes nothing, and a machine without the module gets no copy of it. Any other
+    Connect-EdgeConnector parameter reaches every machine through -ConnectParameter.
 
 .EXAMPLE
     # WinRM (Windows machines in a domain): the token handed over by the platform, from a vault.
@@ -115,6 +118,9 @@ param(
 
     # A stored token with less validity left than this is replaced (default: Connect-EdgeConnector's).
     [timespan] $MinimumValidity,
+
+    # More Connect-EdgeConnector parameters for every machine, for example @{ SkipBundleSync = $true }.
+    [hashtable] $ConnectParameter = @{},
 
     # The NaraAuth module folder (holding NaraAuth.psd1) to copy to machines that lack it.
     [string] $ModulePath,
@@ -283,6 +289,7 @@ try {
         InstallPath = $InstallPath; CredentialsPath = $CredentialsPath; DeploymentId = $DeploymentId
         Organization = $Organization; BaseUrl = $BaseUrl
         MinimumValidity = if ($PSBoundParameters.ContainsKey('MinimumValidity')) { $MinimumValidity } else { $null }
+        More = $ConnectParameter
         ModuleVersion = $moduleVersion; WhatIf = [bool]$WhatIfPreference
     }
     $onboard = {
@@ -300,7 +307,8 @@ try {
             $import = @{ Name = 'NaraAuth' }
             if ($Settings.ModuleVersion) { $import.RequiredVersion = $Settings.ModuleVersion }
             Import-Module @import
-            $common = @{ Confirm = $false; WhatIf = $Settings.WhatIf }
+            $common = @{} + $Settings.More
+            $common.Confirm = $false; $common.WhatIf = $Settings.WhatIf
             if ($Settings.BaseUrl) { $common.BaseUrl = $Settings.BaseUrl }
             $installDir = Resolve-MachinePath $Settings.InstallPath
             if ($installDir) { $common.InstallPath = $installDir }

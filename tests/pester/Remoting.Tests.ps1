@@ -133,13 +133,14 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
                 New-PSSession -HostName "$($_.Name)@127.0.0.1" -Port $machines.Port -KeyFilePath $machines.KeyFilePath -Options $machines.Options
             })
         try {
-            $run = Invoke-Captured { & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl -WhatIf }
+            $run = Invoke-Captured { & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl -ConnectParameter @{ SkipBundleSync = $true } -WhatIf }
             $run.Output.Count | Should -Be 3
             foreach ($account in $machines.Accounts) {
                 (Get-Row $run "$($account.Name)@127.0.0.1").Status | Should -Be 'WhatIf'
                 Test-Path (Join-Path $account.Home 'Elsewhere') | Should -BeFalse
                 # Said by Connect-EdgeConnector on the machine, for the admin's console.
-                (Get-SshWireText $account).Contains("What if: Performing the operation ""Save the validated token for organization 'org_1'") | Should -BeTrue
+                $wire = Get-SshWireText $account
+                $wire.Contains("What if: Performing the operation ""Save the validated token for organization 'org_1'"" on target") | Should -BeTrue -Because 'with -SkipBundleSync passed through, no bundle is mentioned'
             }
             @($sessions | Where-Object State -eq 'Opened').Count | Should -Be 3 -Because 'sessions passed in are the caller''s to close'
             Assert-NoSecret $run -Secret $jwt

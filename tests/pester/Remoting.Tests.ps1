@@ -48,25 +48,32 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
             (Get-Owner (Split-Path $File)).Mode | Should -Be '700'
         }
 
-        # An Azure Pipelines file as hashtables and arrays (YamlDotNet, as restored for the xUnit suites).
+        # An Azure Pipelines file as hashtables and arrays: read with YamlDotNet (as restored for
+        # the xUnit suites) in a pwsh of its own, so this one never loads a second copy of it.
         function Read-PipelineFile([string] $Path) {
             $props = [xml](Get-Content -Raw (Join-Path $script:RepoRoot 'Directory.Packages.props'))
             $version = @($props.Project.ItemGroup.PackageVersion | Where-Object Include -eq 'YamlDotNet')[0].Version
-            Add-Type -Path (Join-Path (Get-NuGetPackageFolder) "yamldotnet/$version/lib/netstandard2.0/YamlDotNet.dll")
-            $stream = [YamlDotNet.RepresentationModel.YamlStream]::new()
-            $reader = [System.IO.StreamReader]::new($Path)
-            try { $stream.Load($reader) } finally { $reader.Dispose() }
-            ConvertFrom-YamlNode $stream.Documents[0].RootNode
-        }
-
-        function ConvertFrom-YamlNode($Node) {
-            if ($Node -is [YamlDotNet.RepresentationModel.YamlMappingNode]) {
-                $map = [ordered]@{}
-                foreach ($pair in $Node.Children) { $map[$pair.Key.Value] = ConvertFrom-YamlNode $pair.Value }
-                return $map
+            $dll = Join-Path (Get-NuGetPackageFolder) "yamldotnet/$version/lib/netstandard2.0/YamlDotNet.dll"
+            $reader = {
+                param($Dll, $Path)
+                Add-Type -Path $Dll
+                function ConvertFrom-YamlNode($Node) {
+                    if ($Node -is [YamlDotNet.RepresentationModel.YamlMappingNode]) {
+                        $map = [ordered]@{}
+                        foreach ($pair in $Node.Children) { $map[$pair.Key.Value] = ConvertFrom-YamlNode $pair.Value }
+                        return $map
+                    }
+                    if ($Node -is [YamlDotNet.RepresentationModel.YamlSequenceNode]) { return , @($Node.Children | ForEach-Object { ConvertFrom-YamlNode $_ }) }
+                    $Node.Value
+                }
+                $stream = [YamlDotNet.RepresentationModel.YamlStream]::new()
+                $text = [System.IO.StreamReader]::new($Path)
+                try { $stream.Load($text) } finally { $text.Dispose() }
+                ConvertFrom-YamlNode $stream.Documents[0].RootNode | ConvertTo-Json -Depth 20 -Compress
             }
-            if ($Node -is [YamlDotNet.RepresentationModel.YamlSequenceNode]) { return , @($Node.Children | ForEach-Object { ConvertFrom-YamlNode $_ }) }
-            $Node.Value
+            $child = Invoke-ChildPwsh -Script "& { $reader } '$dll' '$Path'"
+            $child.ExitCode | Should -Be 0 -Because $child.Error
+            $child.Output | ConvertFrom-Json -AsHashtable
         }
 
         function Assert-NotOnAnyWire([string] $Secret) {
@@ -148,18 +155,29 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         finally { Remove-PSSession -Session $sessions }
     }
 
-    It 'verifies and saves deployment credentials on every machine, and keeps them on the second run' {
+    It 'verifies and saves deployment credentials on every machine, keeps them on the second run, and isolates a machine that fails' {
+        # The third machine is broken: its installation folder belongs to root, so its account cannot write there.
+        $healthy = $machines.Accounts[0..1]
+        $broken = $machines.Accounts[2]
+        New-Item -ItemType Directory -Path (Join-Path $broken.Home 'Server') | Out-Null
         $arguments = @{ DeploymentId = 'dep_abc123'; DeploymentSecret = (ConvertTo-SecureString $deploymentSecret -AsPlainText -Force); InstallPath = '~/Server' }
         $run = Invoke-Onboarding $arguments
-        foreach ($account in $machines.Accounts) {
+        foreach ($account in $healthy) {
             $row = Get-Row $run "$($account.Name)@127.0.0.1"
             $row.Mode | Should -Be 'Deployment'
             $row.Status | Should -Be 'Verified'
             $row.Path | Should -Be (Join-Path $account.Home 'Server/deployment.json')
             Assert-OwnedBy $account $row.Path
         }
+        $failed = Get-Row $run "$($broken.Name)@127.0.0.1"
+        $failed.Status | Should -Be 'Failed'
+        $failed.ErrorId | Should -Not -BeNullOrEmpty
+        $failed.Detail | Should -Not -BeNullOrEmpty
+        Test-Path (Join-Path $broken.Home 'Server/deployment.json') | Should -BeFalse
+
         $again = Invoke-Onboarding $arguments
-        foreach ($account in $machines.Accounts) { (Get-Row $again "$($account.Name)@127.0.0.1").Status | Should -Be 'AlreadyVerified' }
+        foreach ($account in $healthy) { (Get-Row $again "$($account.Name)@127.0.0.1").Status | Should -Be 'AlreadyVerified' }
+        (Get-Row $again "$($broken.Name)@127.0.0.1").ErrorId | Should -Be $failed.ErrorId
         foreach ($captured in $run, $again) { Assert-NoSecret $captured -Secret $deploymentSecret }
         Assert-NotOnAnyWire $deploymentSecret
     }

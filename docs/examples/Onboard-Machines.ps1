@@ -131,14 +131,20 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-if ([bool]$Token -eq [bool]$DeploymentId) { throw 'Give either -Token, or -DeploymentId with -DeploymentSecret.' }
-if ($DeploymentId -and -not $DeploymentSecret) { throw '-DeploymentId needs -DeploymentSecret (a SecureString).' }
-if ($DeploymentId -and -not ($InstallPath -or $CredentialsPath)) { throw '-DeploymentId needs -InstallPath or -CredentialsPath: where the runtime reads its credentials.' }
+
+# Arguments that cannot work stop the run before any machine is contacted, with their own id.
+function Stop-Onboarding([string] $Id, [string] $Message, $Target) {
+    $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+            [System.ArgumentException]::new($Message), $Id, 'InvalidArgument', $Target))
+}
+if ([bool]$Token -eq [bool]$DeploymentId) { Stop-Onboarding 'CredentialMissing' 'Give either -Token, or -DeploymentId with -DeploymentSecret.' $null }
+if ($DeploymentId -and -not $DeploymentSecret) { Stop-Onboarding 'DeploymentSecretMissing' '-DeploymentId needs -DeploymentSecret (a SecureString).' $DeploymentId }
+if ($DeploymentId -and -not ($InstallPath -or $CredentialsPath)) { Stop-Onboarding 'CredentialsPathMissing' '-DeploymentId needs -InstallPath or -CredentialsPath: where the runtime reads its credentials.' $DeploymentId }
 $mode = if ($Token) { 'Token' } else { 'Deployment' }
 $moduleVersion = $null
 if ($ModulePath) {
     $manifest = Join-Path $ModulePath 'NaraAuth.psd1'
-    if (-not (Test-Path -LiteralPath $manifest)) { throw "No NaraAuth.psd1 in '$ModulePath'." }
+    if (-not (Test-Path -LiteralPath $manifest)) { Stop-Onboarding 'ModuleManifestNotFound' "No NaraAuth.psd1 in '$ModulePath'." $ModulePath }
     $moduleVersion = (Import-PowerShellDataFile -LiteralPath $manifest).ModuleVersion
 }
 

@@ -171,7 +171,7 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         }
         $failed = Get-Row $run "$($broken.Name)@127.0.0.1"
         $failed.Status | Should -Be 'Failed'
-        $failed.ErrorId | Should -Not -BeNullOrEmpty
+        $failed.ErrorId | Should -BeLike 'SecureStoreWriteFailed,*'
         $failed.Detail | Should -Not -BeNullOrEmpty
         Test-Path (Join-Path $broken.Home 'Server/deployment.json') | Should -BeFalse
 
@@ -222,5 +222,29 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         }
         ($run.Output + $run.Error).Contains($jwt) | Should -BeFalse -Because 'the step never shows the token'
         Assert-NotOnAnyWire $jwt
+    }
+}
+
+# The argument checks need no machine, so they run everywhere, Windows included.
+Describe 'Onboard-Machines.ps1 arguments' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        Initialize-NaraTest
+        $script:example = Join-Path $script:RepoRoot 'docs/examples/Onboard-Machines.ps1'
+        $script:secret = ConvertTo-SecureString 'sec_xyz789' -AsPlainText -Force
+    }
+    AfterAll { Complete-NaraTest }
+
+    It 'stops with <Id> (InvalidArgument) for <Case>, before any machine is contacted' -ForEach @(
+        @{ Case = 'no credential'; Id = 'CredentialMissing'; Arguments = @{} }
+        @{ Case = 'a token and a deployment'; Id = 'CredentialMissing'; Arguments = @{ Token = 'token'; DeploymentId = 'dep_abc123' } }
+        @{ Case = 'a deployment without its secret'; Id = 'DeploymentSecretMissing'; Arguments = @{ DeploymentId = 'dep_abc123'; InstallPath = '/opt/edge' } }
+        @{ Case = 'a deployment without a place for its credentials'; Id = 'CredentialsPathMissing'; Arguments = @{ DeploymentId = 'dep_abc123'; DeploymentSecret = 'secret' } }
+        @{ Case = 'a module folder without the module'; Id = 'ModuleManifestNotFound'; Arguments = @{ Token = 'token'; ModulePath = 'no-such-folder' } }
+    ) {
+        foreach ($name in 'Token', 'DeploymentSecret') { if ($Arguments.ContainsKey($name)) { $Arguments[$name] = $secret } }
+        $err = Get-ErrorFromScript { & $example -HostName 'edge@machine.invalid' @Arguments }
+        $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }

@@ -136,9 +136,8 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
     }
 
     It 'passes -WhatIf to every machine of sessions opened beforehand: each says what it would do, writes nothing, and the sessions stay open' {
-        $sessions = @($machines.Accounts | ForEach-Object {
-                New-PSSession -HostName "$($_.Name)@127.0.0.1" -Port $machines.Port -KeyFilePath $machines.KeyFilePath -Options $machines.Options
-            })
+        $sessions = @(New-PSSession -HostName ($machines.Accounts | ForEach-Object { "$($_.Name)@127.0.0.1" }) -Port $machines.Port -KeyFilePath $machines.KeyFilePath -Options $machines.Options)
+        $sessions.Count | Should -Be 3
         try {
             $run = Invoke-Captured { & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl -ConnectParameter @{ SkipBundleSync = $true } -WhatIf }
             $run.Output.Count | Should -Be 3

@@ -137,8 +137,8 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
 
     It 'passes -WhatIf to every machine of sessions opened beforehand: each says what it would do, writes nothing, and the sessions stay open' {
         $sessions = @(New-PSSession -HostName ($machines.Accounts | ForEach-Object { "$($_.Name)@127.0.0.1" }) -Port $machines.Port -KeyFilePath $machines.KeyFilePath -Options $machines.Options)
-        $sessions.Count | Should -Be 3
         try {
+            $sessions.Count | Should -Be 3
             $run = Invoke-Captured { & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl -ConnectParameter @{ SkipBundleSync = $true } -WhatIf }
             $run.Output.Count | Should -Be 3
             foreach ($account in $machines.Accounts) {
@@ -151,7 +151,7 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
             @($sessions | Where-Object State -eq 'Opened').Count | Should -Be 3 -Because 'sessions passed in are the caller''s to close'
             Assert-NoSecret $run -Secret $jwt
         }
-        finally { Remove-PSSession -Session $sessions }
+        finally { if ($sessions) { Remove-PSSession -Session $sessions } }
     }
 
     It 'verifies and saves deployment credentials on every machine, keeps them on the second run, and isolates a machine that fails' {

@@ -135,15 +135,27 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         Assert-NotOnAnyWire $jwt
     }
 
-    It 'passes -WhatIf to every machine of sessions opened beforehand: each says what it would do, writes nothing, and the sessions stay open' {
+    It 'passes -WhatIf to every machine of sessions opened beforehand: each says what it would do, writes nothing (not even the module), and the sessions stay open' {
+        # The first machine has lost its module: under -WhatIf it is not copied again.
+        $bare = $machines.Accounts[0]
+        $module = Join-Path $bare.Home '.local/share/powershell/Modules/NaraAuth'
+        Remove-Item -Recurse -Force -Path $module
         $sessions = @(New-PSSession -HostName ($machines.Accounts | ForEach-Object { "$($_.Name)@127.0.0.1" }) -Port $machines.Port -KeyFilePath $machines.KeyFilePath -Options $machines.Options)
         try {
             $sessions.Count | Should -Be 3
-            $run = Invoke-Captured { & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl -ConnectParameter @{ SkipBundleSync = $true } -WhatIf }
+            $run = Invoke-Captured {
+                & $example -Session $sessions -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Elsewhere' -BaseUrl $BaseUrl `
+                    -ModulePath (Split-Path $Manifest) -ConnectParameter @{ SkipBundleSync = $true } -WhatIf
+            }
             $run.Output.Count | Should -Be 3
             foreach ($account in $machines.Accounts) {
                 (Get-Row $run "$($account.Name)@127.0.0.1").Status | Should -Be 'WhatIf'
                 Test-Path (Join-Path $account.Home 'Elsewhere') | Should -BeFalse
+            }
+            (Get-Row $run "$($bare.Name)@127.0.0.1").Detail | Should -BeLike 'Would copy the module to *'
+            Test-Path $module | Should -BeFalse
+            $run.Transcript | Should -Match 'What if: Performing the operation "Copy the NaraAuth module'
+            foreach ($account in $machines.Accounts[1..2]) {
                 # Said by Connect-EdgeConnector on the machine, for the admin's console.
                 $wire = Get-SshWireText $account
                 $wire.Contains("What if: Performing the operation ""Save the validated token for organization 'org_1'"" on target") | Should -BeTrue -Because 'with -SkipBundleSync passed through, no bundle is mentioned'

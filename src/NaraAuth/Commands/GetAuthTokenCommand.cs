@@ -57,6 +57,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
+        if (location.UserFolderNote is { } note) WriteVerbose(note);
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
         var stored = StoredToken.Read(location, Context.Store, Context.Validator, options);
         if (stored.PermissionWarning != null) WriteWarning(stored.PermissionWarning);

@@ -71,19 +71,19 @@ public class NaraAuthStatusTests : IClassFixture<EmulatorFixture>
         Assert.Equal("user_7", (string)token.Subject);
         Assert.Equal("org_1", (string)token.Organization);
         Assert.Equal(Path.Combine(session.WorkDir, "auth-token.json"), (string)token.Path);
-        Assert.Equal("CurrentDirectory", (string)token.Source);
+        Assert.Equal("CurrentDirectory", (string)token.FoundBy);
         Assert.InRange(((DateTimeOffset)token.ExpiresOn - DateTimeOffset.UtcNow).TotalHours, 3.9, 4.01);
         Assert.Equal(Path.Combine(session.WorkDir, "default-bundle.json"), (string)Of(result, "EdgeConnectorBundle").Path);
         dynamic deployment = Of(result, "DeploymentCredentials");
         Assert.Equal("dep_abc123", (string)deployment.Subject);
-        Assert.Equal("CredentialsFile", (string)deployment.Source);
+        Assert.Equal("CredentialsFile", (string)deployment.FoundBy);
         dynamic edgePlane = Of(result, "EdgePlaneSession");
         Assert.Equal("ada", (string)edgePlane.Subject);
         Assert.Equal(_emulator.BaseUrl, (string)edgePlane.Issuer);
         dynamic oidc = Of(result, "OidcSession");
         Assert.Equal(_emulator.BaseUrl + "/oidc", ((string)oidc.Issuer).TrimEnd('/'));
         Assert.NotNull((DateTimeOffset?)oidc.ExpiresOn);
-        Assert.Equal("ConfigFile", (string)Of(result, "WorkerToken").Source);
+        Assert.Equal("ConfigFile", (string)Of(result, "WorkerToken").FoundBy);
 
         Assert.Equal(new[] { "EdgePlaneSession" }, session.Run("Get-NaraAuthStatus -Kind EdgePlaneSession").Output.Select(o => ((dynamic)o.BaseObject).Kind.ToString()).Cast<string>());
         foreach (var secret in secrets) result.AssertNoSecret(secret);
@@ -101,7 +101,7 @@ public class NaraAuthStatusTests : IClassFixture<EmulatorFixture>
         Assert.All(result.Output, o => Assert.Equal("Missing", ((dynamic)o.BaseObject).State.ToString()));
         dynamic token = Of(result, "EdgeConnectorToken");
         Assert.Equal(Path.Combine(session.Home, ".config", "naraauth", "edge-connector", "auth-token.json"), (string)token.Path);
-        Assert.Equal("UserFolder", (string)token.Source);
+        Assert.Equal("UserFolder", (string)token.FoundBy);
         Assert.Null((bool?)token.IsProtected);
         Assert.Contains("Connect-EdgeConnector", (string)token.Problem);
         Assert.Equal(Path.Combine(session.Home, ".edgeplane", "session.json"), (string)Of(result, "EdgePlaneSession").Path);

@@ -82,7 +82,7 @@ public sealed class CredentialInventory
 
     private (CredentialStatus Status, JwtInfo? Jwt) EdgeConnectorToken(TokenLocation location)
     {
-        var status = new CredentialStatus(CredentialKind.EdgeConnectorToken, location.Path) { Source = location.Source.ToString() };
+        var status = new CredentialStatus(CredentialKind.EdgeConnectorToken, location.Path) { FoundBy = location.Source.ToString() };
         if (!File.Exists(location.Path))
         {
             status.Downgrade(CredentialState.Missing, $"no token file at '{location.Path}' (chosen by {location.Source}); Connect-EdgeConnector saves one");
@@ -113,7 +113,7 @@ public sealed class CredentialInventory
     {
         var status = new CredentialStatus(CredentialKind.EdgeConnectorBundle, location.BundlePath)
         {
-            Source = location.Source.ToString(),
+            FoundBy = location.Source.ToString(),
             Subject = token.Subject,
             Email = token.Email,
             Organization = token.Organization,
@@ -141,7 +141,7 @@ public sealed class CredentialInventory
         {
             credentials = DeploymentCredentials.Resolve(null, null, env, _context.CurrentDirectory);
             status.Subject = credentials.DeploymentId;
-            status.Source = credentials.Source.ToString();
+            status.FoundBy = credentials.Source.ToString();
         }
         catch (NaraAuthException e)
         {
@@ -182,7 +182,6 @@ public sealed class CredentialInventory
             Email = login.Email,
             Issuer = login.Issuer,
             ExpiresAt = login.ExpiresAt,
-            Source = login.ClientId,
         };
         if (login.Problem != null && login.Issuer == null) status.Downgrade(CredentialState.Invalid, login.Problem);
         else if (login.ExpiresAt is { } expires && expires <= _context.Clock.UtcNow)
@@ -202,7 +201,7 @@ public sealed class CredentialInventory
         try
         {
             var token = store.Resolve(create: false);
-            status.Source = token.Source.ToString();
+            status.FoundBy = token.Source.ToString();
         }
         catch (NaraAuthException e) when (e.ErrorId == "WorkerTokenNotFound")
         {

@@ -23,7 +23,7 @@ public sealed class CredentialStatus
     /// <summary>The file, or null for a credential held in environment variables.</summary>
     public string? Path { get; set; }
     /// <summary>Which rule found it (a TokenPathSource name, an environment variable).</summary>
-    public string? Source { get; set; }
+    public string? FoundBy { get; set; }
     /// <summary>The file owner's account name.</summary>
     public string? Owner { get; set; }
     /// <summary>True when the file is owner-only in a safe folder; null when there is no file.</summary>

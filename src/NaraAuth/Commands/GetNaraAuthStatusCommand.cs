@@ -62,7 +62,7 @@ public sealed class GetNaraAuthStatusCommand : NaraCmdlet
                 Issuer = status.Issuer,
                 ExpiresOn = status.ExpiresAt,
                 Path = status.Path,
-                Source = status.Source,
+                FoundBy = status.FoundBy,
                 Owner = status.Owner,
                 IsProtected = status.IsProtected,
                 VerifiedOnline = status.VerifiedOnline,

@@ -20,7 +20,7 @@ public sealed class CredentialStatusInfo
     /// <summary>The file; null for credentials held in environment variables.</summary>
     public string? Path { get; internal set; }
     /// <summary>Which rule found it: a token path rule, an environment variable, a config file, an OIDC client id.</summary>
-    public string? Source { get; internal set; }
+    public string? FoundBy { get; internal set; }
     /// <summary>The account that owns the file.</summary>
     public string? Owner { get; internal set; }
     /// <summary>True when the file is owner-only in a folder no other user can write; null without a file.</summary>

@@ -48,10 +48,11 @@ public sealed class CredentialInventory
         bool Wanted(CredentialKind kind) => query.Kinds == null || query.Kinds.Count == 0 || query.Kinds.Contains(kind);
         var verifier = new CredentialVerifier(_context, query.BaseUrl);
         var found = new List<CredentialStatus>();
+        // Also names the installation whose config.json says which platform -Verify asks.
+        var location = TokenLocation.Resolve(_context.Environment, query.TokenPath, query.InstallPath, _context.CurrentDirectory);
 
         if (Wanted(CredentialKind.EdgeConnectorToken) || Wanted(CredentialKind.EdgeConnectorBundle))
         {
-            var location = TokenLocation.Resolve(_context.Environment, query.TokenPath, query.InstallPath, _context.CurrentDirectory);
             var (token, jwt) = EdgeConnectorToken(location);
             if (query.Verify && jwt != null) await verifier.PlatformTokenAsync(token, jwt, location, cancellationToken).ConfigureAwait(false);
             if (Wanted(CredentialKind.EdgeConnectorToken)) found.Add(token);
@@ -60,7 +61,7 @@ public sealed class CredentialInventory
         if (Wanted(CredentialKind.DeploymentCredentials))
         {
             var (status, credentials) = Deployment();
-            if (query.Verify && credentials != null) await verifier.DeploymentAsync(status, credentials, cancellationToken).ConfigureAwait(false);
+            if (query.Verify && credentials != null) await verifier.DeploymentAsync(status, credentials, location, cancellationToken).ConfigureAwait(false);
             found.Add(status);
         }
         var catalog = new SavedLoginCatalog(_context.Environment, _context.Store);

@@ -38,10 +38,10 @@ internal sealed class CredentialVerifier
             return null;
         });
 
-    public Task DeploymentAsync(CredentialStatus status, DeploymentCredentials credentials, CancellationToken cancellationToken) =>
+    public Task DeploymentAsync(CredentialStatus status, DeploymentCredentials credentials, TokenLocation location, CancellationToken cancellationToken) =>
         AskAsync(status, async () =>
         {
-            var platform = new ApiClient(PlatformUrl.Resolve(_baseUrl, _context.Environment, null));
+            var platform = new ApiClient(PlatformUrl.Resolve(_baseUrl, _context.Environment, location.Config));
             await new EdgeConnectorSocket(platform).VerifyAsync(credentials, cancellationToken).ConfigureAwait(false);
             return null;
         });
@@ -49,10 +49,7 @@ internal sealed class CredentialVerifier
     public Task EdgePlaneAsync(CredentialStatus status, EdgePlaneSession session, CancellationToken cancellationToken) =>
         AskAsync(status, async () =>
         {
-            // The session goes back to the server that issued it; EP_BASE_URL only when the file does not say.
-            var baseUrl = !string.IsNullOrWhiteSpace(session.BaseUrl)
-                ? BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{status.Path}'")
-                : EdgePlaneUrl.Resolve(null, _context.Environment);
+            var baseUrl = EdgePlaneUrl.ForSession(null, session, status.Path!, _context.Environment);
             var identity = await EdgePlaneClient.WhoAmIAsync(baseUrl, session.Token, cancellationToken).ConfigureAwait(false);
             status.ExpiresAt = identity.ExpiresAt ?? status.ExpiresAt;
             return null;

@@ -20,12 +20,12 @@ public sealed class GetNaraAuthStatusCommand : NaraCmdlet
     public Models.CredentialKind[]? Kind { get; set; }
 
     /// <summary>The Edge Connector token file; else AUTH_TOKEN_PATH, config.json, the installation folder, the per-user folder.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("TokenPath")]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? InstallPath { get; set; }
 

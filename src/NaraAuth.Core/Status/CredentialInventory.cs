@@ -90,23 +90,16 @@ public sealed class CredentialInventory
             return (status, null);
         }
         JwtInfo? jwt = null;
-        try
+        Inspect(status, () =>
         {
-            var file = TokenFile.Read(_context.Store, location.Path, out _);
-            jwt = JwtInfo.Parse(file.Token);
+            jwt = JwtInfo.Parse(TokenFile.Read(_context.Store, location.Path, out _).Token);
             status.Subject = jwt.Subject;
             status.Email = jwt.Email;
             status.Organization = jwt.Organization;
             status.Issuer = jwt.Issuer;
             status.ExpiresAt = jwt.ExpiresAt;
-            if (jwt.IsExpired(_context.Clock.UtcNow, TimeSpan.Zero))
-                status.Downgrade(CredentialState.Expired, $"the token expired at {jwt.ExpiresAt:u}; log in again with Connect-EdgeConnector");
-        }
-        catch (NaraAuthException e)
-        {
-            status.Downgrade(CredentialState.Invalid, e.Message);
-        }
-        CheckProtection(status);
+            ExpireIfPast(status, "log in again with Connect-EdgeConnector");
+        });
         return (status, jwt);
     }
 
@@ -138,17 +131,12 @@ public sealed class CredentialInventory
         if (path != null && !File.Exists(path))
             return (Missing(status, $"DEPLOYMENT_CREDENTIALS_PATH names '{path}', which does not exist"), null);
         DeploymentCredentials? credentials = null;
-        try
+        Inspect(status, () =>
         {
             credentials = DeploymentCredentials.Resolve(null, null, env, _context.CurrentDirectory);
             status.Subject = credentials.DeploymentId;
             status.FoundBy = credentials.Source.ToString();
-        }
-        catch (NaraAuthException e)
-        {
-            status.Downgrade(CredentialState.Invalid, e.Message);
-        }
-        CheckProtection(status);
+        });
         return (status, credentials);
     }
 
@@ -157,21 +145,15 @@ public sealed class CredentialInventory
         var status = new CredentialStatus(CredentialKind.EdgePlaneSession, path);
         if (!File.Exists(path)) return (Missing(status, "no EdgePlane session is saved; Invoke-OidcCliLogin saves one"), null);
         EdgePlaneSession? session = null;
-        try
+        Inspect(status, () =>
         {
             session = EdgePlaneSession.Read(_context.Store, path, out _);
             status.Subject = session.Subject;
             status.Email = session.Email;
             status.Issuer = session.BaseUrl;
             status.ExpiresAt = session.ExpiresAt;
-            if (session.IsExpired(_context.Clock.UtcNow))
-                status.Downgrade(CredentialState.Expired, $"the session expired at {session.ExpiresAt:u}; log in again with Invoke-OidcCliLogin");
-        }
-        catch (NaraAuthException e)
-        {
-            status.Downgrade(CredentialState.Invalid, e.Message);
-        }
-        CheckProtection(status);
+            ExpireIfPast(status, "log in again with Invoke-OidcCliLogin");
+        });
         return (status, session);
     }
 
@@ -185,12 +167,9 @@ public sealed class CredentialInventory
             ExpiresAt = login.ExpiresAt,
         };
         if (login.Problem != null && login.Issuer == null) status.Downgrade(CredentialState.Invalid, login.Problem);
-        else if (login.ExpiresAt is { } expires && expires <= _context.Clock.UtcNow)
-            status.Downgrade(CredentialState.Expired, login.CanRefresh
-                ? $"the tokens expired at {expires:u}; Invoke-OidcCliLogin -Direct refreshes them without a browser"
-                : $"the tokens expired at {expires:u}; log in again with Invoke-OidcCliLogin -Direct");
+        else ExpireIfPast(status, login.CanRefresh ? "Invoke-OidcCliLogin -Authority refreshes it without a browser" : "log in again with Invoke-OidcCliLogin -Authority");
         CheckProtection(status);
-        if (verify) CredentialVerifier.NotCheckable(status, "a direct OIDC session has no read-only online check; Invoke-OidcCliLogin -Direct uses or refreshes it");
+        if (verify) CredentialVerifier.NotCheckable(status, "a direct OIDC session has no read-only online check; Invoke-OidcCliLogin -Authority uses or refreshes it");
         return status;
     }
 
@@ -201,20 +180,34 @@ public sealed class CredentialInventory
         var status = new CredentialStatus(CredentialKind.WorkerToken, fromEnvironment ? null : store.ConfigPath);
         try
         {
-            var token = store.Resolve(create: false);
-            status.FoundBy = token.Source.ToString();
+            Inspect(status, () => status.FoundBy = store.Resolve(create: false).Source.ToString());
         }
         catch (NaraAuthException e) when (e.ErrorId == "WorkerTokenNotFound")
         {
             return Missing(status, e.Message);
         }
-        catch (NaraAuthException e)
+        if (verify) CredentialVerifier.NotCheckable(status, "the worker token is checked by the local worker, not by a server NaraAuth can ask");
+        return status;
+    }
+
+    /// <summary>Reads the credential into the record (a file that cannot be, is Invalid), then judges the file's protection.</summary>
+    private void Inspect(CredentialStatus status, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (NaraAuthException e) when (e.ErrorId != "WorkerTokenNotFound")
         {
             status.Downgrade(CredentialState.Invalid, e.Message);
         }
         CheckProtection(status);
-        if (verify) CredentialVerifier.NotCheckable(status, "the worker token is checked by the local worker, not by a server NaraAuth can ask");
-        return status;
+    }
+
+    private void ExpireIfPast(CredentialStatus status, string remedy)
+    {
+        if (status.ExpiresAt is { } expires && expires <= _context.Clock.UtcNow)
+            status.Downgrade(CredentialState.Expired, $"it expired at {expires:u}; {remedy}");
     }
 
     /// <summary>Owner and protection of the record's file, with the secure store's rules.</summary>

@@ -11,7 +11,7 @@ public enum CredentialKind
     DeploymentCredentials,
     /// <summary>The EdgePlane session (~/.edgeplane/session.json).</summary>
     EdgePlaneSession,
-    /// <summary>A direct OIDC login saved by Invoke-OidcCliLogin -Direct.</summary>
+    /// <summary>A direct OIDC login saved by Invoke-OidcCliLogin -Authority.</summary>
     OidcSession,
     /// <summary>The NodeTool worker token: WORKER_AUTH_TOKEN or deployment.yaml.</summary>
     WorkerToken,

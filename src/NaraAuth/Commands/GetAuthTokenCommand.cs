@@ -23,7 +23,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>The Edge Connector installation directory (else EDGE_CONNECTOR_HOME, else the current directory).</summary>
+    /// <summary>The Edge Connector installation directory (else EDGE_CONNECTOR_HOME, else the current directory when it has a config.json, else the per-user folder).</summary>
     [Parameter(ParameterSetName = EdgeConnectorSet)]
     [ValidateNotNullOrEmpty]
     public string? InstallPath { get; set; }

@@ -16,6 +16,7 @@
         'NaraAuth.ApiKeys.format.ps1xml'
         'NaraAuth.Worker.format.ps1xml'
         'NaraAuth.EdgePlane.format.ps1xml'
+        'NaraAuth.Status.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-AuthToken'
@@ -35,6 +36,7 @@
         'Disconnect-EdgePlane'
         'Get-OidcSession'
         'Disconnect-OidcSession'
+        'Get-NaraAuthStatus'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -15,6 +15,8 @@ public sealed class PlatformCredentialTests : IDisposable
 
     public PlatformCredentialTests()
     {
+        // An Edge Connector installation, so the token file is looked up here.
+        File.WriteAllText(Path.Combine(_dir, "config.json"), "{}");
         _environment = new FakeEnvironment(_dir);
         _context = new CoreContext(_environment, new FakeClock(Now), _dir);
     }

@@ -1,4 +1,5 @@
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Emulator;
 
@@ -14,8 +15,10 @@ public class TokenLocationTests
         var cwd = dir.Combine("cwd");
         Directory.CreateDirectory(cwd);
 
+        File.WriteAllText(Path.Combine(cwd, "config.json"), "{}");
         var fromCwd = TokenLocation.Resolve(env, null, null, cwd);
         Assert.Equal((Path.Combine(cwd, "auth-token.json"), TokenPathSource.CurrentDirectory), (fromCwd.Path, fromCwd.Source));
+        Assert.Null(fromCwd.UserFolderNote);
 
         var home = dir.Combine("home");
         Directory.CreateDirectory(home);
@@ -39,6 +42,58 @@ public class TokenLocationTests
 
         var explicitPath = TokenLocation.Resolve(env, "/abs/t.json", install, cwd);
         Assert.Equal(("/abs/t.json", TokenPathSource.Parameter), (explicitPath.Path, explicitPath.Source));
+    }
+
+    [Fact]
+    public void A_folder_that_is_no_installation_sends_the_token_to_the_per_user_folder()
+    {
+        using var dir = new TempDir();
+        var env = new FakeEnvironment(dir.Combine("home")) { IsWindows = false };
+        var checkout = dir.Combine("checkout");
+        Directory.CreateDirectory(checkout);
+
+        var location = TokenLocation.Resolve(env, null, null, checkout);
+
+        var folder = Path.Combine(dir.Path, "home", ".config", "naraauth", "edge-connector");
+        Assert.Equal((Path.Combine(folder, "auth-token.json"), TokenPathSource.UserFolder), (location.Path, location.Source));
+        Assert.Equal(Path.Combine(folder, "default-bundle.json"), location.BundlePath);
+        Assert.Contains(location.Path, location.UserFolderNote);
+        Assert.Contains("-InstallPath", location.UserFolderNote);
+
+        env.Variables["XDG_CONFIG_HOME"] = dir.Combine("xdg");
+        env.ConfigDirectory = dir.Combine("xdg");
+        Assert.Equal(Path.Combine(dir.Path, "xdg", "naraauth", "edge-connector", "auth-token.json"), TokenLocation.Resolve(env, null, null, checkout).Path);
+    }
+
+    [Fact]
+    public void On_Windows_the_per_user_folder_is_under_LOCALAPPDATA_which_never_roams()
+    {
+        var env = new FakeEnvironment(@"C:\Users\ada") { IsWindows = true, ConfigDirectory = @"C:\Users\ada\AppData\Roaming" };
+        env.Variables["LOCALAPPDATA"] = @"C:\Users\ada\AppData\Local";
+        Assert.Equal(Path.Combine(@"C:\Users\ada\AppData\Local", "naraauth", "edge-connector"), UserFolder.EdgeConnector(env));
+        env.Variables.Remove("LOCALAPPDATA");
+        Assert.Equal(Path.Combine(@"C:\Users\ada\AppData\Roaming", "naraauth", "edge-connector"), UserFolder.EdgeConnector(env));
+    }
+
+    [Fact]
+    public void A_token_saved_by_default_from_a_plain_folder_is_owner_only_in_owner_only_folders()
+    {
+        using var dir = new TempDir();
+        var env = new FakeEnvironment(dir.Combine("home"));
+        var checkout = dir.Combine("checkout");
+        Directory.CreateDirectory(checkout);
+        var context = new NaraAuth.Core.Abstractions.CoreContext(env, new FakeClock(DateTimeOffset.UtcNow), checkout);
+        var location = TokenLocation.Resolve(env, null, null, checkout);
+
+        new TokenFile("header.payload.signature", DateTimeOffset.UtcNow).Write(context.Store, location.Path);
+
+        Assert.Empty(Directory.GetFileSystemEntries(checkout));
+        Assert.True(File.Exists(location.Path));
+        UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, location.Path);
+        var folder = Path.GetDirectoryName(location.Path)!;
+        foreach (var level in new[] { folder, Path.GetDirectoryName(folder)! })
+            UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, level);
+        Assert.Equal(location.Path, TokenLocation.Resolve(env, null, null, dir.Path).Path);
     }
 
     [Fact]

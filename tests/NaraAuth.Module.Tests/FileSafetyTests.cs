@@ -40,7 +40,7 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
         var error = refused.AssertError("SecureStoreTargetUnrecognized", ErrorCategory.ResourceExists);
         Assert.Contains("-Force", error.ErrorDetails.RecommendedAction);
         Assert.Equal("my meeting notes", File.ReadAllText(notes));
-        Assert.Equal(new[] { "notes.txt" }, Directory.GetFiles(session.WorkDir).Select(Path.GetFileName));
+        Assert.Equal(new[] { PsSession.InstallationConfigName, "notes.txt" }, Directory.GetFiles(session.WorkDir).Select(Path.GetFileName).Order());
         refused.AssertNoSecret(jwt);
 
         var forced = session.Run(Connect + " -Force", jwt, notes, _emulator.BaseUrl);

@@ -65,6 +65,8 @@ public class OutputEnumTests
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Http.CredentialProbeOutcome", "NaraAuth.Models.ApiKeyLiveResult")]
     [InlineData("NaraAuth.ApiKeys", "NaraAuth.ApiKeys.ApiKeyStatus", "NaraAuth.Models.ApiKeyStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Oidc.OidcLoginSource", "NaraAuth.Models.OidcLoginSource")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Status.CredentialKind", "NaraAuth.Models.CredentialKind")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Status.CredentialState", "NaraAuth.Models.CredentialState")]
     public void Every_core_value_has_a_public_twin(string assembly, string coreEnum, string modelEnum)
     {
         using var session = new PsSession();

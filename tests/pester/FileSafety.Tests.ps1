@@ -4,15 +4,18 @@
 # synthetic ACLs on every machine.
 
 BeforeAll {
-    $script:manifest = Join-Path $PSScriptRoot '../../out/NaraAuth/NaraAuth.psd1'
-    Import-Module $manifest -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    # A temporary profile (HOME, XDG_CONFIG_HOME, APPDATA, LOCALAPPDATA): nothing reaches the real one.
+    Initialize-NaraTest
     $script:onWindows = $PSVersionTable.PSEdition -eq 'Desktop' -or $IsWindows
 }
+AfterAll { Complete-NaraTest }
 
 Describe 'Secret files' {
     BeforeEach {
         $script:dir = New-TestDirectory
+        # An Edge Connector installation, so the token file is read from this folder.
+        Set-Content -Path (Join-Path $dir 'config.json') -Value '{}'
         Push-Location $dir
     }
     AfterEach {

@@ -19,12 +19,8 @@ public static class DeviceIdentity
 {
     public const string FileName = "device.json";
 
-    /// <summary>%LOCALAPPDATA% on Windows (never roams), else ConfigDirectory; then naraauth/device.json.</summary>
-    public static string PathFor(IEnvironment environment)
-    {
-        var root = environment.IsWindows ? environment.GetVariable("LOCALAPPDATA") ?? environment.ConfigDirectory : environment.ConfigDirectory;
-        return Path.Combine(root, "naraauth", FileName);
-    }
+    /// <summary>device.json in the per-user folder (see <see cref="UserFolder"/>).</summary>
+    public static string PathFor(IEnvironment environment) => Path.Combine(UserFolder.Root(environment), FileName);
 
     /// <summary>Reads this machine's id, creating and saving it the first time.</summary>
     public static string GetOrCreate(IEnvironment environment, SecureFileStore store)

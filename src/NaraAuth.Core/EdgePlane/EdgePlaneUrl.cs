@@ -20,6 +20,17 @@ public static class EdgePlaneUrl
             "For example: $env:EP_BASE_URL = 'https://edgeplane.example.com'");
     }
 
+    /// <summary>
+    /// Where a saved session may be sent: the server named by the caller, else the one that issued
+    /// it (base_url in the file), and EP_BASE_URL only when the file does not say.
+    /// </summary>
+    public static Uri ForSession(string? explicitUrl, EdgePlaneSession session, string path, IEnvironment environment) =>
+        !string.IsNullOrWhiteSpace(explicitUrl)
+            ? Resolve(explicitUrl, environment)
+            : !string.IsNullOrWhiteSpace(session.BaseUrl)
+                ? BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{path}'")
+                : Resolve(null, environment);
+
     /// <summary>The form stored in session.json: scheme, host, port and path without a trailing slash.</summary>
     public static string ToStored(Uri baseUrl) => baseUrl.ToString().TrimEnd('/');
 }

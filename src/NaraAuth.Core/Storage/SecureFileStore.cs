@@ -228,7 +228,8 @@ public sealed class SecureFileStore
         return true;
     }
 
-    private string? FolderProblem(string directory, bool isTarget)
+    /// <summary>The safety rule for <paramref name="directory"/> and every folder on the way; null when safe.</summary>
+    internal string? FolderProblem(string directory, bool isTarget)
     {
         if (!IsWindows) return UnixFolderSafety.Problem(directory, UnixFileApi.EffectiveUserId());
         var me = WindowsAclApplier.CurrentUserSid();

@@ -29,14 +29,37 @@ internal static class WindowsAclApplier
     public static void ApplyToDirectory(string path) => Apply(path, WindowsOwnerOnlyAcl.ForDirectory(CurrentUserSid()), isDirectory: true);
 
     /// <summary>The folder's owner and DACL in SDDL form, for <see cref="WindowsFolderAcl"/>.</summary>
-    public static string ReadDirectorySddl(string path)
+    public static string ReadDirectorySddl(string path) => ReadSddl(new DirectoryInfo(path));
+
+    /// <summary>The file's owner and DACL in SDDL form, for <see cref="WindowsFolderAcl.FileProblem"/>.</summary>
+    public static string ReadFileSddl(string path) => ReadSddl(new FileInfo(path));
+
+    /// <summary>DOMAIN\user for a SID, or the SID itself when it cannot be translated (a deleted account).</summary>
+    public static string AccountName(string sid)
+    {
+        var sidType = Type.GetType("System.Security.Principal.SecurityIdentifier, System.Security.Principal.Windows")
+            ?? Type.GetType("System.Security.Principal.SecurityIdentifier, mscorlib");
+        var accountType = Type.GetType("System.Security.Principal.NTAccount, System.Security.Principal.Windows")
+            ?? Type.GetType("System.Security.Principal.NTAccount, mscorlib");
+        if (sidType == null || accountType == null) return sid;
+        try
+        {
+            var identifier = Activator.CreateInstance(sidType, sid)!;
+            return sidType.GetMethod("Translate", new[] { typeof(Type) })!.Invoke(identifier, new object[] { accountType })!.ToString()!;
+        }
+        catch (TargetInvocationException)
+        {
+            return sid;
+        }
+    }
+
+    private static string ReadSddl(FileSystemInfo target)
     {
         var sectionsType = Type.GetType("System.Security.AccessControl.AccessControlSections, System.IO.FileSystem.AccessControl")
             ?? Type.GetType("System.Security.AccessControl.AccessControlSections, System.Security.AccessControl")
             ?? Type.GetType("System.Security.AccessControl.AccessControlSections, mscorlib")
             ?? throw new PlatformNotSupportedException("AccessControlSections is not available.");
         var ownerAndAccess = Enum.ToObject(sectionsType, 4 | 2);
-        var target = new DirectoryInfo(path);
         object security;
         var getter = target.GetType().GetMethod("GetAccessControl", new[] { sectionsType });
         try
@@ -49,7 +72,7 @@ internal static class WindowsAclApplier
             {
                 var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
                     ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
-                security = extensions.GetMethod("GetAccessControl", new[] { typeof(DirectoryInfo), sectionsType })!
+                security = extensions.GetMethod("GetAccessControl", new[] { target.GetType(), sectionsType })!
                     .Invoke(null, new[] { target, ownerAndAccess })!;
             }
             return (string)security.GetType().GetMethod("GetSecurityDescriptorSddlForm", new[] { sectionsType })!

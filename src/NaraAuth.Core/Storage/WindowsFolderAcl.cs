@@ -82,6 +82,35 @@ public static class WindowsFolderAcl
         return null;
     }
 
+    /// <summary>
+    /// The rule for a secret file itself: owned by this user (or SYSTEM, Administrators), its ACL
+    /// protected from inheritance, and no allow entry for any other account. Null when owner-only.
+    /// </summary>
+    public static string? FileProblem(string path, string sddl, string currentUserSid)
+    {
+        var owner = OwnerSid(sddl);
+        if (owner != null && !IsTrusted(owner, currentUserSid))
+            return $"'{path}' is owned by another account ({owner})";
+        var dacl = Section(sddl, 'D');
+        if (dacl == null || dacl.StartsWith("NO_ACCESS_CONTROL", StringComparison.Ordinal))
+            return $"'{path}' has no access control list, so every account may read it";
+        var flags = dacl.IndexOf('(') is var open && open >= 0 ? dacl.Substring(0, open) : dacl;
+        if (flags.IndexOf('P') < 0)
+            return $"'{path}' inherits its access from its folder instead of being owner-only";
+        foreach (var ace in Entries(dacl))
+        {
+            var fields = ace.Split(';');
+            if (fields.Length < 6 || (fields[0] != "A" && fields[0] != "OA")) continue;
+            var sid = Sid(fields[5]);
+            if (IsTrusted(sid, currentUserSid)) continue;
+            if (Rights(fields[2]) != 0) return $"'{path}' lets another account ({sid}) open it";
+        }
+        return null;
+    }
+
+    /// <summary>The owner's SID of a descriptor in SDDL form, aliases resolved; null when it names none.</summary>
+    public static string? OwnerSid(string sddl) => Section(sddl, 'O') is { } owner ? Sid(owner) : null;
+
     private static bool IsTrusted(string sid, string currentUserSid) =>
         sid == currentUserSid || sid == System || sid == Administrators || sid == TrustedInstaller;
 

@@ -1,6 +1,7 @@
 using System.IO;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Config;
+using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Tokens;
 
@@ -26,6 +27,15 @@ public sealed class TokenLocation
     /// <summary>default-bundle.json beside the token file (docs/protocol.md 1.5).</summary>
     public string BundlePath => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, BundleFileName);
 
+    /// <summary>
+    /// For the person at the console when the per-user folder was chosen: where the files went,
+    /// and how to use an installation instead. Null for every other rule.
+    /// </summary>
+    public string? UserFolderNote => Source == TokenPathSource.UserFolder
+        ? $"The current folder is not an Edge Connector installation (it has no {InstallationConfig.FileName}), so the token file is '{Path}' in your per-user NaraAuth folder. "
+          + "For an installation, pass -InstallPath or set EDGE_CONNECTOR_HOME."
+        : null;
+
     /// <param name="explicitPath">A -Path argument; wins over every other rule.</param>
     /// <param name="installPath">A -InstallPath argument.</param>
     /// <param name="currentDirectory">PowerShell's current file system location.</param>
@@ -43,10 +53,17 @@ public sealed class TokenLocation
             installDir = System.IO.Path.GetFullPath(System.IO.Path.Combine(currentDirectory, home));
             installSource = TokenPathSource.EdgeConnectorHome;
         }
-        else
+        else if (File.Exists(System.IO.Path.Combine(currentDirectory, InstallationConfig.FileName)))
         {
             installDir = System.IO.Path.GetFullPath(currentDirectory);
             installSource = TokenPathSource.CurrentDirectory;
+        }
+        else
+        {
+            // Any other folder (a git checkout, the home folder) must never receive a live token:
+            // the user's own owner-only folder does, and the cmdlets say so.
+            installDir = System.IO.Path.GetFullPath(UserFolder.EdgeConnector(environment));
+            installSource = TokenPathSource.UserFolder;
         }
 
         var config = InstallationConfig.Load(installDir);

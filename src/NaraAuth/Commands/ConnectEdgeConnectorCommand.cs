@@ -224,6 +224,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         StopToken.ThrowIfCancellationRequested();
         onboarding.SaveToken(location, validated.Jwt.Raw, Force);
         WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}).");
+        if (location.UserFolderNote is { } note) WriteHostLine(note);
 
         string? bundlePath = null;
         if (!SkipBundleSync)

@@ -24,7 +24,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>The Edge Connector installation directory (else EDGE_CONNECTOR_HOME, else the current directory).</summary>
+    /// <summary>The Edge Connector installation directory (else EDGE_CONNECTOR_HOME, else the current directory when it has a config.json, else the per-user folder).</summary>
     [Parameter(ParameterSetName = EdgeConnectorSet)]
     [ValidateNotNullOrEmpty]
     public string? InstallPath { get; set; }
@@ -58,6 +58,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
+        if (location.UserFolderNote is { } note) WriteVerbose(note);
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
         var stored = StoredToken.Read(location, Context.Store, Context.Validator, options);
         if (stored.PermissionWarning != null) WriteWarning(stored.PermissionWarning);

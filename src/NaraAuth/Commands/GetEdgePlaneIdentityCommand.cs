@@ -22,13 +22,7 @@ public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
         var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
         if (permissionWarning != null) WriteWarning(permissionWarning);
 
-        // The token goes to the server that issued it unless the caller names another one;
-        // EP_BASE_URL only helps when the file does not say.
-        var baseUrl = !string.IsNullOrWhiteSpace(BaseUrl)
-            ? EdgePlaneUrl.Resolve(BaseUrl, Context.Environment)
-            : !string.IsNullOrWhiteSpace(session.BaseUrl)
-                ? Core.Http.BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{path}'")
-                : EdgePlaneUrl.Resolve(null, Context.Environment);
+        var baseUrl = EdgePlaneUrl.ForSession(BaseUrl, session, path, Context.Environment);
         WriteVerbose($"Asking {baseUrl} who the session in '{path}' belongs to.");
         var identity = RunAsync(token => EdgePlaneClient.WhoAmIAsync(baseUrl, session.Token, token, Reporter));
         WriteObject(ModelMapping.ToInfo(identity, baseUrl));

@@ -13,8 +13,10 @@ public enum TokenFileSource
     InstallPath,
     /// <summary>auth-token.json in EDGE_CONNECTOR_HOME.</summary>
     EdgeConnectorHome,
-    /// <summary>auth-token.json in the current folder.</summary>
+    /// <summary>auth-token.json in the current folder, an installation (it has config.json).</summary>
     CurrentDirectory,
+    /// <summary>auth-token.json in the per-user folder (~/.config/naraauth/edge-connector, %LOCALAPPDATA%\naraauth\edge-connector).</summary>
+    UserFolder,
 }
 
 /// <summary>Where the NodeTool worker token came from (docs/protocol.md 3).</summary>

@@ -36,6 +36,7 @@ public class EdgeConnectorLogoutTests
     public void Unrecognized_files_are_refused_without_Force_and_nothing_is_removed()
     {
         using var dir = new NaraAuth.Core.Tests.TempDir();
+        File.WriteAllText(dir.Combine("config.json"), "{}");
         File.WriteAllText(dir.Combine("auth-token.json"), TokenJson);
         File.WriteAllText(dir.Combine("creds.json"), "{\"something\": \"else\"}");
         var context = Context(new NaraAuth.Core.Tests.FakeEnvironment(dir.Path), dir.Path);

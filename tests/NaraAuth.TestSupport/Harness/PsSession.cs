@@ -7,6 +7,8 @@ namespace NaraAuth.Module.Tests.Harness;
 /// <summary>
 /// A fresh runspace with the staged module imported, a scripted host, a private temp folder as
 /// the current location and HOME, and a clean set of the environment variables NaraAuth reads.
+/// The current location is an Edge Connector installation (an empty config.json) unless the test
+/// asks for a plain folder, where the token goes to the per-user folder under the temporary HOME.
 /// Module tests run one at a time (see GlobalUsings), so process environment changes are safe;
 /// every change is undone on Dispose.
 /// </summary>
@@ -18,7 +20,7 @@ public sealed class PsSession : IDisposable
         "AUTH_TOKEN_PATH", "EDGE_CONNECTOR_HOME", "NARA_BASE_URL", "NARA_TOKEN", "DEPLOYMENT_ID", "DEPLOYMENT_SECRET",
         "DEPLOYMENT_CREDENTIALS_PATH", "TF_BUILD", "GITHUB_ACTIONS", "CI", "EP_BASE_URL", "OIDC_ISSUER_URL", "OIDC_CLIENT_ID",
         "OIDC_SCOPES", "WORKER_AUTH_TOKEN", "NODETOOL_CONFIG_PATH", "BROWSER", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY",
-        "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA",
+        "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
     };
 
     /// <summary>
@@ -32,6 +34,9 @@ public sealed class PsSession : IDisposable
         ("Format-List", Type.GetType("Microsoft.PowerShell.Commands.FormatListCommand, Microsoft.PowerShell.Commands.Utility")),
     }.Where(c => c.Item2 != null).Select(c => (c.Item1, c.Item2!)).ToArray();
 
+    /// <summary>What makes a folder an Edge Connector installation.</summary>
+    public const string InstallationConfigName = "config.json";
+
     private static readonly object ModulePathGate = new();
     private static bool _modulePathSet;
 
@@ -39,7 +44,7 @@ public sealed class PsSession : IDisposable
     private readonly Runspace _runspace;
     private string? _forensicAtDispose;
 
-    public PsSession(bool importModule = true)
+    public PsSession(bool importModule = true, bool installationFolder = true)
     {
         EnsureModulePath();
         TempDir = Directory.CreateTempSubdirectory("naraauth-test-").FullName;
@@ -50,6 +55,11 @@ public sealed class PsSession : IDisposable
         foreach (var name in ModuleVariables) SetEnv(name, null);
         SetEnv("HOME", Home);
         SetEnv("XDG_CONFIG_HOME", Path.Combine(Home, ".config"));
+        // The Windows profile folders too, so no test writes into the real user's profile.
+        SetEnv("USERPROFILE", Home);
+        SetEnv("APPDATA", Path.Combine(Home, "AppData", "Roaming"));
+        SetEnv("LOCALAPPDATA", Path.Combine(Home, "AppData", "Local"));
+        if (installationFolder) File.WriteAllText(Path.Combine(WorkDir, InstallationConfigName), "{}");
 
         Host = new ScriptedHost();
         var state = InitialSessionState.CreateDefault2();

@@ -1,0 +1,37 @@
+namespace NaraAuth.Core.Status;
+
+/// <summary>The kinds of credential NaraAuth knows on a machine (docs/protocol.md 1 to 3).</summary>
+public enum CredentialKind
+{
+    /// <summary>The Edge Connector token file (auth-token.json).</summary>
+    EdgeConnectorToken,
+    /// <summary>The default bundle beside the token (default-bundle.json).</summary>
+    EdgeConnectorBundle,
+    /// <summary>Deployment credentials: DEPLOYMENT_ID and DEPLOYMENT_SECRET, or the DEPLOYMENT_CREDENTIALS_PATH file.</summary>
+    DeploymentCredentials,
+    /// <summary>The EdgePlane session (~/.edgeplane/session.json).</summary>
+    EdgePlaneSession,
+    /// <summary>A direct OIDC login saved by Invoke-OidcCliLogin -Authority.</summary>
+    OidcSession,
+    /// <summary>The NodeTool worker token: WORKER_AUTH_TOKEN or deployment.yaml.</summary>
+    WorkerToken,
+}
+
+/// <summary>What a credential is good for right now, worst first when several apply.</summary>
+public enum CredentialState
+{
+    /// <summary>Present, readable, protected, not expired (and, with -Verify, accepted online).</summary>
+    Valid,
+    /// <summary>Present and protected, but its expiry has passed.</summary>
+    Expired,
+    /// <summary>Nothing is stored where NaraAuth would look.</summary>
+    Missing,
+    /// <summary>Other users could read or replace the file.</summary>
+    Unprotected,
+    /// <summary>The file exists but cannot be read or is not what it should be.</summary>
+    Invalid,
+    /// <summary>-Verify: the server refused it.</summary>
+    Rejected,
+    /// <summary>-Verify: the server could not be asked (unreachable, an error that says nothing about the credential).</summary>
+    Unverified,
+}

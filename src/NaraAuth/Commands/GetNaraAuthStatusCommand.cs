@@ -1,0 +1,73 @@
+using System.Linq;
+using System.Management.Automation;
+using NaraAuth.Core.Status;
+using NaraAuth.Infrastructure;
+using NaraAuth.Models;
+
+namespace NaraAuth.Commands;
+
+/// <summary>
+/// Every credential this user has on this machine, one record each, as gh auth status and
+/// az account show do: who, organization, expiry, file, owner and whether the file is protected;
+/// -Verify asks each server. Never reads a secret into the output.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "NaraAuthStatus")]
+[OutputType(typeof(CredentialStatusInfo))]
+public sealed class GetNaraAuthStatusCommand : NaraCmdlet
+{
+    /// <summary>Only these kinds.</summary>
+    [Parameter(Position = 0)]
+    public Models.CredentialKind[]? Kind { get; set; }
+
+    /// <summary>The Edge Connector token file; else AUTH_TOKEN_PATH, config.json, the installation folder, the per-user folder.</summary>
+    [Parameter]
+    [Alias("TokenPath")]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? InstallPath { get; set; }
+
+    /// <summary>Ask each credential's server whether it still accepts it.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>The platform for -Verify of the Edge Connector token and deployment credentials (else NARA_BASE_URL, config.json, https://app.nara.de).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BaseUrl { get; set; }
+
+    protected override void ProcessNaraRecord()
+    {
+        var query = new CredentialQuery
+        {
+            TokenPath = Path,
+            InstallPath = InstallPath,
+            Kinds = Kind?.Select(k => (Core.Status.CredentialKind)System.Enum.Parse(typeof(Core.Status.CredentialKind), k.ToString())).ToList(),
+            Verify = Verify.IsPresent,
+            BaseUrl = BaseUrl,
+        };
+        if (Verify) WriteVerbose("Asking each credential's own server whether it still accepts it.");
+        var statuses = RunAsync(token => new CredentialInventory(Context).ListAsync(query, token));
+        foreach (var status in statuses)
+        {
+            WriteObject(new CredentialStatusInfo
+            {
+                Kind = ModelEnum.From<Models.CredentialKind>(status.Kind),
+                State = ModelEnum.From<Models.CredentialState>(status.State),
+                Subject = status.Subject,
+                Email = status.Email,
+                Organization = status.Organization,
+                Issuer = status.Issuer,
+                ExpiresOn = status.ExpiresAt,
+                Path = status.Path,
+                FoundBy = status.FoundBy,
+                Owner = status.Owner,
+                IsProtected = status.IsProtected,
+                VerifiedOnline = status.VerifiedOnline,
+                Problem = status.Problem,
+            });
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using NaraAuth.Core.Status;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -44,30 +45,12 @@ public sealed class GetNaraAuthStatusCommand : NaraCmdlet
         {
             TokenPath = Path,
             InstallPath = InstallPath,
-            Kinds = Kind?.Select(k => (Core.Status.CredentialKind)System.Enum.Parse(typeof(Core.Status.CredentialKind), k.ToString())).ToList(),
+            Kinds = Kind?.Select(k => ModelEnum.From<Core.Status.CredentialKind>(k)).ToList(),
             Verify = Verify.IsPresent,
             BaseUrl = BaseUrl,
         };
         if (Verify) WriteVerbose("Asking each credential's own server whether it still accepts it.");
         var statuses = RunAsync(token => new CredentialInventory(Context).ListAsync(query, token));
-        foreach (var status in statuses)
-        {
-            WriteObject(new CredentialStatusInfo
-            {
-                Kind = ModelEnum.From<Models.CredentialKind>(status.Kind),
-                State = ModelEnum.From<Models.CredentialState>(status.State),
-                Subject = status.Subject,
-                Email = status.Email,
-                Organization = status.Organization,
-                Issuer = status.Issuer,
-                ExpiresOn = status.ExpiresAt,
-                Path = status.Path,
-                FoundBy = status.FoundBy,
-                Owner = status.Owner,
-                IsProtected = status.IsProtected,
-                VerifiedOnline = status.VerifiedOnline,
-                Problem = status.Problem,
-            });
-        }
+        foreach (var status in statuses) WriteObject(ModelMapping.ToInfo(status));
     }
 }

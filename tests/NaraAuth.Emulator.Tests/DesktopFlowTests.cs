@@ -1,7 +1,7 @@
 namespace NaraAuth.Emulator.Tests;
 
 /// <summary>The emulator's desktop flow over HTTP, as the platform behaves (docs/protocol.md 1.1).</summary>
-public class EmulatorDesktopFlowTests
+public class DesktopFlowTests
 {
     [Fact]
     public async Task Polling_faster_than_the_interval_gets_429_with_Retry_After_and_the_interval_grows()

@@ -245,7 +245,6 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         WriteObject(ModelMapping.ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
     }
 
-
     /// <summary>
     /// -Token as text. Because -Token takes any object (a SecureString or a string), a piped
     /// object binds whole rather than by property name, so the properties that name a token are

@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
-using NaraAuth.Core.Json;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -37,27 +37,6 @@ public sealed class StartNaraAgentRunCommand : PlatformCmdlet
         if (!ShouldProcess($"functional agent '{Name}' on {client.Api.BaseUrl}", "Run")) return;
         var args = JsonBridge.FromPowerShell(Arguments);
         var result = Call((c, token) => c.RunAgentAsync(Name, args, RetryNonIdempotent, token));
-        WriteObject(ToRunResult(Name, result, client.Api.BaseUrl.ToString()));
-    }
-
-    private static NaraAgentRunResult ToRunResult(string agentName, object? answer, string baseUrl)
-    {
-        object? runId = null, status = null, result = answer;
-        if (answer is PlainJsonObject fields)
-        {
-            fields.TryGet("runId", out runId);
-            fields.TryGet("status", out status);
-            if (!fields.TryGet("result", out result)) result = answer;
-        }
-        return new NaraAgentRunResult
-        {
-            AgentName = agentName,
-            RunId = runId as string,
-            Status = status as string,
-            Result = JsonBridge.ToPowerShell(result),
-            Response = JsonBridge.ToPowerShell(answer),
-            CompletedOn = DateTimeOffset.Now,
-            BaseUrl = baseUrl.TrimEnd('/'),
-        };
+        WriteObject(ModelMapping.ToRunResult(Name, result, client.Api.BaseUrl.ToString()));
     }
 }

@@ -9,9 +9,10 @@ namespace NaraAuth.Module.Tests.EdgePlane;
 /// The emulator's https certificate, and how the tests trust it: explicitly, by adding it to the
 /// trust store the whole test process uses (SSL_CERT_FILE = the system bundle + this certificate),
 /// never by turning validation off. .NET on Linux reads SSL_CERT_FILE once, when the first
-/// certificate chain is built, so this runs when this library loads (each test project that uses
-/// https also touches it as its own assembly loads, before any test), and the certificate is the
-/// same for the whole process. The module has no "skip validation" switch.
+/// certificate chain is built, so this runs when this library is first used, and the certificate
+/// is the same for the whole process. That is always before the first https chain: every https
+/// server of the tests is keyed with <see cref="Certificate"/>, so none exists before this ran.
+/// The module has no "skip validation" switch.
 /// </summary>
 public static class LoopbackCertificate
 {
@@ -19,7 +20,7 @@ public static class LoopbackCertificate
     /// <summary>The certificate alone as PEM, for the curl browser double's --cacert.</summary>
     public static string PemPath { get; private set; } = string.Empty;
 
-#pragma warning disable CA2255 // The trust must be in place before the first chain, whoever loads this library first.
+#pragma warning disable CA2255 // The trust must be in place before the first chain, whichever test project uses this library.
     [ModuleInitializer]
     internal static void TrustForThisProcess()
     {

@@ -25,7 +25,7 @@ public sealed class PsSession : IDisposable
 
     /// <summary>
     /// Format-List and Out-String for the secret scan, from Microsoft.PowerShell.Commands.Utility
-    /// where the test project references it (looked up by name: this file is shared with projects
+    /// where the test project references it (looked up by name: this library also serves projects
     /// that do not, which then scan $Error without Format-List).
     /// </summary>
     private static readonly (string Name, Type Type)[] ScanCommands = new[]

@@ -4,7 +4,7 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The staged module's manifest, imported by absolute path as the issue requires.</summary>
+    /// <summary>The staged module's manifest, imported by absolute path, as a user imports a module they built.</summary>
     public static string StagedManifest => Path.Combine(Root, "out", "NaraAuth", "NaraAuth.psd1");
     public static string StagedModuleDirectory => Path.Combine(Root, "out", "NaraAuth");
 

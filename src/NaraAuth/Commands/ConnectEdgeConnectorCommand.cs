@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
 using NaraAuth.Core.Browser;
 using NaraAuth.Core.Config;
 using NaraAuth.Core.EdgeConnector;

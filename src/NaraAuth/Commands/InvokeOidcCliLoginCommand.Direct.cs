@@ -1,4 +1,3 @@
-using NaraAuth.Core.Text;
 using System;
 using System.Management.Automation;
 using NaraAuth.Core.Oidc;

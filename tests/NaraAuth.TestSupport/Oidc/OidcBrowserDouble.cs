@@ -24,6 +24,7 @@ public static class OidcBrowserDouble
         // to the loopback redirect as a browser's onload script would.
         File.WriteAllText(script, $$"""
             #!/bin/sh
+            echo $$ > '{{log}}.pid'
             rm -f '{{log}}.done'
             awk '{print $5, $6}' /proc/$$/stat > '{{log}}.group'
             port=$(printf '%s' "$1" | sed -n 's/.*redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\([0-9]*\).*/\1/p')
@@ -39,12 +40,36 @@ public static class OidcBrowserDouble
             """.Replace("\r", string.Empty));
         UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
-        // A double still writing when the session's folder is deleted would leave the folder behind.
+        // A double still writing when the session's folder is deleted would leave the folder behind:
+        // give it its bounded time to finish, then end it and everything it started.
         session.Disposing += () =>
         {
-            if (File.Exists(log + ".group")) FinalPage(log);
+            if (!File.Exists(log + ".pid")) return;
+            FinalPage(log);
+            if (!File.Exists(log + ".done")) EndDouble(log);
         };
         return log;
+    }
+
+    private static void EndDouble(string log)
+    {
+        if (!int.TryParse(File.ReadAllText(log + ".pid").Trim(), out var pid)) return;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            // Only the double's own shell: a number reused by another process is left alone.
+            if (process.HasExited || process.ProcessName is not ("sh" or "dash" or "bash")) return;
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the lookup and the kill.
+        }
     }
 
     /// <summary>The page the double ended on, once it has finished (bounded wait: PowerShell may return first).</summary>

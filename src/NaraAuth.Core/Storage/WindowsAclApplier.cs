@@ -28,15 +28,54 @@ internal static class WindowsAclApplier
 
     public static void ApplyToDirectory(string path) => Apply(path, WindowsOwnerOnlyAcl.ForDirectory(CurrentUserSid()), isDirectory: true);
 
+    /// <summary>The runtime account's file descriptor (the writer's own when <paramref name="account"/> is null).</summary>
+    public static void ApplyToFile(string path, RuntimeAccount? account)
+    {
+        if (account?.Sid is not { } sid) { ApplyToFile(path); return; }
+        ApplyHandingOver(path, WindowsOwnerOnlyAcl.ForRuntimeFile(sid, account.AllowAdministrators), isDirectory: false);
+    }
+
+    /// <summary>The runtime account's folder descriptor (the writer's own when <paramref name="account"/> is null).</summary>
+    public static void ApplyToDirectory(string path, RuntimeAccount? account)
+    {
+        if (account?.Sid is not { } sid) { ApplyToDirectory(path); return; }
+        ApplyHandingOver(path, WindowsOwnerOnlyAcl.ForRuntimeDirectory(sid, CurrentUserSid(), account.AllowAdministrators), isDirectory: true);
+    }
+
+    /// <summary>
+    /// Making another account the owner needs the right to restore files (SeRestorePrivilege, held
+    /// by LocalSystem and enabled for some admin tools); without it the writer stays the owner and
+    /// the access list is still the runtime account's alone.
+    /// </summary>
+    private static void ApplyHandingOver(string path, string sddl, bool isDirectory)
+    {
+        try
+        {
+            Apply(path, sddl, isDirectory);
+        }
+        catch (Exception e) when (e is InvalidOperationException || e is UnauthorizedAccessException)
+        {
+            Apply(path, WindowsOwnerOnlyAcl.WithoutOwner(sddl), isDirectory);
+        }
+    }
+
     /// <summary>The folder's owner and DACL in SDDL form, for <see cref="WindowsFolderAcl"/>.</summary>
-    public static string ReadDirectorySddl(string path)
+    public static string ReadDirectorySddl(string path) => ReadSddl(path, isDirectory: true);
+
+    /// <summary>The owner's SID of a file or folder.</summary>
+    public static string? ReadOwnerSid(string path)
+    {
+        return WindowsFolderAcl.OwnerOf(ReadSddl(path, isDirectory: Directory.Exists(path)));
+    }
+
+    private static string ReadSddl(string path, bool isDirectory)
     {
         var sectionsType = Type.GetType("System.Security.AccessControl.AccessControlSections, System.IO.FileSystem.AccessControl")
             ?? Type.GetType("System.Security.AccessControl.AccessControlSections, System.Security.AccessControl")
             ?? Type.GetType("System.Security.AccessControl.AccessControlSections, mscorlib")
             ?? throw new PlatformNotSupportedException("AccessControlSections is not available.");
         var ownerAndAccess = Enum.ToObject(sectionsType, 4 | 2);
-        var target = new DirectoryInfo(path);
+        var target = isDirectory ? (FileSystemInfo)new DirectoryInfo(path) : new FileInfo(path);
         object security;
         var getter = target.GetType().GetMethod("GetAccessControl", new[] { sectionsType });
         try
@@ -49,7 +88,7 @@ internal static class WindowsAclApplier
             {
                 var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
                     ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
-                security = extensions.GetMethod("GetAccessControl", new[] { typeof(DirectoryInfo), sectionsType })!
+                security = extensions.GetMethod("GetAccessControl", new[] { target.GetType(), sectionsType })!
                     .Invoke(null, new[] { target, ownerAndAccess })!;
             }
             return (string)security.GetType().GetMethod("GetSecurityDescriptorSddlForm", new[] { sectionsType })!
@@ -68,22 +107,21 @@ internal static class WindowsAclApplier
             ?? Type.GetType(securityTypeName + ", mscorlib")
             ?? throw new PlatformNotSupportedException(securityTypeName + " is not available.");
         var security = Activator.CreateInstance(securityType)!;
-        securityType.GetMethod("SetSecurityDescriptorSddlForm", new[] { typeof(string) })!.Invoke(security, new object[] { sddl });
 
         // .NET Framework: File/Directory.SetAccessControl; .NET Core: FileSystemAclExtensions.
         var target = isDirectory ? (object)new DirectoryInfo(path) : new FileInfo(path);
         var setter = target.GetType().GetMethod("SetAccessControl", new[] { securityType });
-        if (setter != null)
-        {
-            setter.Invoke(target, new[] { security });
-            return;
-        }
-        var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
-            ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
-        var method = extensions.GetMethod("SetAccessControl", new[] { target.GetType(), securityType })!;
         try
         {
-            method.Invoke(null, new[] { target, security });
+            securityType.GetMethod("SetSecurityDescriptorSddlForm", new[] { typeof(string) })!.Invoke(security, new object[] { sddl });
+            if (setter != null)
+            {
+                setter.Invoke(target, new[] { security });
+                return;
+            }
+            var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
+                ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
+            extensions.GetMethod("SetAccessControl", new[] { target.GetType(), securityType })!.Invoke(null, new[] { target, security });
         }
         catch (TargetInvocationException e) when (e.InnerException != null)
         {

@@ -56,10 +56,11 @@ public static class WindowsFolderAcl
 
     /// <summary>Null when safe; else why, naming the folder and the account.</summary>
     /// <param name="isTarget">True for the folder the file goes into; false for a folder on the way.</param>
-    public static string? Problem(string path, string sddl, string currentUserSid, bool isTarget)
+    /// <param name="runtimeSid">The runtime account the secret is written for, trusted like this user.</param>
+    public static string? Problem(string path, string sddl, string currentUserSid, bool isTarget, string? runtimeSid = null)
     {
         var owner = Section(sddl, 'O');
-        if (owner != null && !IsTrusted(Sid(owner), currentUserSid))
+        if (owner != null && !IsTrusted(Sid(owner), currentUserSid, runtimeSid))
             return $"'{path}' is owned by another account ({Sid(owner)})";
 
         var dacl = Section(sddl, 'D');
@@ -75,15 +76,18 @@ public static class WindowsFolderAcl
             if (fields[0] != "A" && fields[0] != "OA") continue;
             if (fields[1].Contains("IO")) continue; // inherit-only: does not apply to the folder itself
             var sid = Sid(fields[5]);
-            if (IsTrusted(sid, currentUserSid) || sid == CreatorOwner || sid == OwnerRights) continue;
+            if (IsTrusted(sid, currentUserSid, runtimeSid) || sid == CreatorOwner || sid == OwnerRights) continue;
             if ((Rights(fields[2]) & wanted) != 0)
                 return $"'{path}' lets another account ({sid}) " + (isTarget ? "create or delete files in it" : "move, delete or re-permission it");
         }
         return null;
     }
 
-    private static bool IsTrusted(string sid, string currentUserSid) =>
-        sid == currentUserSid || sid == System || sid == Administrators || sid == TrustedInstaller;
+    /// <summary>The owner's SID in a descriptor (aliases such as BA spelled out), or null when it names none.</summary>
+    public static string? OwnerOf(string sddl) => Section(sddl, 'O') is { Length: > 0 } owner ? Sid(owner) : null;
+
+    private static bool IsTrusted(string sid, string currentUserSid, string? runtimeSid) =>
+        sid == currentUserSid || (runtimeSid != null && sid == runtimeSid) || sid == System || sid == Administrators || sid == TrustedInstaller;
 
     private static string Sid(string value) => Aliases.TryGetValue(value, out var sid) ? sid : value;
 

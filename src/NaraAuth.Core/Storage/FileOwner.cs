@@ -11,7 +11,7 @@ namespace NaraAuth.Core.Storage;
 /// </summary>
 public sealed class FileOwner
 {
-    private FileOwner(string name, string id)
+    internal FileOwner(string name, string id)
     {
         Name = name;
         Id = id;

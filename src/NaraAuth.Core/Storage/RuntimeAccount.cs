@@ -35,11 +35,21 @@ public sealed class RuntimeAccount
     internal string? Sid { get; }
 
     /// <summary>
-    /// Finds <paramref name="name"/> in the user database (Unix) or among Windows' accounts, and on
-    /// Unix checks that this process may give files to it: RuntimeAccountUnknown or
-    /// RuntimeAccountNotPermitted otherwise.
+    /// The account files are about to be written for: <see cref="Find"/>, and on Unix the check
+    /// that this process may give files to it (RuntimeAccountNotPermitted otherwise).
     /// </summary>
-    public static RuntimeAccount Resolve(string name, IEnvironment environment, bool allowAdministrators = false)
+    public static RuntimeAccount ForWriting(string name, IEnvironment environment, bool allowAdministrators = false)
+    {
+        var account = Find(name, environment, allowAdministrators);
+        if (!environment.IsWindows) account.CheckPrivilege(UnixFileApi.EffectiveUserId());
+        return account;
+    }
+
+    /// <summary>
+    /// Finds <paramref name="name"/> in the user database (Unix) or among Windows' accounts
+    /// (RuntimeAccountUnknown otherwise); enough to compare a file's owner with it.
+    /// </summary>
+    public static RuntimeAccount Find(string name, IEnvironment environment, bool allowAdministrators = false)
     {
         var trimmed = (name ?? string.Empty).Trim();
         if (trimmed.Length == 0)
@@ -51,9 +61,7 @@ public sealed class RuntimeAccount
             return ForWindows(trimmed, sid, allowAdministrators);
         }
         var account = UnixAccountApi.ByName(trimmed) ?? throw Unknown(trimmed, "the user database has no such user");
-        var resolved = ForUnix(trimmed, account);
-        resolved.CheckPrivilege(UnixFileApi.EffectiveUserId());
-        return resolved;
+        return ForUnix(trimmed, account);
     }
 
     internal static RuntimeAccount ForUnix(string name, UnixAccount account) => new(name, account, null, allowAdministrators: false);

@@ -8,6 +8,7 @@ using NaraAuth.Core.Config;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -94,6 +95,22 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = DeploymentSet)]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// The account the Edge Connector runs as (svc-edge, DOMAIN\svc, NT SERVICE\EdgeConnector,
+    /// LocalSystem): the token, the bundle and -SaveCredentialsTo are written for it, not for the
+    /// account running this command.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RuntimeAccount { get; set; }
+
+    /// <summary>Windows: Administrators keep full control of the files written for -RuntimeAccount.</summary>
+    [Parameter]
+    public SwitchParameter AllowAdministrators { get; set; }
+
+    /// <summary>Resolved from -RuntimeAccount before anything is sent or written.</summary>
+    private RuntimeAccount? _owner;
+
     private CmdletPump? _pump;
 
     /// <summary>RunAsync that also lets HTTP retry notices reach the verbose stream.</summary>
@@ -105,6 +122,13 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
+        if (AllowAdministrators && RuntimeAccount == null)
+        {
+            throw new NaraAuthException("AllowAdministratorsWithoutRuntimeAccount", NaraErrorCategory.InvalidArgument,
+                "-AllowAdministrators shapes the files written for -RuntimeAccount, and no -RuntimeAccount was given.",
+                "Add -RuntimeAccount with the account the Edge Connector runs as, or leave out -AllowAdministrators.");
+        }
+        _owner = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.ForWriting(RuntimeAccount, Context.Environment, AllowAdministrators);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl);
@@ -229,9 +253,13 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (SaveCredentialsTo != null)
         {
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
-            if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' (owner-only)")) return;
-            credentials.Save(Context.Store, path, Force);
+            if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' ({OwnerText})")) return;
+            credentials.Save(Context.Store, path, Force, _owner);
             savedTo = path;
+        }
+        else if (_owner != null)
+        {
+            WriteWarning("-RuntimeAccount names the owner of files this command writes; without -SaveCredentialsTo nothing is written.");
         }
 
         WriteObject(new EdgeConnectorConnection
@@ -252,6 +280,11 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
+        if (_owner != null && ShouldProcess(location.Path, $"Give the stored token and bundle to the runtime account '{_owner}' where another account owns them"))
+        {
+            foreach (var handed in onboarding.HandOver(location, _owner))
+                WriteVerbose($"Gave '{handed}' to the runtime account '{_owner}'.");
+        }
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
         WriteObject(ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
@@ -262,12 +295,12 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (!validated.SignatureVerified)
             WriteWarning($"{baseUrl} publishes no signing keys, so the token's signature was not checked.");
         // The browser mode asked before the login; asking again after the person approved would be noise.
-        if (whatIfAction != null && !ShouldProcess(location.Path, whatIfAction + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')")))
+        if (whatIfAction != null && !ShouldProcess(location.Path, whatIfAction + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')") + $", {OwnerText}"))
             return;
 
         StopToken.ThrowIfCancellationRequested();
-        onboarding.SaveToken(location, validated.Jwt.Raw, Force);
-        WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}).");
+        onboarding.SaveToken(location, validated.Jwt.Raw, Force, _owner);
+        WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}, {OwnerText}).");
 
         string? bundlePath = null;
         if (!SkipBundleSync)
@@ -275,7 +308,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             try
             {
                 var bundle = Run(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
-                onboarding.SaveBundle(location, bundle);
+                onboarding.SaveBundle(location, bundle, _owner);
                 bundlePath = location.BundlePath;
                 WriteVerbose($"Saved the default bundle to '{bundlePath}'.");
             }
@@ -287,6 +320,8 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         }
         WriteObject(ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
     }
+
+    private string OwnerText => _owner == null ? "owner-only" : $"owned by the runtime account '{_owner}' only";
 
     private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, string mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
     {

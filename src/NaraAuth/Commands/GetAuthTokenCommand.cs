@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using NaraAuth.Core.Config;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -51,10 +52,17 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
+    /// <summary>The account the Edge Connector runs as: OwnerMatchesRuntimeAccount says whether it owns the token file.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RuntimeAccount { get; set; }
+
     protected override void ProcessNaraRecord()
     {
         if (ParameterSetName == WorkerSet) { ProcessWorkerToken(); return; }
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
+        // Looked up first: a misspelt account fails on its own, before the token is read.
+        var runtimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
@@ -81,6 +89,11 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         else if (expiresIn <= WarningWindow)
             WriteWarning($"The token in '{location.Path}' expires in {Math.Max(0, (int)expiresIn.Value.TotalMinutes)} minute(s), at {jwt.ExpiresAt:u}. Log in again with Connect-EdgeConnector.");
 
+        var owner = FileOwner.Of(location.Path);
+        bool? ownerMatches = runtimeAccount == null || owner == null ? null : owner.IsAccount(runtimeAccount);
+        if (ownerMatches == false)
+            WriteWarning($"The token file '{location.Path}' belongs to '{owner}', not to the runtime account '{runtimeAccount}', which may not be able to read it. Run Connect-EdgeConnector -RuntimeAccount '{runtimeAccount}' to hand it over.");
+
         if (AsPlainText)
         {
             MaskSecretForCi(jwt.Raw);
@@ -104,6 +117,8 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
             IsExpired = jwt.IsExpired(now, TimeSpan.Zero),
             SavedAt = stored.File.SavedAt?.UtcDateTime,
             SignatureVerified = signatureVerified,
+            Owner = owner?.Name,
+            OwnerMatchesRuntimeAccount = ownerMatches,
             Token = SecretText.ToSecureString(jwt.Raw),
         });
     }

@@ -52,8 +52,12 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         var jwt = _emulator.State.MintToken();
         var install = Path.Combine(session.WorkDir, "edge");
+        // A way through for the runtime account, as an installation folder has.
+        File.SetUnixFileMode(session.TempDir, (UnixFileMode)0x1ED);
+        File.SetUnixFileMode(session.WorkDir, (UnixFileMode)0x1ED);
 
         var result = session.Run(Connect + " -RuntimeAccount nobody -Verbose", jwt, install, _emulator.BaseUrl);
+        Assert.Empty(result.Warnings);
         Assert.Equal("Connected", (string)((dynamic)result.Single<object>()).Status.ToString());
         Assert.Equal("nobody 600", OwnerAndMode(Path.Combine(install, "auth-token.json")));
         Assert.Equal("nobody 600", OwnerAndMode(Path.Combine(install, "default-bundle.json")));
@@ -114,6 +118,8 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         Assert.Equal("nobody 600", OwnerAndMode(path));
         Assert.Equal("nobody 700", OwnerAndMode(Path.GetDirectoryName(path)!));
         Assert.Contains(DeploymentSecret, File.ReadAllText(path));
+        // The session's own folder is root's 0700: the runtime account could not get to the file.
+        Assert.Contains(result.Warnings, w => w.Message.Contains($"'{session.TempDir}'") && w.Message.Contains("may not be able to reach"));
         result.AssertNoSecret(DeploymentSecret);
     }
 

@@ -21,16 +21,18 @@ internal readonly struct UnixFileStatus
     public const int GroupWrite = 0x10;    // 0020
     public const int OtherWrite = 0x2;     // 0002
 
-    public UnixFileStatus(int mode, uint owner, long size)
+    public UnixFileStatus(int mode, uint owner, long size, uint group = 0)
     {
         Mode = mode;
         Owner = owner;
         Size = size;
+        Group = group;
     }
 
     /// <summary>Type and permission bits, as st_mode.</summary>
     public int Mode { get; }
     public uint Owner { get; }
+    public uint Group { get; }
     public long Size { get; }
     public int Permissions => Mode & 0xFFF;
     public int Type => Mode & TypeMask;
@@ -172,8 +174,9 @@ internal static class UnixFileApi
             // FileStatus: int32 Flags, int32 Mode, uint32 Uid, uint32 Gid, int64 Size, ...
             var mode = Marshal.ReadInt32(buffer, 4);
             var uid = unchecked((uint)Marshal.ReadInt32(buffer, 8));
+            var gid = unchecked((uint)Marshal.ReadInt32(buffer, 12));
             var size = Marshal.ReadInt64(buffer, 16);
-            return new UnixFileStatus(mode, uid, size);
+            return new UnixFileStatus(mode, uid, size, gid);
         }
         finally
         {

@@ -255,6 +255,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
             if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' ({OwnerText})")) return;
             credentials.Save(Context.Store, path, Force, _owner);
+            WarnIfUnreachable(path);
             savedTo = path;
         }
         else if (_owner != null)
@@ -284,6 +285,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         {
             foreach (var handed in onboarding.HandOver(location, _owner))
                 WriteVerbose($"Gave '{handed}' to the runtime account '{_owner}'.");
+            WarnIfUnreachable(location.Path);
         }
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
         WriteObject(ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
@@ -301,6 +303,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         StopToken.ThrowIfCancellationRequested();
         onboarding.SaveToken(location, validated.Jwt.Raw, Force, _owner);
         WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}, {OwnerText}).");
+        WarnIfUnreachable(location.Path);
 
         string? bundlePath = null;
         if (!SkipBundleSync)
@@ -319,6 +322,11 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             }
         }
         WriteObject(ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
+    }
+
+    private void WarnIfUnreachable(string path)
+    {
+        if (_owner != null && RuntimeReach.Problem(path, _owner) is { } warning) WriteWarning(warning);
     }
 
     private string OwnerText => _owner == null ? "owner-only" : $"owned by the runtime account '{_owner}' only";

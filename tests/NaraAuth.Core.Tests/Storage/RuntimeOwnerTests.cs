@@ -211,6 +211,34 @@ public class RuntimeOwnerTests
         Assert.Null(FileOwner.Of(dir.Combine("missing.json")));
     }
 
+    [Theory]
+    [InlineData(0x1C0, 1001u, 50u, true)]   // 0700, the account's own
+    [InlineData(0x1C0, 0u, 0u, false)]      // 0700, root's: no way through
+    [InlineData(0x1E8, 0u, 1001u, true)]    // 0750, root's, the account's primary group
+    [InlineData(0x1E8, 0u, 0u, false)]      // 0750, root's, another group
+    [InlineData(0x1C9, 0u, 0u, true)]       // 0711: others may pass
+    [InlineData(0x1, 1001u, 1001u, false)]  // 0001 owned by the account: the owner bits apply, not others'
+    public void The_runtime_account_passes_a_folder_by_the_search_bit_that_applies_to_it(int permissions, uint owner, uint group, bool passes)
+    {
+        var folder = new UnixFileStatus(UnixFileStatus.TypeDirectory | permissions, owner, 0, group);
+        Assert.Equal(passes, RuntimeReach.CanPass(folder, new UnixAccount("svc-edge", 1001, 1001)));
+    }
+
+    [Fact]
+    public void A_folder_on_the_way_the_runtime_account_cannot_pass_is_named_in_a_warning()
+    {
+        RequireRoot();
+        using var dir = new TempDir();
+        var path = dir.Combine("edge", "auth-token.json");
+        Write(Store(dir), path, Nobody());
+        // The test's own folder is root's 0700, as /root is.
+        var warning = RuntimeReach.Problem(path, Nobody());
+        Assert.Contains($"'{dir.Path}'", warning);
+        Assert.Contains("nobody", warning);
+        File.SetUnixFileMode(dir.Path, Open755);
+        Assert.Null(RuntimeReach.Problem(path, Nobody()));
+    }
+
     private static (int ExitCode, string Error) RunAsNobody(string target, string runtimeAccount)
     {
         var start = new ProcessStartInfo("setpriv") { RedirectStandardError = true, RedirectStandardOutput = true };

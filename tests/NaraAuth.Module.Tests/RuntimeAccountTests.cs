@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Security;
 using NaraAuth.Module.Tests.Harness;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
 
@@ -108,8 +107,7 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
     {
         RequireRoot();
         using var session = new PsSession();
-        var secret = new SecureString();
-        foreach (var ch in DeploymentSecret) secret.AppendChar(ch);
+        var secret = new System.Net.NetworkCredential(string.Empty, DeploymentSecret).SecurePassword;
         var path = Path.Combine(session.WorkDir, "edge", "credentials.json");
         var result = session.Run("Connect-EdgeConnector -DeploymentId $id -DeploymentSecret $secret -BaseUrl $url -SaveCredentialsTo $path -RuntimeAccount nobody",
             new Dictionary<string, object?> { ["id"] = DeploymentId, ["secret"] = secret, ["url"] = _emulator.BaseUrl, ["path"] = path });

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace NaraAuth.Core.Storage;
 
@@ -34,7 +33,7 @@ internal static class UnixAccountApi
     private const int MaxBufferBytes = 1 << 20;
 
     /// <summary>The account named <paramref name="name"/>, or null when the user database has none.</summary>
-    public static UnixAccount? ByName(string name) => Lookup(name, (pwd, buffer, size) => GetPwNamR(Utf8(name), pwd, buffer, size));
+    public static UnixAccount? ByName(string name) => Lookup(name, (pwd, buffer, size) => GetPwNamR(UnixFileApi.Utf8(name), pwd, buffer, size));
 
     /// <summary>The account with <paramref name="uid"/>, or null when the user database has none.</summary>
     public static UnixAccount? ById(uint uid) => Lookup("uid " + uid, (pwd, buffer, size) => GetPwUidR(uid, pwd, buffer, size));
@@ -50,7 +49,7 @@ internal static class UnixAccountApi
     /// <summary>lchown(2): the path itself, a symbolic link never followed.</summary>
     public static void ChangeOwner(string path, uint uid, uint gid)
     {
-        var bytes = Utf8(path);
+        var bytes = UnixFileApi.Utf8(path);
         var rc = Libc(() => LChownLibc6(bytes, uid, gid), () => LChownLibc(bytes, uid, gid));
         if (rc != 0) throw OwnerChangeFailed($"'{path}'", uid);
     }
@@ -87,7 +86,7 @@ internal static class UnixAccountApi
                     }
                     if (rc == 0)
                     {
-                        var name = FromUtf8(Marshal.ReadIntPtr(passwd, 0));
+                        var name = UnixFileApi.FromUtf8(Marshal.ReadIntPtr(passwd, 0));
                         var uid = unchecked((uint)Marshal.ReadInt32(passwd, IntPtr.Size * 2));
                         var gid = unchecked((uint)Marshal.ReadInt32(passwd, IntPtr.Size * 2 + 4));
                         return new UnixAccount(name, uid, gid);
@@ -127,23 +126,6 @@ internal static class UnixAccountApi
                 throw new IOException("Could not load libc to change a file's owner.", e);
             }
         }
-    }
-
-    private static byte[] Utf8(string text)
-    {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
-        Encoding.UTF8.GetBytes(text, 0, text.Length, bytes, 0);
-        return bytes;
-    }
-
-    private static string FromUtf8(IntPtr text)
-    {
-        if (text == IntPtr.Zero) return string.Empty;
-        var length = 0;
-        while (Marshal.ReadByte(text, length) != 0) length++;
-        var bytes = new byte[length];
-        Marshal.Copy(text, bytes, 0, length);
-        return Encoding.UTF8.GetString(bytes);
     }
 
     [DllImport(Shim, EntryPoint = "SystemNative_GetPwNamR")]

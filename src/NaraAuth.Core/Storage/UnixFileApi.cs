@@ -197,15 +197,18 @@ internal static class UnixFileApi
         }
     }
 
-    private static byte[] Utf8(string path)
+    /// <summary>A NUL-terminated UTF-8 string for a native call.</summary>
+    internal static byte[] Utf8(string path)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
         Encoding.UTF8.GetBytes(path, 0, path.Length, bytes, 0);
         return bytes;
     }
 
-    private static string FromUtf8(IntPtr text)
+    /// <summary>A NUL-terminated UTF-8 string from native memory (empty for a null pointer).</summary>
+    internal static string FromUtf8(IntPtr text)
     {
+        if (text == IntPtr.Zero) return string.Empty;
         var length = 0;
         while (Marshal.ReadByte(text, length) != 0) length++;
         var bytes = new byte[length];

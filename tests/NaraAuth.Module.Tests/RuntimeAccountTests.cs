@@ -89,12 +89,21 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         Assert.False((bool)info.OwnerMatchesRuntimeAccount);
         Assert.Contains(before.Warnings, w => w.Message.Contains("-RuntimeAccount 'nobody'"));
 
-        var again = session.Run(Connect + " -RuntimeAccount nobody", jwt, install, _emulator.BaseUrl);
+        var whatIf = session.Run(Connect + " -RuntimeAccount nobody -WhatIf", jwt, install, _emulator.BaseUrl);
+        Assert.Contains("runtime account 'nobody'", whatIf.HostText);
+        Assert.Equal("root 600", OwnerAndMode(token));
+
+        var again = session.Run(Connect + " -RuntimeAccount nobody -Verbose", jwt, install, _emulator.BaseUrl);
         Assert.Equal("AlreadyConnected", (string)((dynamic)again.Single<object>()).Status.ToString());
         Assert.Equal("nobody 600", OwnerAndMode(token));
         Assert.Equal("nobody 600", OwnerAndMode(Path.Combine(install, "default-bundle.json")));
         Assert.Equal(jwt, TokenIn(token));
         Assert.Empty(Directory.GetFiles(install, "*.tmp"));
+        Assert.Contains(again.Verbose, v => v.Message.Contains("Gave '" + token));
+
+        // Once handed over, a further run has nothing to give.
+        var third = session.Run(Connect + " -RuntimeAccount nobody -WhatIf", jwt, install, _emulator.BaseUrl);
+        Assert.DoesNotContain("Give to the runtime account", third.HostText);
         again.AssertNoSecret(jwt);
 
         // Without -RuntimeAccount nothing is compared.

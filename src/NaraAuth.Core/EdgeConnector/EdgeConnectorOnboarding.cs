@@ -87,27 +87,36 @@ public sealed class EdgeConnectorOnboarding
 
     public void SaveBundle(TokenLocation location, byte[] bundle, RuntimeAccount? owner = null) => BundleSync.Save(_context.Store, location.BundlePath, bundle, owner);
 
+    /// <summary>The stored token and bundle (those that exist) that another account than <paramref name="owner"/> owns.</summary>
+    public IReadOnlyList<string> NotOwnedBy(TokenLocation location, RuntimeAccount owner)
+    {
+        var paths = new List<string>();
+        foreach (var path in new[] { location.Path, location.BundlePath })
+        {
+            if (FileOwner.Of(path) is { } current && !current.IsAccount(owner)) paths.Add(path);
+        }
+        return paths;
+    }
+
     /// <summary>
     /// A stored token that is kept (and its bundle) given to <paramref name="owner"/> when another
-    /// account owns it, so running the onboarding again with -RuntimeAccount mends an earlier run
-    /// without it. Each is rewritten whole for the new owner, as every save is; the token is the
-    /// same one. Returns the paths that were handed over.
+    /// account owns it (<see cref="NotOwnedBy"/>), so running the onboarding again with
+    /// -RuntimeAccount mends an earlier run without it. Each is rewritten whole for the new owner,
+    /// as every save is; the token is the same one.
     /// </summary>
-    public IReadOnlyList<string> HandOver(TokenLocation location, RuntimeAccount owner)
+    public void HandOver(TokenLocation location, IEnumerable<string> paths, RuntimeAccount owner)
     {
-        var handed = new List<string>();
-        if (FileOwner.Of(location.Path) is { } tokenOwner && !tokenOwner.IsAccount(owner))
+        foreach (var path in paths)
         {
-            var stored = TokenFile.Read(_context.Store, location.Path, out _);
-            new TokenFile(stored.Token, stored.SavedAt).Write(_context.Store, location.Path, force: false, owner);
-            handed.Add(location.Path);
+            if (path == location.Path)
+            {
+                var stored = TokenFile.Read(_context.Store, path, out _);
+                new TokenFile(stored.Token, stored.SavedAt).Write(_context.Store, path, force: false, owner);
+            }
+            else
+            {
+                BundleSync.Save(_context.Store, path, _context.Store.ReadAllBytes(path, out _), owner);
+            }
         }
-        if (File.Exists(location.BundlePath) && FileOwner.Of(location.BundlePath) is { } bundleOwner && !bundleOwner.IsAccount(owner))
-        {
-            var bundle = _context.Store.ReadAllBytes(location.BundlePath, out _);
-            BundleSync.Save(_context.Store, location.BundlePath, bundle, owner);
-            handed.Add(location.BundlePath);
-        }
-        return handed;
     }
 }

@@ -281,12 +281,13 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
-        if (_owner != null && ShouldProcess(location.Path, $"Give the stored token and bundle to the runtime account '{_owner}' where another account owns them"))
+        if (_owner != null && onboarding.NotOwnedBy(location, _owner) is { Count: > 0 } others
+            && ShouldProcess(string.Join("', '", others), $"Give to the runtime account '{_owner}' (the token stays the same)"))
         {
-            foreach (var handed in onboarding.HandOver(location, _owner))
-                WriteVerbose($"Gave '{handed}' to the runtime account '{_owner}'.");
-            WarnIfUnreachable(location.Path);
+            onboarding.HandOver(location, others, _owner);
+            WriteVerbose($"Gave '{string.Join("', '", others)}' to the runtime account '{_owner}'.");
         }
+        if (_owner != null) WarnIfUnreachable(location.Path);
         WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
         WriteObject(ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;

@@ -11,6 +11,8 @@ namespace NaraAuth.Module.Tests;
 /// 0700; a run without it is mended by a run with it; Get-AuthToken says who owns the file; an
 /// unknown account and -WhatIf write nothing.
 /// </summary>
+// Unix calls only after RequireRoot/RequireUnix, which skip on Windows.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
 {
     private const string DeploymentId = "dep_abc123";

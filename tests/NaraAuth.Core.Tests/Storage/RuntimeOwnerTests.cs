@@ -12,6 +12,8 @@ namespace NaraAuth.Core.Tests.Storage;
 /// first byte; folders it owns are trusted, a third user's are not; only root (or the account
 /// itself) may hand files over, and an unknown account is refused before anything is written.
 /// </summary>
+// Unix calls only after RequireRoot/RequireUnix, which skip on Windows.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class RuntimeOwnerTests
 {
     private const UnixFileMode Rw = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -102,6 +102,7 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         Assert.Equal(jwt, TokenIn(token));
         Assert.Empty(Directory.GetFiles(install, "*.tmp"));
         Assert.Contains(again.Verbose, v => v.Message.Contains("Gave '" + token));
+        Assert.Contains("only its files were given to the runtime account 'nobody'", again.HostText);
 
         // Once handed over, a further run has nothing to give.
         var third = session.Run(Connect + " -RuntimeAccount nobody -WhatIf", jwt, install, _emulator.BaseUrl);

@@ -35,6 +35,28 @@ public sealed class RuntimeAccount
     internal string? Sid { get; }
 
     /// <summary>
+    /// The -RuntimeAccount and -AllowAdministrators of a command that writes secret files: null
+    /// without an account, else <see cref="ForWriting"/>. -AllowAdministrators alone is an error,
+    /// since it would otherwise silently change nothing.
+    /// </summary>
+    public static RuntimeAccount? FromParameters(string? name, bool allowAdministrators, IEnvironment environment)
+    {
+        if (name == null)
+        {
+            if (!allowAdministrators) return null;
+            throw new NaraAuthException("AllowAdministratorsWithoutRuntimeAccount", NaraErrorCategory.InvalidArgument,
+                "-AllowAdministrators shapes the files written for -RuntimeAccount, and no -RuntimeAccount was given.",
+                "Add -RuntimeAccount with the account the Edge Connector runs as, or leave out -AllowAdministrators.");
+        }
+        return ForWriting(name, environment, allowAdministrators);
+    }
+
+    /// <summary>Who may open the files, for -WhatIf and verbose lines.</summary>
+    public string Description => AllowAdministrators
+        ? $"for the runtime account '{Name}' and Administrators"
+        : $"owned by the runtime account '{Name}' only";
+
+    /// <summary>
     /// The account files are about to be written for: <see cref="Find"/>, and on Unix the check
     /// that this process may give files to it (RuntimeAccountNotPermitted otherwise).
     /// </summary>

@@ -122,13 +122,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
-        if (AllowAdministrators && RuntimeAccount == null)
-        {
-            throw new NaraAuthException("AllowAdministratorsWithoutRuntimeAccount", NaraErrorCategory.InvalidArgument,
-                "-AllowAdministrators shapes the files written for -RuntimeAccount, and no -RuntimeAccount was given.",
-                "Add -RuntimeAccount with the account the Edge Connector runs as, or leave out -AllowAdministrators.");
-        }
-        _owner = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.ForWriting(RuntimeAccount, Context.Environment, AllowAdministrators);
+        _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl);
@@ -281,14 +275,17 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var existing = Run(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
+        var handedOver = false;
         if (_owner != null && onboarding.NotOwnedBy(location, _owner) is { Count: > 0 } others
             && ShouldProcess(string.Join("', '", others), $"Give to the runtime account '{_owner}' (the token stays the same)"))
         {
             onboarding.HandOver(location, others, _owner);
+            handedOver = true;
             WriteVerbose($"Gave '{string.Join("', '", others)}' to the runtime account '{_owner}'.");
         }
-        if (_owner != null) WarnIfUnreachable(location.Path);
-        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
+        WarnIfUnreachable(location.Path);
+        var changed = handedOver ? $"only its files were given to the runtime account '{_owner}'" : "nothing was changed";
+        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; {changed} (use -Force to replace it).");
         WriteObject(ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
     }
@@ -330,7 +327,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (_owner != null && RuntimeReach.Problem(path, _owner) is { } warning) WriteWarning(warning);
     }
 
-    private string OwnerText => _owner == null ? "owner-only" : $"owned by the runtime account '{_owner}' only";
+    private string OwnerText => _owner?.Description ?? "owner-only";
 
     private static EdgeConnectorConnection ToConnection(Core.Tokens.TokenValidationResult result, string mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
     {

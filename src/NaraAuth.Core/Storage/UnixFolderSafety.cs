@@ -12,7 +12,8 @@ namespace NaraAuth.Core.Storage;
 /// its owner decides where it points, so it must be this user's or root's, and the folders it
 /// leads to are checked by the same rule.
 /// A secret written for the runtime account (root writing for svc-edge) may also sit in folders
-/// that account owns, as sshd accepts folders owned by root or by the user whose keys they hold.
+/// that account owns, as sshd accepts folders owned by root or by the user whose keys they hold;
+/// a symbolic link of that account is still refused, so it cannot steer root's write elsewhere.
 /// </summary>
 internal static class UnixFolderSafety
 {
@@ -36,8 +37,8 @@ internal static class UnixFolderSafety
     }
 
     /// <summary>The rule for a symbolic link on the way: its owner chooses where it leads.</summary>
-    public static string? JudgeLink(string path, UnixFileStatus status, uint me, uint? runtimeUid = null) =>
-        !IsTrusted(status.Owner, me, runtimeUid)
+    public static string? JudgeLink(string path, UnixFileStatus status, uint me) =>
+        !IsTrusted(status.Owner, me, runtimeUid: null)
             ? $"'{path}' is a symbolic link that belongs to another user (uid {status.Owner}), who decides where it leads"
             : null;
 
@@ -51,7 +52,7 @@ internal static class UnixFolderSafety
             if (status is not { } s) return null;
             if (s.IsSymlink)
             {
-                var problem = JudgeLink(prefix, s, me, runtimeUid) ?? Problem(UnixFileApi.RealPath(prefix), me, runtimeUid, depth + 1);
+                var problem = JudgeLink(prefix, s, me) ?? Problem(UnixFileApi.RealPath(prefix), me, runtimeUid, depth + 1);
                 if (problem != null) return problem;
                 continue;
             }

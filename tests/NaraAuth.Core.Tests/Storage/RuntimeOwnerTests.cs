@@ -109,6 +109,22 @@ public class RuntimeOwnerTests
     }
 
     [Fact]
+    public void A_symbolic_link_of_the_runtime_account_is_refused_so_it_cannot_steer_roots_write()
+    {
+        RequireRoot();
+        using var dir = new TempDir();
+        var elsewhere = dir.Combine("elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        var link = dir.Combine("edge");
+        File.CreateSymbolicLink(link, elsewhere);
+        ChownNoFollow(link, OtherUser);
+        var error = Assert.Throws<NaraAuthException>(() => Write(Store(dir), Path.Combine(link, "auth-token.json"), Nobody()));
+        Assert.Equal("SecureStoreFolderUnsafe", error.ErrorId);
+        Assert.Contains("symbolic link", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(elsewhere));
+    }
+
+    [Fact]
     public void A_folder_of_roots_holding_only_NaraAuth_files_is_not_narrowed_when_writing_for_nobody()
     {
         RequireRoot();

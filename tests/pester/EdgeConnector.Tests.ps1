@@ -1,7 +1,11 @@
 # Connect-EdgeConnector and Disconnect-EdgeConnector as an admin or the helpdesk uses them. The
 # browser login (which needs a person at a console) is in Console.Tests.ps1, in a pseudo-terminal.
 
-BeforeDiscovery { $script:onWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT' }
+BeforeDiscovery {
+    $script:onWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT'
+    # Giving a file to another user needs root on Unix.
+    $script:unixRoot = -not $onWindows -and (& id -u) -eq '0'
+}
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -90,6 +94,37 @@ Describe 'Connect-EdgeConnector' {
             $rules[0].IsInherited | Should -BeFalse
             $rules[0].IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]).Value | Should -Be $me
         }
+    }
+
+    # What only Windows can prove: the runtime account's descriptor is really applied, nothing inherits.
+    It 'gives the files written for -RuntimeAccount a protected ACL of that account on Windows' -Skip:(-not $onWindows) {
+        $install = Join-Path $dir 'for-service'
+        $service = 'S-1-5-19' # NT AUTHORITY\LOCAL SERVICE, present on every Windows
+        $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+        (Connect-EdgeConnector -Token (New-EmulatorToken) -InstallPath $install -RuntimeAccount 'NT AUTHORITY\LOCAL SERVICE' -AllowAdministrators).Status | Should -Be 'Connected'
+        foreach ($file in 'auth-token.json', 'default-bundle.json') {
+            $acl = Get-Acl (Join-Path $install $file)
+            $acl.AreAccessRulesProtected | Should -BeTrue
+            $rules = @($acl.Access)
+            $rules | ForEach-Object { $_.IsInherited | Should -BeFalse; $_.FileSystemRights | Should -Be 'FullControl' }
+            @($rules | ForEach-Object { $_.IdentityReference.Translate([System.Security.Principal.SecurityIdentifier]).Value } | Sort-Object) |
+                Should -Be @($service, 'S-1-5-32-544')
+            # The runtime account owns it where the writer may hand ownership over; else the writer does.
+            $acl.GetOwner([System.Security.Principal.SecurityIdentifier]).Value | Should -BeIn @($service, $me, 'S-1-5-32-544')
+        }
+        (Get-Acl $install).AreAccessRulesProtected | Should -BeTrue
+        $info = Get-AuthToken -InstallPath $install -RuntimeAccount 'NT AUTHORITY\LOCAL SERVICE'
+        $info.Owner | Should -Not -BeNullOrEmpty
+    }
+
+    It 'gives the files written for -RuntimeAccount to that user, 0600 in 0700, on Unix as root' -Skip:(-not $unixRoot) {
+        $install = Join-Path $dir 'for-nobody'
+        (Connect-EdgeConnector -Token (New-EmulatorToken) -InstallPath $install -RuntimeAccount nobody).Status | Should -Be 'Connected'
+        foreach ($file in 'auth-token.json', 'default-bundle.json') { & stat -c '%U %a' (Join-Path $install $file) | Should -Be 'nobody 600' }
+        & stat -c '%U %a' $install | Should -Be 'nobody 700'
+        $info = Get-AuthToken -InstallPath $install -RuntimeAccount nobody
+        $info.Owner | Should -Be 'nobody'
+        $info.OwnerMatchesRuntimeAccount | Should -BeTrue
     }
 
     It 'writes the token file 0600 in a 0700 folder on Unix' -Skip:$onWindows {

@@ -22,7 +22,8 @@ public static class BundleSync
         return Encoding.UTF8.GetBytes(response.Body);
     }
 
-    public static void Save(SecureFileStore store, string path, byte[] bundle) => store.WriteAllBytes(path, bundle);
+    public static void Save(SecureFileStore store, string path, byte[] bundle, RuntimeAccount? owner = null) =>
+        store.WriteAllBytes(path, bundle, kind: null, isExpectedKind: null, force: false, owner);
 
     public static NaraAuthException Failed(NaraAuthException cause, string tokenPath) =>
         new("BundleSyncFailed", cause.Category,

@@ -120,6 +120,7 @@ public sealed class DeploymentCredentials
     }
 
     /// <summary>Writes the file owner-only; an existing file that is not a credentials file is kept unless <paramref name="force"/>.</summary>
-    public void Save(SecureFileStore store, string path, bool force = false) =>
-        store.WriteAllBytes(path, Serialize(), SecretFileKind.DeploymentCredentials, Recognizes, force);
+    /// <param name="owner">The runtime account the file is for; null for this user.</param>
+    public void Save(SecureFileStore store, string path, bool force = false, RuntimeAccount? owner = null) =>
+        store.WriteAllBytes(path, Serialize(), SecretFileKind.DeploymentCredentials, Recognizes, force, owner);
 }

@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 
 namespace NaraAuth.Core.EdgeConnector;
@@ -63,8 +65,9 @@ public sealed class EdgeConnectorOnboarding
 
     /// <summary>Writes {"token","savedAt"} owner-only and atomically: an old file is replaced whole or not at all.</summary>
     /// <param name="force">Replace an existing file at the token path even when it is not a token file.</param>
-    public void SaveToken(TokenLocation location, string jwt, bool force = false) =>
-        new TokenFile(jwt, _context.Clock.UtcNow).Write(_context.Store, location.Path, force);
+    /// <param name="owner">The account the Edge Connector runs as, when another account writes its files.</param>
+    public void SaveToken(TokenLocation location, string jwt, bool force = false, RuntimeAccount? owner = null) =>
+        new TokenFile(jwt, _context.Clock.UtcNow).Write(_context.Store, location.Path, force, owner);
 
     /// <summary>Set when the stored token file can be read by other users; said whenever the file is used.</summary>
     public string? PermissionWarning(TokenLocation location) => _context.Store.CheckPermissions(location.Path);
@@ -82,5 +85,38 @@ public sealed class EdgeConnectorOnboarding
         }
     }
 
-    public void SaveBundle(TokenLocation location, byte[] bundle) => BundleSync.Save(_context.Store, location.BundlePath, bundle);
+    public void SaveBundle(TokenLocation location, byte[] bundle, RuntimeAccount? owner = null) => BundleSync.Save(_context.Store, location.BundlePath, bundle, owner);
+
+    /// <summary>The stored token and bundle (those that exist) that another account than <paramref name="owner"/> owns.</summary>
+    public IReadOnlyList<string> NotOwnedBy(TokenLocation location, RuntimeAccount owner)
+    {
+        var paths = new List<string>();
+        foreach (var path in new[] { location.Path, location.BundlePath })
+        {
+            if (FileOwner.Of(path) is { } current && !current.IsAccount(owner)) paths.Add(path);
+        }
+        return paths;
+    }
+
+    /// <summary>
+    /// A stored token that is kept (and its bundle) given to <paramref name="owner"/> when another
+    /// account owns it (<see cref="NotOwnedBy"/>), so running the onboarding again with
+    /// -RuntimeAccount mends an earlier run without it. Each is rewritten whole for the new owner,
+    /// as every save is; the token is the same one.
+    /// </summary>
+    public void HandOver(TokenLocation location, IEnumerable<string> paths, RuntimeAccount owner)
+    {
+        foreach (var path in paths)
+        {
+            if (path == location.Path)
+            {
+                var stored = TokenFile.Read(_context.Store, path, out _);
+                new TokenFile(stored.Token, stored.SavedAt).Write(_context.Store, path, force: false, owner);
+            }
+            else
+            {
+                BundleSync.Save(_context.Store, path, _context.Store.ReadAllBytes(path, out _), owner);
+            }
+        }
+    }
 }

@@ -20,6 +20,10 @@ namespace NaraAuth.Core.Storage;
 /// creates are owner-only at every level, a folder it did not create keeps its rights unless it
 /// is the user's own and holds only NaraAuth's files, and a folder another user could swap the
 /// file in is refused before anything is written (see <see cref="UnixFolderSafety"/>).
+/// Written for a <see cref="RuntimeAccount"/>, the file and every folder the store creates belong
+/// to that account before a byte of the secret exists: on Unix the empty temporary file is given
+/// to it (fchown) before it is written, created folders at creation; on Windows the empty file
+/// gets the runtime account's descriptor.
 /// </summary>
 public sealed class SecureFileStore
 {
@@ -48,6 +52,9 @@ public sealed class SecureFileStore
 
     public bool IsWindows => _environment.IsWindows;
 
+    /// <summary>Called with the temporary file's path once it is created and secured, before a byte is written (tests look at it then).</summary>
+    internal Action<string>? BeforeContentWritten { get; set; }
+
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="content"/>, owner-only.</summary>
     public void WriteAllBytes(string path, byte[] content) => WriteAllBytes(path, content, null, null, force: false);
 
@@ -57,14 +64,22 @@ public sealed class SecureFileStore
     /// it (a file of <paramref name="kind"/>), or with <paramref name="force"/>; something that is not
     /// a regular file (a device, a FIFO, a folder) is never replaced.
     /// </summary>
-    public void WriteAllBytes(string path, byte[] content, SecretFileKind? kind, Func<SecretFileContent, bool>? isExpectedKind, bool force)
+    public void WriteAllBytes(string path, byte[] content, SecretFileKind? kind, Func<SecretFileContent, bool>? isExpectedKind, bool force) =>
+        WriteAllBytes(path, content, kind, isExpectedKind, force, owner: null);
+
+    /// <summary>
+    /// As <see cref="WriteAllBytes(string, byte[], SecretFileKind?, Func{SecretFileContent, bool}?, bool)"/>,
+    /// the file and the folders created for it belonging to <paramref name="owner"/> (null: this user).
+    /// </summary>
+    public void WriteAllBytes(string path, byte[] content, SecretFileKind? kind, Func<SecretFileContent, bool>? isExpectedKind, bool force, RuntimeAccount? owner)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
         var name = Path.GetFileName(fullPath);
+        if (!IsWindows) owner?.CheckPrivilege(UnixFileApi.EffectiveUserId());
         try
         {
-            PrepareDirectory(directory, name);
+            PrepareDirectory(directory, name, owner);
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {
@@ -76,11 +91,12 @@ public sealed class SecureFileStore
         try
         {
             CheckExistingTarget(fullPath, kind, isExpectedKind, force);
-            RemoveStaleTemporaryFiles(directory, name);
+            RemoveStaleTemporaryFiles(directory, name, owner);
             // Closed before the rename: the handle's lock would otherwise move with the file and
             // make readers of the target fail for a moment.
-            using (var stream = CreatePrivateFile(tempPath))
+            using (var stream = CreatePrivateFile(tempPath, owner))
             {
+                BeforeContentWritten?.Invoke(tempPath);
                 stream.Write(content, 0, content.Length);
                 stream.Flush(flushToDisk: true);
             }
@@ -140,9 +156,9 @@ public sealed class SecureFileStore
     /// created owner-only, an existing folder is tightened only when it is NaraAuth's own, and then
     /// the folder and every folder on the way must pass the safety rule.
     /// </summary>
-    public void EnsurePrivateDirectory(string directory) => PrepareDirectory(Path.GetFullPath(directory), null);
+    public void EnsurePrivateDirectory(string directory) => PrepareDirectory(Path.GetFullPath(directory), null, owner: null);
 
-    private void PrepareDirectory(string directory, string? fileName)
+    private void PrepareDirectory(string directory, string? fileName, RuntimeAccount? owner)
     {
         var missing = new Stack<string>();
         var existing = directory;
@@ -153,10 +169,10 @@ public sealed class SecureFileStore
             if (string.IsNullOrEmpty(parent)) break;
             existing = parent!;
         }
-        if (missing.Count == 0) TightenIfOwn(directory, fileName);
+        if (missing.Count == 0) TightenIfOwn(directory, fileName, owner);
 
         // Checked before anything is created: nothing is written beneath an unsafe folder.
-        var problem = FolderProblem(existing, isTarget: missing.Count == 0);
+        var problem = FolderProblem(existing, isTarget: missing.Count == 0, owner);
         if (problem != null)
         {
             throw new NaraAuthException("SecureStoreFolderUnsafe", NaraErrorCategory.SecurityError,
@@ -165,15 +181,15 @@ public sealed class SecureFileStore
                 directory);
         }
 
-        while (missing.Count > 0) CreatePrivateDirectory(missing.Pop());
+        while (missing.Count > 0) CreatePrivateDirectory(missing.Pop(), owner);
     }
 
-    private void CreatePrivateDirectory(string directory)
+    private void CreatePrivateDirectory(string directory, RuntimeAccount? owner)
     {
         if (IsWindows)
         {
             Directory.CreateDirectory(directory);
-            WindowsAclApplier.ApplyToDirectory(directory);
+            WindowsAclApplier.ApplyToDirectory(directory, owner);
             return;
         }
         UnixFileApi.CreateDirectory(directory, UnixFileApi.OwnerAll);
@@ -182,16 +198,23 @@ public sealed class SecureFileStore
         var me = UnixFileApi.EffectiveUserId();
         if (UnixFileApi.LinkStatus(directory) is not { IsDirectory: true } created || created.Owner != me)
             throw new UnauthorizedAccessException($"'{directory}' appeared while it was being created, and it is not this user's folder.");
+        // Given away while still empty; lchown(2) never follows a link swapped in at that name.
+        if (owner?.Unix is { } account && owner.NeedsHandOver(me)) UnixAccountApi.ChangeOwner(directory, account.Uid, account.Gid);
         UnixFileApi.SetFileMode(directory, UnixFileApi.OwnerAll);
     }
+
+    /// <summary>The uid a file written for <paramref name="owner"/> ends up with.</summary>
+    private static uint UnixOwnerOf(RuntimeAccount? owner) => owner?.Unix?.Uid ?? UnixFileApi.EffectiveUserId();
 
     /// <summary>
     /// Narrows an existing folder to owner-only only when that cannot break anything: the user
     /// owns it, it is not a symbolic link, the home folder or a sticky shared folder, and it holds
     /// only NaraAuth's files.
     /// Any other folder keeps its rights (and is judged by the safety rule as it is).
+    /// Written for a runtime account, "the user" is that account: a folder of root's that the
+    /// runtime must pass through is never narrowed, which would lock the runtime out.
     /// </summary>
-    private void TightenIfOwn(string directory, string? fileName)
+    private void TightenIfOwn(string directory, string? fileName, RuntimeAccount? owner)
     {
         if (IsSamePath(directory, _environment.HomeDirectory)) return;
         if (IsWindows)
@@ -199,12 +222,12 @@ public sealed class SecureFileStore
             if (!HoldsOnlyOwnFiles(directory, fileName)) return;
             var sddl = WindowsAclApplier.ReadDirectorySddl(directory);
             var me = WindowsAclApplier.CurrentUserSid();
-            if (WindowsFolderAcl.Problem(directory, sddl, me, isTarget: true) != null && sddl.StartsWith("O:" + me, StringComparison.Ordinal))
-                WindowsAclApplier.ApplyToDirectory(directory);
+            if (WindowsFolderAcl.Problem(directory, sddl, me, isTarget: true, owner?.Sid) != null && sddl.StartsWith("O:" + me, StringComparison.Ordinal))
+                WindowsAclApplier.ApplyToDirectory(directory, owner);
             return;
         }
         if (UnixFileApi.LinkStatus(directory) is not { IsDirectory: true } status) return;
-        if (status.Owner != UnixFileApi.EffectiveUserId()) return;
+        if (status.Owner != UnixOwnerOf(owner)) return;
         if ((status.Permissions & UnixFileApi.GroupOrOtherAny) == 0) return;
         // The sticky bit marks a folder shared on purpose (like /tmp): never narrowed.
         if ((status.Permissions & UnixFileStatus.Sticky) != 0) return;
@@ -229,15 +252,15 @@ public sealed class SecureFileStore
     }
 
     /// <summary>The safety rule for <paramref name="directory"/> and every folder on the way; null when safe.</summary>
-    internal string? FolderProblem(string directory, bool isTarget)
+    internal string? FolderProblem(string directory, bool isTarget, RuntimeAccount? owner = null)
     {
-        if (!IsWindows) return UnixFolderSafety.Problem(directory, UnixFileApi.EffectiveUserId());
+        if (!IsWindows) return UnixFolderSafety.Problem(directory, UnixFileApi.EffectiveUserId(), owner?.Unix?.Uid);
         var me = WindowsAclApplier.CurrentUserSid();
         var current = directory;
         var target = isTarget;
         while (!string.IsNullOrEmpty(current))
         {
-            var problem = WindowsFolderAcl.Problem(current, WindowsAclApplier.ReadDirectorySddl(current), me, target);
+            var problem = WindowsFolderAcl.Problem(current, WindowsAclApplier.ReadDirectorySddl(current), me, target, owner?.Sid);
             if (problem != null) return problem;
             target = false;
             current = Path.GetDirectoryName(current);
@@ -309,7 +332,7 @@ public sealed class SecureFileStore
     /// holds a whole secret, so they must not pile up. (On Windows the owner is not compared: the
     /// folder rule already keeps other accounts from creating files in the folder.)
     /// </summary>
-    private void RemoveStaleTemporaryFiles(string directory, string name)
+    private void RemoveStaleTemporaryFiles(string directory, string name, RuntimeAccount? owner)
     {
         var prefix = TemporaryPrefix(name);
         string[] candidates;
@@ -326,7 +349,7 @@ public sealed class SecureFileStore
             if (!IsOurTemporaryName(Path.GetFileName(candidate), name)) continue;
             try
             {
-                if (!IsWindows && (UnixFileApi.LinkStatus(candidate) is not { IsRegularFile: true } status || status.Owner != UnixFileApi.EffectiveUserId()))
+                if (!IsWindows && (UnixFileApi.LinkStatus(candidate) is not { IsRegularFile: true } status || status.Owner != UnixOwnerOf(owner)))
                     continue;
                 if (DateTime.UtcNow - File.GetLastWriteTimeUtc(candidate) < StaleTempAge) continue;
                 // A writer holds its temporary file open with FileShare.None while it writes.
@@ -374,23 +397,25 @@ public sealed class SecureFileStore
         return middle.Length == 12 && middle.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
-    private FileStream CreatePrivateFile(string path)
+    /// <summary>An empty file, already private to its final owner, open for writing.</summary>
+    private FileStream CreatePrivateFile(string path, RuntimeAccount? owner)
     {
-        if (IsWindows)
+        var stream = IsWindows
+            ? new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None)
+            : UnixFileApi.CreateNew(path, UnixFileApi.OwnerReadWrite);
+        try
         {
-            var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            try
-            {
-                WindowsAclApplier.ApplyToFile(path);
-                return stream;
-            }
-            catch
-            {
-                stream.Dispose();
-                throw;
-            }
+            if (IsWindows)
+                WindowsAclApplier.ApplyToFile(path, owner);
+            else if (owner?.Unix is { } account && owner.NeedsHandOver(UnixFileApi.EffectiveUserId()))
+                UnixAccountApi.ChangeOwner(stream.SafeFileHandle, account.Uid, account.Gid);
+            return stream;
         }
-        return UnixFileApi.CreateNew(path, UnixFileApi.OwnerReadWrite);
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     private static void ReplaceWithRetry(string source, string destination)

@@ -21,16 +21,18 @@ internal readonly struct UnixFileStatus
     public const int GroupWrite = 0x10;    // 0020
     public const int OtherWrite = 0x2;     // 0002
 
-    public UnixFileStatus(int mode, uint owner, long size)
+    public UnixFileStatus(int mode, uint owner, long size, uint group = 0)
     {
         Mode = mode;
         Owner = owner;
         Size = size;
+        Group = group;
     }
 
     /// <summary>Type and permission bits, as st_mode.</summary>
     public int Mode { get; }
     public uint Owner { get; }
+    public uint Group { get; }
     public long Size { get; }
     public int Permissions => Mode & 0xFFF;
     public int Type => Mode & TypeMask;
@@ -172,8 +174,9 @@ internal static class UnixFileApi
             // FileStatus: int32 Flags, int32 Mode, uint32 Uid, uint32 Gid, int64 Size, ...
             var mode = Marshal.ReadInt32(buffer, 4);
             var uid = unchecked((uint)Marshal.ReadInt32(buffer, 8));
+            var gid = unchecked((uint)Marshal.ReadInt32(buffer, 12));
             var size = Marshal.ReadInt64(buffer, 16);
-            return new UnixFileStatus(mode, uid, size);
+            return new UnixFileStatus(mode, uid, size, gid);
         }
         finally
         {
@@ -194,15 +197,18 @@ internal static class UnixFileApi
         }
     }
 
-    private static byte[] Utf8(string path)
+    /// <summary>A NUL-terminated UTF-8 string for a native call.</summary>
+    internal static byte[] Utf8(string path)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
         Encoding.UTF8.GetBytes(path, 0, path.Length, bytes, 0);
         return bytes;
     }
 
-    private static string FromUtf8(IntPtr text)
+    /// <summary>A NUL-terminated UTF-8 string from native memory (empty for a null pointer).</summary>
+    internal static string FromUtf8(IntPtr text)
     {
+        if (text == IntPtr.Zero) return string.Empty;
         var length = 0;
         while (Marshal.ReadByte(text, length) != 0) length++;
         var bytes = new byte[length];

@@ -11,18 +11,24 @@ namespace NaraAuth.Core.Storage;
 /// renaming or deleting what is not theirs (as in /tmp). A symbolic link on the way counts too:
 /// its owner decides where it points, so it must be this user's or root's, and the folders it
 /// leads to are checked by the same rule.
+/// A secret written for the runtime account (root writing for svc-edge) may also sit in folders
+/// that account owns, as sshd accepts folders owned by root or by the user whose keys they hold;
+/// a symbolic link of that account is still refused, so it cannot steer root's write elsewhere.
 /// </summary>
 internal static class UnixFolderSafety
 {
     private const int MaxLinkDepth = 16;
 
     /// <summary>Null when safe; else why, naming the folder, for a message.</summary>
-    public static string? Problem(string directory, uint me) => Problem(directory, me, 0);
+    /// <param name="runtimeUid">The runtime account the secret is written for, trusted like this user.</param>
+    public static string? Problem(string directory, uint me, uint? runtimeUid = null) => Problem(directory, me, runtimeUid, 0);
+
+    private static bool IsTrusted(uint owner, uint me, uint? runtimeUid) => owner == me || owner == 0 || owner == runtimeUid;
 
     /// <summary>The rule for one folder itself, from its lstat.</summary>
-    public static string? JudgeFolder(string path, UnixFileStatus status, uint me)
+    public static string? JudgeFolder(string path, UnixFileStatus status, uint me, uint? runtimeUid = null)
     {
-        if (status.Owner != me && status.Owner != 0)
+        if (!IsTrusted(status.Owner, me, runtimeUid))
             return $"'{path}' belongs to another user (uid {status.Owner})";
         var writableByOthers = (status.Permissions & (UnixFileStatus.GroupWrite | UnixFileStatus.OtherWrite)) != 0;
         if (writableByOthers && (status.Permissions & UnixFileStatus.Sticky) == 0)
@@ -32,11 +38,11 @@ internal static class UnixFolderSafety
 
     /// <summary>The rule for a symbolic link on the way: its owner chooses where it leads.</summary>
     public static string? JudgeLink(string path, UnixFileStatus status, uint me) =>
-        status.Owner != me && status.Owner != 0
+        !IsTrusted(status.Owner, me, runtimeUid: null)
             ? $"'{path}' is a symbolic link that belongs to another user (uid {status.Owner}), who decides where it leads"
             : null;
 
-    private static string? Problem(string directory, uint me, int depth)
+    private static string? Problem(string directory, uint me, uint? runtimeUid, int depth)
     {
         if (depth > MaxLinkDepth) return $"'{directory}' is reached through too many symbolic links";
         foreach (var prefix in Prefixes(directory))
@@ -46,13 +52,13 @@ internal static class UnixFolderSafety
             if (status is not { } s) return null;
             if (s.IsSymlink)
             {
-                var problem = JudgeLink(prefix, s, me) ?? Problem(UnixFileApi.RealPath(prefix), me, depth + 1);
+                var problem = JudgeLink(prefix, s, me) ?? Problem(UnixFileApi.RealPath(prefix), me, runtimeUid, depth + 1);
                 if (problem != null) return problem;
                 continue;
             }
             // Not a folder: creating beneath it fails with its own error.
             if (!s.IsDirectory) return null;
-            var judged = JudgeFolder(prefix, s, me);
+            var judged = JudgeFolder(prefix, s, me, runtimeUid);
             if (judged != null) return judged;
         }
         return null;

@@ -28,6 +28,37 @@ internal static class WindowsAclApplier
 
     public static void ApplyToDirectory(string path) => Apply(path, WindowsOwnerOnlyAcl.ForDirectory(CurrentUserSid()), isDirectory: true);
 
+    /// <summary>The runtime account's file descriptor (the writer's own when <paramref name="account"/> is null).</summary>
+    public static void ApplyToFile(string path, RuntimeAccount? account)
+    {
+        if (account?.Sid is not { } sid) { ApplyToFile(path); return; }
+        ApplyHandingOver(path, WindowsOwnerOnlyAcl.ForRuntimeFile(sid, account.AllowAdministrators), isDirectory: false);
+    }
+
+    /// <summary>The runtime account's folder descriptor (the writer's own when <paramref name="account"/> is null).</summary>
+    public static void ApplyToDirectory(string path, RuntimeAccount? account)
+    {
+        if (account?.Sid is not { } sid) { ApplyToDirectory(path); return; }
+        ApplyHandingOver(path, WindowsOwnerOnlyAcl.ForRuntimeDirectory(sid, CurrentUserSid(), account.AllowAdministrators), isDirectory: true);
+    }
+
+    /// <summary>
+    /// Making another account the owner needs the right to restore files (SeRestorePrivilege, held
+    /// by LocalSystem and enabled for some admin tools); without it the writer stays the owner and
+    /// the access list is still the runtime account's alone.
+    /// </summary>
+    private static void ApplyHandingOver(string path, string sddl, bool isDirectory)
+    {
+        try
+        {
+            Apply(path, sddl, isDirectory);
+        }
+        catch (Exception e) when (e is InvalidOperationException || e is UnauthorizedAccessException)
+        {
+            Apply(path, WindowsOwnerOnlyAcl.WithoutOwner(sddl), isDirectory);
+        }
+    }
+
     /// <summary>The folder's owner and DACL in SDDL form, for <see cref="WindowsFolderAcl"/>.</summary>
     public static string ReadDirectorySddl(string path) => ReadSddl(new DirectoryInfo(path));
 
@@ -52,6 +83,10 @@ internal static class WindowsAclApplier
             return sid;
         }
     }
+
+    /// <summary>The owner's SID of a file or folder.</summary>
+    public static string? ReadOwnerSid(string path) =>
+        WindowsFolderAcl.OwnerSid(Directory.Exists(path) ? ReadDirectorySddl(path) : ReadFileSddl(path));
 
     private static string ReadSddl(FileSystemInfo target)
     {
@@ -91,22 +126,21 @@ internal static class WindowsAclApplier
             ?? Type.GetType(securityTypeName + ", mscorlib")
             ?? throw new PlatformNotSupportedException(securityTypeName + " is not available.");
         var security = Activator.CreateInstance(securityType)!;
-        securityType.GetMethod("SetSecurityDescriptorSddlForm", new[] { typeof(string) })!.Invoke(security, new object[] { sddl });
 
         // .NET Framework: File/Directory.SetAccessControl; .NET Core: FileSystemAclExtensions.
         var target = isDirectory ? (object)new DirectoryInfo(path) : new FileInfo(path);
         var setter = target.GetType().GetMethod("SetAccessControl", new[] { securityType });
-        if (setter != null)
-        {
-            setter.Invoke(target, new[] { security });
-            return;
-        }
-        var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
-            ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
-        var method = extensions.GetMethod("SetAccessControl", new[] { target.GetType(), securityType })!;
         try
         {
-            method.Invoke(null, new[] { target, security });
+            securityType.GetMethod("SetSecurityDescriptorSddlForm", new[] { typeof(string) })!.Invoke(security, new object[] { sddl });
+            if (setter != null)
+            {
+                setter.Invoke(target, new[] { security });
+                return;
+            }
+            var extensions = Type.GetType("System.IO.FileSystemAclExtensions, System.IO.FileSystem.AccessControl")
+                ?? throw new PlatformNotSupportedException("FileSystemAclExtensions is not available.");
+            extensions.GetMethod("SetAccessControl", new[] { target.GetType(), securityType })!.Invoke(null, new[] { target, security });
         }
         catch (TargetInvocationException e) when (e.InnerException != null)
         {

@@ -56,10 +56,11 @@ public static class WindowsFolderAcl
 
     /// <summary>Null when safe; else why, naming the folder and the account.</summary>
     /// <param name="isTarget">True for the folder the file goes into; false for a folder on the way.</param>
-    public static string? Problem(string path, string sddl, string currentUserSid, bool isTarget)
+    /// <param name="runtimeSid">The runtime account the secret is written for, trusted like this user.</param>
+    public static string? Problem(string path, string sddl, string currentUserSid, bool isTarget, string? runtimeSid = null)
     {
         var owner = Section(sddl, 'O');
-        if (owner != null && !IsTrusted(Sid(owner), currentUserSid))
+        if (owner != null && !IsTrusted(Sid(owner), currentUserSid, runtimeSid))
             return $"'{path}' is owned by another account ({Sid(owner)})";
 
         var dacl = Section(sddl, 'D');
@@ -75,7 +76,7 @@ public static class WindowsFolderAcl
             if (fields[0] != "A" && fields[0] != "OA") continue;
             if (fields[1].Contains("IO")) continue; // inherit-only: does not apply to the folder itself
             var sid = Sid(fields[5]);
-            if (IsTrusted(sid, currentUserSid) || sid == CreatorOwner || sid == OwnerRights) continue;
+            if (IsTrusted(sid, currentUserSid, runtimeSid) || sid == CreatorOwner || sid == OwnerRights) continue;
             if ((Rights(fields[2]) & wanted) != 0)
                 return $"'{path}' lets another account ({sid}) " + (isTarget ? "create or delete files in it" : "move, delete or re-permission it");
         }
@@ -86,10 +87,10 @@ public static class WindowsFolderAcl
     /// The rule for a secret file itself: owned by this user (or SYSTEM, Administrators), its ACL
     /// protected from inheritance, and no allow entry for any other account. Null when owner-only.
     /// </summary>
-    public static string? FileProblem(string path, string sddl, string currentUserSid)
+    public static string? FileProblem(string path, string sddl, string currentUserSid, string? runtimeSid = null)
     {
         var owner = OwnerSid(sddl);
-        if (owner != null && !IsTrusted(owner, currentUserSid))
+        if (owner != null && !IsTrusted(owner, currentUserSid, runtimeSid))
             return $"'{path}' is owned by another account ({owner})";
         var dacl = Section(sddl, 'D');
         if (dacl == null || dacl.StartsWith("NO_ACCESS_CONTROL", StringComparison.Ordinal))
@@ -102,17 +103,17 @@ public static class WindowsFolderAcl
             var fields = ace.Split(';');
             if (fields.Length < 6 || (fields[0] != "A" && fields[0] != "OA")) continue;
             var sid = Sid(fields[5]);
-            if (IsTrusted(sid, currentUserSid)) continue;
+            if (IsTrusted(sid, currentUserSid, runtimeSid)) continue;
             if (Rights(fields[2]) != 0) return $"'{path}' lets another account ({sid}) open it";
         }
         return null;
     }
 
     /// <summary>The owner's SID of a descriptor in SDDL form, aliases resolved; null when it names none.</summary>
-    public static string? OwnerSid(string sddl) => Section(sddl, 'O') is { } owner ? Sid(owner) : null;
+    public static string? OwnerSid(string sddl) => Section(sddl, 'O') is { Length: > 0 } owner ? Sid(owner) : null;
 
-    private static bool IsTrusted(string sid, string currentUserSid) =>
-        sid == currentUserSid || sid == System || sid == Administrators || sid == TrustedInstaller;
+    private static bool IsTrusted(string sid, string currentUserSid, string? runtimeSid) =>
+        sid == currentUserSid || (runtimeSid != null && sid == runtimeSid) || sid == System || sid == Administrators || sid == TrustedInstaller;
 
     private static string Sid(string value) => Aliases.TryGetValue(value, out var sid) ? sid : value;
 

@@ -65,8 +65,9 @@ public sealed class TokenFile
     }
 
     /// <summary>Replaces the file atomically; an existing file that is not a token file is kept unless <paramref name="force"/>.</summary>
-    public void Write(SecureFileStore store, string path, bool force = false) =>
-        store.WriteAllBytes(path, Serialize(), SecretFileKind.TokenFile, Recognizes, force);
+    /// <param name="owner">The runtime account the file is for; null for this user.</param>
+    public void Write(SecureFileStore store, string path, bool force = false, RuntimeAccount? owner = null) =>
+        store.WriteAllBytes(path, Serialize(), SecretFileKind.TokenFile, Recognizes, force, owner);
 }
 
 /// <summary>The protocol's timestamp form: 2025-01-15T10:30:00.000Z.</summary>

@@ -7,6 +7,7 @@ using NaraAuth.Core.Config;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
@@ -94,8 +95,25 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = DeploymentSet)]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// The account the Edge Connector runs as (svc-edge, DOMAIN\svc, NT SERVICE\EdgeConnector,
+    /// LocalSystem): the token, the bundle and -SaveCredentialsTo are written for it, not for the
+    /// account running this command.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RuntimeAccount { get; set; }
+
+    /// <summary>Windows: Administrators keep full control of the files written for -RuntimeAccount.</summary>
+    [Parameter]
+    public SwitchParameter AllowAdministrators { get; set; }
+
+    /// <summary>Resolved from -RuntimeAccount before anything is sent or written.</summary>
+    private RuntimeAccount? _owner;
+
     protected override void ProcessNaraRecord()
     {
+        _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl, reporter: Reporter);
@@ -192,9 +210,14 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (SaveCredentialsTo != null)
         {
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
-            if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' (owner-only)")) return;
-            credentials.Save(Context.Store, path, Force);
+            if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' ({OwnerText})")) return;
+            credentials.Save(Context.Store, path, Force, _owner);
+            WarnIfUnreachable(path);
             savedTo = path;
+        }
+        else if (_owner != null)
+        {
+            WriteWarning("-RuntimeAccount names the owner of files this command writes; without -SaveCredentialsTo nothing is written.");
         }
 
         WriteObject(ModelMapping.ToConnection(credentials, savedTo, platform.BaseUrl));
@@ -207,7 +230,17 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
-        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; nothing was changed (use -Force to replace it).");
+        var handedOver = false;
+        if (_owner != null && onboarding.NotOwnedBy(location, _owner) is { Count: > 0 } others
+            && ShouldProcess(string.Join("', '", others), $"Give to the runtime account '{_owner}' (the token stays the same)"))
+        {
+            onboarding.HandOver(location, others, _owner);
+            handedOver = true;
+            WriteVerbose($"Gave '{string.Join("', '", others)}' to the runtime account '{_owner}'.");
+        }
+        WarnIfUnreachable(location.Path);
+        var changed = handedOver ? $"only its files were given to the runtime account '{_owner}'" : "nothing was changed";
+        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; {changed} (use -Force to replace it).");
         WriteObject(ModelMapping.ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
     }
@@ -217,12 +250,13 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (!validated.SignatureVerified)
             WriteWarning($"{baseUrl} publishes no signing keys, so the token's signature was not checked.");
         // The browser mode asked before the login; asking again after the person approved would be noise.
-        if (whatIfAction != null && !ShouldProcess(location.Path, whatIfAction + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')")))
+        if (whatIfAction != null && !ShouldProcess(location.Path, whatIfAction + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')") + $", {OwnerText}"))
             return;
 
         StopToken.ThrowIfCancellationRequested();
-        onboarding.SaveToken(location, validated.Jwt.Raw, Force);
-        WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}).");
+        onboarding.SaveToken(location, validated.Jwt.Raw, Force, _owner);
+        WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}, {OwnerText}).");
+        WarnIfUnreachable(location.Path);
         if (location.UserFolderNote is { } note) WriteHostLine(note);
 
         string? bundlePath = null;
@@ -231,7 +265,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             try
             {
                 var bundle = RunAsync(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
-                onboarding.SaveBundle(location, bundle);
+                onboarding.SaveBundle(location, bundle, _owner);
                 bundlePath = location.BundlePath;
                 WriteVerbose($"Saved the default bundle to '{bundlePath}'.");
             }
@@ -243,6 +277,13 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         }
         WriteObject(ModelMapping.ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
     }
+
+    private void WarnIfUnreachable(string path)
+    {
+        if (_owner != null && RuntimeReach.Problem(path, _owner) is { } warning) WriteWarning(warning);
+    }
+
+    private string OwnerText => _owner?.Description ?? "owner-only";
 
     /// <summary>
     /// -Token as text. Because -Token takes any object (a SecureString or a string), a piped

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using NaraAuth.Core.Config;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
@@ -52,10 +53,17 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
+    /// <summary>The account the Edge Connector runs as: OwnerMatchesRuntimeAccount says whether it owns the token file.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RuntimeAccount { get; set; }
+
     protected override void ProcessNaraRecord()
     {
         if (ParameterSetName == WorkerSet) { ProcessWorkerToken(); return; }
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
+        // Looked up first: a misspelt account fails on its own, before the token is read.
+        var runtimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         if (location.UserFolderNote is { } note) WriteVerbose(note);
@@ -80,6 +88,11 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         if (ExpiryNotice.For($"The token in '{location.Path}'", jwt.ExpiresAt, now, WarningWindow, "Log in again with Connect-EdgeConnector.") is { } expiryWarning)
             WriteWarning(expiryWarning);
 
+        var owner = FileOwner.Of(location.Path);
+        bool? ownerMatches = runtimeAccount == null || owner == null ? null : owner.IsAccount(runtimeAccount);
+        if (ownerMatches == false)
+            WriteWarning($"The token file '{location.Path}' belongs to '{owner}', not to the runtime account '{runtimeAccount}', which may not be able to read it. Run Connect-EdgeConnector -RuntimeAccount '{runtimeAccount}' to hand it over.");
+
         if (AsPlainText)
         {
             MaskSecretForCi(jwt.Raw);
@@ -87,6 +100,6 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
             return;
         }
 
-        WriteObject(ModelMapping.ToInfo(stored, location, now, organizationName, signatureVerified));
+        WriteObject(ModelMapping.ToInfo(stored, location, now, organizationName, signatureVerified, owner?.Name, ownerMatches));
     }
 }

@@ -9,7 +9,7 @@ namespace NaraAuth.Mapping;
 internal static partial class ModelMapping
 {
     /// <param name="organizationName">The platform's name for the organization when -Verify asked it, else the token's own claim.</param>
-    public static AuthTokenInfo ToInfo(StoredToken stored, TokenLocation location, DateTimeOffset now, string? organizationName, bool signatureVerified)
+    public static AuthTokenInfo ToInfo(StoredToken stored, TokenLocation location, DateTimeOffset now, string? organizationName, bool signatureVerified, string? owner, bool? ownerMatchesRuntimeAccount)
     {
         var jwt = stored.Jwt;
         return new AuthTokenInfo
@@ -28,6 +28,8 @@ internal static partial class ModelMapping
             IsExpired = jwt.IsExpired(now, TimeSpan.Zero),
             SavedAt = stored.File.SavedAt?.UtcDateTime,
             SignatureVerified = signatureVerified,
+            Owner = owner,
+            OwnerMatchesRuntimeAccount = ownerMatchesRuntimeAccount,
             Token = SecretText.ToSecureString(jwt.Raw),
         };
     }

@@ -25,6 +25,10 @@ public sealed class AuthTokenInfo
     public DateTime? SavedAt { get; internal set; }
     /// <summary>True when -Verify checked the signature against the platform's keys.</summary>
     public bool SignatureVerified { get; internal set; }
+    /// <summary>The account that owns the token file (a user name, or DOMAIN\name on Windows).</summary>
+    public string? Owner { get; internal set; }
+    /// <summary>With -RuntimeAccount: whether that account owns the token file; else null.</summary>
+    public bool? OwnerMatchesRuntimeAccount { get; internal set; }
     public SecureString? Token { get; internal set; }
 
     public override string ToString() => $"{Subject} @ {Organization} (expires {ExpiresOn:u})";

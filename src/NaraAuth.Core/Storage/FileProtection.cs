@@ -41,7 +41,7 @@ public sealed class FileProtection
         if (!UnixFileApi.IsAvailable) return new FileProtection(null, null);
         var status = UnixFileApi.FollowedStatus(path) ?? throw new FileNotFoundException($"'{path}' does not exist.");
         var me = UnixFileApi.EffectiveUserId();
-        var owner = UnixAccountName.Of(status.Owner);
+        var owner = FileOwner.OfUid(status.Owner).Name;
         var problem = status.Owner != me && status.Owner != 0
             ? $"'{path}' belongs to another user ({owner})"
             : store.CheckPermissions(path);
@@ -56,6 +56,6 @@ public sealed class FileProtection
         var ownerSid = WindowsFolderAcl.OwnerSid(sddl);
         var problem = WindowsFolderAcl.FileProblem(path, sddl, me)
             ?? store.FolderProblem(Path.GetDirectoryName(Path.GetFullPath(path))!, isTarget: true);
-        return new FileProtection(ownerSid == null ? null : WindowsAclApplier.AccountName(ownerSid), problem);
+        return new FileProtection(ownerSid == null ? null : WindowsAccountSid.NameOnWindows(ownerSid), problem);
     }
 }

@@ -65,25 +65,6 @@ internal static class WindowsAclApplier
     /// <summary>The file's owner and DACL in SDDL form, for <see cref="WindowsFolderAcl.FileProblem"/>.</summary>
     public static string ReadFileSddl(string path) => ReadSddl(new FileInfo(path));
 
-    /// <summary>DOMAIN\user for a SID, or the SID itself when it cannot be translated (a deleted account).</summary>
-    public static string AccountName(string sid)
-    {
-        var sidType = Type.GetType("System.Security.Principal.SecurityIdentifier, System.Security.Principal.Windows")
-            ?? Type.GetType("System.Security.Principal.SecurityIdentifier, mscorlib");
-        var accountType = Type.GetType("System.Security.Principal.NTAccount, System.Security.Principal.Windows")
-            ?? Type.GetType("System.Security.Principal.NTAccount, mscorlib");
-        if (sidType == null || accountType == null) return sid;
-        try
-        {
-            var identifier = Activator.CreateInstance(sidType, sid)!;
-            return sidType.GetMethod("Translate", new[] { typeof(Type) })!.Invoke(identifier, new object[] { accountType })!.ToString()!;
-        }
-        catch (TargetInvocationException)
-        {
-            return sid;
-        }
-    }
-
     /// <summary>The owner's SID of a file or folder.</summary>
     public static string? ReadOwnerSid(string path) =>
         WindowsFolderAcl.OwnerSid(Directory.Exists(path) ? ReadDirectorySddl(path) : ReadFileSddl(path));

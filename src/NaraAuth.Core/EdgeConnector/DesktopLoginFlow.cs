@@ -28,7 +28,7 @@ public sealed class DesktopLoginFlow
     public const int MaxConsecutiveFailures = 5;
 
     /// <summary>
-    /// Our own limit when -TimeoutSec is not given, whatever expiresAt says: a server that
+    /// Our own limit when -LoginTimeoutSec is not given, whatever expiresAt says: a server that
     /// answers a far expiresAt cannot keep the session waiting.
     /// </summary>
     public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(15);
@@ -78,7 +78,7 @@ public sealed class DesktopLoginFlow
     }
 
     /// <summary>Polls until a token is issued; every other end is a <see cref="NaraAuthException"/> with its own id.</summary>
-    /// <param name="timeout">Our own limit on the wait (-TimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
+    /// <param name="timeout">Our own limit on the wait (-LoginTimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
     public async Task<string> WaitForTokenAsync(DesktopLoginStart start, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var began = _clock.UtcNow;
@@ -110,8 +110,8 @@ public sealed class DesktopLoginFlow
                 var remaining = deadline - _clock.UtcNow;
                 var request = new ApiRequest(HttpMethod.Get, path)
                 {
-                    // Never let one slow answer carry us far past the deadline.
-                    Timeout = remaining < TimeSpan.FromSeconds(30) ? Max(remaining, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(30),
+                    // Never let one slow answer carry us far past the deadline, whatever -TimeoutSec says.
+                    TimeLimit = remaining < TimeSpan.FromSeconds(30) ? Max(remaining, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(30),
                 };
                 response = await _platform.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
@@ -178,13 +178,13 @@ public sealed class DesktopLoginFlow
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
                 $"Nobody approved the login with code {start.Code} within {Text.DurationText.Of(limit)}, NaraAuth's limit for one login (the platform would have waited until {Tokens.Iso8601.Format(start.ExpiresAt)}).",
-                "Run Connect-EdgeConnector again, or pass -TimeoutSec to wait longer.");
+                "Run Connect-EdgeConnector again, or pass -LoginTimeoutSec to wait longer.");
         }
         if (timedOutFirst)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"Nobody approved the login with code {start.Code} within {timeout!.Value.TotalSeconds:0.#} s (-TimeoutSec).",
-                "Run Connect-EdgeConnector again, or raise -TimeoutSec.");
+                $"Nobody approved the login with code {start.Code} within {timeout!.Value.TotalSeconds:0.#} s (-LoginTimeoutSec).",
+                "Run Connect-EdgeConnector again, or raise -LoginTimeoutSec.");
         }
         return new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
             $"The login code {start.Code} expired at {Tokens.Iso8601.Format(start.ExpiresAt)} before it was approved.",

@@ -31,7 +31,7 @@ public sealed class DesktopLoginProgress
         Interval = interval;
     }
 
-    /// <summary>Time left until the code expires (or the -TimeoutSec deadline, whichever is first).</summary>
+    /// <summary>Time left until the code expires (or the -LoginTimeoutSec deadline, whichever is first).</summary>
     public TimeSpan Remaining { get; }
     public TimeSpan Lifetime { get; }
     public int Polls { get; }

@@ -106,7 +106,7 @@ public sealed class CliLoginFlow
             TimeSpan? wait = null;
             try
             {
-                var response = await _poller.SendAsync(new ApiRequest(HttpMethod.Get, path) { Timeout = Min(left, TimeSpan.FromSeconds(30)) }, cancellationToken).ConfigureAwait(false);
+                var response = await _poller.SendAsync(new ApiRequest(HttpMethod.Get, path) { TimeLimit = Min(left, TimeSpan.FromSeconds(30)) }, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == 200)
                 {
                     using var document = response.Json();
@@ -186,7 +186,7 @@ public sealed class CliLoginFlow
         deadline < start.ExpiresAt
             ? new NaraAuthException("EdgePlaneLoginTimedOut", NaraErrorCategory.OperationTimeout,
                 $"The login was not completed within {Text.DurationText.Of(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Iso8601.Format(start.ExpiresAt)}).",
-                "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -TimeoutSec.")
+                "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -LoginTimeoutSec.")
             : Expired(start);
 
     private static NaraAuthException Expired(CliLoginStart start) =>

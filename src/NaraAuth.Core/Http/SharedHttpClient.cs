@@ -8,14 +8,20 @@ namespace NaraAuth.Core.Http;
 /// <summary>
 /// One HttpClient for the whole process, so sockets and TLS sessions are reused across cmdlet
 /// calls. Timeouts are applied per request by the caller, so the client's own is infinite.
-/// The handler uses the system proxy (on PowerShell 7 that honours HTTPS_PROXY/NO_PROXY; on
-/// Windows PowerShell, WebRequest.DefaultWebProxy).
+/// Without -Proxy the handler uses the system proxy (on PowerShell 7 that honours
+/// HTTPS_PROXY/HTTP_PROXY and NO_PROXY; on Windows PowerShell, WebRequest.DefaultWebProxy). An
+/// explicit -Proxy carries every request, loopback addresses included, as Invoke-RestMethod -Proxy
+/// does on PowerShell 7: the person named it, and Windows PowerShell's WebProxy would otherwise
+/// quietly bypass it for localhost.
 /// </summary>
 public static class SharedHttpClient
 {
     private static readonly object Gate = new();
     private static HttpClient? _client;
     private static ProxySettings? _proxy;
+
+    /// <summary>The client for the proxy of the cmdlet call in progress (<see cref="NetworkSettings.Current"/>).</summary>
+    public static HttpClient ForCurrentCall() => Get(NetworkSettings.Current?.Proxy);
 
     public static HttpClient Get(ProxySettings? proxy = null)
     {
@@ -26,7 +32,7 @@ public static class SharedHttpClient
             var handler = new HttpClientHandler { AllowAutoRedirect = false };
             if (proxy?.Address != null)
             {
-                handler.Proxy = new WebProxy(proxy.Address) { Credentials = proxy.Credentials };
+                handler.Proxy = new ExplicitProxy(proxy.Address, proxy.Credentials);
                 handler.UseProxy = true;
             }
             // The previous client may still serve requests in flight; it is left to the GC.
@@ -46,6 +52,23 @@ public static class SharedHttpClient
         if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)) return;
         ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
     }
+}
+
+/// <summary>-Proxy for every destination: never bypassed, loopback included, on every runtime.</summary>
+internal sealed class ExplicitProxy : IWebProxy
+{
+    private readonly Uri _address;
+
+    public ExplicitProxy(Uri address, ICredentials? credentials)
+    {
+        _address = address;
+        Credentials = credentials;
+    }
+
+    /// <summary>Sent only to the proxy, in Proxy-Authorization, after it asks with 407.</summary>
+    public ICredentials? Credentials { get; set; }
+    public Uri GetProxy(Uri destination) => _address;
+    public bool IsBypassed(Uri host) => false;
 }
 
 /// <summary>An explicit proxy (-Proxy/-ProxyCredential); null means the system proxy.</summary>

@@ -20,7 +20,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EdgeConnectorConnection))]
-public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
+public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
 {
     private const string BrowserSet = "Browser";
     private const string TokenSet = "Token";
@@ -61,9 +61,10 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = BrowserSet)]
     public SwitchParameter NoBrowser { get; set; }
 
+    /// <summary>Browser mode: the longest wait for the person to approve, in seconds (not the per-request -TimeoutSec).</summary>
     [Parameter(ParameterSetName = BrowserSet)]
     [ValidateRange(1, 86400)]
-    public int TimeoutSec { get; set; }
+    public int LoginTimeoutSec { get; set; }
 
     /// <summary>Where to save the token; else AUTH_TOKEN_PATH, config.json, the installation directory.</summary>
     [Parameter(ParameterSetName = BrowserSet)]
@@ -132,7 +133,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var env = Context.Environment;
         var anyDeploymentSetting = env.GetVariable("DEPLOYMENT_ID") != null || env.GetVariable("DEPLOYMENT_SECRET") != null
             || env.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") != null;
-        var browserChosen = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec));
+        var browserChosen = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec));
         if (anyDeploymentSetting && !browserChosen)
         {
             WriteVerbose("Deployment credentials are configured in the environment, so they are used (as the Edge Connector runtime does).");
@@ -201,7 +202,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
                     CurrentOperation = $"{(int)p.Remaining.TotalMinutes}:{p.Remaining.Seconds:00} left",
                 }));
                 flow.Note += note => pump.Post(() => WriteVerbose(note));
-                return flow.WaitForTokenAsync(start, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null, ct);
+                return flow.WaitForTokenAsync(start, LoginTimeoutSec > 0 ? TimeSpan.FromSeconds(LoginTimeoutSec) : null, ct);
             });
         }
         finally

@@ -64,7 +64,7 @@ public sealed partial class InvokeOidcCliLoginCommand
                 IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
                 var options = new BrowserLoginOptions(browser)
                 {
-                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                    Timeout = TimeSpan.FromSeconds(LoginTimeoutSec),
                     BrowserChosen = UseBrowser || NoBrowser,
                     NonInteractiveReason = WhyNoPersonHere(),
                     Opened = (url, how) => pump.Post(() => ShowBrowserOpened(url, how)),
@@ -118,7 +118,7 @@ public sealed partial class InvokeOidcCliLoginCommand
             WriteHostLine($"A browser was opened at {url.Host} for the login ({how}).");
             WriteHostLine($"If no browser window appeared, open this URL by hand on this machine: {url.AbsoluteUri}");
         }
-        WriteHostLine($"Waiting up to {DurationText.Clock(TimeSpan.FromSeconds(TimeoutSec))} for the login to finish in the browser; Ctrl+C stops.");
+        WriteHostLine($"Waiting up to {DurationText.Clock(TimeSpan.FromSeconds(LoginTimeoutSec))} for the login to finish in the browser; Ctrl+C stops.");
     }
 
     /// <summary>The code and where to enter it go to the host, never the output stream, so $s = ... still shows them.</summary>

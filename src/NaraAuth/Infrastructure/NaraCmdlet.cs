@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Ci;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
 
 namespace NaraAuth.Infrastructure;
 
@@ -52,6 +53,9 @@ public abstract class NaraCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>The proxy and per-request timeout for the requests of <see cref="RunAsync{T}(Func{CmdletPump, CancellationToken, Task{T}})"/>; null: the system proxy and each request's default.</summary>
+    internal virtual NetworkSettings? Network => null;
+
     /// <summary>The cmdlet's work for one pipeline record.</summary>
     protected abstract void ProcessNaraRecord();
 
@@ -82,7 +86,7 @@ public abstract class NaraCmdlet : PSCmdlet
     internal T RunAsync<T>(Func<CmdletPump, CancellationToken, Task<T>> work)
     {
         var pump = new CmdletPump();
-        var task = Task.Run(() => work(pump, _stop.Token));
+        var task = NetworkSettings.Run(Network, () => Task.Run(() => work(pump, _stop.Token)));
         try
         {
             // GetAwaiter().GetResult() inside the pump rethrows Core's own exception, unwrapped.

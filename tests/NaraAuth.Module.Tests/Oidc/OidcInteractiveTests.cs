@@ -15,7 +15,7 @@ namespace NaraAuth.Module.Tests.Oidc;
 /// </summary>
 public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 {
-    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -TimeoutSec 60";
+    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -LoginTimeoutSec 60";
     private readonly HttpsEmulatorFixture _emulator;
     private OidcProviderStore Idp => _emulator.State.Oidc;
     private string Authority => _emulator.HttpsBaseUrl + "/oidc";
@@ -240,14 +240,14 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Fact]
-    public void No_answer_within_TimeoutSec_ends_with_its_own_error_naming_the_redirect_registration()
+    public void No_answer_within_LoginTimeoutSec_ends_with_its_own_error_naming_the_redirect_registration()
     {
         using var session = new PsSession();
         var script = Path.Combine(session.TempDir, "idle-browser.sh");
         File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
         UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
-        var result = session.Run(Login.Replace("-TimeoutSec 60", "-TimeoutSec 4"), Authority);
+        var result = session.Run(Login.Replace("-LoginTimeoutSec 60", "-LoginTimeoutSec 4"), Authority);
         var error = result.AssertError("OidcBrowserLoginTimedOut", ErrorCategory.OperationTimeout);
         Assert.Contains("redirect URI", error.ErrorDetails!.RecommendedAction);
         Assert.Contains("http://127.0.0.1", error.ErrorDetails.RecommendedAction);

@@ -31,25 +31,50 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     private static PSCredential ProxyCredential => new(Account.UserName, Account.SecurePassword);
 
     /// <summary>Runs <paramref name="script"/> with "-Proxy $proxy -ProxyCredential $proxyCredential" available as variables.</summary>
-    private static PsResult RunThrough(PsSession session, ForwardingProxy proxy, string script, Dictionary<string, object?>? variables = null)
+    private PsResult RunThrough(PsSession session, ForwardingProxy proxy, string script, Dictionary<string, object?>? variables = null)
     {
         var all = new Dictionary<string, object?>(variables ?? new()) { ["proxy"] = proxy.Address, ["proxyCredential"] = ProxyCredential };
         var result = session.Run(script, all);
         Assert.True(result.Error == null, "The call failed: " + result.Error + "\n" + result.AllText());
         result.AssertNoSecret(Account.Password);
         proxy.AssertAccountOnlyInProxyAuthorization(Account);
+        // Nothing went around the proxy: every request the emulator received came from one of its connections.
+        var around = _emulator.State.Faults.Seen.Where(r => !proxy.IsOwnOutboundPort(r.RemotePort)).ToList();
+        Assert.True(around.Count == 0, "Went around the proxy: " + string.Join(", ", around.Select(r => r.Method + " " + r.Path)));
         return result;
     }
 
-    /// <summary>Every request of <paramref name="method"/> <paramref name="path"/> the emulator saw came through the proxy, and there was at least one.</summary>
+    /// <summary>
+    /// <paramref name="method"/> <paramref name="path"/> reached the emulator, each time from one of
+    /// the proxy's connections, and the proxy forwarded it as often (counted at both ends).
+    /// </summary>
     private void AssertAllThroughProxy(ForwardingProxy proxy, string method, string path)
     {
         var origin = new Uri(_emulator.BaseUrl);
         var proxied = proxy.Forwarded.Count(r => r.Method == method && Uri.TryCreate(r.Target, UriKind.Absolute, out var target)
             && target.Port == origin.Port && target.AbsolutePath == path);
-        var reached = _emulator.State.Faults.CountOf(method, path);
-        Assert.True(reached > 0, $"{method} {path} never reached the emulator.");
-        Assert.True(proxied == reached, $"{method} {path}: {reached} reached the emulator, {proxied} came through the proxy.");
+        var reached = _emulator.State.Faults.Seen.Where(r => r.Method == method && r.Path == path).ToList();
+        Assert.True(reached.Count > 0, $"{method} {path} never reached the emulator.");
+        Assert.All(reached, r => Assert.True(proxy.IsOwnOutboundPort(r.RemotePort), $"{method} {path} came from port {r.RemotePort}, not through the proxy."));
+        Assert.True(proxied == reached.Count, $"{method} {path}: {reached.Count} reached the emulator, {proxied} came through the proxy.");
+    }
+
+    /// <summary>
+    /// The module keeps the platform's signing keys for 15 minutes per process; forgetting them
+    /// makes the call under test fetch them, so that fetch can be seen at the proxy. The module's
+    /// Core lives in its own load context, hence reflection.
+    /// </summary>
+    private static void ForgetSigningKeys()
+    {
+        var core = System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
+            .Where(a => a.GetName().Name == "NaraAuth.Core").ToList();
+        Assert.NotEmpty(core);
+        foreach (var assembly in core)
+        {
+            var cache = assembly.GetType("NaraAuth.Core.Tokens.JwksCache", throwOnError: true)!;
+            var shared = cache.GetField("Shared")!.GetValue(null)!;
+            cache.GetMethod("Clear")!.Invoke(shared, null);
+        }
     }
 
     private PsSession LoggedIn(string role, out string jwt)
@@ -93,6 +118,7 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
         using var proxy = new ForwardingProxy(Account);
         var jwt = _emulator.State.MintToken(subject: "user_7", org: "org_1", role: "member");
         var target = Path.Combine(session.TempDir, "ec", "auth-token.json");
+        ForgetSigningKeys();
         var result = RunThrough(session, proxy, "Connect-EdgeConnector -Token $jwt -Path $target -BaseUrl $base -Proxy $proxy -ProxyCredential $proxyCredential",
             new() { ["jwt"] = jwt, ["target"] = target, ["base"] = _emulator.BaseUrl });
         Assert.True((bool)((dynamic)result.Single<object>()).SignatureVerified);
@@ -124,8 +150,8 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         using var proxy = new ForwardingProxy(Account);
         const string secret = "sec_xyz789";
-        var result = RunThrough(session, proxy, "Connect-EdgeConnector -DeploymentId dep_abc123 -DeploymentSecret (ConvertTo-SecureString $secret -AsPlainText -Force) -BaseUrl $base -Proxy $proxy -ProxyCredential $proxyCredential",
-            new() { ["secret"] = secret, ["base"] = _emulator.BaseUrl });
+        var result = RunThrough(session, proxy, "Connect-EdgeConnector -DeploymentId dep_abc123 -DeploymentSecret $secret -BaseUrl $base -Proxy $proxy -ProxyCredential $proxyCredential",
+            new() { ["secret"] = new NetworkCredential(string.Empty, secret).SecurePassword, ["base"] = _emulator.BaseUrl });
         Assert.Equal("Verified", ((dynamic)result.Single<object>()).Status.ToString());
         AssertAllThroughProxy(proxy, "GET", "/api/edge-connector/ws");
         Assert.Contains(proxy.Forwarded, r => r.Header("Upgrade") == "websocket");
@@ -137,6 +163,7 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     {
         using var session = LoggedIn("member", out var jwt);
         using var proxy = new ForwardingProxy(Account);
+        ForgetSigningKeys();
         var result = RunThrough(session, proxy, "Get-AuthToken -Verify -Proxy $proxy -ProxyCredential $proxyCredential");
         Assert.True((bool)((dynamic)result.Single<object>()).SignatureVerified);
         AssertAllThroughProxy(proxy, "GET", "/.well-known/jwks.json");
@@ -191,6 +218,7 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     {
         using var session = LoggedIn("member", out var jwt);
         using var proxy = new ForwardingProxy(Account);
+        ForgetSigningKeys();
         var result = session.Run("Get-AuthToken -Verify -Proxy $args[0]", proxy.Address);
         var error = result.AssertError("ProxyAuthenticationRequired", ErrorCategory.AuthenticationError);
         Assert.Contains("-ProxyCredential", error.ErrorDetails.RecommendedAction);

@@ -26,6 +26,7 @@ public sealed class ForwardingProxy : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private readonly ConcurrentBag<TcpClient> _open = new();
+    private readonly ConcurrentDictionary<int, bool> _outboundPorts = new();
     private readonly string? _expectedAuthorization;
     private int _challenges;
 
@@ -45,6 +46,9 @@ public sealed class ForwardingProxy : IDisposable
 
     /// <summary>The requests the proxy let through (forwarded, tunnelled or upgraded).</summary>
     public IReadOnlyList<ProxiedRequest> Forwarded => Requests.Where(r => _expectedAuthorization == null || r.Header("Proxy-Authorization") == _expectedAuthorization).ToArray();
+
+    /// <summary>The local ports of the proxy's connections to origins: a request an origin received from any other port did not come through the proxy.</summary>
+    public bool IsOwnOutboundPort(int port) => _outboundPorts.ContainsKey(port);
 
     /// <summary>How many 407 challenges were sent.</summary>
     public int Challenges => Volatile.Read(ref _challenges);
@@ -119,6 +123,7 @@ public sealed class ForwardingProxy : IDisposable
                     var hostPort = request.Target.Split(':');
                     using var tunnel = new TcpClient();
                     await tunnel.ConnectAsync(hostPort[0], int.Parse(hostPort[1]), _stop.Token);
+                    _outboundPorts[((IPEndPoint)tunnel.Client.LocalEndPoint!).Port] = true;
                     await WriteAsync(stream, "HTTP/1.1 200 Connection established\r\n\r\n");
                     await PipeAsync(stream, tunnel.GetStream(), rest);
                     return;
@@ -127,6 +132,7 @@ public sealed class ForwardingProxy : IDisposable
                 var target = new Uri(request.Target);
                 using var origin = new TcpClient();
                 await origin.ConnectAsync(target.Host, target.Port, _stop.Token);
+                _outboundPorts[((IPEndPoint)origin.Client.LocalEndPoint!).Port] = true;
                 var upgrade = request.Header("Connection")?.Contains("Upgrade", StringComparison.OrdinalIgnoreCase) == true;
                 var forwarded = new StringBuilder($"{request.Method} {target.PathAndQuery} HTTP/1.1\r\n");
                 foreach (var header in headers)

@@ -88,6 +88,32 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Fact]
+    public void MSAL_and_every_other_request_of_the_browser_login_go_through_the_proxy_tunnel()
+    {
+        using var session = new PsSession();
+        var log = UseBrowserDouble(session);
+        var account = new System.Net.NetworkCredential("proxy-user", "proxy-pass-for-the-msal-login");
+        using var proxy = new ForwardingProxy(account);
+        _emulator.State.Faults.Clear();
+        var result = session.Run(Login + " -Force -Proxy $args[1] -ProxyCredential $args[2]", Authority, proxy.Address,
+            new PSCredential(account.UserName, account.SecurePassword));
+        Assert.Equal("Interactive", ((dynamic)result.Single<object>()).Source.ToString());
+        Assert.Contains("Logged in", Page(log));
+
+        // https: one CONNECT per tunnel, with the proxy account; the requests inside are encrypted.
+        var origin = new Uri(_emulator.HttpsBaseUrl);
+        Assert.Contains(proxy.Forwarded, r => r.Method == "CONNECT" && r.Target == $"{origin.Host}:{origin.Port}");
+        proxy.AssertAccountOnlyInProxyAuthorization(account);
+        result.AssertNoSecret(account.Password);
+        // The provider saw the module's requests (discovery, keys, MSAL's code redemption) only
+        // through the proxy; only the browser (the authorization page) came directly.
+        var seen = _emulator.State.Faults.Seen;
+        Assert.Contains(seen, r => r.Method == "POST" && r.Path == "/oidc/token");
+        var around = seen.Where(r => !r.Path.StartsWith("/oidc/authorize", StringComparison.Ordinal) && !proxy.IsOwnOutboundPort(r.RemotePort)).ToList();
+        Assert.True(around.Count == 0, "Went around the proxy: " + string.Join(", ", around.Select(r => r.Method + " " + r.Path)));
+    }
+
+    [Fact]
     public void Wrong_state_in_the_redirect_is_refused_and_nothing_is_saved()
     {
         using var session = new PsSession();

@@ -44,8 +44,6 @@ public abstract class PlatformCmdlet : NetworkCmdlet
         // The base URL is checked (https, or loopback) before the credential is even read.
         var location = TokenLocation.Resolve(Context.Environment, null, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
-        // -Proxy is checked first too: a wrong one ends the command before any credential is read.
-        _ = Network;
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
         var credential = PlatformCredential.Resolve(explicitToken, InstallPath, Context);
         if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);

@@ -62,6 +62,23 @@ public sealed class NetworkSettingsTests
     }
 
     [Fact]
+    public void Calls_through_different_proxies_keep_their_own_clients_side_by_side()
+    {
+        var first = new ProxySettings(new Uri("http://proxy-a.example.com:8080"), null);
+        var second = new ProxySettings(new Uri("http://proxy-b.example.com:8080"), new NetworkCredential("u", "p"));
+        var a = SharedHttpClient.Get(first);
+        var b = SharedHttpClient.Get(second);
+        var system = SharedHttpClient.Get();
+        Assert.NotSame(a, b);
+        Assert.NotSame(a, system);
+        // Alternating (two runspaces at once) reuses each client instead of replacing it.
+        Assert.Same(a, SharedHttpClient.Get(first));
+        Assert.Same(b, SharedHttpClient.Get(new ProxySettings(new Uri("http://proxy-b.example.com:8080"), new NetworkCredential("u", "p"))));
+        Assert.Same(system, SharedHttpClient.Get());
+        Assert.Same(a, NetworkSettings.Run(new NetworkSettings(first, null), SharedHttpClient.ForCurrentCall));
+    }
+
+    [Fact]
     public async Task The_calls_TimeoutSec_bounds_a_request_whose_own_default_is_longer()
     {
         await using var server = await EmulatorServer.StartAsync();

@@ -81,7 +81,7 @@ public sealed class NetworkSettingsTests
     [Fact]
     public async Task The_calls_TimeoutSec_bounds_a_request_whose_own_default_is_longer()
     {
-        await using var server = await EmulatorServer.StartAsync();
+        await using var server = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         server.State.Faults.Add(new FaultRule { PathPrefix = "/api/me/organizations", Delay = TimeSpan.FromSeconds(30) });
         var client = new ApiClient(server.BaseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = TimeSpan.FromSeconds(60) });
         var clock = Stopwatch.StartNew();

@@ -36,7 +36,7 @@ param(
 
     # How long to wait for the approval, in seconds.
     [ValidateRange(30, 3600)]
-    [int] $TimeoutSec = 600,
+    [int] $LoginTimeoutSec = 600,
 
     # Only show the URL and the code; do not open a browser on this machine.
     [switch] $NoBrowser,
@@ -53,7 +53,7 @@ function Show-Line([string] $Text) {
     $PSCmdlet.WriteInformation([System.Management.Automation.HostInformationMessage]@{ Message = $Text }, [string[]] @('PSHOST'))
 }
 
-$connect = @{ TimeoutSec = $TimeoutSec; ErrorAction = 'Stop' }
+$connect = @{ LoginTimeoutSec = $LoginTimeoutSec; ErrorAction = 'Stop' }
 foreach ($name in 'InstallPath', 'Organization', 'BaseUrl', 'NoBrowser', 'Force') {
     if ($PSBoundParameters.ContainsKey($name)) { $connect[$name] = $PSBoundParameters[$name] }
 }
@@ -66,7 +66,7 @@ catch {
     $advice = switch -Wildcard ($id) {
         'LoginDenied*'      { 'The login was denied on the approval page. If that was a mistake, run the script again and press Approve.' }
         'LoginCodeExpired*' { 'The code expired before it was approved. Run the script again and approve within the time shown.' }
-        'LoginTimedOut*'    { "Nobody approved within $TimeoutSec seconds. Run the script again (or with a larger -TimeoutSec)." }
+        'LoginTimedOut*'    { "Nobody approved within $LoginTimeoutSec seconds. Run the script again (or with a larger -LoginTimeoutSec)." }
         'BrowserLoginNotInteractive*' { 'This session cannot show a browser login. Use a token or deployment credentials (see Onboard-EdgeConnector.ps1).' }
         'OrganizationMismatch*' { "The user logged in to another organization than $Organization. Log in again with the right account." }
         default             { $null }

@@ -192,12 +192,12 @@ public class ConnectEdgeConnectorBrowserTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void TimeoutSec_ends_the_wait_with_its_own_error()
+    public void LoginTimeoutSec_ends_the_wait_with_its_own_error()
     {
         using var session = NewSession();
-        var result = session.Run("Connect-EdgeConnector -NoBrowser -TimeoutSec 1 -BaseUrl $args[0]", Url);
+        var result = session.Run("Connect-EdgeConnector -NoBrowser -LoginTimeoutSec 1 -BaseUrl $args[0]", Url);
         var error = result.AssertError("LoginTimedOut", ErrorCategory.OperationTimeout);
-        Assert.Contains("-TimeoutSec", error.Exception.Message);
+        Assert.Contains("-LoginTimeoutSec", error.Exception.Message);
         Assert.False(File.Exists(Path.Combine(session.WorkDir, "auth-token.json")));
     }
 

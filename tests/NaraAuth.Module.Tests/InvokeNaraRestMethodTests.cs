@@ -1,7 +1,5 @@
 using System.Management.Automation;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Xml.Linq;
 using NaraAuth.Emulator.Infrastructure;
 using NaraAuth.Module.Tests.Harness;
@@ -176,41 +174,20 @@ public class InvokeNaraRestMethodTests : IClassFixture<EmulatorFixture>
     [Fact]
     public void A_proxy_that_wants_authentication_is_a_clear_proxy_error()
     {
-        // A minimal proxy: answers every request (the CONNECT for https) with 407.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var seenRequests = 0;
-        var serve = Task.Run(async () =>
-        {
-            while (true)
-            {
-                TcpClient client;
-                try { client = await listener.AcceptTcpClientAsync(); } catch (ObjectDisposedException) { return; } catch (SocketException) { return; }
-                using (client)
-                {
-                    var stream = client.GetStream();
-                    var buffer = new byte[4096];
-                    var read = await stream.ReadAsync(buffer);
-                    if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("CONNECT nara.example.com:443", StringComparison.Ordinal)) Interlocked.Increment(ref seenRequests);
-                    var answer = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(answer));
-                }
-            }
-        });
-
+        // A proxy that wants an account nobody gives: it answers the CONNECT for https with 407.
+        using var proxy = new ForwardingProxy(new NetworkCredential("corp", "never-given"));
         using var session = new PsSession();
         const string token = "nara_tk_must-not-leak-through-the-proxy";
         var result = session.Run("Get-NaraAgent -BaseUrl https://nara.example.com -Proxy $args[0] -Token $args[1] -TimeoutSec 10",
-            new Uri($"http://127.0.0.1:{port}"), token);
+            proxy.Address, token);
         var error = result.AssertError("ProxyAuthenticationRequired", ErrorCategory.AuthenticationError);
         Assert.Contains("-ProxyCredential", error.ErrorDetails.RecommendedAction);
-        Assert.True(seenRequests >= 1, "the request did not go through the proxy");
+        Assert.Contains(proxy.Requests, r => r.Method == "CONNECT" && r.Target == "nara.example.com:443");
+        Assert.True(proxy.Challenges >= 1, "the proxy was never asked");
         result.AssertNoSecret(token);
 
         session.Run("Get-NaraAgent -ProxyCredential $args[0] -Token x", new PSCredential("u", new NetworkCredential("", "p").SecurePassword))
             .AssertError("ProxyCredentialWithoutProxy", ErrorCategory.InvalidArgument);
-        listener.Stop();
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class DesktopLoginFlow
     public const int MaxConsecutiveFailures = PollSchedule.DefaultMaxConsecutiveFailures;
 
     /// <summary>
-    /// Our own limit when -TimeoutSec is not given, whatever expiresAt says: a server that
+    /// Our own limit when -LoginTimeoutSec is not given, whatever expiresAt says: a server that
     /// answers a far expiresAt cannot keep the session waiting.
     /// </summary>
     public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(15);
@@ -76,7 +76,7 @@ public sealed class DesktopLoginFlow
     }
 
     /// <summary>Polls until a token is issued; every other end is a <see cref="NaraAuthException"/> with its own id.</summary>
-    /// <param name="timeout">Our own limit on the wait (-TimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
+    /// <param name="timeout">Our own limit on the wait (-LoginTimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
     public async Task<string> WaitForTokenAsync(DesktopLoginStart start, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var began = _clock.UtcNow;
@@ -103,8 +103,8 @@ public sealed class DesktopLoginFlow
             ApiResponse response;
             try
             {
-                // Never let one slow answer carry us far past the deadline.
-                var request = new ApiRequest(HttpMethod.Get, path) { Timeout = schedule.StartPoll() };
+                // Never let one slow answer carry us far past the deadline, whatever -TimeoutSec says.
+                var request = new ApiRequest(HttpMethod.Get, path) { TimeLimit = schedule.StartPoll() };
                 response = await _platform.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (NaraAuthException e) when (e.IsTransient && schedule.Failed(e.ErrorId))
@@ -147,13 +147,13 @@ public sealed class DesktopLoginFlow
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
                 $"Nobody approved the login with code {start.Code} within {Text.DurationText.Of(limit)}, NaraAuth's limit for one login (the platform would have waited until {Tokens.Iso8601.Format(start.ExpiresAt)}).",
-                "Run Connect-EdgeConnector again, or pass -TimeoutSec to wait longer.");
+                "Run Connect-EdgeConnector again, or pass -LoginTimeoutSec to wait longer.");
         }
         if (timedOutFirst)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"Nobody approved the login with code {start.Code} within {timeout!.Value.TotalSeconds:0.#} s (-TimeoutSec).",
-                "Run Connect-EdgeConnector again, or raise -TimeoutSec.");
+                $"Nobody approved the login with code {start.Code} within {timeout!.Value.TotalSeconds:0.#} s (-LoginTimeoutSec).",
+                "Run Connect-EdgeConnector again, or raise -LoginTimeoutSec.");
         }
         return new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
             $"The login code {start.Code} expired at {Tokens.Iso8601.Format(start.ExpiresAt)} before it was approved.",

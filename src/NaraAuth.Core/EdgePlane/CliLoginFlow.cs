@@ -111,7 +111,7 @@ public sealed class CliLoginFlow
 
             try
             {
-                var request = new ApiRequest(HttpMethod.Get, path) { Timeout = schedule.StartPoll() };
+                var request = new ApiRequest(HttpMethod.Get, path) { TimeLimit = schedule.StartPoll() };
                 var response = await _poller.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == 200)
                 {
@@ -188,7 +188,7 @@ public sealed class CliLoginFlow
         deadline < start.ExpiresAt
             ? new NaraAuthException("EdgePlaneLoginTimedOut", NaraErrorCategory.OperationTimeout,
                 $"The login was not completed within {Text.DurationText.Of(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Iso8601.Format(start.ExpiresAt)}).",
-                "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -TimeoutSec.")
+                "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -LoginTimeoutSec.")
             : Expired(start);
 
     private static NaraAuthException Expired(CliLoginStart start) =>

@@ -25,7 +25,7 @@ namespace NaraAuth.Core.Http;
 public sealed class ApiClient
 {
     private static readonly Random Jitter = new();
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http;
     private readonly RetryOptions _retry;
     private readonly IClock _clock;
     private readonly IReporter _reporter;
@@ -34,7 +34,9 @@ public sealed class ApiClient
     public ApiClient(Uri baseUrl, HttpClient? http = null, RetryOptions? retry = null, IClock? clock = null, IReporter? reporter = null)
     {
         BaseUrl = baseUrl;
-        _http = http ?? SharedHttpClient.Get();
+        // Without an explicit client, the one for the current call's proxy is picked at each send:
+        // the client may be built before the call's network settings are current.
+        _http = http;
         _retry = retry ?? RetryOptions.Default;
         _clock = clock ?? SystemClock.Instance;
         _reporter = reporter ?? Reporter.None;
@@ -98,13 +100,13 @@ public sealed class ApiClient
     private async Task<ApiResponse> SendOnceAsync(ApiRequest request, Uri uri, CancellationToken cancellationToken)
     {
         using var message = BuildMessage(request, uri);
-        var timeoutAfter = request.Timeout ?? _retry.Timeout;
+        var timeoutAfter = NetworkSettings.AttemptTimeout(request, _retry);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(timeoutAfter);
         var redactor = request.CreateRedactor();
         try
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var response = await (_http ?? SharedHttpClient.ForCurrentCall()).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             // A read that the runtime does not cancel by itself ends when the response is disposed.
             using var abort = timeout.Token.Register(() => response.Dispose());
             var status = (int)response.StatusCode;

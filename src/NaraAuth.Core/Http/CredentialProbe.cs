@@ -97,13 +97,14 @@ public static class CredentialProbe
     /// </summary>
     private static async Task<Uri?> ProbeHealthAsync(Uri endpoint, Uri? explicitHealth, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var client = new ApiClient(Root(endpoint), retry: new RetryOptions { MaxRetries = 0, Timeout = timeout < TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5) });
+        // A side check: a few seconds at most, even when -TimeoutSec allows the main call longer.
+        var client = new ApiClient(Root(endpoint), retry: new RetryOptions { MaxRetries = 0, Timeout = timeout });
         foreach (var candidate in explicitHealth != null ? new[] { explicitHealth } : HealthCandidates(endpoint))
         {
             try
             {
-                var probe = explicitHealth != null ? new ApiClient(Root(candidate), retry: new RetryOptions { MaxRetries = 0, Timeout = TimeSpan.FromSeconds(5) }) : client;
-                var response = await probe.SendAsync(new ApiRequest(HttpMethod.Get, candidate.PathAndQuery), cancellationToken).ConfigureAwait(false);
+                var probe = explicitHealth != null ? new ApiClient(Root(candidate), retry: new RetryOptions { MaxRetries = 0, Timeout = timeout }) : client;
+                var response = await probe.SendAsync(new ApiRequest(HttpMethod.Get, candidate.PathAndQuery) { TimeLimit = HealthTimeLimit }, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccess) return candidate;
             }
             catch (NaraAuthException e) when (e.IsTransient)
@@ -113,6 +114,8 @@ public static class CredentialProbe
         }
         return null;
     }
+
+    private static readonly TimeSpan HealthTimeLimit = TimeSpan.FromSeconds(5);
 
     internal static IEnumerable<Uri> HealthCandidates(Uri endpoint)
     {

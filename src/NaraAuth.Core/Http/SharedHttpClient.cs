@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.InteropServices;
@@ -6,35 +7,54 @@ using System.Runtime.InteropServices;
 namespace NaraAuth.Core.Http;
 
 /// <summary>
-/// One HttpClient for the whole process, so sockets and TLS sessions are reused across cmdlet
-/// calls. Timeouts are applied per request by the caller, so the client's own is infinite.
-/// The handler uses the system proxy (on PowerShell 7 that honours HTTPS_PROXY/NO_PROXY; on
-/// Windows PowerShell, WebRequest.DefaultWebProxy).
+/// One HttpClient for the whole process (per proxy setting), so sockets and TLS sessions are
+/// reused across cmdlet calls. Timeouts are applied per request by the caller, so the client's own is infinite.
+/// Without -Proxy the handler uses the system proxy (on PowerShell 7 that honours
+/// HTTPS_PROXY/HTTP_PROXY and NO_PROXY; on Windows PowerShell, WebRequest.DefaultWebProxy). An
+/// explicit -Proxy carries every request, loopback addresses included, as Invoke-RestMethod -Proxy
+/// does on PowerShell 7: the person named it, and Windows PowerShell's WebProxy would otherwise
+/// quietly bypass it for localhost.
 /// </summary>
 public static class SharedHttpClient
 {
+    /// <summary>How many explicit proxies keep a client of their own; beyond that the oldest are dropped.</summary>
+    private const int MaxExplicitProxies = 8;
     private static readonly object Gate = new();
-    private static HttpClient? _client;
-    private static ProxySettings? _proxy;
+    private static readonly Dictionary<ProxySettings, HttpClient> ForProxy = new();
+    private static HttpClient? _system;
 
+    /// <summary>The client for the proxy of the cmdlet call in progress (<see cref="NetworkSettings.Current"/>).</summary>
+    public static HttpClient ForCurrentCall() => Get(NetworkSettings.Current?.Proxy);
+
+    /// <summary>
+    /// One client per proxy setting, kept side by side: runspaces calling through different proxies
+    /// at the same time (ForEach-Object -Parallel) each keep their connections instead of
+    /// replacing each other's client at every request.
+    /// </summary>
     public static HttpClient Get(ProxySettings? proxy = null)
     {
         lock (Gate)
         {
-            if (_client != null && Equals(_proxy, proxy)) return _client;
-            EnableTls12OnNetFramework();
-            var handler = new HttpClientHandler { AllowAutoRedirect = false };
-            if (proxy?.Address != null)
-            {
-                handler.Proxy = new WebProxy(proxy.Address) { Credentials = proxy.Credentials };
-                handler.UseProxy = true;
-            }
-            // The previous client may still serve requests in flight; it is left to the GC.
-            _client = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-            _client.DefaultRequestHeaders.UserAgent.ParseAdd("NaraAuth/" + typeof(SharedHttpClient).Assembly.GetName().Version);
-            _proxy = proxy;
-            return _client;
+            if (proxy?.Address == null) return _system ??= Create(null);
+            if (ForProxy.TryGetValue(proxy, out var client)) return client;
+            // Dropped clients may still serve requests in flight; they are left to the GC.
+            if (ForProxy.Count >= MaxExplicitProxies) ForProxy.Clear();
+            return ForProxy[proxy] = Create(proxy);
         }
+    }
+
+    private static HttpClient Create(ProxySettings? proxy)
+    {
+        EnableTls12OnNetFramework();
+        var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        if (proxy != null)
+        {
+            handler.Proxy = new ExplicitProxy(proxy.Address, proxy.Credentials);
+            handler.UseProxy = true;
+        }
+        var client = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("NaraAuth/" + typeof(SharedHttpClient).Assembly.GetName().Version);
+        return client;
     }
 
     /// <summary>
@@ -46,6 +66,23 @@ public static class SharedHttpClient
         if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)) return;
         ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
     }
+}
+
+/// <summary>-Proxy for every destination: never bypassed, loopback included, on every runtime.</summary>
+internal sealed class ExplicitProxy : IWebProxy
+{
+    private readonly Uri _address;
+
+    public ExplicitProxy(Uri address, ICredentials? credentials)
+    {
+        _address = address;
+        Credentials = credentials;
+    }
+
+    /// <summary>Sent only to the proxy, in Proxy-Authorization, after it asks with 407.</summary>
+    public ICredentials? Credentials { get; set; }
+    public Uri GetProxy(Uri destination) => _address;
+    public bool IsBypassed(Uri host) => false;
 }
 
 /// <summary>An explicit proxy (-Proxy/-ProxyCredential); null means the system proxy.</summary>

@@ -18,11 +18,11 @@ internal static class OidcHttp
 
     private static readonly RetryOptions SendOnce = new() { MaxRetries = 0, Timeout = Timeout };
 
-    /// <param name="timeout">The limit of this post; <see cref="Timeout"/> when null.</param>
-    public static Task<ApiResponse> PostFormAsync(Uri endpoint, IDictionary<string, string> form, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <param name="timeLimit">The flow's own bound on this post (what is left of a login wait), which even -TimeoutSec does not lift.</param>
+    public static Task<ApiResponse> PostFormAsync(Uri endpoint, IDictionary<string, string> form, CancellationToken cancellationToken, TimeSpan? timeLimit = null)
     {
         var origin = new Uri(SafeUri.Origin(endpoint) + "/");
-        var request = new ApiRequest(HttpMethod.Post, endpoint.PathAndQuery) { Form = form, RetryUnsafe = false, Timeout = timeout };
+        var request = new ApiRequest(HttpMethod.Post, endpoint.PathAndQuery) { Form = form, RetryUnsafe = false, TimeLimit = timeLimit };
         // The endpoint itself is checked too: user info in it would otherwise be dropped silently.
         SafeUri.RefuseUserInfo(endpoint, "the identity provider's endpoint");
         return new ApiClient(origin, retry: SendOnce).SendAsync(request, cancellationToken);

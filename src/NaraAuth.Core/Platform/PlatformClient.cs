@@ -28,7 +28,7 @@ public sealed class PlatformClient
 
     public ApiClient Api { get; }
     public PlatformCredential Credential { get; }
-    /// <summary>Per-attempt timeout (-TimeoutSec); null keeps the client default.</summary>
+    /// <summary>Per-attempt timeout of these calls (argument completion keeps it short); the cmdlet call's -TimeoutSec replaces it.</summary>
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>Sends one call and returns the successful response; failures become errors quoting the server's reason.</summary>

@@ -43,11 +43,15 @@ public sealed class FaultRule
     public bool WrongWebSocketAccept { get; init; }
 }
 
+/// <summary>One request as the emulator received it.</summary>
+public sealed record SeenRequest(string Method, string Path, int RemotePort);
+
 /// <summary>Faults queued by tests (in-process or through /_emulator/faults), and request counts.</summary>
 public sealed class FaultInjector
 {
     private readonly List<FaultRule> _rules = new();
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<SeenRequest> _seen = new();
 
     public void Add(FaultRule rule)
     {
@@ -58,12 +62,20 @@ public sealed class FaultInjector
     {
         lock (_rules) _rules.Clear();
         _counts.Clear();
+        _seen.Clear();
     }
+
+    /// <summary>Every request since the last <see cref="Clear"/>, with the client port it came from (a proxy's, when it went through one).</summary>
+    public IReadOnlyList<SeenRequest> Seen => _seen.ToArray();
 
     /// <summary>How many requests reached "METHOD /path" (faulted ones included).</summary>
     public int CountOf(string method, string path) => _counts.TryGetValue(method.ToUpperInvariant() + " " + path, out var n) ? n : 0;
 
-    internal void Record(string method, string path) => _counts.AddOrUpdate(method.ToUpperInvariant() + " " + path, 1, (_, n) => n + 1);
+    internal void Record(string method, string path, int remotePort)
+    {
+        _counts.AddOrUpdate(method.ToUpperInvariant() + " " + path, 1, (_, n) => n + 1);
+        _seen.Enqueue(new SeenRequest(method.ToUpperInvariant(), path, remotePort));
+    }
 
     internal FaultRule? Take(string method, string path)
     {
@@ -164,7 +176,7 @@ public static class FaultMiddleware
                 await next();
                 return;
             }
-            faults.Record(context.Request.Method, path);
+            faults.Record(context.Request.Method, path, context.Connection.RemotePort);
             var rule = faults.Take(context.Request.Method, path);
             if (rule == null)
             {

@@ -21,7 +21,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EdgeConnectorConnection))]
-public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
+public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
 {
     private const string BrowserSet = "Browser";
     private const string TokenSet = "Token";
@@ -62,9 +62,10 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     [Parameter(ParameterSetName = BrowserSet)]
     public SwitchParameter NoBrowser { get; set; }
 
+    /// <summary>Browser mode: the longest wait for the person to approve, in seconds (not the per-request -TimeoutSec).</summary>
     [Parameter(ParameterSetName = BrowserSet)]
     [ValidateRange(1, 86400)]
-    public int TimeoutSec { get; set; }
+    public int LoginTimeoutSec { get; set; }
 
     /// <summary>Where to save the token; else AUTH_TOKEN_PATH, config.json, the installation directory.</summary>
     [Parameter(ParameterSetName = BrowserSet)]
@@ -137,7 +138,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         var requested = ParameterSetName == DeploymentSet ? EdgeConnectorLoginMode.Deployment
             : ParameterSetName == TokenSet ? EdgeConnectorLoginMode.Token
             : EdgeConnectorLoginMode.Browser;
-        var browserOptionGiven = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec));
+        var browserOptionGiven = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec));
         var mode = EdgeConnectorLoginModes.Choose(requested, browserOptionGiven, Context.Environment);
         if (mode != requested) WriteVerbose(EdgeConnectorLoginModes.DeploymentFromEnvironmentNote);
         return mode;
@@ -188,7 +189,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             else WriteHostLine($"Could not open a browser: {launch.Description}. Open the URL above yourself.");
         }
 
-        var jwt = RunAsync(ct => flow.WaitForTokenAsync(start, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null, ct));
+        var jwt = RunAsync(ct => flow.WaitForTokenAsync(start, LoginTimeoutSec > 0 ? TimeSpan.FromSeconds(LoginTimeoutSec) : null, ct));
 
         var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
         SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Browser, platform.BaseUrl, whatIfAction: null);

@@ -15,7 +15,7 @@ namespace NaraAuth.Commands;
 [OutputType(typeof(AuthTokenInfo), ParameterSetName = new[] { EdgeConnectorSet })]
 [OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
 [OutputType(typeof(string))]
-public sealed partial class GetAuthTokenCommand : NaraCmdlet
+public sealed partial class GetAuthTokenCommand : NetworkCmdlet
 {
     private const string EdgeConnectorSet = "EdgeConnector";
 

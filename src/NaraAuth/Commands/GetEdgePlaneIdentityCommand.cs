@@ -9,7 +9,7 @@ namespace NaraAuth.Commands;
 /// <summary>Asks EdgePlane who the saved session belongs to (GET /auth/whoami, docs/protocol.md 2.2).</summary>
 [Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity")]
 [OutputType(typeof(EdgePlaneIdentityInfo))]
-public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
+public sealed class GetEdgePlaneIdentityCommand : NetworkCmdlet
 {
     /// <summary>The EdgePlane server; by default the one that issued the session.</summary>
     [Parameter(Position = 0)]

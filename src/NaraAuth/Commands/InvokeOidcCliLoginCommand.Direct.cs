@@ -58,7 +58,7 @@ public sealed partial class InvokeOidcCliLoginCommand
             IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
             var options = new BrowserLoginOptions(browser)
             {
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                Timeout = TimeSpan.FromSeconds(LoginTimeoutSec),
                 BrowserChosen = UseBrowser || NoBrowser,
                 PrintUrlOnly = NoBrowser,
                 NonInteractiveReason = WhyNoPersonHere(),

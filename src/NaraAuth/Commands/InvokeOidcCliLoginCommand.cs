@@ -14,7 +14,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
-public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
+public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
 {
     private const string EdgePlaneSet = "EdgePlane";
 
@@ -45,10 +45,10 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
-    /// <summary>How long to wait for the login in the browser (default 600 s).</summary>
+    /// <summary>How long to wait for the person to finish the login in the browser (default 600 s; not the per-request -TimeoutSec).</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
-    public int TimeoutSec { get; set; } = Core.Oidc.BrowserLoginOptions.DefaultTimeoutSeconds;
+    public int LoginTimeoutSec { get; set; } = Core.Oidc.BrowserLoginOptions.DefaultTimeoutSeconds;
 
     /// <summary>Keep a saved session only if it stays valid this long (EdgePlane: 1 hour, direct OIDC: 5 minutes).</summary>
     [Parameter]
@@ -68,7 +68,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     {
         var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
-        var flow = new CliLoginFlow(baseUrl, Context.Clock, Reporter) { MaxWait = TimeSpan.FromSeconds(TimeoutSec) };
+        var flow = new CliLoginFlow(baseUrl, Context.Clock, Reporter) { MaxWait = TimeSpan.FromSeconds(LoginTimeoutSec) };
 
         var grantId = GrantId;
         if (grantId == null && !Force)

@@ -16,7 +16,7 @@ namespace NaraAuth.Commands;
 [OutputType(typeof(ApiKeyTestResult), ParameterSetName = new[] { HashSet })]
 [OutputType(typeof(ApiKeyLiveCheckResult), ParameterSetName = new[] { LiveSet })]
 [OutputType(typeof(bool))]
-public sealed class TestApiKeyCommand : NaraCmdlet
+public sealed class TestApiKeyCommand : NetworkCmdlet
 {
     private const string HashSet = "Hash";
     private const string LiveSet = "Live";
@@ -43,10 +43,8 @@ public sealed class TestApiKeyCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? HealthUri { get; set; }
 
-    /// <summary>Seconds to wait for each answer.</summary>
-    [Parameter(ParameterSetName = LiveSet)]
-    [ValidateRange(1, 600)]
-    public int TimeoutSec { get; set; } = 30;
+    /// <summary>How long one request of the live check may take without -TimeoutSec: a check should answer in seconds.</summary>
+    private static readonly TimeSpan LiveCheckTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Return only $true or $false.</summary>
     [Parameter]
@@ -75,7 +73,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         foreach (var warning in warnings) WriteWarning(warning);
 
         WriteVerbose($"Calling {SafeUri.Printable(Uri)} with the credential as a bearer token.");
-        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, TimeSpan.FromSeconds(TimeoutSec), token, Reporter));
+        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, LiveCheckTimeout, token, Reporter));
         WriteVerbose(probe.Message);
         if (Quiet)
         {

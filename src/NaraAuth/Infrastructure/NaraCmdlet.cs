@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Ci;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Http;
 
 namespace NaraAuth.Infrastructure;
 
@@ -57,6 +58,9 @@ public abstract class NaraCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>The proxy and per-request timeout for the requests of <see cref="RunAsync{T}(Func{CmdletPump, CancellationToken, Task{T}})"/>; null: the system proxy and each request's default.</summary>
+    internal virtual NetworkSettings? Network => null;
+
     /// <summary>The cmdlet's work for one pipeline record.</summary>
     protected abstract void ProcessNaraRecord();
 
@@ -89,7 +93,7 @@ public abstract class NaraCmdlet : PSCmdlet
         var pump = new CmdletPump();
         var reporter = (PipelineReporter)Reporter;
         reporter.Attach(pump);
-        var task = Task.Run(() => work(_stop.Token));
+        var task = NetworkSettings.Run(Network, () => Task.Run(() => work(_stop.Token)));
         try
         {
             // GetAwaiter().GetResult() inside the pump rethrows Core's own exception, unwrapped.

@@ -169,7 +169,7 @@ public class DesktopLoginFlowTests
     }
 
     [Fact]
-    public async Task TimeoutSec_before_expiry_is_a_timeout_not_an_expiry()
+    public async Task LoginTimeoutSec_before_expiry_is_a_timeout_not_an_expiry()
     {
         var (flow, platform, clock, _) = Create();
         platform.Pending(100);

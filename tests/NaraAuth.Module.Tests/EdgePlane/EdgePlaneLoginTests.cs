@@ -331,7 +331,7 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         _emulator.State.EdgePlane.LoginLifetime = TimeSpan.FromHours(12);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -NoBrowser -TimeoutSec 2", _emulator.BaseUrl);
+        var result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -NoBrowser -LoginTimeoutSec 2", _emulator.BaseUrl);
         clock.Stop();
         result.AssertError("EdgePlaneLoginTimedOut", ErrorCategory.OperationTimeout);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The wait took {clock.Elapsed.TotalSeconds:0.0} s");

@@ -15,7 +15,7 @@ namespace NaraAuth.Module.Tests.Oidc;
 /// </summary>
 public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
 {
-    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -TimeoutSec 60";
+    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -LoginTimeoutSec 60";
     private readonly HttpsEmulatorFixture _emulator;
     private OidcProviderStore Idp => _emulator.State.Oidc;
     private string Authority => _emulator.HttpsBaseUrl + "/oidc";
@@ -85,6 +85,32 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         // other modes do not (OidcDeviceCodeTests) can see it when it is there.
         Assert.Contains(System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies),
             a => a.GetName().Name == "Microsoft.Identity.Client");
+    }
+
+    [Fact]
+    public void MSAL_and_every_other_request_of_the_browser_login_go_through_the_proxy_tunnel()
+    {
+        using var session = new PsSession();
+        var log = UseBrowserDouble(session);
+        var account = new System.Net.NetworkCredential("proxy-user", "proxy-pass-for-the-msal-login");
+        using var proxy = new ForwardingProxy(account);
+        _emulator.State.Faults.Clear();
+        var result = session.Run(Login + " -Force -Proxy $args[1] -ProxyCredential $args[2]", Authority, proxy.Address,
+            new PSCredential(account.UserName, account.SecurePassword));
+        Assert.Equal("Interactive", ((dynamic)result.Single<object>()).Source.ToString());
+        Assert.Contains("Logged in", Page(log));
+
+        // https: one CONNECT per tunnel, with the proxy account; the requests inside are encrypted.
+        var origin = new Uri(_emulator.HttpsBaseUrl);
+        Assert.Contains(proxy.Forwarded, r => r.Method == "CONNECT" && r.Target == $"{origin.Host}:{origin.Port}");
+        proxy.AssertAccountOnlyInProxyAuthorization(account);
+        result.AssertNoSecret(account.Password);
+        // The provider saw the module's requests (discovery, keys, MSAL's code redemption) only
+        // through the proxy; only the browser (the authorization page) came directly.
+        var seen = _emulator.State.Faults.Seen;
+        Assert.Contains(seen, r => r.Method == "POST" && r.Path == "/oidc/token");
+        var around = seen.Where(r => !r.Path.StartsWith("/oidc/authorize", StringComparison.Ordinal) && !proxy.IsOwnOutboundPort(r.RemotePort)).ToList();
+        Assert.True(around.Count == 0, "Went around the proxy: " + string.Join(", ", around.Select(r => r.Method + " " + r.Path)));
     }
 
     [Fact]
@@ -240,14 +266,14 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Fact]
-    public void No_answer_within_TimeoutSec_ends_with_its_own_error_naming_the_redirect_registration()
+    public void No_answer_within_LoginTimeoutSec_ends_with_its_own_error_naming_the_redirect_registration()
     {
         using var session = new PsSession();
         var script = Path.Combine(session.TempDir, "idle-browser.sh");
         File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
         UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
-        var result = session.Run(Login.Replace("-TimeoutSec 60", "-TimeoutSec 4"), Authority);
+        var result = session.Run(Login.Replace("-LoginTimeoutSec 60", "-LoginTimeoutSec 4"), Authority);
         var error = result.AssertError("OidcBrowserLoginTimedOut", ErrorCategory.OperationTimeout);
         Assert.Contains("redirect URI", error.ErrorDetails!.RecommendedAction);
         Assert.Contains("http://127.0.0.1", error.ErrorDetails.RecommendedAction);

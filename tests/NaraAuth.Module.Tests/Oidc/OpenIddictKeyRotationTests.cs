@@ -9,7 +9,7 @@ namespace NaraAuth.Module.Tests.Oidc;
 /// </summary>
 public class OpenIddictKeyRotationTests : IClassFixture<OpenIddictProviderFixture>
 {
-    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -TimeoutSec 60";
+    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -LoginTimeoutSec 60";
     private readonly OpenIddictProviderFixture _idp;
 
     public OpenIddictKeyRotationTests(OpenIddictProviderFixture idp)

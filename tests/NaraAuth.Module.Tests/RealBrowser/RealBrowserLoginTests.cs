@@ -75,7 +75,7 @@ public class RealBrowserLoginTests : IClassFixture<HttpsEmulatorFixture>, IClass
         using var session = new PsSession();
         var handoff = new BrowserDouble(session);
         await using var chromium = await HeadlessChromium.StartAsync();
-        using var running = session.Start("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseBrowser -TimeoutSec 120", authority);
+        using var running = session.Start("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseBrowser -LoginTimeoutSec 120", authority);
 
         var url = handoff.WaitForUrl(Patience);
         Assert.Contains("code_challenge_method=S256", url);

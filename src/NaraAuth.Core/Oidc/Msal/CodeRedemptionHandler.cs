@@ -15,6 +15,13 @@ namespace NaraAuth.Core.Oidc.Msal;
 /// </summary>
 internal sealed class CodeRedemptionHandler : HttpMessageHandler
 {
+    private readonly ProxySettings? _proxy;
+
+    public CodeRedemptionHandler(ProxySettings? proxy)
+    {
+        _proxy = proxy;
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.Method == HttpMethod.Post && request.Content is { } content
@@ -33,7 +40,7 @@ internal sealed class CodeRedemptionHandler : HttpMessageHandler
         // An HttpClient refuses a request another one already sent: forward a copy.
         using var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content, Version = request.Version };
         foreach (var header in request.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        var response = await SharedHttpClient.Get().SendAsync(copy, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var response = await SharedHttpClient.Get(_proxy).SendAsync(copy, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         copy.Content = null; // owned by the original request
         return response;
     }

@@ -48,7 +48,7 @@ internal static class MsalInteractiveLogin
             // and only answers Host: localhost; RFC 8252 8.3 prefers the IP literal, so NaraAuth
             // listens on 127.0.0.1 itself (LoopbackRedirectListener) through a custom web UI.
             .WithRedirectUri(listener.RedirectUri.AbsoluteUri)
-            .WithHttpClientFactory(new SharedHttpClientFactory())
+            .WithHttpClientFactory(new SharedHttpClientFactory(NetworkSettings.Current))
             .Build();
         BindCache(app.UserTokenCache, context, cachePath);
 
@@ -225,7 +225,7 @@ internal static class MsalInteractiveLogin
         private NaraAuthException TimedOut(TimeSpan total) =>
             new("OidcBrowserLoginTimedOut", NaraErrorCategory.OperationTimeout,
                 $"No login answer came back to {_listener.RedirectUri} within {DurationText.Of(total)}.",
-                $"If the provider showed an error about the redirect URI, register http://127.0.0.1 (any port, RFC 8252) as a redirect URI of the client '{_clientId}'; otherwise log in again with a longer -TimeoutSec, or use -UseDeviceCode.");
+                $"If the provider showed an error about the redirect URI, register http://127.0.0.1 (any port, RFC 8252) as a redirect URI of the client '{_clientId}'; otherwise log in again with a longer -LoginTimeoutSec, or use -UseDeviceCode.");
     }
 
     private static System.Collections.Generic.Dictionary<string, string> ParseQuery(string query)
@@ -272,10 +272,23 @@ internal static class MsalInteractiveLogin
         });
     }
 
-    /// <summary>MSAL uses the module's one HttpClient (proxy settings, TLS setup, connection reuse), through <see cref="CodeRedemptionHandler"/>.</summary>
+    /// <summary>
+    /// MSAL uses the module's one HttpClient for the call's proxy (-Proxy, -ProxyCredential), TLS
+    /// setup and connection reuse, through <see cref="CodeRedemptionHandler"/>; each of its
+    /// requests is bounded by -TimeoutSec, else by MSAL's usual 100 s.
+    /// </summary>
     private sealed class SharedHttpClientFactory : IMsalHttpClientFactory
     {
-        private static readonly HttpClient Client = new(new CodeRedemptionHandler());
-        public HttpClient GetHttpClient() => Client;
+        private readonly HttpClient _client;
+
+        public SharedHttpClientFactory(NetworkSettings? network)
+        {
+            _client = new HttpClient(new CodeRedemptionHandler(network?.Proxy))
+            {
+                Timeout = network?.RequestTimeout ?? TimeSpan.FromSeconds(100),
+            };
+        }
+
+        public HttpClient GetHttpClient() => _client;
     }
 }

@@ -1,0 +1,127 @@
+# -Proxy, -ProxyCredential and -TimeoutSec from a real PowerShell: a forwarding proxy on loopback
+# that wants an account, in front of the emulator (also on loopback, so the proxy must not be
+# bypassed for it).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Initialize-NaraTest -Emulator
+
+    $script:proxyPassword = 'pester-proxy-pass-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+    $script:proxyAccount = [pscredential]::new('pester-proxy', (ConvertTo-SecureString $proxyPassword -AsPlainText -Force))
+    $script:expectedAuthorization = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("pester-proxy:$proxyPassword"))
+
+    # The proxy: one request per connection; 407 without the account, else forwarded to the origin
+    # without the Proxy-* headers. Every request head it receives is logged.
+    $script:proxyLog = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new())
+    $script:listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $script:proxyUrl = [Uri]('http://127.0.0.1:{0}' -f $listener.LocalEndpoint.Port)
+    $script:proxyRunner = [powershell]::Create()
+    [void]$proxyRunner.AddScript({
+        param($listener, $log, $expected)
+        while ($true) {
+            try { $client = $listener.AcceptTcpClient() } catch { return }
+            try {
+                $client.ReceiveTimeout = 10000
+                $stream = $client.GetStream()
+                $buffer = New-Object byte[] 65536
+                $length = 0
+                $end = -1
+                while ($end -lt 0 -and $length -lt $buffer.Length) {
+                    $read = $stream.Read($buffer, $length, $buffer.Length - $length)
+                    if ($read -eq 0) { break }
+                    $length += $read
+                    $end = [Text.Encoding]::ASCII.GetString($buffer, 0, $length).IndexOf("`r`n`r`n")
+                }
+                if ($end -lt 0) { continue }
+                $head = [Text.Encoding]::ASCII.GetString($buffer, 0, $end)
+                [void]$log.Add($head)
+                $lines = $head -split "`r`n"
+                $authorization = @($lines | Where-Object { $_ -like 'Proxy-Authorization:*' }) -replace '^Proxy-Authorization:\s*', ''
+                if ("$authorization" -ne $expected) {
+                    $answer = "HTTP/1.1 407 Proxy Authentication Required`r`nProxy-Authenticate: Basic realm=`"pester`"`r`nContent-Length: 0`r`nConnection: close`r`n`r`n"
+                    $bytes = [Text.Encoding]::ASCII.GetBytes($answer)
+                    $stream.Write($bytes, 0, $bytes.Length)
+                    continue
+                }
+                $requestLine = $lines[0] -split ' '
+                $method = $requestLine[0]
+                $uri = [Uri]$requestLine[1]
+                $origin = [System.Net.Sockets.TcpClient]::new($uri.Host, $uri.Port)
+                try {
+                    $originStream = $origin.GetStream()
+                    $kept = @($lines | Select-Object -Skip 1 | Where-Object { $_ -notmatch '^(Proxy-[^:]*|Connection):' })
+                    $forward = "$method $($uri.PathAndQuery) HTTP/1.1`r`n" + (($kept + 'Connection: close') -join "`r`n") + "`r`n`r`n"
+                    $bytes = [Text.Encoding]::ASCII.GetBytes($forward)
+                    $originStream.Write($bytes, 0, $bytes.Length)
+                    if ($length -gt $end + 4) { $originStream.Write($buffer, $end + 4, $length - $end - 4) }
+                    $originStream.CopyTo($stream)
+                }
+                finally { $origin.Dispose() }
+            }
+            catch { }
+            finally { $client.Dispose() }
+        }
+    }).AddArgument($listener).AddArgument($proxyLog).AddArgument($expectedAuthorization)
+    $script:proxyRun = $proxyRunner.BeginInvoke()
+
+    function script:Get-ProxiedTarget([string] $Path) {
+        @($proxyLog | Where-Object { ($_ -split "`r`n")[0] -match ('^GET ' + [regex]::Escape($script:BaseUrl + $Path)) -and $_ -match [regex]::Escape("Proxy-Authorization: $expectedAuthorization") })
+    }
+
+    function script:Assert-AccountOnlyForTheProxy {
+        # The account is in Proxy-Authorization only: no other header of any request carries it.
+        foreach ($head in $proxyLog) {
+            foreach ($line in ($head -split "`r`n")) {
+                if ($line -like 'Proxy-Authorization:*') { continue }
+                $line | Should -Not -Match ([regex]::Escape($proxyPassword))
+                $line | Should -Not -Match ([regex]::Escape($expectedAuthorization.Substring(6)))
+            }
+        }
+    }
+}
+
+AfterAll {
+    if ($script:listener) { $listener.Stop() }
+    if ($script:proxyRunner) { $proxyRunner.Dispose() }
+    Complete-NaraTest
+}
+
+Describe 'Network parameters through a proxy on loopback' {
+    BeforeEach { $proxyLog.Clear() }
+
+    It 'Get-AuthToken -Verify fetches the signing keys through the proxy, with its account sent to the proxy alone' {
+        $install = Use-Installation
+        $jwt = New-EmulatorToken -Role member
+        Set-Content -Path (Join-Path $install 'auth-token.json') -Value ('{"token": "' + $jwt + '"}') -NoNewline
+        if (-not $OnWindows) { chmod 600 (Join-Path $install 'auth-token.json') }
+
+        $captured = Invoke-Captured { Get-AuthToken -Verify -Proxy $proxyUrl -ProxyCredential $proxyAccount -TimeoutSec 20 -Verbose }
+        $captured.Errors | Should -BeNullOrEmpty
+        (Get-Single $captured.Output).SignatureVerified | Should -BeTrue
+        @(Get-ProxiedTarget '/.well-known/jwks.json').Count | Should -BeGreaterThan 0
+        @($proxyLog | Where-Object { $_ -notmatch 'Proxy-Authorization:' }).Count | Should -BeGreaterThan 0 -Because 'the proxy asked for its account first'
+        ($captured.Verbose -join "`n") | Should -Match ([regex]::Escape("through the proxy http://127.0.0.1:$($proxyUrl.Port)"))
+        Assert-AccountOnlyForTheProxy
+        Assert-NoSecret $captured -Secret $proxyPassword, $jwt
+    }
+
+    It 'Connect-EdgeConnector validates and syncs the bundle through the proxy' {
+        $install = Use-Installation
+        $jwt = New-EmulatorToken -Role member
+        $captured = Invoke-Captured { Connect-EdgeConnector -Token $jwt -Proxy $proxyUrl -ProxyCredential $proxyAccount }
+        $captured.Errors | Should -BeNullOrEmpty
+        (Get-Single $captured.Output).Status | Should -Be 'Connected'
+        @(Get-ProxiedTarget '/api/me/organizations').Count | Should -BeGreaterThan 0
+        @(Get-ProxiedTarget '/api/edge-connector/bundles/default').Count | Should -BeGreaterThan 0
+        Test-Path (Join-Path $install 'default-bundle.json') | Should -BeTrue
+        Assert-AccountOnlyForTheProxy
+        Assert-NoSecret $captured -Secret $proxyPassword, $jwt
+    }
+
+    It 'refuses a proxy address that carries a password, without quoting it' {
+        $err = Get-ErrorFromScript { Get-EdgePlaneIdentity -Proxy 'http://someone:pester-secret-in-url@127.0.0.1:9' -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'CredentialsInUrl,*'
+        ($err | Out-String) | Should -Not -Match 'pester-secret-in-url'
+    }
+}

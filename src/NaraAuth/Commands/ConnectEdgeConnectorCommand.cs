@@ -18,7 +18,7 @@ namespace NaraAuth.Commands;
 /// Authenticates the Edge Connector: browser login (default), a token file or raw JWT, or
 /// deployment credentials; validates before saving, saves owner-only, syncs the default bundle.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Connect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorConnection))]
 public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
 {
@@ -300,7 +300,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
             Subject = jwt.Subject,
             Email = jwt.Email,
             Role = jwt.Role,
-            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
+            ExpiresOn = jwt.ExpiresAt?.ToUniversalTime(),
             TokenPath = location.Path,
             BundlePath = bundlePath,
             SignatureVerified = result.SignatureVerified,

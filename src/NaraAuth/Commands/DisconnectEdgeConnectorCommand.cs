@@ -10,7 +10,7 @@ namespace NaraAuth.Commands;
 /// The Edge Connector logout: removes the stored token and the default bundle beside it (and a
 /// saved deployment credentials file on request). Idempotent: nothing to remove is not an error.
 /// </summary>
-[Cmdlet(VerbsCommunications.Disconnect, "EdgeConnector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Disconnect, "EdgeConnector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorDisconnection))]
 public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
 {

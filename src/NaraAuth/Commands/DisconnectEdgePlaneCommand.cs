@@ -7,7 +7,7 @@ using NaraAuth.Infrastructure;
 namespace NaraAuth.Commands;
 
 /// <summary>Logs out of EdgePlane on this machine by deleting the saved session file.</summary>
-[Cmdlet(VerbsCommunications.Disconnect, "EdgePlane", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Disconnect, "EdgePlane", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-EdgePlane.md")]
 [OutputType(typeof(void))]
 public sealed class DisconnectEdgePlaneCommand : NaraCmdlet
 {

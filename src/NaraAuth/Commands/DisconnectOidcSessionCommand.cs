@@ -10,7 +10,7 @@ namespace NaraAuth.Commands;
 /// cache beside it (the refresh tokens). Takes Get-OidcSession objects from the pipeline, which
 /// may also be the EdgePlane session (deleted as Disconnect-EdgePlane does).
 /// </summary>
-[Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-OidcSession.md")]
 [OutputType(typeof(void))]
 public sealed class DisconnectOidcSessionCommand : NaraCmdlet
 {

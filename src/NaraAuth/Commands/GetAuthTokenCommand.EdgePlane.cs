@@ -37,12 +37,7 @@ public sealed partial class GetAuthTokenCommand
             WriteWarning($"The EdgePlane session in '{path}' expires in {Math.Max(0, (int)left.TotalMinutes)} minute(s), at {session.ExpiresAt:u}. Log in again with Invoke-OidcCliLogin.");
         }
 
-        if (AsPlainText)
-        {
-            MaskSecretForCi(session.Token);
-            WriteObject(session.Token);
-            return;
-        }
-        WriteObject(EdgePlaneMapping.ToInfo(session, path, now, asPlainText: false));
+        if (AsPlainText) MaskSecretForCi(session.Token);
+        WriteObject(EdgePlaneMapping.ToInfo(session, path, now, AsPlainText));
     }
 }

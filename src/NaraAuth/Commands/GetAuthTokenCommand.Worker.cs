@@ -6,7 +6,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Get-AuthToken -Worker: the NodeTool worker token (docs/protocol.md 3), resolved as the worker does.</summary>
-[OutputType(typeof(WorkerTokenInfo), ParameterSetName = new[] { WorkerSet })]
+[OutputType(typeof(WorkerTokenInfo), typeof(WorkerTokenPlainTextInfo), ParameterSetName = new[] { WorkerSet })]
 public sealed partial class GetAuthTokenCommand
 {
     private const string WorkerSet = "Worker";
@@ -40,18 +40,19 @@ public sealed partial class GetAuthTokenCommand
         if (result.PermissionWarning != null) WriteWarning(result.PermissionWarning);
         WriteVerbose($"The worker token comes from {result.Source}.");
 
+        WorkerTokenInfoBase info;
         if (AsPlainText)
         {
             MaskSecretForCi(result.Token);
-            WriteObject(result.Token);
-            return;
+            info = new WorkerTokenPlainTextInfo { Token = result.Token };
         }
-        WriteObject(new WorkerTokenInfo
+        else
         {
-            Source = ModelEnum.From<Models.WorkerTokenSource>(result.Source),
-            ConfigPath = result.ConfigPath,
-            Token = SecretText.ToSecureString(result.Token),
-        });
+            info = new WorkerTokenInfo { Token = SecretText.ToSecureString(result.Token) };
+        }
+        info.Source = ModelEnum.From<Models.WorkerTokenSource>(result.Source);
+        info.ConfigPath = result.ConfigPath;
+        WriteObject(info);
     }
 
     private static WorkerTokenResult? TryResolveExisting(WorkerTokenStore store)

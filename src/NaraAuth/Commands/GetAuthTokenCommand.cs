@@ -9,10 +9,9 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Reads the stored credential and reports its claims, expiry and where it came from.</summary>
-[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true)]
-[OutputType(typeof(AuthTokenInfo), ParameterSetName = new[] { EdgeConnectorSet })]
-[OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
-[OutputType(typeof(string))]
+[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Get-AuthToken.md")]
+[OutputType(typeof(AuthTokenInfo), typeof(AuthTokenPlainTextInfo), ParameterSetName = new[] { EdgeConnectorSet })]
+[OutputType(typeof(EdgePlaneSessionInfo), typeof(EdgePlaneSessionPlainTextInfo), ParameterSetName = new[] { EdgePlaneSet })]
 public sealed partial class GetAuthTokenCommand : NaraCmdlet
 {
     private const string EdgeConnectorSet = "EdgeConnector";
@@ -28,7 +27,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? InstallPath { get; set; }
 
-    /// <summary>Return the token as plain text instead of the object.</summary>
+    /// <summary>Return the same object with the token as a string instead of a SecureString.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -81,30 +80,30 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         else if (expiresIn <= WarningWindow)
             WriteWarning($"The token in '{location.Path}' expires in {Math.Max(0, (int)expiresIn.Value.TotalMinutes)} minute(s), at {jwt.ExpiresAt:u}. Log in again with Connect-EdgeConnector.");
 
+        AuthTokenInfoBase info;
         if (AsPlainText)
         {
             MaskSecretForCi(jwt.Raw);
-            WriteObject(jwt.Raw);
-            return;
+            info = new AuthTokenPlainTextInfo { Token = jwt.Raw };
         }
-
-        WriteObject(new AuthTokenInfo
+        else
         {
-            Path = location.Path,
-            Source = ModelEnum.From<TokenFileSource>(location.Source),
-            Subject = jwt.Subject,
-            Email = jwt.Email,
-            Organization = jwt.Organization,
-            OrganizationName = organizationName,
-            Role = jwt.Role,
-            Issuer = jwt.Issuer,
-            IssuedOn = jwt.IssuedAt?.UtcDateTime,
-            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
-            ExpiresIn = expiresIn,
-            IsExpired = jwt.IsExpired(now, TimeSpan.Zero),
-            SavedAt = stored.File.SavedAt?.UtcDateTime,
-            SignatureVerified = signatureVerified,
-            Token = SecretText.ToSecureString(jwt.Raw),
-        });
+            info = new AuthTokenInfo { Token = SecretText.ToSecureString(jwt.Raw) };
+        }
+        info.Path = location.Path;
+        info.Source = ModelEnum.From<TokenFileSource>(location.Source);
+        info.Subject = jwt.Subject;
+        info.Email = jwt.Email;
+        info.Organization = jwt.Organization;
+        info.OrganizationName = organizationName;
+        info.Role = jwt.Role;
+        info.Issuer = jwt.Issuer;
+        info.IssuedOn = jwt.IssuedAt?.ToUniversalTime();
+        info.ExpiresOn = jwt.ExpiresAt?.ToUniversalTime();
+        info.ExpiresIn = expiresIn;
+        info.IsExpired = jwt.IsExpired(now, TimeSpan.Zero);
+        info.SavedAt = stored.File.SavedAt?.ToUniversalTime();
+        info.SignatureVerified = signatureVerified;
+        WriteObject(info);
     }
 }

@@ -6,7 +6,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Asks EdgePlane who the saved session belongs to (GET /auth/whoami, docs/protocol.md 2.2).</summary>
-[Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity")]
+[Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity", HelpUri = HelpLinks.Base + "Get-EdgePlaneIdentity.md")]
 [OutputType(typeof(EdgePlaneIdentityInfo))]
 public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
 {
@@ -35,7 +35,7 @@ public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
             Subject = identity.Subject,
             Email = identity.Email,
             IsAdmin = identity.IsAdmin,
-            ExpiresOn = identity.ExpiresAt?.UtcDateTime,
+            ExpiresOn = identity.ExpiresAt?.ToUniversalTime(),
             SessionId = identity.SessionId,
             BaseUrl = EdgePlaneUrl.ToStored(baseUrl),
         });

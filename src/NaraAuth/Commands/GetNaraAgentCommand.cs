@@ -9,7 +9,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Lists the functional agents the credential may run (GET /api/agent/run).</summary>
-[Cmdlet(VerbsCommon.Get, "NaraAgent")]
+[Cmdlet(VerbsCommon.Get, "NaraAgent", HelpUri = HelpLinks.Base + "Get-NaraAgent.md")]
 [OutputType(typeof(NaraAgentInfo))]
 public sealed class GetNaraAgentCommand : PlatformCmdlet
 {

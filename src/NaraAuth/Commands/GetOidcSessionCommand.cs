@@ -6,7 +6,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Lists the logins saved on this machine: every direct OIDC session and the EdgePlane session. Shows no token.</summary>
-[Cmdlet(VerbsCommon.Get, "OidcSession")]
+[Cmdlet(VerbsCommon.Get, "OidcSession", HelpUri = HelpLinks.Base + "Get-OidcSession.md")]
 [OutputType(typeof(SavedLoginInfo))]
 public sealed class GetOidcSessionCommand : NaraCmdlet
 {
@@ -32,9 +32,9 @@ public sealed class GetOidcSessionCommand : NaraCmdlet
                 Scope = login.Scope,
                 Subject = login.Subject,
                 Email = login.Email,
-                IdTokenExpiresOn = login.IdTokenExpiresAt?.UtcDateTime,
-                AccessTokenExpiresOn = login.AccessTokenExpiresAt?.UtcDateTime,
-                ExpiresOn = login.ExpiresAt?.UtcDateTime,
+                IdTokenExpiresOn = login.IdTokenExpiresAt?.ToUniversalTime(),
+                AccessTokenExpiresOn = login.AccessTokenExpiresAt?.ToUniversalTime(),
+                ExpiresOn = login.ExpiresAt?.ToUniversalTime(),
                 IsExpired = login.ExpiresAt is { } e && e <= now,
                 CanRefresh = login.CanRefresh,
                 Path = login.Path,

@@ -9,7 +9,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Lists server tokens (id, name, created, last used), optionally filtered by name wildcards or ids.</summary>
-[Cmdlet(VerbsCommon.Get, "ServerToken", DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsCommon.Get, "ServerToken", DefaultParameterSetName = ByNameSet, HelpUri = HelpLinks.Base + "Get-ServerToken.md")]
 [OutputType(typeof(ServerTokenInfo))]
 public sealed class GetServerTokenCommand : PlatformCmdlet
 {
@@ -62,8 +62,8 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
     {
         Id = token.Id,
         Name = token.Name,
-        CreatedAt = token.CreatedAt?.UtcDateTime,
-        LastUsedAt = token.LastUsedAt?.UtcDateTime,
+        CreatedAt = token.CreatedAt?.ToUniversalTime(),
+        LastUsedAt = token.LastUsedAt?.ToUniversalTime(),
         BaseUrl = baseUrl,
     };
 }

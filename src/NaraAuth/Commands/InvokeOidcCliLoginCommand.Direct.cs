@@ -9,7 +9,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Invoke-OidcCliLogin -Authority/-ClientId/-UseDeviceCode: direct OIDC against the identity provider (docs/protocol.md 2.3).</summary>
-[OutputType(typeof(OidcSessionInfo), ParameterSetName = new[] { DirectSet })]
+[OutputType(typeof(OidcSessionInfo), typeof(OidcSessionPlainTextInfo), ParameterSetName = new[] { DirectSet })]
 public sealed partial class InvokeOidcCliLoginCommand
 {
     private const string DirectSet = "Direct";
@@ -82,28 +82,34 @@ public sealed partial class InvokeOidcCliLoginCommand
 
         var session = result.Session;
         WriteHostLine($"Logged in to {session.Issuer} as {OidcLogin.Describe(session.Identity)} until {session.ExpiresAt:u} ({result.Source}).");
+        var tokens = session.Tokens;
+        OidcSessionInfoBase info;
         if (AsPlainText)
         {
-            MaskSecretForCi(session.Tokens.IdToken);
-            if (session.Tokens.AccessToken != null) MaskSecretForCi(session.Tokens.AccessToken);
+            MaskSecretForCi(tokens.IdToken);
+            if (tokens.AccessToken != null) MaskSecretForCi(tokens.AccessToken);
+            info = new OidcSessionPlainTextInfo { IdToken = tokens.IdToken, AccessToken = tokens.AccessToken };
         }
-        WriteObject(new OidcSessionInfo
+        else
         {
-            Subject = session.Identity.Subject,
-            Email = session.Identity.Email,
-            Name = session.Identity.Name,
-            ExpiresOn = session.ExpiresAt?.UtcDateTime,
-            IdTokenExpiresOn = session.Identity.ExpiresAt?.UtcDateTime,
-            AccessTokenExpiresOn = session.Tokens.AccessTokenExpiresAt?.UtcDateTime,
-            Issuer = session.Issuer,
-            ClientId = session.ClientId,
-            Scope = session.Scope,
-            Source = ModelEnum.From<Models.OidcLoginSource>(result.Source),
-            Path = result.Path,
-            IdToken = AsPlainText ? session.Tokens.IdToken : SecretText.ToSecureString(session.Tokens.IdToken),
-            AccessToken = session.Tokens.AccessToken == null ? null
-                : AsPlainText ? session.Tokens.AccessToken : SecretText.ToSecureString(session.Tokens.AccessToken),
-        });
+            info = new OidcSessionInfo
+            {
+                IdToken = SecretText.ToSecureString(tokens.IdToken),
+                AccessToken = tokens.AccessToken == null ? null : SecretText.ToSecureString(tokens.AccessToken),
+            };
+        }
+        info.Subject = session.Identity.Subject;
+        info.Email = session.Identity.Email;
+        info.Name = session.Identity.Name;
+        info.ExpiresOn = session.ExpiresAt?.ToUniversalTime();
+        info.IdTokenExpiresOn = session.Identity.ExpiresAt?.ToUniversalTime();
+        info.AccessTokenExpiresOn = tokens.AccessTokenExpiresAt?.ToUniversalTime();
+        info.Issuer = session.Issuer;
+        info.ClientId = session.ClientId;
+        info.Scope = session.Scope;
+        info.Source = ModelEnum.From<Models.OidcLoginSource>(result.Source);
+        info.Path = result.Path;
+        WriteObject(info);
     }
 
     /// <summary>Said once, on the host: where the login happens, the way in by hand, and how long it may take.</summary>

@@ -11,8 +11,8 @@ namespace NaraAuth.Commands;
 /// Logs in to EdgePlane through its server-mediated CLI login (docs/protocol.md 2.1) and saves the
 /// session to ~/.edgeplane/session.json; the direct OIDC modes live in the partial file beside this one.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-[OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
+[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Invoke-OidcCliLogin.md")]
+[OutputType(typeof(EdgePlaneSessionInfo), typeof(EdgePlaneSessionPlainTextInfo), ParameterSetName = new[] { EdgePlaneSet })]
 public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
 {
     private const string EdgePlaneSet = "EdgePlane";
@@ -41,7 +41,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     [Parameter(ParameterSetName = EdgePlaneSet)]
     public SwitchParameter PromptForGrantId { get; set; }
 
-    /// <summary>Return the session token as a String property instead of a SecureString.</summary>
+    /// <summary>Return the same object with the session token(s) as strings instead of SecureStrings.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -108,9 +108,8 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
         WriteVerbose($"Saved the EdgePlane session to '{path}' (owner-only).");
         WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {session.ExpiresAt:u}.");
 
-        var info = EdgePlaneMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText);
         if (AsPlainText) MaskSecretForCi(session.Token);
-        WriteObject(info);
+        WriteObject(EdgePlaneMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText));
     }
 
     private void ShowLoginUrl(Uri url, DateTimeOffset expiresAt)

@@ -7,8 +7,8 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Generates an Edge Server API key and its secure public hash (docs/protocol.md 4).</summary>
-[Cmdlet(VerbsCommon.New, "ApiKey")]
-[OutputType(typeof(NewApiKeyResult))]
+[Cmdlet(VerbsCommon.New, "ApiKey", HelpUri = HelpLinks.Base + "New-ApiKey.md")]
+[OutputType(typeof(NewApiKeyResult), typeof(NewApiKeyPlainTextResult))]
 public sealed class NewApiKeyCommand : NaraCmdlet
 {
     /// <summary>Identity name for the configuration snippet (the YAML key under auth.identities).</summary>
@@ -21,7 +21,7 @@ public sealed class NewApiKeyCommand : NaraCmdlet
     [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
     public string PermissionSet { get; set; } = "full_access";
 
-    /// <summary>Return the key as a string instead of a SecureString.</summary>
+    /// <summary>Return the same object with the key as a string instead of a SecureString.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -29,26 +29,22 @@ public sealed class NewApiKeyCommand : NaraCmdlet
     {
         WriteVerbose($"Generating a 32-byte key and hashing it with scrypt ({ScryptParameters.Default}).");
         var generated = ApiKeyGenerator.Generate();
-        object key;
+        NewApiKeyResultBase result;
         if (AsPlainText)
         {
             MaskSecretForCi(generated.Key);
-            key = generated.Key;
+            result = new NewApiKeyPlainTextResult { ApiKey = generated.Key };
         }
         else
         {
-            key = SecretText.ToSecureString(generated.Key);
+            result = new NewApiKeyResult { ApiKey = SecretText.ToSecureString(generated.Key) };
         }
-
-        WriteObject(new NewApiKeyResult
-        {
-            Id = Id,
-            ApiKey = key,
-            Hash = generated.Hash,
-            Algorithm = PhcScryptString.Algorithm,
-            Parameters = ApiKeyModels.From(generated.Parameters),
-            ConfigSnippet = Id == null ? null : Snippet(Id, generated.Hash, PermissionSet),
-        });
+        result.Id = Id;
+        result.Hash = generated.Hash;
+        result.Algorithm = PhcScryptString.Algorithm;
+        result.Parameters = ApiKeyModels.From(generated.Parameters)!;
+        result.ConfigSnippet = Id == null ? null : Snippet(Id, generated.Hash, PermissionSet);
+        WriteObject(result);
     }
 
     /// <summary>The Identity resource as the Edge Server configuration reference shows it.</summary>

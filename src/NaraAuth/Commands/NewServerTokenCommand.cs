@@ -7,7 +7,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Creates a named server token; its secret is returned once, as SecureString unless -AsPlainText.</summary>
-[Cmdlet(VerbsCommon.New, "ServerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "ServerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "New-ServerToken.md")]
 [OutputType(typeof(NewServerTokenResult), typeof(NewServerTokenPlainTextResult))]
 public sealed class NewServerTokenCommand : PlatformCmdlet
 {
@@ -16,7 +16,7 @@ public sealed class NewServerTokenCommand : PlatformCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Return the secret as a string instead of a SecureString.</summary>
+    /// <summary>Return the same object with the secret as a string instead of a SecureString.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -46,17 +46,20 @@ public sealed class NewServerTokenCommand : PlatformCmdlet
             WriteVerbose($"Set the secret pipeline variable '{AzurePipelinesVariable}' for the following steps.");
         }
 
-        var createdAt = created.CreatedAt?.UtcDateTime;
-        var baseUrl = client.Api.BaseUrl.ToString().TrimEnd('/');
+        NewServerTokenResultBase result;
         if (AsPlainText)
         {
             MaskSecretForCi(created.Secret);
-            WriteObject(new NewServerTokenPlainTextResult { Id = created.Id, Name = created.Name, CreatedAt = createdAt, BaseUrl = baseUrl, Token = created.Secret });
-            return;
+            result = new NewServerTokenPlainTextResult { Token = created.Secret };
         }
-        WriteObject(new NewServerTokenResult
+        else
         {
-            Id = created.Id, Name = created.Name, CreatedAt = createdAt, BaseUrl = baseUrl, Token = SecretText.ToSecureString(created.Secret),
-        });
+            result = new NewServerTokenResult { Token = SecretText.ToSecureString(created.Secret) };
+        }
+        result.Id = created.Id;
+        result.Name = created.Name;
+        result.CreatedAt = created.CreatedAt?.ToUniversalTime();
+        result.BaseUrl = client.Api.BaseUrl.ToString().TrimEnd('/');
+        WriteObject(result);
     }
 }

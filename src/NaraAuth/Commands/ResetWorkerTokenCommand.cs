@@ -10,11 +10,11 @@ namespace NaraAuth.Commands;
 /// Rotates the NodeTool worker token: saves a new one to the worker's config file (0600, other
 /// keys kept) and returns it together with the previous one, so clients can be switched in stages.
 /// </summary>
-[Cmdlet(VerbsCommon.Reset, "WorkerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(WorkerTokenRotationResult))]
+[Cmdlet(VerbsCommon.Reset, "WorkerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Reset-WorkerToken.md")]
+[OutputType(typeof(WorkerTokenRotationResult), typeof(WorkerTokenRotationPlainTextResult))]
 public sealed class ResetWorkerTokenCommand : NaraCmdlet
 {
-    /// <summary>Return the new and previous tokens as strings instead of SecureStrings.</summary>
+    /// <summary>Return the same object with the new and previous tokens as strings instead of SecureStrings.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -30,26 +30,24 @@ public sealed class ResetWorkerTokenCommand : NaraCmdlet
         else
             WriteVerbose("Restart the worker to use the new token.");
 
-        object token, previous;
+        WorkerTokenRotationResultBase result;
         if (AsPlainText)
         {
             MaskSecretForCi(rotation.Token);
             if (rotation.PreviousToken != null) MaskSecretForCi(rotation.PreviousToken);
-            token = rotation.Token;
-            previous = rotation.PreviousToken!;
+            result = new WorkerTokenRotationPlainTextResult { Token = rotation.Token, PreviousToken = rotation.PreviousToken };
         }
         else
         {
-            token = SecretText.ToSecureString(rotation.Token);
-            previous = rotation.PreviousToken == null ? null! : SecretText.ToSecureString(rotation.PreviousToken);
+            result = new WorkerTokenRotationResult
+            {
+                Token = SecretText.ToSecureString(rotation.Token),
+                PreviousToken = rotation.PreviousToken == null ? null : SecretText.ToSecureString(rotation.PreviousToken),
+            };
         }
-        WriteObject(new WorkerTokenRotationResult
-        {
-            ConfigPath = rotation.ConfigPath,
-            Token = token,
-            PreviousToken = previous,
-            RotatedAt = Context.Clock.UtcNow.UtcDateTime,
-            EnvironmentOverrides = rotation.EnvironmentOverrides,
-        });
+        result.ConfigPath = rotation.ConfigPath;
+        result.RotatedAt = Context.Clock.UtcNow.ToUniversalTime();
+        result.EnvironmentOverrides = rotation.EnvironmentOverrides;
+        WriteObject(result);
     }
 }

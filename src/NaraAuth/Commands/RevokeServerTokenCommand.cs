@@ -11,7 +11,7 @@ namespace NaraAuth.Commands;
 /// Revokes server tokens by id, by name, or from the pipeline (e.g. Get-ServerToken output).
 /// A revoked token is refused (401) by the platform at once.
 /// </summary>
-[Cmdlet(VerbsSecurity.Revoke, "ServerToken", DefaultParameterSetName = ByIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsSecurity.Revoke, "ServerToken", DefaultParameterSetName = ByIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Revoke-ServerToken.md")]
 [OutputType(typeof(void))]
 public sealed class RevokeServerTokenCommand : PlatformCmdlet
 {

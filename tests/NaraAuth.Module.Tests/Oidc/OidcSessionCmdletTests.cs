@@ -47,8 +47,8 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Equal("naraauth-cli", (string)browser.ClientId);
         Assert.True((bool)browser.CanRefresh);
         Assert.True(File.Exists((string)browser.CachePath));
-        Assert.InRange(((DateTime)browser.AccessTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 25, 31);
-        Assert.InRange(((DateTime)browser.IdTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 55, 61);
+        Assert.InRange((((DateTimeOffset)browser.AccessTokenExpiresOn) - DateTimeOffset.UtcNow).TotalMinutes, 25, 31);
+        Assert.InRange((((DateTimeOffset)browser.IdTokenExpiresOn) - DateTimeOffset.UtcNow).TotalMinutes, 55, 61);
         dynamic device = logins.Single(l => (string)l.Issuer == http);
         Assert.Null((string?)device.CachePath);
         Assert.True((bool)device.CanRefresh);

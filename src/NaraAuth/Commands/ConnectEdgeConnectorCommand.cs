@@ -106,6 +106,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        WorkingOn = location.Path;
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl);
         // Raised on the worker thread: shown through the pump of the call in progress.
@@ -325,7 +326,7 @@ public sealed class ConnectEdgeConnectorCommand : NaraCmdlet
         if (string.IsNullOrWhiteSpace(text))
         {
             throw new NaraAuthException("EmptyToken", NaraErrorCategory.InvalidArgument,
-                "-Token is empty.", "Pass a token file or the JWT, as a SecureString or a string.");
+                "-Token is empty.", "Pass a token file or the JWT, as a SecureString or a string.", "-Token");
         }
         return text!;
     }

@@ -41,11 +41,11 @@ public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
     {
         var logout = EdgeConnectorLogout.Plan(Context, Path, InstallPath, DeploymentCredentialsPath, Force);
         var present = logout.Present.ToList();
-        EdgeConnectorDisconnectStatus status;
+        DisconnectStatus status;
         if (present.Count == 0)
         {
             WriteVerbose($"Not connected: there is no token file at '{logout.Location.Path}' (chosen by {logout.Location.Source}) and nothing else to remove.");
-            status = EdgeConnectorDisconnectStatus.NotConnected;
+            status = DisconnectStatus.NotConnected;
         }
         else
         {
@@ -56,17 +56,17 @@ public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
                 logout.RemoveAll();
                 foreach (var file in present)
                     WriteVerbose($"Removed the {EdgeConnectorLogout.Describe(file.Kind)} '{file.Path}'.");
-                status = EdgeConnectorDisconnectStatus.Disconnected;
+                status = DisconnectStatus.Disconnected;
             }
             else
             {
-                status = EdgeConnectorDisconnectStatus.WhatIf;
+                status = DisconnectStatus.WhatIf;
             }
         }
         if (PassThru) WriteObject(ToResult(logout, status));
     }
 
-    private static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, EdgeConnectorDisconnectStatus status)
+    private static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, DisconnectStatus status)
     {
         LogoutFile? Of(string kind) => logout.Files.FirstOrDefault(f => f.Kind == kind);
         var credentials = Of(EdgeConnectorLogout.CredentialsKind);

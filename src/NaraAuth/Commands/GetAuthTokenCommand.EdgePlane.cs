@@ -17,6 +17,7 @@ public sealed partial class GetAuthTokenCommand
     private void WriteEdgePlaneSession()
     {
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
+        WorkingOn = path;
         WriteVerbose($"Reading the EdgePlane session from '{path}'.");
         var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
         if (permissionWarning != null) WriteWarning(permissionWarning);

@@ -55,6 +55,7 @@ public sealed partial class GetAuthTokenCommand : NaraCmdlet
         if (ParameterSetName == WorkerSet) { ProcessWorkerToken(); return; }
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        WorkingOn = location.Path;
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
         var stored = StoredToken.Read(location, Context.Store, Context.Validator, options);

@@ -18,6 +18,7 @@ public sealed class GetEdgePlaneIdentityCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
+        WorkingOn = path;
         var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
         if (permissionWarning != null) WriteWarning(permissionWarning);
 

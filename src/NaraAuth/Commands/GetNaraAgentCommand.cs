@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -26,9 +25,7 @@ public sealed class GetNaraAgentCommand : PlatformCmdlet
         IEnumerable<AgentRecord> selected = agents;
         if (Name != null)
         {
-            selected = WildcardNameFilter.Apply(agents, Name, a => a.Name, literal =>
-                WriteNaraError(new NaraAuthException("AgentNotFound", NaraErrorCategory.ObjectNotFound,
-                    $"There is no functional agent named '{literal}' for this credential.", "List the agents with Get-NaraAgent.", literal)));
+            selected = WildcardNameFilter.Apply(agents, Name, a => a.Name, literal => WriteNaraError(PlatformClient.NaraAgentNotFound(literal)));
         }
         foreach (var agent in selected) WriteObject(new NaraAgentInfo { Name = agent.Name, Description = agent.Description });
     }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -50,9 +49,7 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
         }
         else if (Name != null)
         {
-            selected = WildcardNameFilter.Apply(_tokens, Name, t => t.Name, literal =>
-                WriteNaraError(new NaraAuthException("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
-                    $"There is no server token named '{literal}'.", "List all tokens with Get-ServerToken.", literal)));
+            selected = WildcardNameFilter.Apply(_tokens, Name, t => t.Name, literal => WriteNaraError(PlatformClient.ServerTokenNamedNotFound(literal)));
         }
 
         foreach (var token in selected) WriteObject(ToInfo(token, baseUrl));

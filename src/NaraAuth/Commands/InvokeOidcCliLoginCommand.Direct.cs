@@ -45,9 +45,10 @@ public sealed partial class InvokeOidcCliLoginCommand
         if (UseDeviceCode && UseBrowser)
         {
             throw new Core.Errors.NaraAuthException("OidcModeConflict", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).");
+                "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).", "-UseDeviceCode");
         }
         var settings = OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment);
+        WorkingOn = settings.Authority.ToString();
         var login = new OidcLogin(Context, settings) { MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin };
         if (!ShouldProcess(login.Path, $"Log in to {settings.Authority} as client '{settings.ClientId}' (or reuse the saved session) and save the session")) return;
         OidcLoginResult result;

@@ -67,6 +67,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
     private void LoginToEdgePlane()
     {
         var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
+        WorkingOn = baseUrl.ToString();
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
         var flow = new CliLoginFlow(baseUrl, Context.Clock) { MaxWait = TimeSpan.FromSeconds(TimeoutSec) };
 
@@ -136,7 +137,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NaraCmdlet
         if (string.IsNullOrEmpty(typed))
         {
             throw new Core.Errors.NaraAuthException("EdgePlaneGrantMissing", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...");
+                "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...", "-GrantId");
         }
         return typed!;
     }

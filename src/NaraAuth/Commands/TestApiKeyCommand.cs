@@ -73,7 +73,7 @@ public sealed class TestApiKeyCommand : NaraCmdlet
         var sent = key.Trim();
         if (sent.Length == 0)
             throw new Core.Errors.NaraAuthException("EmptyApiKey", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "The key or token is empty.", "Pass the key with -ApiKey or -Token.");
+                "The key or token is empty.", "Pass the key with -ApiKey or -Token.", "-ApiKey");
         Core.Platform.CredentialText.Check(sent, "The key or token", "ApiKeyInvalidCharacters");
         if (sent.Length != key.Length)
             WriteWarning("The key or token has leading or trailing whitespace (for example a newline from a file); it was sent without it. Remove it where the value is stored.");

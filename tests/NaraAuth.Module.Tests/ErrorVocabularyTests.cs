@@ -88,9 +88,7 @@ public class ErrorVocabularyTests : IClassFixture<EmulatorFixture>
     public void An_error_raised_while_reading_a_token_file_names_that_file()
     {
         using var session = new PsSession();
-        var path = Path.Combine(session.WorkDir, "auth-token.json");
-        File.WriteAllText(path, "{\"token\": \"" + _emulator.State.MintToken(lifetime: TimeSpan.FromHours(-1)) + "\"}");
-        UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var path = EdgeConnectorTestKit.WriteTokenFile(Path.Combine(session.WorkDir, "auth-token.json"), _emulator.State.MintToken(lifetime: TimeSpan.FromHours(-1)));
         var expired = session.Run("Get-AuthToken -Path $args[0]", path).AssertError("TokenExpired", ErrorCategory.AuthenticationError);
         Assert.Equal(path, expired.TargetObject);
 

@@ -20,13 +20,8 @@ public class OutputShapeTests : IClassFixture<EmulatorFixture>
         _emulator.Reset();
     }
 
-    private static string WriteTokenFile(PsSession session, string jwt)
-    {
-        var path = Path.Combine(session.WorkDir, "auth-token.json");
-        File.WriteAllText(path, "{\"token\": \"" + jwt + "\", \"savedAt\": \"2025-01-15T10:30:00.000Z\"}");
-        UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return path;
-    }
+    private static string WriteTokenFile(PsSession session, string jwt) =>
+        EdgeConnectorTestKit.WriteTokenFile(Path.Combine(session.WorkDir, "auth-token.json"), jwt);
 
     [Fact]
     public void Every_AsPlainText_cmdlet_declares_a_plain_text_twin_of_each_output_type()

@@ -70,10 +70,14 @@ param(
     # The platform (default: NARA_BASE_URL, else the installation's config.json, else https://app.nara.de).
     [string] $BaseUrl,
 
-    # A stored token with less validity left than this is replaced.
-    [timespan] $MinimumValidity = [timespan]::FromDays(1),
+    # A stored token with less validity left than this is replaced. One hour, as for
+    # Connect-EdgeConnector itself: the platform's (and the emulator's) tokens last 8 hours, so a
+    # longer default would replace every token on every run and the script would never be idle.
+    [timespan] $MinimumValidity = [timespan]::FromHours(1),
 
-    # Returns the deployment secret (SecureString) for a deployment id.
+    # Returns the deployment secret (SecureString) for a deployment id. The default reads the
+    # SecretManagement vault 'NaraOnboarding' (Microsoft.PowerShell.SecretManagement and a vault
+    # extension such as Microsoft.PowerShell.SecretStore must be installed and the vault registered).
     [scriptblock] $DeploymentSecretProvider = {
         param($DeploymentId)
         Get-Secret -Vault NaraOnboarding -Name "nara-deployment-$DeploymentId"
@@ -116,7 +120,7 @@ begin {
             return $null
         }
         if ($Organization -and $stored.Organization -ne $Organization) { return $null }
-        if (-not $stored.ExpiresOn -or $stored.ExpiresOn -lt [datetime]::UtcNow.Add($MinimumValidity)) { return $null }
+        if (-not $stored.ExpiresOn -or $stored.ExpiresOn -lt [datetimeoffset]::UtcNow.Add($MinimumValidity)) { return $null }
         $stored
     }
 
@@ -164,7 +168,16 @@ process {
             }
 
             $secret = $DeploymentSecret
-            if (-not $secret) { $secret = & $DeploymentSecretProvider $DeploymentId }
+            if (-not $secret) {
+                # Said plainly instead of "Get-Secret is not recognized": what to install, or what to pass.
+                if (-not $PSBoundParameters.ContainsKey('DeploymentSecretProvider') -and -not (Get-Command Get-Secret -ErrorAction SilentlyContinue)) {
+                    throw (New-OnboardingError 'SecretManagementMissing' ("No DeploymentSecret was given for deployment '$DeploymentId', and the default secret source needs " +
+                        "Microsoft.PowerShell.SecretManagement, which is not installed. Install it with a vault (Install-PSResource Microsoft.PowerShell.SecretManagement, " +
+                        "Microsoft.PowerShell.SecretStore; Register-SecretVault NaraOnboarding -ModuleName Microsoft.PowerShell.SecretStore; " +
+                        "Set-Secret -Vault NaraOnboarding -Name nara-deployment-$DeploymentId), or pass DeploymentSecret per machine or -DeploymentSecretProvider."))
+                }
+                $secret = & $DeploymentSecretProvider $DeploymentId
+            }
             if ($secret -isnot [securestring]) {
                 throw (New-OnboardingError 'DeploymentSecretUnavailable' "The secret source returned no SecureString for deployment '$DeploymentId'.")
             }

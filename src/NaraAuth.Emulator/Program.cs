@@ -31,10 +31,7 @@ catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections
 
 await using (server)
 {
-    Console.WriteLine($"NaraAuth emulator listening on {server.BaseUrl}");
-    Console.WriteLine($"  export NARA_BASE_URL={server.BaseUrl.ToString().TrimEnd('/')}");
-    if (options.PreApprove) Console.WriteLine("  browser logins are approved automatically (--pre-approve)");
-    Console.WriteLine("Press Ctrl+C to stop.");
+    foreach (var line in EmulatorBanner.Lines(server)) Console.WriteLine(line);
     // The host's lifetime turns Ctrl+C, SIGINT and SIGTERM (with or without a terminal) into a
     // shutdown, so a script or test can stop the emulator by its process id.
     await server.WaitForShutdownAsync();

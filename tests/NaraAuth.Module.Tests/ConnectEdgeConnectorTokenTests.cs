@@ -35,7 +35,7 @@ public class ConnectEdgeConnectorTokenTests : IClassFixture<EmulatorFixture>
         Assert.Equal("Acme", (string)c.OrganizationName);
         Assert.Equal("user_7", (string)c.Subject);
         Assert.True((bool)c.SignatureVerified);
-        Assert.InRange(((DateTime)c.ExpiresOn - DateTime.UtcNow).TotalHours, 3.9, 4.01);
+        Assert.InRange((((DateTimeOffset)c.ExpiresOn) - DateTimeOffset.UtcNow).TotalHours, 3.9, 4.01);
         Assert.Equal(target, (string)c.TokenPath);
 
         AssertPrivate(target);

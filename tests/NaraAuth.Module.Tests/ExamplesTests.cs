@@ -174,6 +174,48 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
         Assert.Equal(0, _emulator.State.Faults.CountOf("POST", "/api/auth/desktop/start"));
     }
 
+    [Fact]
+    public void Onboarding_script_with_its_own_defaults_leaves_an_emulator_token_alone_on_the_second_run()
+    {
+        using var session = new PsSession();
+        var dir = Installation(session, "kiosk-05");
+        // The emulator's own lifetime (8 hours, as the platform's), not one chosen to suit the script.
+        var jwt = _emulator.State.MintToken(subject: "kiosk_5");
+        var variables = new Dictionary<string, object?> { ["examplePath"] = Example("Onboard-EdgeConnector.ps1"), ["dir"] = dir, ["jwt"] = jwt };
+        const string once = RunExample + "[pscustomobject]@{ InstallPath = $dir; Token = $jwt } | & $example";
+
+        var first = session.Run(once, variables);
+        Assert.Equal("Connected", (string)((dynamic)Assert.Single(first.Output)).Status);
+        var tokenFile = Path.Combine(dir, "auth-token.json");
+        var written = File.ReadAllText(tokenFile);
+
+        var second = session.Run(once, variables);
+        Assert.Null(second.Terminating);
+        dynamic row = Assert.Single(second.Output);
+        Assert.Equal("AlreadyConnected", (string)row.Status);
+        Assert.Equal(written, File.ReadAllText(tokenFile));
+        second.AssertNoSecret(jwt);
+    }
+
+    [Fact]
+    public void Onboarding_script_without_SecretManagement_says_what_to_install_or_pass()
+    {
+        using var session = new PsSession();
+        Assert.Empty(session.Run("Get-Command Get-Secret -ErrorAction SilentlyContinue").Output);
+        var dir = Installation(session, "srv-06");
+        var result = session.Run(RunExample + "[pscustomobject]@{ InstallPath = $dir; DeploymentId = 'dep_abc123' } | & $example -WarningAction SilentlyContinue",
+            new Dictionary<string, object?> { ["examplePath"] = Example("Onboard-EdgeConnector.ps1"), ["dir"] = dir });
+        Assert.Null(result.Terminating);
+        dynamic row = Assert.Single(result.Output);
+        Assert.Equal("Failed", (string)row.Status);
+        Assert.Equal("SecretManagementMissing", (string)row.ErrorId);
+        var detail = (string)row.Detail;
+        Assert.Contains("Install-PSResource Microsoft.PowerShell.SecretManagement", detail);
+        Assert.Contains("-DeploymentSecretProvider", detail);
+        Assert.DoesNotContain("is not recognized", detail);
+        Assert.False(File.Exists(Path.Combine(dir, "deployment.json")));
+    }
+
     private static PsSession NewBrowserSession()
     {
         var session = new PsSession();

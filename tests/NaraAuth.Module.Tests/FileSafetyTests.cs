@@ -158,7 +158,7 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
         var path = Path.Combine(session.WorkDir, "auth-token.json");
         File.WriteAllBytes(path, enc.GetPreamble().Concat(enc.GetBytes(json)).ToArray());
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, PrivateFile);
-        Assert.Equal(jwt, session.Run("Get-AuthToken -AsPlainText").Single<string>());
+        Assert.Equal(jwt, session.Run("(Get-AuthToken -AsPlainText).Token").Single<string>());
     }
 
     [Fact]

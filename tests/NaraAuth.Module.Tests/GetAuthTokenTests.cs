@@ -34,7 +34,7 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         Assert.Equal("member", (string)info.Role);
         Assert.False((bool)info.IsExpired);
         Assert.InRange(((TimeSpan)info.ExpiresIn).TotalMinutes, 118, 120.5);
-        Assert.Equal(new DateTime(2025, 1, 15, 10, 30, 0, DateTimeKind.Utc), (DateTime)info.SavedAt);
+        Assert.Equal(new DateTimeOffset(2025, 1, 15, 10, 30, 0, TimeSpan.Zero), (DateTimeOffset)info.SavedAt);
         Assert.IsType<SecureString>((object)info.Token);
         Assert.Empty(result.Warnings);
         result.AssertNoSecret(jwt);
@@ -70,13 +70,16 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void AsPlainText_returns_the_token_string()
+    public void AsPlainText_returns_the_same_details_with_the_token_as_a_string()
     {
         using var session = new PsSession();
         var jwt = _emulator.State.MintToken();
         WriteTokenFile(session.WorkDir, jwt);
         var result = session.Run("Get-AuthToken -AsPlainText");
-        Assert.Equal(jwt, result.Single<string>());
+        dynamic info = result.Single<object>();
+        Assert.Equal("AuthTokenPlainTextInfo", ((object)info).GetType().Name);
+        Assert.Equal(jwt, (string)info.Token);
+        Assert.Equal("ada@example.com", (string)info.Email);
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         session.SetEnv("TF_BUILD", "True");
         var jwt = _emulator.State.MintToken();
         WriteTokenFile(session.WorkDir, jwt);
-        var result = session.Run("Get-AuthToken -AsPlainText");
+        var result = session.Run("(Get-AuthToken -AsPlainText).Token");
         Assert.Equal(jwt, result.Single<string>());
         Assert.Contains("##vso[task.setsecret]" + jwt, result.HostText);
     }

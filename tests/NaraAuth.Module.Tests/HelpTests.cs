@@ -64,7 +64,37 @@ public class HelpTests
         // Every cmdlet is introduced there, so Get-Help about_NaraAuth is a map of the module.
         foreach (var name in session.Run("Get-Command -Module NaraAuth | ForEach-Object Name").Output.Select(o => o.ToString()))
             Assert.Contains(name, text);
-        foreach (var file in new[] { "auth-token.json", "default-bundle.json", "deployment.yaml", "device.json", ".msal.bin", "config.json" })
+        foreach (var file in new[] { "auth-token.json", "default-bundle.json", "deployment.yaml", "device.json", ".msal.bin", "config.json", "NaraAuth/oidc", ".tmp" })
             Assert.Contains(file, text);
+    }
+
+    [Fact]
+    public void About_topic_names_every_exported_cmdlet_in_its_cmdlet_list()
+    {
+        using var session = new PsSession();
+        var text = string.Join("\n", session.Run("Get-Help about_NaraAuth").Output.Select(o => o.ToString()));
+        // The CMDLETS section, where each cmdlet has a line of its own that starts with its name.
+        var start = text.IndexOf("CMDLETS", StringComparison.Ordinal);
+        Assert.True(start >= 0, "about_NaraAuth has no CMDLETS section");
+        var end = text.IndexOf("CREDENTIALS AND WHERE THEY LIVE", start, StringComparison.Ordinal);
+        var section = text.Substring(start, end - start);
+        var exported = session.Run("(Get-Module NaraAuth).ExportedCmdlets.Keys").Output.Select(o => o.ToString()).ToList();
+        Assert.True(exported.Count >= 17, "expected at least 17 exported cmdlets: " + string.Join(", ", exported));
+        foreach (var name in exported)
+            Assert.Matches(@"(?m)^\s+" + System.Text.RegularExpressions.Regex.Escape(name) + @"\s{2,}\S", section);
+    }
+
+    [Fact]
+    public void Every_cmdlet_names_its_online_page_as_HelpUri()
+    {
+        using var session = new PsSession();
+        var rows = session.Run("Get-Command -Module NaraAuth | ForEach-Object { $_.Name + '|' + $_.HelpUri }").Output.Select(o => o.ToString().Split('|')).ToList();
+        Assert.NotEmpty(rows);
+        foreach (var row in rows)
+        {
+            // The same page as the MAML's online link, so Get-Help -Online works with or without the help files.
+            var link = session.Run("(Get-Help $args[0] -Full).relatedLinks.navigationLink | ForEach-Object { if ($_.uri) { $_.uri } }", row[0]).Output.First().ToString();
+            Assert.Equal(link, row[1]);
+        }
     }
 }

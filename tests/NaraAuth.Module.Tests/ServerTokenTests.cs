@@ -54,7 +54,7 @@ public class ServerTokenTests : IClassFixture<EmulatorFixture>
         var listed = session.Run("Get-ServerToken");
         dynamic info = listed.Single<object>();
         Assert.Equal(id, (string)info.Id);
-        Assert.Null((DateTime?)info.LastUsedAt);
+        Assert.Null((DateTimeOffset?)info.LastUsedAt);
         AssertClean(listed, secret, jwt);
 
         // Use it the way a pipeline does: NARA_TOKEN, agent list and run in one line.
@@ -80,7 +80,7 @@ public class ServerTokenTests : IClassFixture<EmulatorFixture>
         // Back to the admin's login to review and revoke.
         session.SetEnv("NARA_TOKEN", null);
         var used = session.Run("Get-ServerToken -Id $args[0]", id);
-        Assert.NotNull((DateTime?)((dynamic)used.Single<object>()).LastUsedAt);
+        Assert.NotNull((DateTimeOffset?)((dynamic)used.Single<object>()).LastUsedAt);
 
         var revoked = session.Run("Revoke-ServerToken -Id $args[0] -Confirm:$false", id);
         Assert.Empty(revoked.Errors);

@@ -47,7 +47,7 @@ public class WorkerTokenTests
         Assert.Equal("file-token-123", Plain(info.Token));
         Assert.Equal(OtherKeys + "worker_auth_token: file-token-123\n", File.ReadAllText(path));
         result.AssertNoSecret("file-token-123");
-        Assert.Equal("file-token-123", session.Run("Get-AuthToken -Worker -AsPlainText").Single<string>());
+        Assert.Equal("file-token-123", session.Run("(Get-AuthToken -Worker -AsPlainText).Token").Single<string>());
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class WorkerTokenTests
     public void Create_without_a_file_makes_a_private_folder_and_file()
     {
         using var session = new PsSession();
-        var result = session.Run("Get-AuthToken -Worker -Create -AsPlainText");
+        var result = session.Run("(Get-AuthToken -Worker -Create -AsPlainText).Token");
         var token = result.Single<string>();
         var path = DefaultPath(session);
         Assert.Equal("worker_auth_token: " + token + "\n", File.ReadAllText(path));
@@ -146,7 +146,7 @@ public class WorkerTokenTests
         UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, path);
         result.AssertNoSecret(newToken);
         result.AssertNoSecret("old-token-abc");
-        Assert.Equal(newToken, session.Run("Get-AuthToken -Worker -AsPlainText").Single<string>());
+        Assert.Equal(newToken, session.Run("(Get-AuthToken -Worker -AsPlainText).Token").Single<string>());
     }
 
     [Fact]

@@ -17,6 +17,8 @@ Describe 'Get-AuthToken' {
         $info.Organization | Should -Be 'org_1'
         $shown = $info | Format-Rendered
         foreach ($label in 'Subject', 'Organization', 'Role', 'ExpiresOn', 'ExpiresIn', 'Path', 'Source') { $shown | Should -Match "(?m)^$label\s+:" }
+        $info.ExpiresOn | Should -BeOfType ([datetimeoffset])
+        $shown | Should -Match '(?m)^ExpiresOn\s+: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\s*$'
         Assert-NoSecret $captured -Secret $jwt
     }
 
@@ -32,12 +34,14 @@ Describe 'Get-AuthToken' {
         ([pscustomobject]@{ Path = $copy } | Get-AuthToken).Path | Should -Be $copy
     }
 
-    It 'gives only the string with -AsPlainText, masked first under <Variable>' -ForEach @(
+    It 'gives the token as a string property with -AsPlainText, masked first under <Variable>' -ForEach @(
         @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
     ) {
         $lines = Invoke-CiStep $Variable '$null = Get-AuthToken -AsPlainText'
         $lines | Should -Contain (Get-MaskLine $Variable $jwt)
-        Get-AuthToken -AsPlainText | Should -BeExactly $jwt
+        $plain = Get-AuthToken -AsPlainText
+        $plain.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.AuthTokenPlainTextInfo'
+        $plain.Token | Should -BeExactly $jwt
     }
 
     It 'fails with <Id> (<Category>) for <Case> and never echoes the content' -ForEach @(
@@ -73,13 +77,13 @@ Describe 'Reset-WorkerToken' {
         $err.FullyQualifiedErrorId | Should -BeLike 'WorkerTokenNotFound,*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         (Get-AuthToken -Worker -Create).Source | Should -Be 'Generated'
-        $first = Get-AuthToken -Worker -AsPlainText
+        $first = (Get-AuthToken -Worker -AsPlainText).Token
         $captured = Invoke-Captured { Reset-WorkerToken -Confirm:$false -Verbose }
         $rotated = Get-Single $captured.Output
         $rotated.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.WorkerTokenRotationResult'
         $shown = $rotated | Format-Rendered
         foreach ($label in 'ConfigPath', 'RotatedAt', 'PreviousToken') { $shown | Should -Match "(?m)^$label\s+:" }
-        $now = Get-AuthToken -Worker -AsPlainText
+        $now = (Get-AuthToken -Worker -AsPlainText).Token
         $now | Should -Not -Be $first
         Get-Content $config | Should -Contain 'port: 8000'
         Assert-NoSecret $captured -Secret $first, $now
@@ -100,10 +104,10 @@ Describe 'Reset-WorkerToken' {
 
     It 'shows both tokens as plain text only with -AsPlainText' {
         Get-AuthToken -Worker -Create | Out-Null
-        $first = Get-AuthToken -Worker -AsPlainText
+        $first = (Get-AuthToken -Worker -AsPlainText).Token
         $rotated = Reset-WorkerToken -Confirm:$false -AsPlainText
         $rotated.PreviousToken | Should -BeExactly $first
-        Get-AuthToken -Worker -AsPlainText | Should -BeExactly $rotated.Token
+        (Get-AuthToken -Worker -AsPlainText).Token | Should -BeExactly $rotated.Token
     }
 
     It 'masks the new worker token first under <Variable>' -ForEach @(
@@ -112,7 +116,7 @@ Describe 'Reset-WorkerToken' {
         Get-AuthToken -Worker -Create | Out-Null
         $lines = Invoke-CiStep $Variable "`$r = Reset-WorkerToken -Confirm:`$false -AsPlainText; 'rotated=' + `$r.Token"
         $secret = [regex]::Match(($lines -join "`n"), 'rotated=(\S+)').Groups[1].Value
-        $secret | Should -Be (Get-AuthToken -Worker -AsPlainText)
+        $secret | Should -Be (Get-AuthToken -Worker -AsPlainText).Token
         $lines | Should -Contain (Get-MaskLine $Variable $secret)
     }
 

@@ -74,7 +74,7 @@ Describe 'Get-AuthToken -EdgePlane' {
         $session.Token | Should -BeOfType ([securestring])
         $session.Subject | Should -Be 'ada'
         Assert-NoSecret $captured -Secret (Read-SessionSecret)
-        Get-AuthToken -EdgePlane -AsPlainText | Should -BeExactly (Read-SessionSecret)
+        (Get-AuthToken -EdgePlane -AsPlainText).Token | Should -BeExactly (Read-SessionSecret)
     }
 
     It 'fails with EdgePlaneSessionNotJson (InvalidData) for a damaged session file and never echoes it' {

@@ -33,6 +33,19 @@ Describe 'The emulator process' {
         ($text -join "`n") | Should -Match '--pre-approve'
     }
 
+    It 'names the approval page, the demo deployment, the OIDC client and how to stop in its banner' {
+        $emulator = Start-NaraEmulator
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            do { $banner = Get-Content -Raw "$($emulator.LogPath).out" -ErrorAction SilentlyContinue; if ($banner -match 'Ctrl\+C') { break }; Start-Sleep -Milliseconds 100 } while ([DateTime]::UtcNow -lt $deadline)
+            $banner | Should -Match ([regex]::Escape("$($emulator.BaseUrl)/desktop/approve?code="))
+            $banner | Should -Match "DEPLOYMENT_ID='dep_abc123'"
+            $banner | Should -Match ([regex]::Escape("-Authority $($emulator.BaseUrl)/oidc -ClientId naraauth-cli"))
+            $banner | Should -Match 'Press Ctrl\+C to stop\.'
+        }
+        finally { Stop-NaraEmulator $emulator }
+    }
+
     It 'exits 1 with one clear line when its port is taken' {
         $first = Start-NaraEmulator
         try {

@@ -75,7 +75,7 @@ Describe 'Get-ServerToken' {
         $captured.Output[0].PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.ServerTokenInfo'
         $shown = $captured.Output | Format-Rendered
         $shown | Should -Match '(?m)^Id\s+Name\s+CreatedAt\s+LastUsedAt\s*$'
-        $shown | Should -Match 'list-one'
+        $shown | Should -Match 'list-one\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d'
         $shown | Should -Match 'never'
         Assert-NoSecret $captured -Secret $jwt
     }

@@ -57,7 +57,7 @@ public sealed class DeploymentCredentials
             {
                 throw new NaraAuthException("DeploymentParameterMissing", NaraErrorCategory.InvalidArgument,
                     string.IsNullOrWhiteSpace(id) ? "-DeploymentSecret was given without -DeploymentId." : "-DeploymentId was given without -DeploymentSecret.",
-                    "Pass both -DeploymentId and -DeploymentSecret.");
+                    "Pass both -DeploymentId and -DeploymentSecret.", string.IsNullOrWhiteSpace(id) ? "-DeploymentId" : "-DeploymentSecret");
             }
             return new DeploymentCredentials(id!.Trim(), secret!, DeploymentCredentialSource.Parameters);
         }
@@ -80,7 +80,7 @@ public sealed class DeploymentCredentials
 
         throw new NaraAuthException("DeploymentCredentialsNotFound", NaraErrorCategory.ObjectNotFound,
             "No deployment credentials were given: pass -DeploymentId and -DeploymentSecret, or set DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH.",
-            "Provide the deployment id and secret from the platform's deployment page.");
+            "Provide the deployment id and secret from the platform's deployment page.", "DEPLOYMENT_CREDENTIALS_PATH");
     }
 
     public static DeploymentCredentials ReadFile(string path) => ReadFile(SecureFileStore.Default, path);

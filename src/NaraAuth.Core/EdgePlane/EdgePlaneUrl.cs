@@ -17,7 +17,7 @@ public static class EdgePlaneUrl
         if (!string.IsNullOrWhiteSpace(fallback)) return BaseUrlPolicy.Parse(fallback, fallbackName ?? "the session file");
         throw new NaraAuthException("EdgePlaneUrlMissing", NaraErrorCategory.InvalidArgument,
             "No EdgePlane address was given: pass -BaseUrl or set EP_BASE_URL.",
-            "For example: $env:EP_BASE_URL = 'https://edgeplane.example.com'");
+            "For example: $env:EP_BASE_URL = 'https://edgeplane.example.com'", "EP_BASE_URL");
     }
 
     /// <summary>

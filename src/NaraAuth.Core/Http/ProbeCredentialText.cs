@@ -18,7 +18,7 @@ public static class ProbeCredentialText
         var sent = value.Trim();
         if (sent.Length == 0)
             throw new NaraAuthException("EmptyApiKey", NaraErrorCategory.InvalidArgument,
-                "The key or token is empty.", "Pass the key with -ApiKey or -Token.");
+                "The key or token is empty.", "Pass the key with -ApiKey or -Token.", "-ApiKey");
         CredentialText.Check(sent, "The key or token", "ApiKeyInvalidCharacters");
         var found = new List<string>();
         if (sent.Length != value.Length)

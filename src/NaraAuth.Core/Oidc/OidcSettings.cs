@@ -39,7 +39,7 @@ public sealed class OidcSettings
         {
             throw new NaraAuthException("OidcAuthorityMissing", NaraErrorCategory.InvalidArgument,
                 "No identity provider was given: pass -Authority or set OIDC_ISSUER_URL.",
-                "For example: -Authority https://idp.example.com/application/o/edgeplane/");
+                "For example: -Authority https://idp.example.com/application/o/edgeplane/", "OIDC_ISSUER_URL");
         }
         // Same rule as every base URL: https, except loopback for local providers.
         BaseUrlPolicy.Parse(issuerText, setting);
@@ -49,7 +49,7 @@ public sealed class OidcSettings
         {
             throw new NaraAuthException("OidcClientIdMissing", NaraErrorCategory.InvalidArgument,
                 "No client id was given: pass -ClientId or set OIDC_CLIENT_ID.",
-                "Use the public client id registered for command-line logins at the identity provider.");
+                "Use the public client id registered for command-line logins at the identity provider.", "OIDC_CLIENT_ID");
         }
         var list = (scopes ?? Array.Empty<string>()).SelectMany(s => s.Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries)).ToList();
         if (list.Count == 0)

@@ -32,5 +32,5 @@ public static class CredentialText
     /// <summary>An empty or blank -Token: refused before anything reads, resolves or sends it.</summary>
     /// <param name="recommendedAction">What the command accepts instead.</param>
     public static NaraAuthException EmptyToken(string recommendedAction) =>
-        new("EmptyToken", NaraErrorCategory.InvalidArgument, "-Token is empty.", recommendedAction);
+        new("EmptyToken", NaraErrorCategory.InvalidArgument, "-Token is empty.", recommendedAction, "-Token");
 }

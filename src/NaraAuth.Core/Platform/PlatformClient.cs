@@ -90,6 +90,16 @@ public sealed class PlatformClient
         }
     }
 
+    // A literal name or id that matches nothing: the same id pattern (<Noun>NotFound), category
+    // and target (the name or id) for every kind of thing the platform lists.
+    public static NaraAuthException ServerTokenNamedNotFound(string name) =>
+        new("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+            $"There is no server token named '{name}'.", "List the tokens with Get-ServerToken.", name);
+
+    public static NaraAuthException NaraAgentNotFound(string name) =>
+        new("NaraAgentNotFound", NaraErrorCategory.ObjectNotFound,
+            $"There is no functional agent named '{name}' for this credential.", "List the agents with Get-NaraAgent.", name);
+
     public static NaraAuthException ServerTokenNotFound(string id, Exception? inner = null) =>
         new("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
             $"There is no server token with id '{id}' (it may have been revoked already).",

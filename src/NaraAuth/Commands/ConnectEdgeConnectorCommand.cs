@@ -19,7 +19,7 @@ namespace NaraAuth.Commands;
 /// Authenticates the Edge Connector: browser login (default), a token file or raw JWT, or
 /// deployment credentials; validates before saving, saves owner-only, syncs the default bundle.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Connect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorConnection))]
 public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
 {
@@ -116,6 +116,7 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
     {
         _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        WorkingOn = location.Path;
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         var platform = new ApiClient(baseUrl, reporter: Reporter);
 

@@ -11,7 +11,7 @@ namespace NaraAuth.Commands;
 /// The Edge Connector logout: removes the stored token and the default bundle beside it (and a
 /// saved deployment credentials file on request). Idempotent: nothing to remove is not an error.
 /// </summary>
-[Cmdlet(VerbsCommunications.Disconnect, "EdgeConnector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Disconnect, "EdgeConnector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorDisconnection))]
 public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
 {
@@ -42,11 +42,11 @@ public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
     {
         var logout = EdgeConnectorLogout.Plan(Context, Path, InstallPath, DeploymentCredentialsPath, Force);
         var present = logout.Present.ToList();
-        EdgeConnectorDisconnectStatus status;
+        DisconnectStatus status;
         if (present.Count == 0)
         {
             WriteVerbose($"Not connected: there is no token file at '{logout.Location.Path}' (chosen by {logout.Location.Source}) and nothing else to remove.");
-            status = EdgeConnectorDisconnectStatus.NotConnected;
+            status = DisconnectStatus.NotConnected;
         }
         else
         {
@@ -57,11 +57,11 @@ public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
                 logout.RemoveAll();
                 foreach (var file in present)
                     WriteVerbose($"Removed the {EdgeConnectorLogout.Describe(file.Kind)} '{file.Path}'.");
-                status = EdgeConnectorDisconnectStatus.Disconnected;
+                status = DisconnectStatus.Disconnected;
             }
             else
             {
-                status = EdgeConnectorDisconnectStatus.WhatIf;
+                status = DisconnectStatus.WhatIf;
             }
         }
         if (PassThru) WriteObject(ModelMapping.ToResult(logout, status));

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
+using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
@@ -10,8 +11,8 @@ namespace NaraAuth.Commands;
 /// cache beside it (the refresh tokens). Takes Get-OidcSession objects from the pipeline, which
 /// may also be the EdgePlane session (deleted as Disconnect-EdgePlane does).
 /// </summary>
-[Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(void))]
+[Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-OidcSession.md")]
+[OutputType(typeof(SessionDisconnection))]
 public sealed class DisconnectOidcSessionCommand : NaraCmdlet
 {
     private const string SettingsSet = "Settings";
@@ -38,20 +39,18 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
+    /// <summary>Return a SessionDisconnection saying what was removed, or that nothing was there.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     protected override void ProcessNaraRecord()
     {
         var catalog = new SavedLoginCatalog(Context.Environment, Context.Store);
         var session = Path ?? SessionPathOf(OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment));
         var files = catalog.FilesOf(session);
-        if (!System.Linq.Enumerable.Any(files, System.IO.File.Exists))
-        {
-            // Logging out twice is not a failure: the goal (no session on disk) is met.
-            WriteWarning($"There is no saved session at '{session}'; nothing to remove.");
-            return;
-        }
-        if (!ShouldProcess(session, files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file")) return;
-        foreach (var deleted in SavedLoginCatalog.Delete(files, "SessionDeleteFailed")) WriteVerbose($"Deleted '{deleted}'.");
-        WriteVerbose("Tokens already issued stay valid at the provider until they expire; the refresh tokens are gone from this machine.");
+        SessionLogout.Run(this, session, files,
+            files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file", "SessionDeleteFailed", PassThru,
+            "Tokens already issued stay valid at the provider until they expire; the refresh tokens are gone from this machine.");
     }
 
     private string SessionPathOf(OidcSettings settings) => new OidcLogin(Context, settings).Path;

@@ -17,6 +17,7 @@ public sealed partial class GetAuthTokenCommand
     private void WriteEdgePlaneSession()
     {
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
+        WorkingOn = path;
         WriteVerbose($"Reading the EdgePlane session from '{path}'.");
         var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
         if (permissionWarning != null) WriteWarning(permissionWarning);
@@ -24,12 +25,7 @@ public sealed partial class GetAuthTokenCommand
         var now = Context.Clock.UtcNow;
         if (session.CheckExpiry(path, now, WarningWindow, AllowExpired) is { } expiryWarning) WriteWarning(expiryWarning);
 
-        if (AsPlainText)
-        {
-            MaskSecretForCi(session.Token);
-            WriteObject(session.Token);
-            return;
-        }
-        WriteObject(ModelMapping.ToInfo(session, path, now, asPlainText: false));
+        if (AsPlainText) MaskSecretForCi(session.Token);
+        WriteObject(ModelMapping.ToInfo(session, path, now, AsPlainText));
     }
 }

@@ -7,7 +7,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Get-AuthToken -Worker: the NodeTool worker token (docs/protocol.md 3), resolved as the worker does.</summary>
-[OutputType(typeof(WorkerTokenInfo), ParameterSetName = new[] { WorkerSet })]
+[OutputType(typeof(WorkerTokenInfo), typeof(WorkerTokenPlainTextInfo), ParameterSetName = new[] { WorkerSet })]
 public sealed partial class GetAuthTokenCommand
 {
     private const string WorkerSet = "Worker";
@@ -41,13 +41,8 @@ public sealed partial class GetAuthTokenCommand
         if (result.PermissionWarning != null) WriteWarning(result.PermissionWarning);
         WriteVerbose($"The worker token comes from {result.Source}.");
 
-        if (AsPlainText)
-        {
-            MaskSecretForCi(result.Token);
-            WriteObject(result.Token);
-            return;
-        }
-        WriteObject(ModelMapping.ToInfo(result));
+        if (AsPlainText) MaskSecretForCi(result.Token);
+        WriteObject(ModelMapping.ToInfo(result, AsPlainText));
     }
 
     private static WorkerTokenResult? TryResolveExisting(WorkerTokenStore store)

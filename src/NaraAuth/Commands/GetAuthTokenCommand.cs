@@ -11,10 +11,9 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Reads the stored credential and reports its claims, expiry and where it came from.</summary>
-[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true)]
-[OutputType(typeof(AuthTokenInfo), ParameterSetName = new[] { EdgeConnectorSet })]
-[OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
-[OutputType(typeof(string))]
+[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Get-AuthToken.md")]
+[OutputType(typeof(AuthTokenInfo), typeof(AuthTokenPlainTextInfo), ParameterSetName = new[] { EdgeConnectorSet })]
+[OutputType(typeof(EdgePlaneSessionInfo), typeof(EdgePlaneSessionPlainTextInfo), ParameterSetName = new[] { EdgePlaneSet })]
 public sealed partial class GetAuthTokenCommand : NetworkCmdlet
 {
     private const string EdgeConnectorSet = "EdgeConnector";
@@ -30,7 +29,7 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
     [ValidateNotNullOrEmpty]
     public string? InstallPath { get; set; }
 
-    /// <summary>Return the token as plain text instead of the object.</summary>
+    /// <summary>Return the same object with the token as a string instead of a SecureString.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -65,6 +64,7 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         // Looked up first: a misspelt account fails on its own, before the token is read.
         var runtimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        WorkingOn = location.Path;
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         if (location.UserFolderNote is { } note) WriteVerbose(note);
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
@@ -93,13 +93,7 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         if (ownerMatches == false)
             WriteWarning($"The token file '{location.Path}' belongs to '{owner}', not to the runtime account '{runtimeAccount}', which may not be able to read it. Run Connect-EdgeConnector -RuntimeAccount '{runtimeAccount}' to hand it over.");
 
-        if (AsPlainText)
-        {
-            MaskSecretForCi(jwt.Raw);
-            WriteObject(jwt.Raw);
-            return;
-        }
-
-        WriteObject(ModelMapping.ToInfo(stored, location, now, organizationName, signatureVerified, owner?.Name, ownerMatches));
+        if (AsPlainText) MaskSecretForCi(jwt.Raw);
+        WriteObject(ModelMapping.ToInfo(stored, location, now, organizationName, signatureVerified, owner?.Name, ownerMatches, AsPlainText));
     }
 }

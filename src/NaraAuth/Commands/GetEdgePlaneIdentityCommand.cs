@@ -7,7 +7,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Asks EdgePlane who the saved session belongs to (GET /auth/whoami, docs/protocol.md 2.2).</summary>
-[Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity")]
+[Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity", HelpUri = HelpLinks.Base + "Get-EdgePlaneIdentity.md")]
 [OutputType(typeof(EdgePlaneIdentityInfo))]
 public sealed class GetEdgePlaneIdentityCommand : NetworkCmdlet
 {
@@ -19,6 +19,7 @@ public sealed class GetEdgePlaneIdentityCommand : NetworkCmdlet
     protected override void ProcessNaraRecord()
     {
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
+        WorkingOn = path;
         var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
         if (permissionWarning != null) WriteWarning(permissionWarning);
 

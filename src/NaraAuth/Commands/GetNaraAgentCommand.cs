@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
@@ -10,7 +9,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Lists the functional agents the credential may run (GET /api/agent/run).</summary>
-[Cmdlet(VerbsCommon.Get, "NaraAgent")]
+[Cmdlet(VerbsCommon.Get, "NaraAgent", HelpUri = HelpLinks.Base + "Get-NaraAgent.md")]
 [OutputType(typeof(NaraAgentInfo))]
 public sealed class GetNaraAgentCommand : PlatformCmdlet
 {
@@ -27,9 +26,7 @@ public sealed class GetNaraAgentCommand : PlatformCmdlet
         IEnumerable<AgentRecord> selected = agents;
         if (Name != null)
         {
-            selected = WildcardNameFilter.Apply(agents, Name, a => a.Name, literal =>
-                WriteNaraError(new NaraAuthException("AgentNotFound", NaraErrorCategory.ObjectNotFound,
-                    $"There is no functional agent named '{literal}' for this credential.", "List the agents with Get-NaraAgent.", literal)));
+            selected = WildcardNameFilter.Apply(agents, Name, a => a.Name, literal => WriteNaraError(PlatformClient.NaraAgentNotFound(literal)));
         }
         foreach (var agent in selected) WriteObject(ModelMapping.ToInfo(agent));
     }

@@ -7,7 +7,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Lists the logins saved on this machine: every direct OIDC session and the EdgePlane session. Shows no token.</summary>
-[Cmdlet(VerbsCommon.Get, "OidcSession")]
+[Cmdlet(VerbsCommon.Get, "OidcSession", HelpUri = HelpLinks.Base + "Get-OidcSession.md")]
 [OutputType(typeof(SavedLoginInfo))]
 public sealed class GetOidcSessionCommand : NaraCmdlet
 {

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
@@ -10,7 +9,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Lists server tokens (id, name, created, last used), optionally filtered by name wildcards or ids.</summary>
-[Cmdlet(VerbsCommon.Get, "ServerToken", DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsCommon.Get, "ServerToken", DefaultParameterSetName = ByNameSet, HelpUri = HelpLinks.Base + "Get-ServerToken.md")]
 [OutputType(typeof(ServerTokenInfo))]
 public sealed class GetServerTokenCommand : PlatformCmdlet
 {
@@ -51,9 +50,7 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
         }
         else if (Name != null)
         {
-            selected = WildcardNameFilter.Apply(_tokens, Name, t => t.Name, literal =>
-                WriteNaraError(new NaraAuthException("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
-                    $"There is no server token named '{literal}'.", "List all tokens with Get-ServerToken.", literal)));
+            selected = WildcardNameFilter.Apply(_tokens, Name, t => t.Name, literal => WriteNaraError(PlatformClient.ServerTokenNamedNotFound(literal)));
         }
 
         foreach (var token in selected) WriteObject(ModelMapping.ToInfo(token, baseUrl));

@@ -12,7 +12,7 @@ namespace NaraAuth.Commands;
 /// (arrays are enumerated). Idempotent methods retry on 5xx, 429 and dropped connections; POST and
 /// PATCH are sent once unless -RetryNonIdempotent.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "NaraRestMethod", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Invoke, "NaraRestMethod", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Invoke-NaraRestMethod.md")]
 [OutputType(typeof(PSObject))]
 public sealed class InvokeNaraRestMethodCommand : PlatformCmdlet
 {

@@ -9,7 +9,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Invoke-OidcCliLogin -Authority/-ClientId/-UseDeviceCode: direct OIDC against the identity provider (docs/protocol.md 2.3).</summary>
-[OutputType(typeof(OidcSessionInfo), ParameterSetName = new[] { DirectSet })]
+[OutputType(typeof(OidcSessionInfo), typeof(OidcSessionPlainTextInfo), ParameterSetName = new[] { DirectSet })]
 public sealed partial class InvokeOidcCliLoginCommand
 {
     private const string DirectSet = "Direct";
@@ -43,9 +43,10 @@ public sealed partial class InvokeOidcCliLoginCommand
         if (UseDeviceCode && UseBrowser)
         {
             throw new Core.Errors.NaraAuthException("OidcModeConflict", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).");
+                "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).", "-UseDeviceCode");
         }
         var settings = OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment);
+        WorkingOn = settings.Authority.ToString();
         var login = new OidcLogin(Context, settings, Reporter) { MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin };
         if (!ShouldProcess(login.Path, $"Log in to {settings.Authority} as client '{settings.ClientId}' (or reuse the saved session) and save the session")) return;
         OidcLoginResult result;
@@ -68,10 +69,11 @@ public sealed partial class InvokeOidcCliLoginCommand
 
         var session = result.Session;
         WriteHostLine($"Logged in to {session.Issuer} as {OidcLogin.Describe(session.Identity)} until {session.ExpiresAt:u} ({result.Source}).");
+        var tokens = session.Tokens;
         if (AsPlainText)
         {
-            MaskSecretForCi(session.Tokens.IdToken);
-            if (session.Tokens.AccessToken != null) MaskSecretForCi(session.Tokens.AccessToken);
+            MaskSecretForCi(tokens.IdToken);
+            if (tokens.AccessToken != null) MaskSecretForCi(tokens.AccessToken);
         }
         WriteObject(ModelMapping.ToInfo(result, AsPlainText));
     }

@@ -12,8 +12,8 @@ namespace NaraAuth.Commands;
 /// Logs in to EdgePlane through its server-mediated CLI login (docs/protocol.md 2.1) and saves the
 /// session to ~/.edgeplane/session.json; the direct OIDC modes live in the partial file beside this one.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-[OutputType(typeof(EdgePlaneSessionInfo), ParameterSetName = new[] { EdgePlaneSet })]
+[Cmdlet(VerbsLifecycle.Invoke, "OidcCliLogin", DefaultParameterSetName = EdgePlaneSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpLinks.Base + "Invoke-OidcCliLogin.md")]
+[OutputType(typeof(EdgePlaneSessionInfo), typeof(EdgePlaneSessionPlainTextInfo), ParameterSetName = new[] { EdgePlaneSet })]
 public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
 {
     private const string EdgePlaneSet = "EdgePlane";
@@ -41,7 +41,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
     [Parameter(ParameterSetName = EdgePlaneSet)]
     public SwitchParameter PromptForGrantId { get; set; }
 
-    /// <summary>Return the session token as a String property instead of a SecureString.</summary>
+    /// <summary>Return the same object with the session token(s) as strings instead of SecureStrings.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -67,6 +67,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
     private void LoginToEdgePlane()
     {
         var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
+        WorkingOn = baseUrl.ToString();
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
         var flow = new CliLoginFlow(baseUrl, Context.Clock, Reporter) { MaxWait = TimeSpan.FromSeconds(LoginTimeoutSec) };
 
@@ -108,9 +109,8 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
         WriteVerbose($"Saved the EdgePlane session to '{path}' (owner-only).");
         WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {session.ExpiresAt:u}.");
 
-        var info = ModelMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText);
         if (AsPlainText) MaskSecretForCi(session.Token);
-        WriteObject(info);
+        WriteObject(ModelMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText));
     }
 
     private void ShowLoginUrl(Uri url, DateTimeOffset expiresAt)
@@ -137,7 +137,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
         if (string.IsNullOrEmpty(typed))
         {
             throw new Core.Errors.NaraAuthException("EdgePlaneGrantMissing", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...");
+                "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...", "-GrantId");
         }
         return typed!;
     }

@@ -7,8 +7,8 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Generates an Edge Server API key and its secure public hash (docs/protocol.md 4).</summary>
-[Cmdlet(VerbsCommon.New, "ApiKey")]
-[OutputType(typeof(NewApiKeyResult))]
+[Cmdlet(VerbsCommon.New, "ApiKey", HelpUri = HelpLinks.Base + "New-ApiKey.md")]
+[OutputType(typeof(NewApiKeyResult), typeof(NewApiKeyPlainTextResult))]
 public sealed class NewApiKeyCommand : NaraCmdlet
 {
     /// <summary>Identity name for the configuration snippet (the YAML key under auth.identities).</summary>
@@ -21,7 +21,7 @@ public sealed class NewApiKeyCommand : NaraCmdlet
     [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
     public string PermissionSet { get; set; } = "full_access";
 
-    /// <summary>Return the key as a string instead of a SecureString.</summary>
+    /// <summary>Return the same object with the key as a string instead of a SecureString.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -29,17 +29,7 @@ public sealed class NewApiKeyCommand : NaraCmdlet
     {
         WriteVerbose($"Generating a 32-byte key and hashing it with scrypt ({ScryptParameters.Default}).");
         var generated = ApiKeyGenerator.Generate();
-        object key;
-        if (AsPlainText)
-        {
-            MaskSecretForCi(generated.Key);
-            key = generated.Key;
-        }
-        else
-        {
-            key = SecretText.ToSecureString(generated.Key);
-        }
-
-        WriteObject(ModelMapping.ToResult(generated, key, Id, PermissionSet));
+        if (AsPlainText) MaskSecretForCi(generated.Key);
+        WriteObject(ModelMapping.ToResult(generated, Id, PermissionSet, AsPlainText));
     }
 }

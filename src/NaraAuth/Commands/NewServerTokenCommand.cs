@@ -8,7 +8,7 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Creates a named server token; its secret is returned once, as SecureString unless -AsPlainText.</summary>
-[Cmdlet(VerbsCommon.New, "ServerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "ServerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "New-ServerToken.md")]
 [OutputType(typeof(NewServerTokenResult), typeof(NewServerTokenPlainTextResult))]
 public sealed class NewServerTokenCommand : PlatformCmdlet
 {
@@ -17,7 +17,7 @@ public sealed class NewServerTokenCommand : PlatformCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Return the secret as a string instead of a SecureString.</summary>
+    /// <summary>Return the same object with the secret as a string instead of a SecureString.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
 
@@ -47,13 +47,7 @@ public sealed class NewServerTokenCommand : PlatformCmdlet
             WriteVerbose($"Set the secret pipeline variable '{AzurePipelinesVariable}' for the following steps.");
         }
 
-        var baseUrl = client.Api.BaseUrl.ToString().TrimEnd('/');
-        if (AsPlainText)
-        {
-            MaskSecretForCi(created.Secret);
-            WriteObject(ModelMapping.ToPlainTextResult(created, baseUrl));
-            return;
-        }
-        WriteObject(ModelMapping.ToResult(created, baseUrl));
+        if (AsPlainText) MaskSecretForCi(created.Secret);
+        WriteObject(ModelMapping.ToResult(created, client.Api.BaseUrl.ToString().TrimEnd('/'), AsPlainText));
     }
 }

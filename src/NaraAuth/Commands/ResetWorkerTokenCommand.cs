@@ -11,18 +11,23 @@ namespace NaraAuth.Commands;
 /// Rotates the NodeTool worker token: saves a new one to the worker's config file (0600, other
 /// keys kept) and returns it together with the previous one, so clients can be switched in stages.
 /// </summary>
-[Cmdlet(VerbsCommon.Reset, "WorkerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(WorkerTokenRotationResult))]
+[Cmdlet(VerbsCommon.Reset, "WorkerToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Reset-WorkerToken.md")]
+[OutputType(typeof(WorkerTokenRotationResult), typeof(WorkerTokenRotationPlainTextResult))]
 public sealed class ResetWorkerTokenCommand : NaraCmdlet
 {
-    /// <summary>Return the new and previous tokens as strings instead of SecureStrings.</summary>
+    /// <summary>Return the same object with the new and previous tokens as strings instead of SecureStrings.</summary>
     [Parameter]
     public SwitchParameter AsPlainText { get; set; }
+
+    /// <summary>Rotate without asking for confirmation (-WhatIf still only reports).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void ProcessNaraRecord()
     {
         var store = new WorkerTokenStore(Context.Environment, Context.Store, Context.CurrentDirectory);
-        if (!ShouldProcess(store.ConfigPath, "Replace the NodeTool worker token with a new one")) return;
+        // High impact, as Revoke-ServerToken: clients holding the old token stop working once the worker restarts.
+        if (!ShouldProcessUnlessForced(Force, store.ConfigPath, "Replace the NodeTool worker token with a new one")) return;
 
         var rotation = store.Rotate();
         WriteVerbose($"Saved a new worker token to '{rotation.ConfigPath}'" + (rotation.PreviousToken == null ? "; the file held none before." : "."));

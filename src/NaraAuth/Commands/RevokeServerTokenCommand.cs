@@ -11,7 +11,7 @@ namespace NaraAuth.Commands;
 /// Revokes server tokens by id, by name, or from the pipeline (e.g. Get-ServerToken output).
 /// A revoked token is refused (401) by the platform at once.
 /// </summary>
-[Cmdlet(VerbsSecurity.Revoke, "ServerToken", DefaultParameterSetName = ByIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsSecurity.Revoke, "ServerToken", DefaultParameterSetName = ByIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Base + "Revoke-ServerToken.md")]
 [OutputType(typeof(void))]
 public sealed class RevokeServerTokenCommand : PlatformCmdlet
 {
@@ -60,17 +60,13 @@ public sealed class RevokeServerTokenCommand : PlatformCmdlet
 
     private IEnumerable<ServerTokenRecord> SelectByName(string name)
     {
-        var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-        var matches = _tokens!.Where(t => pattern.IsMatch(t.Name)).ToList();
+        // As Get-ServerToken: a literal name that matches nothing is a non-terminating
+        // ServerTokenNotFound, a wildcard that matches nothing is quiet.
+        var matches = WildcardNameFilter.Apply(_tokens!, new[] { name }, t => t.Name, literal => WriteNaraError(PlatformClient.ServerTokenNamedNotFound(literal)));
         if (matches.Count == 0)
         {
-            if (WildcardPattern.ContainsWildcardCharacters(name))
-            {
-                WriteVerbose($"No server token matches '{name}'.");
-                return matches;
-            }
-            throw new NaraAuthException("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
-                $"There is no server token named '{name}'.", "List the tokens with Get-ServerToken.", name);
+            WriteVerbose($"No server token matches '{name}'; nothing was revoked.");
+            return matches;
         }
         if (matches.Count > 1 && !All)
         {

@@ -11,7 +11,7 @@ namespace NaraAuth.Commands;
 /// <see cref="NaraAgentRunResult"/>. Takes the agent's Name from the pipeline, so Get-NaraAgent
 /// output can be piped in.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "NaraAgentRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Start, "NaraAgentRun", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Start-NaraAgentRun.md")]
 [OutputType(typeof(NaraAgentRunResult))]
 public sealed class StartNaraAgentRunCommand : PlatformCmdlet
 {

@@ -12,7 +12,7 @@ namespace NaraAuth.Commands;
 /// Checks an Edge Server API key against its secure hash (offline), or a key or token live
 /// against an endpoint, and says precisely why it fails.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ApiKey", DefaultParameterSetName = HashSet)]
+[Cmdlet(VerbsDiagnostic.Test, "ApiKey", DefaultParameterSetName = HashSet, HelpUri = HelpLinks.Base + "Test-ApiKey.md")]
 [OutputType(typeof(ApiKeyTestResult), ParameterSetName = new[] { HashSet })]
 [OutputType(typeof(ApiKeyLiveCheckResult), ParameterSetName = new[] { LiveSet })]
 [OutputType(typeof(bool))]

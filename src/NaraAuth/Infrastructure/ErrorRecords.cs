@@ -7,9 +7,11 @@ namespace NaraAuth.Infrastructure;
 /// <summary>Turns Core's exceptions into ErrorRecords with stable FullyQualifiedErrorIds.</summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord From(NaraAuthException exception)
+    /// <param name="workingOn">What the cmdlet was working on (a file, the service it calls): the
+    /// TargetObject when the error itself names nothing, so every record says what it concerns.</param>
+    public static ErrorRecord From(NaraAuthException exception, object? workingOn = null)
     {
-        var record = new ErrorRecord(exception, exception.ErrorId, MapCategory(exception.Category), exception.Target);
+        var record = new ErrorRecord(exception, exception.ErrorId, MapCategory(exception.Category), exception.Target ?? workingOn);
         if (exception.RecommendedAction != null)
             record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = exception.RecommendedAction };
         return record;

@@ -46,11 +46,11 @@ public abstract class NaraCmdlet : PSCmdlet
         {
             // One piped record failed ('a', 'b' | New-ServerToken): report it and go on with the
             // next, as PowerShell's own cmdlets do. -ErrorAction Stop still stops here.
-            WriteError(ErrorRecords.From(e));
+            WriteError(ErrorRecords.From(e, WorkingOn));
         }
         catch (NaraAuthException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowTerminatingError(ErrorRecords.From(e, WorkingOn));
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -82,7 +82,13 @@ public abstract class NaraCmdlet : PSCmdlet
     }
 
     /// <summary>Writes a non-terminating error and continues with the next record.</summary>
-    internal void WriteNaraError(NaraAuthException exception) => WriteError(ErrorRecords.From(exception));
+    internal void WriteNaraError(NaraAuthException exception) => WriteError(ErrorRecords.From(exception, WorkingOn));
+
+    /// <summary>
+    /// The file, name or service the cmdlet is working on, set as soon as it is known: the
+    /// TargetObject of an error that names nothing itself (an expired token read from a file).
+    /// </summary>
+    internal object? WorkingOn { get; set; }
 
     /// <summary>
     /// Runs async Core work off the pipeline thread; what it reports through <see cref="Reporter"/>
@@ -113,6 +119,21 @@ public abstract class NaraCmdlet : PSCmdlet
     internal void MaskSecretForCi(string secret)
     {
         foreach (var command in CiSecretMasking.MaskCommands(Context.Environment, secret)) Host.UI.WriteLine(command);
+    }
+
+    /// <summary>
+    /// ShouldProcess that -Force can answer: -Force skips the prompt, but -WhatIf still only reports.
+    /// </summary>
+    internal bool ShouldProcessUnlessForced(bool force, string target, string action)
+    {
+        if (force && !IsWhatIf()) return true;
+        return ShouldProcess(target, action);
+    }
+
+    private bool IsWhatIf()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+        return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
     }
 
     /// <summary>Why no person can answer a login at this console (CI, -NonInteractive, no console input), or null.</summary>

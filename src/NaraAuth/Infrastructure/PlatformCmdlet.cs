@@ -44,6 +44,7 @@ public abstract class PlatformCmdlet : NetworkCmdlet
         // The base URL is checked (https, or loopback) before the credential is even read.
         var location = TokenLocation.Resolve(Context.Environment, null, InstallPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
+        WorkingOn = baseUrl.ToString();
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
         var credential = PlatformCredential.Resolve(explicitToken, InstallPath, Context);
         if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
@@ -57,20 +58,5 @@ public abstract class PlatformCmdlet : NetworkCmdlet
     {
         var client = Client;
         return RunAsync(token => work(client, token));
-    }
-
-    /// <summary>
-    /// ShouldProcess that -Force can answer: -Force skips the prompt, but -WhatIf still only reports.
-    /// </summary>
-    internal bool ShouldProcessUnlessForced(bool force, string target, string action)
-    {
-        if (force && !IsWhatIf()) return true;
-        return ShouldProcess(target, action);
-    }
-
-    private bool IsWhatIf()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-        return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
     }
 }

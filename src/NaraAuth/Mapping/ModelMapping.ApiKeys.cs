@@ -1,5 +1,6 @@
 using NaraAuth.ApiKeys;
 using NaraAuth.Core.Http;
+using NaraAuth.Infrastructure;
 using NaraAuth.Models;
 
 namespace NaraAuth.Mapping;
@@ -37,14 +38,16 @@ internal static partial class ModelMapping
         Message = probe.Message,
     };
 
-    /// <param name="key">The key as the caller asked for it: a SecureString, or plain text.</param>
-    public static NewApiKeyResult ToResult(GeneratedApiKey generated, object key, string? id, string permissionSet) => new()
+    public static NewApiKeyResultBase ToResult(GeneratedApiKey generated, string? id, string permissionSet, bool asPlainText)
     {
-        Id = id,
-        ApiKey = key,
-        Hash = generated.Hash,
-        Algorithm = PhcScryptString.Algorithm,
-        Parameters = ToModel(generated.Parameters)!,
-        ConfigSnippet = id == null ? null : EdgeServerIdentitySnippet.For(id, generated.Hash, permissionSet),
-    };
+        NewApiKeyResultBase result = asPlainText
+            ? new NewApiKeyPlainTextResult { ApiKey = generated.Key }
+            : new NewApiKeyResult { ApiKey = SecretText.ToSecureString(generated.Key) };
+        result.Id = id;
+        result.Hash = generated.Hash;
+        result.Algorithm = PhcScryptString.Algorithm;
+        result.Parameters = ToModel(generated.Parameters)!;
+        result.ConfigSnippet = id == null ? null : EdgeServerIdentitySnippet.For(id, generated.Hash, permissionSet);
+        return result;
+    }
 }

@@ -21,7 +21,7 @@ internal static partial class ModelMapping
             Subject = jwt.Subject,
             Email = jwt.Email,
             Role = jwt.Role,
-            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
+            ExpiresOn = jwt.ExpiresAt?.ToUniversalTime(),
             TokenPath = location.Path,
             BundlePath = bundlePath,
             SignatureVerified = result.SignatureVerified,
@@ -40,7 +40,7 @@ internal static partial class ModelMapping
         BaseUrl = baseUrl.ToString(),
     };
 
-    public static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, EdgeConnectorDisconnectStatus status)
+    public static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, DisconnectStatus status)
     {
         LogoutFile? Of(string kind) => logout.Files.FirstOrDefault(f => f.Kind == kind);
         var credentials = Of(EdgeConnectorLogout.CredentialsKind);

@@ -7,25 +7,28 @@ namespace NaraAuth.Mapping;
 
 internal static partial class ModelMapping
 {
-    public static EdgePlaneSessionInfo ToInfo(EdgePlaneSession session, string path, DateTimeOffset now, bool asPlainText) => new()
+    public static EdgePlaneSessionInfoBase ToInfo(EdgePlaneSession session, string path, DateTimeOffset now, bool asPlainText)
     {
-        Subject = session.Subject,
-        Email = session.Email,
-        ExpiresOn = session.ExpiresAt?.UtcDateTime,
-        ExpiresIn = session.ExpiresAt - now,
-        IsExpired = session.IsExpired(now),
-        BaseUrl = session.BaseUrl,
-        SessionId = session.SessionId,
-        Path = path,
-        Token = asPlainText ? session.Token : SecretText.ToSecureString(session.Token),
-    };
+        EdgePlaneSessionInfoBase info = asPlainText
+            ? new EdgePlaneSessionPlainTextInfo { Token = session.Token }
+            : new EdgePlaneSessionInfo { Token = SecretText.ToSecureString(session.Token) };
+        info.Subject = session.Subject;
+        info.Email = session.Email;
+        info.ExpiresOn = session.ExpiresAt?.ToUniversalTime();
+        info.ExpiresIn = session.ExpiresAt - now;
+        info.IsExpired = session.IsExpired(now);
+        info.BaseUrl = session.BaseUrl;
+        info.SessionId = session.SessionId;
+        info.Path = path;
+        return info;
+    }
 
     public static EdgePlaneIdentityInfo ToInfo(EdgePlaneIdentity identity, Uri baseUrl) => new()
     {
         Subject = identity.Subject,
         Email = identity.Email,
         IsAdmin = identity.IsAdmin,
-        ExpiresOn = identity.ExpiresAt?.UtcDateTime,
+        ExpiresOn = identity.ExpiresAt?.ToUniversalTime(),
         SessionId = identity.SessionId,
         BaseUrl = EdgePlaneUrl.ToStored(baseUrl),
     };

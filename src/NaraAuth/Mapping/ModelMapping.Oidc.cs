@@ -8,26 +8,29 @@ namespace NaraAuth.Mapping;
 
 internal static partial class ModelMapping
 {
-    public static OidcSessionInfo ToInfo(OidcLoginResult result, bool asPlainText)
+    public static OidcSessionInfoBase ToInfo(OidcLoginResult result, bool asPlainText)
     {
         var session = result.Session;
-        return new OidcSessionInfo
-        {
-            Subject = session.Identity.Subject,
-            Email = session.Identity.Email,
-            Name = session.Identity.Name,
-            ExpiresOn = session.ExpiresAt?.UtcDateTime,
-            IdTokenExpiresOn = session.Identity.ExpiresAt?.UtcDateTime,
-            AccessTokenExpiresOn = session.Tokens.AccessTokenExpiresAt?.UtcDateTime,
-            Issuer = session.Issuer,
-            ClientId = session.ClientId,
-            Scope = session.Scope,
-            Source = ModelEnum.From<Models.OidcLoginSource>(result.Source),
-            Path = result.Path,
-            IdToken = asPlainText ? session.Tokens.IdToken : SecretText.ToSecureString(session.Tokens.IdToken),
-            AccessToken = session.Tokens.AccessToken == null ? null
-                : asPlainText ? session.Tokens.AccessToken : SecretText.ToSecureString(session.Tokens.AccessToken),
-        };
+        var tokens = session.Tokens;
+        OidcSessionInfoBase info = asPlainText
+            ? new OidcSessionPlainTextInfo { IdToken = tokens.IdToken, AccessToken = tokens.AccessToken }
+            : new OidcSessionInfo
+            {
+                IdToken = SecretText.ToSecureString(tokens.IdToken),
+                AccessToken = tokens.AccessToken == null ? null : SecretText.ToSecureString(tokens.AccessToken),
+            };
+        info.Subject = session.Identity.Subject;
+        info.Email = session.Identity.Email;
+        info.Name = session.Identity.Name;
+        info.ExpiresOn = session.ExpiresAt?.ToUniversalTime();
+        info.IdTokenExpiresOn = session.Identity.ExpiresAt?.ToUniversalTime();
+        info.AccessTokenExpiresOn = tokens.AccessTokenExpiresAt?.ToUniversalTime();
+        info.Issuer = session.Issuer;
+        info.ClientId = session.ClientId;
+        info.Scope = session.Scope;
+        info.Source = ModelEnum.From<Models.OidcLoginSource>(result.Source);
+        info.Path = result.Path;
+        return info;
     }
 
     public static SavedLoginInfo ToInfo(SavedLogin login, DateTimeOffset now) => new()
@@ -38,9 +41,9 @@ internal static partial class ModelMapping
         Scope = login.Scope,
         Subject = login.Subject,
         Email = login.Email,
-        IdTokenExpiresOn = login.IdTokenExpiresAt?.UtcDateTime,
-        AccessTokenExpiresOn = login.AccessTokenExpiresAt?.UtcDateTime,
-        ExpiresOn = login.ExpiresAt?.UtcDateTime,
+        IdTokenExpiresOn = login.IdTokenExpiresAt?.ToUniversalTime(),
+        AccessTokenExpiresOn = login.AccessTokenExpiresAt?.ToUniversalTime(),
+        ExpiresOn = login.ExpiresAt?.ToUniversalTime(),
         IsExpired = login.ExpiresAt is { } e && e <= now,
         CanRefresh = login.CanRefresh,
         Path = login.Path,

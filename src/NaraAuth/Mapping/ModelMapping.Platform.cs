@@ -12,28 +12,22 @@ internal static partial class ModelMapping
     {
         Id = token.Id,
         Name = token.Name,
-        CreatedAt = token.CreatedAt?.UtcDateTime,
-        LastUsedAt = token.LastUsedAt?.UtcDateTime,
+        CreatedAt = token.CreatedAt?.ToUniversalTime(),
+        LastUsedAt = token.LastUsedAt?.ToUniversalTime(),
         BaseUrl = baseUrl,
     };
 
-    public static NewServerTokenResult ToResult(CreatedServerToken created, string baseUrl) => new()
+    public static NewServerTokenResultBase ToResult(CreatedServerToken created, string baseUrl, bool asPlainText)
     {
-        Id = created.Id,
-        Name = created.Name,
-        CreatedAt = created.CreatedAt?.UtcDateTime,
-        BaseUrl = baseUrl,
-        Token = SecretText.ToSecureString(created.Secret),
-    };
-
-    public static NewServerTokenPlainTextResult ToPlainTextResult(CreatedServerToken created, string baseUrl) => new()
-    {
-        Id = created.Id,
-        Name = created.Name,
-        CreatedAt = created.CreatedAt?.UtcDateTime,
-        BaseUrl = baseUrl,
-        Token = created.Secret,
-    };
+        NewServerTokenResultBase result = asPlainText
+            ? new NewServerTokenPlainTextResult { Token = created.Secret }
+            : new NewServerTokenResult { Token = SecretText.ToSecureString(created.Secret) };
+        result.Id = created.Id;
+        result.Name = created.Name;
+        result.CreatedAt = created.CreatedAt?.ToUniversalTime();
+        result.BaseUrl = baseUrl;
+        return result;
+    }
 
     public static NaraAgentInfo ToInfo(AgentRecord agent) => new() { Name = agent.Name, Description = agent.Description };
 

@@ -9,44 +9,53 @@ namespace NaraAuth.Mapping;
 internal static partial class ModelMapping
 {
     /// <param name="organizationName">The platform's name for the organization when -Verify asked it, else the token's own claim.</param>
-    public static AuthTokenInfo ToInfo(StoredToken stored, TokenLocation location, DateTimeOffset now, string? organizationName, bool signatureVerified, string? owner, bool? ownerMatchesRuntimeAccount)
+    public static AuthTokenInfoBase ToInfo(StoredToken stored, TokenLocation location, DateTimeOffset now, string? organizationName, bool signatureVerified, string? owner, bool? ownerMatchesRuntimeAccount, bool asPlainText)
     {
         var jwt = stored.Jwt;
-        return new AuthTokenInfo
-        {
-            Path = location.Path,
-            Source = ModelEnum.From<TokenFileSource>(location.Source),
-            Subject = jwt.Subject,
-            Email = jwt.Email,
-            Organization = jwt.Organization,
-            OrganizationName = organizationName,
-            Role = jwt.Role,
-            Issuer = jwt.Issuer,
-            IssuedOn = jwt.IssuedAt?.UtcDateTime,
-            ExpiresOn = jwt.ExpiresAt?.UtcDateTime,
-            ExpiresIn = jwt.ExpiresAt - now,
-            IsExpired = jwt.IsExpired(now, TimeSpan.Zero),
-            SavedAt = stored.File.SavedAt?.UtcDateTime,
-            SignatureVerified = signatureVerified,
-            Owner = owner,
-            OwnerMatchesRuntimeAccount = ownerMatchesRuntimeAccount,
-            Token = SecretText.ToSecureString(jwt.Raw),
-        };
+        AuthTokenInfoBase info = asPlainText
+            ? new AuthTokenPlainTextInfo { Token = jwt.Raw }
+            : new AuthTokenInfo { Token = SecretText.ToSecureString(jwt.Raw) };
+        info.Path = location.Path;
+        info.Source = ModelEnum.From<TokenFileSource>(location.Source);
+        info.Subject = jwt.Subject;
+        info.Email = jwt.Email;
+        info.Organization = jwt.Organization;
+        info.OrganizationName = organizationName;
+        info.Role = jwt.Role;
+        info.Issuer = jwt.Issuer;
+        info.IssuedOn = jwt.IssuedAt?.ToUniversalTime();
+        info.ExpiresOn = jwt.ExpiresAt?.ToUniversalTime();
+        info.ExpiresIn = jwt.ExpiresAt - now;
+        info.IsExpired = jwt.IsExpired(now, TimeSpan.Zero);
+        info.SavedAt = stored.File.SavedAt?.ToUniversalTime();
+        info.SignatureVerified = signatureVerified;
+        info.Owner = owner;
+        info.OwnerMatchesRuntimeAccount = ownerMatchesRuntimeAccount;
+        return info;
     }
 
-    public static WorkerTokenInfo ToInfo(WorkerTokenResult result) => new()
+    public static WorkerTokenInfoBase ToInfo(WorkerTokenResult result, bool asPlainText)
     {
-        Source = ModelEnum.From<Models.WorkerTokenSource>(result.Source),
-        ConfigPath = result.ConfigPath,
-        Token = SecretText.ToSecureString(result.Token),
-    };
+        WorkerTokenInfoBase info = asPlainText
+            ? new WorkerTokenPlainTextInfo { Token = result.Token }
+            : new WorkerTokenInfo { Token = SecretText.ToSecureString(result.Token) };
+        info.Source = ModelEnum.From<Models.WorkerTokenSource>(result.Source);
+        info.ConfigPath = result.ConfigPath;
+        return info;
+    }
 
-    public static WorkerTokenRotationResult ToResult(WorkerTokenRotation rotation, DateTimeOffset rotatedAt, bool asPlainText) => new()
+    public static WorkerTokenRotationResultBase ToResult(WorkerTokenRotation rotation, DateTimeOffset rotatedAt, bool asPlainText)
     {
-        ConfigPath = rotation.ConfigPath,
-        Token = asPlainText ? rotation.Token : SecretText.ToSecureString(rotation.Token),
-        PreviousToken = rotation.PreviousToken == null ? null : asPlainText ? rotation.PreviousToken : SecretText.ToSecureString(rotation.PreviousToken),
-        RotatedAt = rotatedAt.UtcDateTime,
-        EnvironmentOverrides = rotation.EnvironmentOverrides,
-    };
+        WorkerTokenRotationResultBase result = asPlainText
+            ? new WorkerTokenRotationPlainTextResult { Token = rotation.Token, PreviousToken = rotation.PreviousToken }
+            : new WorkerTokenRotationResult
+            {
+                Token = SecretText.ToSecureString(rotation.Token),
+                PreviousToken = rotation.PreviousToken == null ? null : SecretText.ToSecureString(rotation.PreviousToken),
+            };
+        result.ConfigPath = rotation.ConfigPath;
+        result.RotatedAt = rotatedAt.ToUniversalTime();
+        result.EnvironmentOverrides = rotation.EnvironmentOverrides;
+        return result;
+    }
 }

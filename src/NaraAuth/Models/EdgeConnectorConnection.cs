@@ -16,7 +16,7 @@ public sealed class EdgeConnectorConnection
     public string? Subject { get; internal set; }
     public string? Email { get; internal set; }
     public string? Role { get; internal set; }
-    public DateTime? ExpiresOn { get; internal set; }
+    public DateTimeOffset? ExpiresOn { get; internal set; }
     /// <summary>The token file (token modes).</summary>
     public string? TokenPath { get; internal set; }
     /// <summary>The deployment (deployment mode).</summary>

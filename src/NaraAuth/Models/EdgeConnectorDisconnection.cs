@@ -7,7 +7,7 @@ namespace NaraAuth.Models;
 public sealed class EdgeConnectorDisconnection
 {
     /// <summary>Disconnected (something was removed), NotConnected (nothing to remove) or WhatIf (-WhatIf or a declined confirmation).</summary>
-    public EdgeConnectorDisconnectStatus Status { get; internal set; }
+    public DisconnectStatus Status { get; internal set; }
     public string TokenPath { get; internal set; } = string.Empty;
     public bool TokenRemoved { get; internal set; }
     public string BundlePath { get; internal set; } = string.Empty;

@@ -22,8 +22,8 @@ public enum EdgeConnectorStatus
     Verified,
 }
 
-/// <summary>What Disconnect-EdgeConnector did.</summary>
-public enum EdgeConnectorDisconnectStatus
+/// <summary>What a Disconnect- cmdlet did (Disconnect-EdgeConnector, Disconnect-EdgePlane, Disconnect-OidcSession).</summary>
+public enum DisconnectStatus
 {
     /// <summary>Something was removed.</summary>
     Disconnected,

@@ -8,7 +8,7 @@ public sealed class EdgePlaneIdentityInfo
     public string? Subject { get; internal set; }
     public string? Email { get; internal set; }
     public bool IsAdmin { get; internal set; }
-    public DateTime? ExpiresOn { get; internal set; }
+    public DateTimeOffset? ExpiresOn { get; internal set; }
     public long? SessionId { get; internal set; }
     public string BaseUrl { get; internal set; } = string.Empty;
 

@@ -1,15 +1,15 @@
+using System.Security;
+
 namespace NaraAuth.Models;
 
 /// <summary>
-/// A new Edge Server API key (New-ApiKey). ApiKey is a SecureString, or a string with
-/// -AsPlainText; its format view never shows it.
+/// A new Edge Server API key (New-ApiKey): everything but the private key, which the twins below
+/// carry (SecureString, or string with -AsPlainText). Its format view never shows it.
 /// </summary>
-public sealed class NewApiKeyResult
+public abstract class NewApiKeyResultBase
 {
     /// <summary>The identity name given with -Id, if any.</summary>
     public string? Id { get; internal set; }
-    /// <summary>The private key clients send as "Authorization: Bearer ...": SecureString, or String with -AsPlainText.</summary>
-    public object ApiKey { get; internal set; } = null!;
     /// <summary>The secure public hash for the server's configuration (not secret).</summary>
     public string Hash { get; internal set; } = string.Empty;
     public string Algorithm { get; internal set; } = "scrypt";
@@ -18,4 +18,16 @@ public sealed class NewApiKeyResult
     public string? ConfigSnippet { get; internal set; }
 
     public override string ToString() => $"{Algorithm} {Parameters} {Hash}";
+}
+
+/// <summary>New-ApiKey: the private key clients send as "Authorization: Bearer ..." as a SecureString.</summary>
+public sealed class NewApiKeyResult : NewApiKeyResultBase
+{
+    public SecureString ApiKey { get; internal set; } = null!;
+}
+
+/// <summary>New-ApiKey -AsPlainText: the same, with the private key as a string.</summary>
+public sealed class NewApiKeyPlainTextResult : NewApiKeyResultBase
+{
+    public string ApiKey { get; internal set; } = string.Empty;
 }

@@ -16,10 +16,10 @@ public sealed class SavedLoginInfo
     public string? Scope { get; internal set; }
     public string? Subject { get; internal set; }
     public string? Email { get; internal set; }
-    public DateTime? IdTokenExpiresOn { get; internal set; }
-    public DateTime? AccessTokenExpiresOn { get; internal set; }
+    public DateTimeOffset? IdTokenExpiresOn { get; internal set; }
+    public DateTimeOffset? AccessTokenExpiresOn { get; internal set; }
     /// <summary>When the first token expires (EdgePlane: the session).</summary>
-    public DateTime? ExpiresOn { get; internal set; }
+    public DateTimeOffset? ExpiresOn { get; internal set; }
     public bool IsExpired { get; internal set; }
     /// <summary>A refresh token is kept, so an expired session is renewed without asking.</summary>
     public bool CanRefresh { get; internal set; }

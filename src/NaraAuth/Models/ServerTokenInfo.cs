@@ -7,9 +7,9 @@ public sealed class ServerTokenInfo
 {
     public string Id { get; internal set; } = string.Empty;
     public string Name { get; internal set; } = string.Empty;
-    public DateTime? CreatedAt { get; internal set; }
+    public DateTimeOffset? CreatedAt { get; internal set; }
     /// <summary>Null when the token was never used (handy for finding tokens to revoke).</summary>
-    public DateTime? LastUsedAt { get; internal set; }
+    public DateTimeOffset? LastUsedAt { get; internal set; }
     /// <summary>The platform the token belongs to.</summary>
     public string BaseUrl { get; internal set; } = string.Empty;
 

@@ -202,11 +202,11 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Idp.AccessTokenLifetime = TimeSpan.FromMinutes(3);
         var first = session.Run(Login, Authority);
         dynamic info = first.Single<object>();
-        var accessExpiry = (DateTime)info.AccessTokenExpiresOn;
-        Assert.InRange((accessExpiry - DateTime.UtcNow).TotalMinutes, 2.5, 3.1);
-        Assert.InRange(((DateTime)info.IdTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 55, 61);
-        Assert.Equal(accessExpiry, (DateTime)info.ExpiresOn);
-        Assert.Contains("<PropertyName>AccessTokenExpiresOn</PropertyName>", File.ReadAllText(Path.Combine(RepoPaths.StagedModuleDirectory, "NaraAuth.EdgePlane.format.ps1xml")));
+        var accessExpiry = (DateTimeOffset)info.AccessTokenExpiresOn;
+        Assert.InRange((accessExpiry - DateTimeOffset.UtcNow).TotalMinutes, 2.5, 3.1);
+        Assert.InRange((((DateTimeOffset)info.IdTokenExpiresOn) - DateTimeOffset.UtcNow).TotalMinutes, 55, 61);
+        Assert.Equal(accessExpiry, (DateTimeOffset)info.ExpiresOn);
+        Assert.Contains("<Label>AccessTokenExpiresOn</Label>", File.ReadAllText(Path.Combine(RepoPaths.StagedModuleDirectory, "NaraAuth.EdgePlane.format.ps1xml")));
 
         // The ID token has an hour left, but the access token does not: refresh, do not reuse.
         Idp.AccessTokenLifetime = TimeSpan.FromHours(1);

@@ -57,9 +57,9 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         using var session = new PsSession();
         _idp.AccessTokenLifetime = TimeSpan.FromMinutes(3);
         dynamic info = DeviceLogin(session, string.Empty, "ada").Single<object>();
-        Assert.InRange(((DateTime)info.AccessTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 2.5, 3.1);
-        Assert.InRange(((DateTime)info.IdTokenExpiresOn - DateTime.UtcNow).TotalMinutes, 55, 61);
-        Assert.Equal((DateTime)info.AccessTokenExpiresOn, (DateTime)info.ExpiresOn);
+        Assert.InRange((((DateTimeOffset)info.AccessTokenExpiresOn) - DateTimeOffset.UtcNow).TotalMinutes, 2.5, 3.1);
+        Assert.InRange((((DateTimeOffset)info.IdTokenExpiresOn) - DateTimeOffset.UtcNow).TotalMinutes, 55, 61);
+        Assert.Equal((DateTimeOffset)info.AccessTokenExpiresOn, (DateTimeOffset)info.ExpiresOn);
 
         _idp.AccessTokenLifetime = TimeSpan.FromHours(1);
         var refreshes = _idp.RefreshGrants;

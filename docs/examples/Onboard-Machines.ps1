@@ -156,7 +156,7 @@ function New-MachineResult($Name, $Status, $Detail, $ErrorId, $Answer) {
         Mode         = $mode
         Status       = [string]$Status
         Organization = if ($Answer) { $Answer.Organization } else { $null }
-        ExpiresOn    = if ($Answer) { $Answer.ExpiresOn } else { $null }
+        ExpiresOn    = if ($Answer -and $Answer.ExpiresOn) { [datetimeoffset]$Answer.ExpiresOn } else { $null }
         Path         = if ($Answer) { $Answer.Path } else { $null }
         Detail       = $Detail
         ErrorId      = $ErrorId
@@ -305,7 +305,8 @@ try {
             [pscustomobject]@{
                 Status = [string]$Status; Detail = $Detail; ErrorId = $ErrorId; Path = $Path
                 Organization = if ($Connection) { $Connection.Organization } else { $null }
-                ExpiresOn = if ($Connection) { $Connection.ExpiresOn } else { $null }
+                # As UTC DateTime: remoting carries it whole, where a DateTimeOffset arrives as a property bag.
+                ExpiresOn = if ($Connection -and $Connection.ExpiresOn) { $Connection.ExpiresOn.UtcDateTime } else { $null }
             }
         }
         function Resolve-MachinePath($Path) { if ($Path) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path) } }

@@ -72,6 +72,21 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         Assert.Equal("nobody", (string)info.Owner);
         Assert.True((bool)info.OwnerMatchesRuntimeAccount);
         Assert.Empty(report.Warnings);
+
+        // The status report judges the runtime account's files as that account's own.
+        var status = session.Run("Get-NaraAuthStatus -Kind EdgeConnectorToken, EdgeConnectorBundle -InstallPath $args[0] -RuntimeAccount nobody", install);
+        Assert.Null(status.Error);
+        Assert.Equal(2, status.Output.Count);
+        foreach (dynamic record in status.Output.Select(o => o.BaseObject))
+        {
+            Assert.Equal("nobody", (string)record.Owner);
+            Assert.True((bool)record.OwnerMatchesRuntimeAccount);
+            Assert.True((bool)record.IsProtected, (string)record.Problem);
+            Assert.Equal("Valid", record.State.ToString());
+        }
+        dynamic asRoot = session.Run("Get-NaraAuthStatus -Kind EdgeConnectorToken -InstallPath $args[0] -RuntimeAccount root", install).Single<object>();
+        Assert.False((bool)asRoot.OwnerMatchesRuntimeAccount);
+        status.AssertNoSecret(jwt);
     }
 
     [Fact]
@@ -142,7 +157,7 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         var result = session.Run(Connect + " -RuntimeAccount no-such-user-here", jwt, Path.Combine(session.WorkDir, "edge"), _emulator.BaseUrl);
         var error = result.AssertError("RuntimeAccountUnknown", ErrorCategory.ObjectNotFound);
         Assert.Contains("no-such-user-here", error.Exception.Message);
-        Assert.Empty(Directory.GetFileSystemEntries(session.WorkDir));
+        Assert.Equal(new[] { PsSession.InstallationConfigName }, Directory.GetFileSystemEntries(session.WorkDir).Select(Path.GetFileName));
         result.AssertNoSecret(jwt);
 
         var report = session.Run("Get-AuthToken -RuntimeAccount no-such-user-here");
@@ -160,7 +175,7 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         Assert.Null(result.Error);
         Assert.Contains("What if", result.HostText);
         Assert.Contains("runtime account 'nobody'", result.HostText);
-        Assert.Empty(Directory.GetFileSystemEntries(session.WorkDir));
+        Assert.Equal(new[] { PsSession.InstallationConfigName }, Directory.GetFileSystemEntries(session.WorkDir).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -169,6 +184,6 @@ public class RuntimeAccountTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         var result = session.Run(Connect + " -AllowAdministrators", _emulator.State.MintToken(), Path.Combine(session.WorkDir, "edge"), _emulator.BaseUrl);
         result.AssertError("AllowAdministratorsWithoutRuntimeAccount", ErrorCategory.InvalidArgument);
-        Assert.Empty(Directory.GetFileSystemEntries(session.WorkDir));
+        Assert.Equal(new[] { PsSession.InstallationConfigName }, Directory.GetFileSystemEntries(session.WorkDir).Select(Path.GetFileName));
     }
 }

@@ -100,7 +100,8 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
             $row.Mode | Should -Be 'Token'
             $row.Status | Should -Be 'Connected'
             $row.Organization | Should -Be 'org_1'
-            $row.ExpiresOn | Should -BeOfType [datetime]
+            $row.ExpiresOn | Should -BeOfType [datetimeoffset]
+            $row.ExpiresOn.Offset | Should -Be ([timespan]::Zero)
             $row.ErrorId | Should -BeNullOrEmpty
             $file = Join-Path $account.Home 'EdgeConnector/auth-token.json'
             $row.Path | Should -Be $file
@@ -158,7 +159,7 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
             foreach ($account in $machines.Accounts[1..2]) {
                 # Said by Connect-EdgeConnector on the machine, for the admin's console.
                 $wire = Get-SshWireText $account
-                $wire.Contains("What if: Performing the operation ""Save the validated token for organization 'org_1'"" on target") | Should -BeTrue -Because 'with -SkipBundleSync passed through, no bundle is mentioned'
+                $wire.Contains("What if: Performing the operation ""Save the validated token for organization 'org_1', owner-only"" on target") | Should -BeTrue -Because 'with -SkipBundleSync passed through, no bundle is mentioned'
             }
             @($sessions | Where-Object State -eq 'Opened').Count | Should -Be 3 -Because 'sessions passed in are the caller''s to close'
             Assert-NoSecret $run -Secret $jwt

@@ -79,6 +79,9 @@ public sealed class OidcLogin
 
     public async Task<OidcLoginResult> LoginInteractiveAsync(bool force, BrowserLoginOptions options, CancellationToken cancellationToken)
     {
+        // Nobody to ask and no saved session that could be refreshed: refused before the
+        // provider is even asked, so a pipeline learns it at once.
+        if (options.NonInteractiveReason is { } nobody && (force || !System.IO.File.Exists(Path))) throw options.NotInteractive(nobody);
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var saved = ReadSaved(provider, force);
         if (saved != null && await TryExistingAsync(provider, saved, refreshHere: false, cancellationToken).ConfigureAwait(false) is { } existing) return existing;

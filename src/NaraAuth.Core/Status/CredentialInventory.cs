@@ -25,6 +25,8 @@ public sealed class CredentialQuery
     public bool Verify { get; set; }
     /// <summary>The platform for -Verify of the Edge Connector token and deployment credentials (else the usual rules).</summary>
     public string? BaseUrl { get; set; }
+    /// <summary>The account the Edge Connector runs as: files it owns count as protected, and each record says whether it owns the file.</summary>
+    public RuntimeAccount? RuntimeAccount { get; set; }
 }
 
 /// <summary>
@@ -37,6 +39,7 @@ public sealed class CredentialQuery
 public sealed class CredentialInventory
 {
     private readonly CoreContext _context;
+    private RuntimeAccount? _runtimeAccount;
 
     public CredentialInventory(CoreContext context)
     {
@@ -45,6 +48,7 @@ public sealed class CredentialInventory
 
     public async Task<IReadOnlyList<CredentialStatus>> ListAsync(CredentialQuery query, CancellationToken cancellationToken)
     {
+        _runtimeAccount = query.RuntimeAccount;
         bool Wanted(CredentialKind kind) => query.Kinds == null || query.Kinds.Count == 0 || query.Kinds.Contains(kind);
         var verifier = new CredentialVerifier(_context, query.BaseUrl);
         var found = new List<CredentialStatus>();
@@ -214,7 +218,8 @@ public sealed class CredentialInventory
     private void CheckProtection(CredentialStatus status)
     {
         if (status.Path == null || !File.Exists(status.Path)) return;
-        var protection = FileProtection.Inspect(_context.Store, status.Path);
+        var protection = FileProtection.Inspect(_context.Store, status.Path, _runtimeAccount);
+        if (_runtimeAccount != null) status.OwnerMatchesRuntimeAccount = FileOwner.Of(status.Path)?.IsAccount(_runtimeAccount);
         status.Owner = protection.Owner;
         status.IsProtected = protection.IsProtected;
         if (!protection.IsProtected) status.Downgrade(CredentialState.Unprotected, protection.Problem);

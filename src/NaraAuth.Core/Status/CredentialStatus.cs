@@ -26,6 +26,8 @@ public sealed class CredentialStatus
     public string? FoundBy { get; set; }
     /// <summary>The file owner's account name.</summary>
     public string? Owner { get; set; }
+    /// <summary>With a runtime account: whether it owns the file; else null.</summary>
+    public bool? OwnerMatchesRuntimeAccount { get; set; }
     /// <summary>True when the file is owner-only in a safe folder; null when there is no file.</summary>
     public bool? IsProtected { get; set; }
     /// <summary>-Verify: true when accepted online, false when refused; null when not checked or not checkable.</summary>

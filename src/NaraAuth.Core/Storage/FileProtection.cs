@@ -24,11 +24,12 @@ public sealed class FileProtection
 
     public bool IsProtected => Problem == null;
 
-    public static FileProtection Inspect(SecureFileStore store, string path)
+    /// <param name="runtimeAccount">The account the Edge Connector runs as: its files and folders are as trusted as the user's own.</param>
+    public static FileProtection Inspect(SecureFileStore store, string path, RuntimeAccount? runtimeAccount = null)
     {
         try
         {
-            return store.IsWindows ? InspectWindows(store, path) : InspectUnix(store, path);
+            return store.IsWindows ? InspectWindows(store, path, runtimeAccount) : InspectUnix(store, path, runtimeAccount);
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is PlatformNotSupportedException)
         {
@@ -36,26 +37,26 @@ public sealed class FileProtection
         }
     }
 
-    private static FileProtection InspectUnix(SecureFileStore store, string path)
+    private static FileProtection InspectUnix(SecureFileStore store, string path, RuntimeAccount? runtimeAccount)
     {
         if (!UnixFileApi.IsAvailable) return new FileProtection(null, null);
         var status = UnixFileApi.FollowedStatus(path) ?? throw new FileNotFoundException($"'{path}' does not exist.");
         var me = UnixFileApi.EffectiveUserId();
         var owner = FileOwner.OfUid(status.Owner).Name;
-        var problem = status.Owner != me && status.Owner != 0
+        var problem = status.Owner != me && status.Owner != 0 && status.Owner != runtimeAccount?.Unix?.Uid
             ? $"'{path}' belongs to another user ({owner})"
             : store.CheckPermissions(path);
-        problem ??= store.FolderProblem(Path.GetDirectoryName(Path.GetFullPath(path))!, isTarget: true);
+        problem ??= store.FolderProblem(Path.GetDirectoryName(Path.GetFullPath(path))!, isTarget: true, runtimeAccount);
         return new FileProtection(owner, problem);
     }
 
-    private static FileProtection InspectWindows(SecureFileStore store, string path)
+    private static FileProtection InspectWindows(SecureFileStore store, string path, RuntimeAccount? runtimeAccount)
     {
         var me = WindowsAclApplier.CurrentUserSid();
         var sddl = WindowsAclApplier.ReadFileSddl(path);
         var ownerSid = WindowsFolderAcl.OwnerSid(sddl);
-        var problem = WindowsFolderAcl.FileProblem(path, sddl, me)
-            ?? store.FolderProblem(Path.GetDirectoryName(Path.GetFullPath(path))!, isTarget: true);
+        var problem = WindowsFolderAcl.FileProblem(path, sddl, me, runtimeAccount?.Sid)
+            ?? store.FolderProblem(Path.GetDirectoryName(Path.GetFullPath(path))!, isTarget: true, runtimeAccount);
         return new FileProtection(ownerSid == null ? null : WindowsAccountSid.NameOnWindows(ownerSid), problem);
     }
 }

@@ -119,6 +119,10 @@ public static class SecretFileReader
             UnixFileStatus? status;
             try
             {
+                // A link another user owns can be pointed at any file that user chooses, at any
+                // moment: its target is not this user's credential (OpenSSH refuses such links too).
+                if (UnixFileApi.LinkStatus(path) is { IsSymlink: true } link && link.Owner != UnixFileApi.EffectiveUserId() && link.Owner != 0)
+                    throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, $"it is a symbolic link owned by another user (uid {link.Owner}), who could point it at any file.");
                 status = UnixFileApi.FollowedStatus(path);
             }
             catch (IOException e)

@@ -14,7 +14,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NaraAuthStatus")]
 [OutputType(typeof(CredentialStatusInfo))]
-public sealed class GetNaraAuthStatusCommand : NaraCmdlet
+public sealed class GetNaraAuthStatusCommand : NetworkCmdlet
 {
     /// <summary>Only these kinds.</summary>
     [Parameter(Position = 0)]
@@ -39,10 +39,16 @@ public sealed class GetNaraAuthStatusCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
+    /// <summary>The account the Edge Connector runs as: files it owns count as protected, and each record says whether it owns its file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RuntimeAccount { get; set; }
+
     protected override void ProcessNaraRecord()
     {
         var query = new CredentialQuery
         {
+            RuntimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment),
             TokenPath = Path,
             InstallPath = InstallPath,
             Kinds = Kind?.Select(k => ModelEnum.From<Core.Status.CredentialKind>(k)).ToList(),

@@ -17,6 +17,7 @@ internal static partial class ModelMapping
         Path = status.Path,
         FoundBy = status.FoundBy,
         Owner = status.Owner,
+        OwnerMatchesRuntimeAccount = status.OwnerMatchesRuntimeAccount,
         IsProtected = status.IsProtected,
         VerifiedOnline = status.VerifiedOnline,
         Problem = status.Problem,

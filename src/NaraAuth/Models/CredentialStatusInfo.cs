@@ -23,6 +23,8 @@ public sealed class CredentialStatusInfo
     public string? FoundBy { get; internal set; }
     /// <summary>The account that owns the file.</summary>
     public string? Owner { get; internal set; }
+    /// <summary>With -RuntimeAccount: whether that account owns the file; else null.</summary>
+    public bool? OwnerMatchesRuntimeAccount { get; internal set; }
     /// <summary>True when the file is owner-only in a folder no other user can write; null without a file.</summary>
     public bool? IsProtected { get; internal set; }
     /// <summary>-Verify: accepted (true) or refused (false) online; null when not checked or not checkable.</summary>

@@ -156,6 +156,24 @@ public class SecretFileReaderTests
     }
 
     [Fact]
+    public void A_token_file_that_is_another_users_symbolic_link_is_refused_and_its_target_not_read()
+    {
+        RequireRoot();
+        using var dir = new TempDir();
+        var target = dir.Combine("real-token.json");
+        File.WriteAllText(target, TokenJson);
+        var link = dir.Combine("auth-token.json");
+        File.CreateSymbolicLink(link, target);
+        Assert.Equal("eyJ.a.b", TokenFile.Read(Store(), link, out _).Token);
+
+        ChownNoFollow(link, OtherUser);
+        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), link, out _));
+        Assert.Equal("TokenFileUnreadable", error.ErrorId);
+        Assert.Contains("symbolic link owned by another user", error.Message);
+        Assert.DoesNotContain("eyJ", error.ToString());
+    }
+
+    [Fact]
     public void A_saved_OIDC_session_that_is_a_FIFO_or_not_JSON_is_a_problem_and_a_new_login_replaces_it()
     {
         RequireUnix();

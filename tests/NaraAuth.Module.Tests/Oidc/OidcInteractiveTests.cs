@@ -30,6 +30,7 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Idp.AdvertiseIss = false;
         Idp.TamperIss = null;
         Idp.NextIdTokenDefect = IdTokenDefect.None;
+        _emulator.State.Faults.Clear();
     }
 
     private static string Page(string log) => OidcBrowserDouble.FinalPage(log);
@@ -111,6 +112,17 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains(seen, r => r.Method == "POST" && r.Path == "/oidc/token");
         var around = seen.Where(r => !r.Path.StartsWith("/oidc/authorize", StringComparison.Ordinal) && !proxy.IsOwnOutboundPort(r.RemotePort)).ToList();
         Assert.True(around.Count == 0, "Went around the proxy: " + string.Join(", ", around.Select(r => r.Method + " " + r.Path)));
+    }
+
+    [Fact]
+    public void An_oversized_answer_to_MSALs_code_redemption_is_not_read_whole_and_nothing_is_saved()
+    {
+        using var session = new PsSession();
+        UseBrowserDouble(session);
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/oidc/token", Method = "POST", OversizedBytes = 20L * 1024 * 1024, Count = 1 });
+        var result = session.Run(Login + " -Force", Authority);
+        result.AssertError("ResponseTooLarge", ErrorCategory.LimitsExceeded);
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]

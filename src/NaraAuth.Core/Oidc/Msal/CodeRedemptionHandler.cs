@@ -11,7 +11,8 @@ namespace NaraAuth.Core.Oidc.Msal;
 /// MSAL's requests go out through the module's shared HttpClient, with one correction: MSAL adds
 /// "scope" to the authorization code redemption, which RFC 6749 4.1.3 does not define for that
 /// grant and strict providers (OpenIddict) refuse with invalid_request. The scopes were granted
-/// at the authorization request already, so the parameter is dropped from that one request.
+/// at the authorization request already, so the parameter is dropped from that one request. Every
+/// answer is read within the module's one size cap before MSAL sees it.
 /// </summary>
 internal sealed class CodeRedemptionHandler : HttpMessageHandler
 {
@@ -40,8 +41,24 @@ internal sealed class CodeRedemptionHandler : HttpMessageHandler
         // An HttpClient refuses a request another one already sent: forward a copy.
         using var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content, Version = request.Version };
         foreach (var header in request.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        var response = await SharedHttpClient.Get(_proxy).SendAsync(copy, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var response = await SharedHttpClient.Get(_proxy).SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         copy.Content = null; // owned by the original request
+        // MSAL would read any body whole: read it here within the module's one size cap instead.
+        var uri = request.RequestUri!;
+        string text;
+        try
+        {
+            text = await BoundedBody.ReadAsync(response, ApiRequest.DefaultMaxResponseBytes, new ApiRequest(request.Method, uri.PathAndQuery), uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+        var mediaType = response.Content?.Headers.ContentType?.MediaType ?? "application/json";
+        response.Content?.Dispose();
+        var bounded = new StringContent(text, System.Text.Encoding.UTF8, mediaType);
+        response.Content = bounded;
         return response;
     }
 

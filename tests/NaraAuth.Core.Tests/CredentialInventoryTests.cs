@@ -53,6 +53,26 @@ public class CredentialInventoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_broken_config_json_is_reported_as_invalid_and_the_other_kinds_still_are()
+    {
+        var environment = new FakeEnvironment(_dir.Combine("home"));
+        File.WriteAllText(_dir.Combine("config.json"), "{ not json, secret-looking-text");
+
+        var statuses = await new CredentialInventory(Context(environment)).ListAsync(new CredentialQuery(), CancellationToken.None);
+
+        Assert.Equal(Enum.GetValues<CredentialKind>(), statuses.Select(s => s.Kind));
+        foreach (var broken in statuses.Where(s => s.Kind is CredentialKind.EdgeConnectorToken or CredentialKind.EdgeConnectorBundle))
+        {
+            Assert.Equal(CredentialState.Invalid, broken.State);
+            Assert.Equal(_dir.Combine("config.json"), broken.Path);
+            Assert.Contains("ConfigFileNotJson", broken.Problem);
+            Assert.DoesNotContain("secret-looking-text", broken.Problem);
+        }
+        Assert.All(statuses.Where(s => s.Kind is not (CredentialKind.EdgeConnectorToken or CredentialKind.EdgeConnectorBundle)),
+            s => Assert.Equal(CredentialState.Missing, s.State));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_token_file_is_invalid_without_quoting_it()
     {
         var environment = new FakeEnvironment(_dir.Combine("home"));

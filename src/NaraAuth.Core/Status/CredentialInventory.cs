@@ -52,10 +52,25 @@ public sealed class CredentialInventory
         bool Wanted(CredentialKind kind) => query.Kinds == null || query.Kinds.Count == 0 || query.Kinds.Contains(kind);
         var verifier = new CredentialVerifier(_context, query.BaseUrl);
         var found = new List<CredentialStatus>();
-        // Also names the installation whose config.json says which platform -Verify asks.
-        var location = TokenLocation.Resolve(_context.Environment, query.TokenPath, query.InstallPath, _context.CurrentDirectory);
+        // Also names the installation whose config.json says which platform -Verify asks. A
+        // broken config.json is itself a finding: it is reported, and the other kinds still are.
+        TokenLocation? location = null;
+        try
+        {
+            location = TokenLocation.Resolve(_context.Environment, query.TokenPath, query.InstallPath, _context.CurrentDirectory);
+        }
+        catch (NaraAuthException e) when (e.ErrorId.StartsWith(SecretFileKind.InstallationConfig.ErrorPrefix, StringComparison.Ordinal))
+        {
+            foreach (var kind in new[] { CredentialKind.EdgeConnectorToken, CredentialKind.EdgeConnectorBundle })
+            {
+                if (!Wanted(kind)) continue;
+                var broken = new CredentialStatus(kind, e.Target as string) { FoundBy = "config.json" };
+                broken.Downgrade(CredentialState.Invalid, $"{e.Message} ({e.ErrorId}); {e.RecommendedAction}");
+                found.Add(broken);
+            }
+        }
 
-        if (Wanted(CredentialKind.EdgeConnectorToken) || Wanted(CredentialKind.EdgeConnectorBundle))
+        if (location != null && (Wanted(CredentialKind.EdgeConnectorToken) || Wanted(CredentialKind.EdgeConnectorBundle)))
         {
             var (token, jwt) = EdgeConnectorToken(location);
             if (query.Verify && jwt != null) await verifier.PlatformTokenAsync(token, jwt, location, cancellationToken).ConfigureAwait(false);
@@ -65,7 +80,7 @@ public sealed class CredentialInventory
         if (Wanted(CredentialKind.DeploymentCredentials))
         {
             var (status, credentials) = Deployment();
-            if (query.Verify && credentials != null) await verifier.DeploymentAsync(status, credentials, location, cancellationToken).ConfigureAwait(false);
+            if (query.Verify && credentials != null && location != null) await verifier.DeploymentAsync(status, credentials, location, cancellationToken).ConfigureAwait(false);
             found.Add(status);
         }
         var catalog = new SavedLoginCatalog(_context.Environment, _context.Store);

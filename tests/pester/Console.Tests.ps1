@@ -76,7 +76,8 @@ Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
         Connect-EdgeConnector -Token (New-EmulatorToken) -SkipBundleSync | Out-Null
         $before = [System.IO.File]::ReadAllBytes((Join-Path $dir 'auth-token.json'))
         Send-Line 'Connect-EdgeConnector -NoBrowser -SkipBundleSync -Force'
-        Wait-Screen 'desktop/approve\?code=' | Out-Null
+        # Ctrl+C while it waits for the approval: once its countdown is on the screen.
+        Wait-Screen 'Waiting for approval of code [A-Z0-9]{4}-[A-Z0-9]{4} \[' | Out-Null
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         & tmux -L $socket send-keys -t $pane C-c
         Wait-Screen 'READY> ' -Count 2 -TimeoutSeconds 10 | Out-Null

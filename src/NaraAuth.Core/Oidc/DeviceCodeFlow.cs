@@ -60,6 +60,18 @@ public sealed class DeviceCodeFlow
     /// <summary>RFC 8628 3.5: slow_down adds 5 s to the interval for all later polls.</summary>
     public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(60);
+    /// <summary>Our own limit on the wait, whatever expires_in says: a provider cannot keep the session waiting for days.</summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest wait for the code to be entered, even when the code lives longer.</summary>
+    public TimeSpan MaxWait { get; set; } = DefaultMaxWait;
+
+    /// <summary>When the wait ends: the code's expiry, or sooner by <paramref name="maxWait"/>; true when our own limit comes first.</summary>
+    internal static (DateTimeOffset Deadline, bool Local) WaitDeadline(DateTimeOffset now, DateTimeOffset codeExpiresAt, TimeSpan maxWait)
+    {
+        var local = now + maxWait;
+        return local < codeExpiresAt ? (local, true) : (codeExpiresAt, false);
+    }
 
     public async Task<OidcTokens> RunAsync(CancellationToken cancellationToken)
     {
@@ -108,7 +120,9 @@ public sealed class DeviceCodeFlow
             ["device_code"] = deviceCode,
             ["client_id"] = _settings.ClientId,
         };
-        var schedule = new PollSchedule(_clock, prompt.ExpiresAt, interval, _reporter, _delay)
+        var (deadline, localLimit) = WaitDeadline(_clock.UtcNow, prompt.ExpiresAt, MaxWait);
+        NaraAuthException Ended() => localLimit ? TimedOut(MaxWait) : Expired();
+        var schedule = new PollSchedule(_clock, deadline, interval, _reporter, _delay)
         {
             MaxInterval = MaxInterval,
             // RFC 8628 3.5: back off on connection timeouts.
@@ -118,9 +132,9 @@ public sealed class DeviceCodeFlow
         };
         while (true)
         {
-            if (schedule.IsOver) throw Expired();
+            if (schedule.IsOver) throw Ended();
             await schedule.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (schedule.IsOver) throw Expired();
+            if (schedule.IsOver) throw Ended();
 
             ApiResponse response;
             try
@@ -163,6 +177,11 @@ public sealed class DeviceCodeFlow
             _reporter.Information($"Or open this link, which already contains the code: {prompt.VerificationUriComplete.AbsoluteUri}");
         _reporter.Information($"The code expires at {prompt.ExpiresAt:u}.");
     }
+
+    private static NaraAuthException TimedOut(TimeSpan maxWait) =>
+        new("OidcDeviceCodeTimedOut", NaraErrorCategory.OperationTimeout,
+            $"The code was not entered within {Text.DurationText.Of(maxWait)}, the longest this login waits.",
+            "Run the login again and enter the code in time, or allow longer with -LoginTimeoutSec.");
 
     private static NaraAuthException Expired() =>
         new("OidcDeviceCodeExpired", NaraErrorCategory.OperationTimeout,

@@ -69,6 +69,9 @@ public sealed class OidcLogin
     /// <summary>How long the saved session must stay valid to be reused without asking anyone.</summary>
     public TimeSpan MinimumValidity { get; set; } = ReuseMargin;
 
+    /// <summary>The longest wait for a device code to be entered (-LoginTimeoutSec); null: <see cref="DeviceCodeFlow.DefaultMaxWait"/>.</summary>
+    public TimeSpan? DeviceCodeMaxWait { get; set; }
+
     public async Task<OidcLoginResult> LoginWithDeviceCodeAsync(bool force, CancellationToken cancellationToken)
     {
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +150,7 @@ public sealed class OidcLogin
 
     private async Task<OidcLoginResult> DeviceCodeAsync(OidcProviderMetadata provider, CancellationToken cancellationToken)
     {
-        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock, _reporter);
+        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock, _reporter) { MaxWait = DeviceCodeMaxWait ?? DeviceCodeFlow.DefaultMaxWait };
         var tokens = await flow.RunAsync(cancellationToken).ConfigureAwait(false);
         return await CompleteAsync(provider, tokens, OidcLoginSource.DeviceCode, null, null, cancellationToken).ConfigureAwait(false);
     }

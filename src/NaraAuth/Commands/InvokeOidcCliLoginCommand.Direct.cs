@@ -47,7 +47,12 @@ public sealed partial class InvokeOidcCliLoginCommand
         }
         var settings = OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment);
         WorkingOn = settings.Authority.ToString();
-        var login = new OidcLogin(Context, settings, Reporter) { MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin };
+        var login = new OidcLogin(Context, settings, Reporter)
+        {
+            MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin,
+            // Given, it bounds the device code wait too; else the code's own lifetime, within Core's limit.
+            DeviceCodeMaxWait = MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec)) ? TimeSpan.FromSeconds(LoginTimeoutSec) : null,
+        };
         if (!ShouldProcess(login.Path, $"Log in to {settings.Authority} as client '{settings.ClientId}' (or reuse the saved session) and save the session")) return;
         OidcLoginResult result;
         if (UseDeviceCode)

@@ -141,6 +141,17 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Completed);
     }
 
+    [Fact]
+    public void LoginTimeoutSec_ends_the_wait_before_a_longer_lived_code_expires_with_its_own_error()
+    {
+        using var session = new PsSession();
+        Idp.DeviceCodeLifetime = TimeSpan.FromMinutes(10);
+        var result = session.Run(Login + " -LoginTimeoutSec 2", Authority);
+        result.AssertError("OidcDeviceCodeTimedOut", ErrorCategory.OperationTimeout);
+        Assert.Contains("-LoginTimeoutSec", result.Error!.ErrorDetails?.RecommendedAction ?? result.Error.ToString());
+        Assert.Null(OidcSessionFiles.Single(session));
+    }
+
     [Theory]
     [InlineData(IdTokenDefect.WrongAudience, "IdTokenWrongAudience")]
     [InlineData(IdTokenDefect.WrongIssuer, "IdTokenWrongIssuer")]

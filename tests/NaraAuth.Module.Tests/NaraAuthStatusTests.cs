@@ -177,4 +177,24 @@ public class NaraAuthStatusTests : IClassFixture<EmulatorFixture>
         Assert.Null((bool?)token.VerifiedOnline);
         result.AssertNoSecret(live.Token);
     }
+
+    [Fact]
+    public void Credentials_saved_for_a_later_runtime_are_reported_from_CredentialsPath_and_verified()
+    {
+        using var session = new PsSession();
+        session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
+        var saved = Path.Combine(session.WorkDir, "saved", "deployment.json");
+        Assert.Null(session.Run("Connect-EdgeConnector -Deployment -DeploymentId dep_abc123 -DeploymentSecret $args[0] -SaveCredentialsTo $args[1]",
+            new System.Net.NetworkCredential(string.Empty, DeploymentSecret).SecurePassword, saved).Error);
+
+        var result = session.Run("Get-NaraAuthStatus -Kind DeploymentCredentials -CredentialsPath $args[0] -Verify", saved);
+        dynamic deployment = result.Single<object>();
+        Assert.Equal(("Valid", "dep_abc123", saved, "-CredentialsPath"), (deployment.State.ToString(), (string)deployment.Subject, (string)deployment.Path, (string)deployment.FoundBy));
+        Assert.True((bool?)deployment.IsProtected);
+        Assert.True((bool?)deployment.VerifiedOnline);
+        result.AssertNoSecret(DeploymentSecret);
+
+        dynamic missing = session.Run("Get-NaraAuthStatus -Kind DeploymentCredentials -CredentialsPath $args[0]", saved + ".gone").Single<object>();
+        Assert.Equal("Missing", missing.State.ToString());
+    }
 }

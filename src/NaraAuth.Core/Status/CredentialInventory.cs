@@ -27,6 +27,8 @@ public sealed class CredentialQuery
     public string? BaseUrl { get; set; }
     /// <summary>The account the Edge Connector runs as: files it owns count as protected, and each record says whether it owns the file.</summary>
     public RuntimeAccount? RuntimeAccount { get; set; }
+    /// <summary>A deployment credentials file written with -SaveCredentialsTo, reported instead of the environment's.</summary>
+    public string? CredentialsPath { get; set; }
 }
 
 /// <summary>
@@ -79,7 +81,7 @@ public sealed class CredentialInventory
         }
         if (Wanted(CredentialKind.DeploymentCredentials))
         {
-            var (status, credentials) = Deployment();
+            var (status, credentials) = Deployment(query.CredentialsPath);
             if (query.Verify && credentials != null && location != null) await verifier.DeploymentAsync(status, credentials, location, cancellationToken).ConfigureAwait(false);
             found.Add(status);
         }
@@ -138,9 +140,22 @@ public sealed class CredentialInventory
         return status;
     }
 
-    private (CredentialStatus Status, DeploymentCredentials? Credentials) Deployment()
+    private (CredentialStatus Status, DeploymentCredentials? Credentials) Deployment(string? credentialsPath)
     {
         var env = _context.Environment;
+        if (credentialsPath != null)
+        {
+            var saved = Path.GetFullPath(Path.Combine(_context.CurrentDirectory, credentialsPath));
+            var named = new CredentialStatus(CredentialKind.DeploymentCredentials, saved) { FoundBy = "-CredentialsPath" };
+            if (!File.Exists(saved)) return (Missing(named, $"-CredentialsPath names '{saved}', which does not exist"), null);
+            DeploymentCredentials? fromFile = null;
+            Inspect(named, () =>
+            {
+                fromFile = DeploymentCredentials.ReadFile(_context.Store, saved);
+                named.Subject = fromFile.DeploymentId;
+            });
+            return (named, fromFile);
+        }
         var file = env.GetVariable("DEPLOYMENT_CREDENTIALS_PATH");
         var inEnvironment = env.GetVariable("DEPLOYMENT_ID") != null || env.GetVariable("DEPLOYMENT_SECRET") != null;
         var path = !inEnvironment && file != null ? Path.GetFullPath(Path.Combine(_context.CurrentDirectory, file)) : null;

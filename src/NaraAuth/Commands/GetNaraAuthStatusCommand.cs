@@ -39,6 +39,11 @@ public sealed class GetNaraAuthStatusCommand : NetworkCmdlet
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
+    /// <summary>A deployment credentials file (one written with Connect-EdgeConnector -SaveCredentialsTo), reported instead of the environment's.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CredentialsPath { get; set; }
+
     /// <summary>The account the Edge Connector runs as: files it owns count as protected, and each record says whether it owns its file.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -48,6 +53,7 @@ public sealed class GetNaraAuthStatusCommand : NetworkCmdlet
     {
         var query = new CredentialQuery
         {
+            CredentialsPath = CredentialsPath,
             RuntimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment),
             TokenPath = Path,
             InstallPath = InstallPath,

@@ -142,34 +142,36 @@ public sealed class CredentialInventory
 
     private (CredentialStatus Status, DeploymentCredentials? Credentials) Deployment(string? credentialsPath)
     {
+        if (credentialsPath != null) return DeploymentFile(credentialsPath, "-CredentialsPath", "-CredentialsPath");
         var env = _context.Environment;
-        if (credentialsPath != null)
-        {
-            var saved = Path.GetFullPath(Path.Combine(_context.CurrentDirectory, credentialsPath));
-            var named = new CredentialStatus(CredentialKind.DeploymentCredentials, saved) { FoundBy = "-CredentialsPath" };
-            if (!File.Exists(saved)) return (Missing(named, $"-CredentialsPath names '{saved}', which does not exist"), null);
-            DeploymentCredentials? fromFile = null;
-            Inspect(named, () =>
-            {
-                fromFile = DeploymentCredentials.ReadFile(_context.Store, saved);
-                named.Subject = fromFile.DeploymentId;
-            });
-            return (named, fromFile);
-        }
         var file = env.GetVariable("DEPLOYMENT_CREDENTIALS_PATH");
         var inEnvironment = env.GetVariable("DEPLOYMENT_ID") != null || env.GetVariable("DEPLOYMENT_SECRET") != null;
-        var path = !inEnvironment && file != null ? Path.GetFullPath(Path.Combine(_context.CurrentDirectory, file)) : null;
-        var status = new CredentialStatus(CredentialKind.DeploymentCredentials, path);
-        if (!inEnvironment && file == null)
+        if (!inEnvironment && file != null)
+            return DeploymentFile(file, "DEPLOYMENT_CREDENTIALS_PATH", nameof(DeploymentCredentialSource.CredentialsFile));
+        var status = new CredentialStatus(CredentialKind.DeploymentCredentials, null);
+        if (!inEnvironment)
             return (Missing(status, "DEPLOYMENT_ID and DEPLOYMENT_SECRET are not set, nor DEPLOYMENT_CREDENTIALS_PATH"), null);
-        if (path != null && !File.Exists(path))
-            return (Missing(status, $"DEPLOYMENT_CREDENTIALS_PATH names '{path}', which does not exist"), null);
         DeploymentCredentials? credentials = null;
         Inspect(status, () =>
         {
             credentials = DeploymentCredentials.Resolve(null, null, env, _context.CurrentDirectory);
             status.Subject = credentials.DeploymentId;
             status.FoundBy = credentials.Source.ToString();
+        });
+        return (status, credentials);
+    }
+
+    /// <summary>Deployment credentials in the file <paramref name="namedBy"/> names (relative to the current folder).</summary>
+    private (CredentialStatus Status, DeploymentCredentials? Credentials) DeploymentFile(string file, string namedBy, string foundBy)
+    {
+        var path = Path.GetFullPath(Path.Combine(_context.CurrentDirectory, file));
+        var status = new CredentialStatus(CredentialKind.DeploymentCredentials, path) { FoundBy = foundBy };
+        if (!File.Exists(path)) return (Missing(status, $"{namedBy} names '{path}', which does not exist"), null);
+        DeploymentCredentials? credentials = null;
+        Inspect(status, () =>
+        {
+            credentials = DeploymentCredentials.ReadFile(_context.Store, path);
+            status.Subject = credentials.DeploymentId;
         });
         return (status, credentials);
     }

@@ -152,6 +152,33 @@ public abstract class NaraCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// A path argument as PowerShell's own cmdlets read it: '~', PowerShell drives and relative paths
+    /// against the current location, to the file system path it names. A path of another provider
+    /// (Env:, Cert:, a registry drive) is refused with a clear error. Null or blank stays null.
+    /// </summary>
+    internal string? ResolveUserPath(string? path, string parameterName)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return null;
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception e) when (e is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
+        {
+            throw new NaraAuthException("PathNotResolved", NaraErrorCategory.InvalidArgument,
+                $"-{parameterName} '{path}' does not name a place on the file system: {e.Message}",
+                "Pass a file system path: absolute, relative to the current location, or starting with '~'.", path);
+        }
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+            throw new NaraAuthException("PathNotOnFileSystem", NaraErrorCategory.InvalidArgument,
+                $"-{parameterName} '{path}' is a path of the {provider.Name} provider, not a file system path.",
+                "Pass a file system path: absolute, relative to the current location, or starting with '~'.", path);
+        return resolved;
+    }
+
     /// <summary>Shows a line to the person at the console without putting it in the output stream.</summary>
     internal void WriteHostLine(string text)
     {

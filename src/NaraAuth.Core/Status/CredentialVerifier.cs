@@ -31,7 +31,11 @@ internal sealed class CredentialVerifier
     public Task PlatformTokenAsync(CredentialStatus status, JwtInfo jwt, TokenLocation location, CancellationToken cancellationToken) =>
         AskAsync(status, async () =>
         {
-            var platform = new ApiClient(PlatformUrl.Resolve(_baseUrl, _context.Environment, location.Config));
+            var target = PlatformUrl.Choose(_baseUrl, _context.Environment, () => location.Config);
+            // The stored login goes only to the platform it was saved for (or, from an older
+            // file, one the invoker named): refused here, it is Rejected and never sent.
+            StoredLoginDestination.Check(TokenFile.Read(_context.Store, location.Path, out _), location.Path, target);
+            var platform = new ApiClient(target.Url);
             var result = await _context.Validator.ValidateAsync(jwt.Raw, new TokenValidationOptions(), platform, cancellationToken).ConfigureAwait(false);
             if (!result.SignatureVerified)
                 return $"{platform.BaseUrl} publishes no signing keys, so the signature was not checked";

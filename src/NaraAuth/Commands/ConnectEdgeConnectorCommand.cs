@@ -112,13 +112,16 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
     /// <summary>Resolved from -RuntimeAccount before anything is sent or written.</summary>
     private RuntimeAccount? _owner;
 
+    /// <summary>The platform and who named it: a stored login is sent only where it may go.</summary>
+    private PlatformTarget? _target;
+
     protected override void ProcessNaraRecord()
     {
         _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WorkingOn = location.Path;
-        var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
-        var platform = new ApiClient(baseUrl, reporter: Reporter);
+        _target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
+        var platform = new ApiClient(_target.Url, reporter: Reporter);
 
         switch (ChooseMode())
         {
@@ -229,7 +232,7 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
     private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, EdgeConnectorLoginMode mode)
     {
         if (Force) return false;
-        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
+        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct, _target, _owner));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
         var handedOver = false;
@@ -259,7 +262,7 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
         onboarding.SaveToken(location, validated.Jwt.Raw, Force, _owner);
         WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}, {OwnerText}).");
         WarnIfUnreachable(location.Path);
-        if (location.UserFolderNote is { } note) WriteHostLine(note);
+        if (location.UserFolderNote is { } note) WriteVerbose(note);
 
         string? bundlePath = null;
         if (!SkipBundleSync)

@@ -75,7 +75,9 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         string? organizationName = stored.Jwt.OrganizationName;
         if (Verify)
         {
-            var platform = new ApiClient(PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config), reporter: Reporter);
+            var target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
+            StoredLoginDestination.Check(stored.File, location.Path, target);
+            var platform = new ApiClient(target.Url, reporter: Reporter);
             WriteVerbose($"Verifying the token against {platform.BaseUrl}.");
             var result = RunAsync(token => Context.Validator.ValidateAsync(stored.Jwt.Raw, options, platform, token));
             signatureVerified = result.SignatureVerified;

@@ -39,7 +39,9 @@ public class DefaultTokenLocationTests : IClassFixture<EmulatorFixture>
         AssertPrivate(bundle);
         UnixModes.AssertMode(PrivateFolder, Path.GetDirectoryName(UserFolder(session))!);
         Assert.Empty(Directory.GetFileSystemEntries(session.WorkDir));
-        Assert.DoesNotContain("per-user", result.HostText);
+        // Said once, on the verbose stream, not to the person on every connect.
+        Assert.Contains(result.Verbose, v => v.Message.Contains("No installation was named") && v.Message.Contains(token));
+        Assert.DoesNotContain(result.Information, i => i.MessageData.ToString()!.Contains("per-user"));
         result.AssertNoSecret(jwt);
     }
 

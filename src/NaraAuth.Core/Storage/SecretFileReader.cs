@@ -217,6 +217,15 @@ public static class SecretFileReader
         if (status.IsDirectory) throw new SecretFileProblem(SecretFileProblem.Kind.Folder, "a folder");
         if (!status.IsRegularFile) throw new SecretFileProblem(SecretFileProblem.Kind.NotRegular, status.TypeName);
         if (status.Size > maxBytes) throw new SecretFileProblem(SecretFileProblem.Kind.TooLarge, "too large");
+        try
+        {
+            // As a FileShare.Read open would: a file held exclusively by its writer is not read half-written.
+            if (!UnixHandleApi.TryLockShared(fd)) throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, "another process holds it exclusively");
+        }
+        catch (IOException e)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
+        }
         opened = status;
         try
         {

@@ -17,6 +17,7 @@ internal static class UnixHandleApi
 {
     private const string Shim = "libSystem.Native";
     private const int StatusBufferBytes = 512;
+    private const int LockShared = 1;      // LOCK_SH
     private const int LockExclusive = 2;   // LOCK_EX
     private const int LockNonBlocking = 4; // LOCK_NB
 
@@ -72,9 +73,13 @@ internal static class UnixHandleApi
     public static void Sync(int fd, string display) => Check(Libc(() => FSyncLibc6(fd), () => FSyncLibc(fd)), display);
 
     /// <summary>flock(2) exclusive; with <paramref name="wait"/> false, false when another holder has it.</summary>
-    public static bool Lock(int fd, bool wait)
+    public static bool Lock(int fd, bool wait) => Flock(fd, LockExclusive | (wait ? 0 : LockNonBlocking));
+
+    /// <summary>flock(2) shared without waiting, as .NET's own FileShare.Read open does: false while a writer holds the file exclusively.</summary>
+    public static bool TryLockShared(int fd) => Flock(fd, LockShared | LockNonBlocking);
+
+    private static bool Flock(int fd, int operation)
     {
-        var operation = LockExclusive | (wait ? 0 : LockNonBlocking);
         if (Libc(() => FlockLibc6(fd, operation), () => FlockLibc(fd, operation)) == 0) return true;
         var errno = Marshal.GetLastWin32Error();
         if (errno == WouldBlockErrno || errno == MacWouldBlockErrno) return false;

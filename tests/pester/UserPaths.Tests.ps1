@@ -69,6 +69,8 @@ Describe 'Path parameters read ~, drives and the current location as PowerShell 
         Test-Path (Join-Path $install 'auth-token.json') | Should -BeTrue
         (Get-AuthToken -InstallPath "${Prefix}nara-install").Path | Should -Be (Join-Path $install 'auth-token.json')
         (Get-NaraAuthStatus -InstallPath "${Prefix}nara-install" -Kind EdgeConnectorToken).Path | Should -Be (Join-Path $install 'auth-token.json')
+        # The platform cmdlets find the stored login through the same -InstallPath.
+        @(Get-NaraAgent -InstallPath "${Prefix}nara-install" -ErrorAction Stop).Count | Should -BeGreaterThan 0
         Disconnect-EdgeConnector -InstallPath "${Prefix}nara-install" -Confirm:$false
         Test-Path (Join-Path $install 'auth-token.json') | Should -BeFalse
     }
@@ -127,6 +129,8 @@ Describe 'A path of another provider is refused' {
         @{ Command = 'Disconnect-EdgeConnector'; Parameter = 'InstallPath'; Value = 'Function:prompt' }
         @{ Command = 'Disconnect-EdgeConnector'; Parameter = 'DeploymentCredentialsPath'; Value = 'Env:HOME' }
         @{ Command = 'Disconnect-OidcSession'; Parameter = 'Path'; Value = 'Function:prompt' }
+        @{ Command = 'Get-ServerToken'; Parameter = 'InstallPath'; Value = 'Env:HOME' }
+        @{ Command = 'Get-NaraAgent'; Parameter = 'InstallPath'; Value = 'Function:prompt' }
     ) {
         $arguments = @{ $Parameter = $Value; ErrorAction = 'Stop' }
         if ($Command -like 'Disconnect-*') { $arguments.Confirm = $false }

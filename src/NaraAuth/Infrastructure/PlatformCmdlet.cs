@@ -42,11 +42,12 @@ public abstract class PlatformCmdlet : NetworkCmdlet
     private PlatformClient Connect()
     {
         // The base URL is checked (https, or loopback) before the credential is even read.
-        var location = TokenLocation.Resolve(Context.Environment, null, InstallPath, Context.CurrentDirectory);
+        var installPath = ResolveUserPath(InstallPath, nameof(InstallPath));
+        var location = TokenLocation.Resolve(Context.Environment, null, installPath, Context.CurrentDirectory);
         var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
         WorkingOn = baseUrl.ToString();
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
-        var credential = PlatformCredential.Resolve(explicitToken, InstallPath, Context);
+        var credential = PlatformCredential.Resolve(explicitToken, installPath, Context);
         if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
         WriteVerbose($"Calling {baseUrl} with the credential from {credential.Description}" +
             (credential.IsServerToken ? " (a server token)." : credential.Jwt != null ? $" (the login of {credential.Jwt.Subject}, role {credential.Jwt.Role ?? "unknown"})." : "."));

@@ -89,9 +89,28 @@ Describe 'Get-NaraAuthStatus' {
         $token.ExpiresOn | Should -BeOfType [DateTimeOffset]
         ($captured.Output | Where-Object Kind -eq 'EdgePlaneSession').State | Should -Be 'Missing'
         $shown = $captured.Output | Format-Rendered
-        $shown | Should -Match 'Kind\s+State\s+Subject\s+Organization\s+ExpiresOn\s+Protected\s+Path'
-        $shown | Should -Match 'EdgeConnectorToken\s+Valid\s+user_3\s+org_1'
+        $shown | Should -Match '(?m)^Kind\s+: EdgeConnectorToken\s*\r?\nState\s+: Valid\s*\r?\nSubject\s+: user_3'
+        $shown | Should -Match '(?m)^Organization\s+: org_1\s*$'
         Assert-NoSecret $captured -Secret $jwt
+    }
+
+    It 'fits an 80-column console as a block per credential, and gives the table with Format-Table' {
+        $install = Join-Path $TestRoot 'a-rather-long-installation-folder-name/edge-connector/credentials'
+        New-Item -ItemType Directory -Force -Path $install | Out-Null
+        Connect-EdgeConnector -Token (New-EmulatorToken -Subject 'user_8') -InstallPath $install -SkipBundleSync | Out-Null
+        $path = Join-Path $install 'auth-token.json'
+        $status = Get-NaraAuthStatus -InstallPath $install -Kind EdgeConnectorToken
+        $narrow = $status | Out-String -Width 80
+        $narrow | Should -Match '(?m)^Subject\s+: user_8\s*$'
+        $narrow | Should -Match '(?m)^Email\s+: ada@example\.com\s*$'
+        $narrow | Should -Match '(?m)^ExpiresOn\s+: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\s*$'
+        # The whole path, wrapped onto the next lines when longer than the console is wide, never cut.
+        ($narrow -replace '\r?\n {2,}', '') | Should -Match ('(?m)^Path\s+: ' + [regex]::Escape($path) + '\s*$')
+        # No header broken into one letter per line, as the old table did at 80 columns.
+        ($narrow -split '\r?\n' | Where-Object { $_ -match '^\s*\S\s*$' }) | Should -BeNullOrEmpty
+        $wide = $status | Format-Table | Out-String -Width 300
+        $wide | Should -Match 'Kind\s+State\s+Subject\s+ExpiresOn\s+IsProtected\s+Path'
+        $wide | Should -Match ([regex]::Escape($path))
     }
 
     It 'names a token file other users can read as Unprotected' -Skip:$onWindows {

@@ -92,6 +92,37 @@ public sealed class EdgeConnectorOnboarding
     public Task<TokenValidationResult> ValidateAsync(string jwt, string? organization, CancellationToken cancellationToken) =>
         _context.Validator.ValidateAsync(jwt, new TokenValidationOptions { RequiredOrganization = organization }, _platform, cancellationToken);
 
+    /// <summary>What an administrator does about a handed-over token that has expired: logging in is not theirs to do.</summary>
+    public const string HandedOverExpiredAction =
+        "Get a new token from the platform (the person who handed it over, or the platform's token page) and pass it to -Token again.";
+
+    /// <summary>
+    /// A token handed over with -Token: checked as any other, but an expired one is answered with
+    /// what the administrator can do (get a new token), not "log in again".
+    /// </summary>
+    public async Task<TokenValidationResult> ValidateHandedOverAsync(string jwt, string? organization, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ValidateAsync(jwt, organization, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NaraAuthException e) when (e.ErrorId == "TokenExpired")
+        {
+            throw new NaraAuthException(e.ErrorId, e.Category, e.Message, HandedOverExpiredAction, e.Target, e);
+        }
+    }
+
+    /// <summary>
+    /// The warning for a token about to be saved that will not last <paramref name="minimumValidity"/>
+    /// (the margin the person asked for), or null: said at connect time, not at its first failed use.
+    /// </summary>
+    public string? ShortLifeWarning(TokenValidationResult validated, TimeSpan minimumValidity, bool handedOver) =>
+        validated.Jwt.ExpiresAt is { } expires && expires - _context.Clock.UtcNow < minimumValidity
+            ? Tokens.ExpiryNotice.For("The token", expires, _context.Clock.UtcNow, minimumValidity,
+                $"That is less than -MinimumValidity ({Text.DurationText.Of(minimumValidity)}); "
+                + (handedOver ? "get a token with a longer life from the platform before it runs out." : "connect again before it runs out."))
+            : null;
+
     /// <summary>Writes {"token","savedAt","platformUrl"} owner-only and atomically: an old file is replaced whole or not at all.</summary>
     /// <param name="force">Replace an existing file at the token path even when it is not a token file.</param>
     /// <param name="owner">The account the Edge Connector runs as, when another account writes its files.</param>

@@ -80,6 +80,7 @@ public static class SecretFileReader
     /// <summary>Parses the content as JSON (else the kind's NotJson error) whose top level is an object (else its MissingField error).</summary>
     public static JsonDocument ParseObject(SecretFileContent content, SecretFileKind kind)
     {
+        if (LooksLikePlainText(content.Utf8)) throw kind.PlainText(content.Path);
         JsonDocument document;
         try
         {
@@ -96,6 +97,20 @@ public static class SecretFileReader
             throw kind.MissingField(content.Path, "is not a JSON object with the expected fields");
         }
         return document;
+    }
+
+    /// <summary>
+    /// Text that cannot begin any JSON document (a bare JWT, a note, a PEM key): called plain
+    /// text, not "invalid JSON", so the person is not sent looking for a missing comma.
+    /// </summary>
+    private static bool LooksLikePlainText(byte[] utf8)
+    {
+        foreach (var b in utf8)
+        {
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') continue;
+            return !(b == '{' || b == '[' || b == '"' || b == '-' || (b >= '0' && b <= '9') || b == 't' || b == 'f' || b == 'n');
+        }
+        return false;
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
         // Looked up first: a misspelt account fails on its own, before the token is read.
         var runtimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment);
-        var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        var location = TokenLocation.Resolve(Context.Environment, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), Context.CurrentDirectory);
         WorkingOn = location.Path;
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         if (location.UserFolderNote is { } note) WriteVerbose(note);

@@ -42,10 +42,17 @@ public static class SecretFileReader
 {
     public static SecretFileContent Read(SecureFileStore store, string path, SecretFileKind kind)
     {
-        byte[] raw;
+        var raw = ReadBytes(store, path, kind);
+        var utf8 = ToUtf8(raw) ?? throw kind.NotJson(path, "its text encoding is broken");
+        return new SecretFileContent(path, utf8, store.CheckPermissions(path));
+    }
+
+    /// <summary>The file's bytes as they are (a binary secret such as a PFX), with the same bounds and error ids as <see cref="Read(SecureFileStore, string, SecretFileKind)"/>.</summary>
+    public static byte[] ReadBytes(SecureFileStore store, string path, SecretFileKind kind)
+    {
         try
         {
-            raw = ReadRegularFile(path, kind.MaxBytes, store.IsWindows);
+            return ReadRegularFile(path, kind.MaxBytes, store.IsWindows);
         }
         catch (SecretFileProblem problem)
         {
@@ -58,8 +65,6 @@ public static class SecretFileReader
                 _ => kind.Unreadable(path, problem.Message, problem.InnerException),
             };
         }
-        var utf8 = ToUtf8(raw) ?? throw kind.NotJson(path, "its text encoding is broken");
-        return new SecretFileContent(path, utf8, store.CheckPermissions(path));
     }
 
     /// <summary>Reads the file and hands its content to the kind's own parser.</summary>

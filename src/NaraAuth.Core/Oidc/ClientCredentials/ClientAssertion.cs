@@ -9,9 +9,18 @@ using NaraAuth.Core.Errors;
 
 namespace NaraAuth.Core.Oidc.ClientCredentials;
 
+/// <summary>Which audience and type header a client assertion carries.</summary>
+public enum ClientAssertionProfile
+{
+    /// <summary>OpenID Connect Core 9 and RFC 7523: aud = the token endpoint, typ JWT. What most providers (Entra ID among them) expect.</summary>
+    TokenEndpoint,
+    /// <summary>draft-ietf-oauth-rfc7523bis: aud = the issuer identifier alone, typ client-authentication+jwt. What strict providers (OpenIddict 7) require.</summary>
+    Issuer,
+}
+
 /// <summary>
 /// The client assertion of private_key_jwt (RFC 7523 2.2, OIDC Core 9): a JWT with iss = sub =
-/// client_id, aud = the token endpoint, a fresh jti, iat and a short exp, signed with the
+/// client_id, aud = the token endpoint (or the issuer, <see cref="ClientAssertionProfile.Issuer"/>), a fresh jti, iat and a short exp, signed with the
 /// certificate's private key and naming the certificate by its SHA-256 thumbprint (x5t#S256) so
 /// the provider can pick the registered key. RS256 for RSA keys, ES256/384/512 for EC keys by
 /// curve. Only this class touches IdentityModel for client credentials, so Import-Module and the
@@ -20,12 +29,19 @@ namespace NaraAuth.Core.Oidc.ClientCredentials;
 public static class ClientAssertion
 {
     public const string JwtBearerType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    /// <summary>The explicit type of draft-ietf-oauth-rfc7523bis, so the assertion cannot pass for another kind of JWT.</summary>
+    public const string ClientAuthenticationType = "client-authentication+jwt";
 
     /// <summary>Long enough for a slow token endpoint, short enough that a captured assertion is soon useless.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static string Create(string clientId, Uri tokenEndpoint, X509Certificate2 certificate, DateTimeOffset now)
+    public static string Create(string clientId, Uri tokenEndpoint, X509Certificate2 certificate, DateTimeOffset now) =>
+        Create(clientId, tokenEndpoint.AbsoluteUri, ClientAssertionProfile.TokenEndpoint, certificate, now);
+
+    /// <param name="audience">The token endpoint, or the issuer exactly as discovery states it, as <paramref name="profile"/> says.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static string Create(string clientId, string audience, ClientAssertionProfile profile, X509Certificate2 certificate, DateTimeOffset now)
     {
         if (!certificate.HasPrivateKey)
         {
@@ -38,7 +54,8 @@ public static class ClientAssertion
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = clientId,
-            Audience = tokenEndpoint.AbsoluteUri,
+            Audience = audience,
+            TokenType = profile == ClientAssertionProfile.Issuer ? ClientAuthenticationType : "JWT",
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = now.Add(Lifetime).UtcDateTime,

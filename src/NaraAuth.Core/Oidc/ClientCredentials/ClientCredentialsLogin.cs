@@ -80,8 +80,8 @@ public sealed class ClientCredentialsLogin
                 ClientSecretAuthentication.Apply(how, _settings.ClientId, _request.ClientSecret!, form, headers);
                 break;
             case ClientCredentialMethod.Certificate:
-                _reporter.Verbose($"Authenticating client '{_settings.ClientId}' with a client assertion signed by certificate {certificate!.Thumbprint} (private_key_jwt).");
-                AddAssertion(form, SignAssertion(provider.TokenEndpoint, certificate));
+                _reporter.Verbose($"Authenticating client '{_settings.ClientId}' with a client assertion signed by certificate {certificate!.Thumbprint} (private_key_jwt, aud = the token endpoint).");
+                AddAssertion(form, SignAssertion(provider.TokenEndpoint.AbsoluteUri, ClientAssertionProfile.TokenEndpoint, certificate));
                 break;
             case ClientCredentialMethod.FederatedToken:
                 _reporter.Verbose($"Authenticating client '{_settings.ClientId}' with the federated token as its client assertion.");
@@ -95,6 +95,15 @@ public sealed class ClientCredentialsLogin
         }
 
         var response = await OidcHttp.PostFormAsync(provider.TokenEndpoint, form, cancellationToken, headers: headers).ConfigureAwait(false);
+        if (method == ClientCredentialMethod.Certificate && response.StatusCode is 400 or 401 && response.ErrorCode == "invalid_client")
+        {
+            // Strict providers follow draft-ietf-oauth-rfc7523bis: the issuer as the only audience
+            // and an explicit typ. A refused token request created nothing, so one more assertion
+            // (a new jti) in that profile is safe (docs/decisions/client-credentials.md).
+            _reporter.Verbose("The provider refused the assertion addressed to its token endpoint (invalid_client); trying once more with the issuer as audience (draft-ietf-oauth-rfc7523bis).");
+            AddAssertion(form, SignAssertion(provider.Issuer, ClientAssertionProfile.Issuer, certificate!));
+            response = await OidcHttp.PostFormAsync(provider.TokenEndpoint, form, cancellationToken, headers: headers).ConfigureAwait(false);
+        }
         if (!response.IsSuccess) throw Refused(response, method);
         var tokens = OidcTokens.ParseAccessToken(response, _context.Clock.UtcNow);
         var identity = new OidcIdentity(_settings.ClientId, null, null, provider.Issuer, null);
@@ -124,8 +133,8 @@ public sealed class ClientCredentialsLogin
 
     /// <summary>Kept out of line: IdentityModel loads only when a certificate signs an assertion.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private string SignAssertion(Uri tokenEndpoint, X509Certificate2 certificate) =>
-        ClientAssertion.Create(_settings.ClientId, tokenEndpoint, certificate, _context.Clock.UtcNow);
+    private string SignAssertion(string audience, ClientAssertionProfile profile, X509Certificate2 certificate) =>
+        ClientAssertion.Create(_settings.ClientId, audience, profile, certificate, _context.Clock.UtcNow);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static string Thumbprint(X509Certificate2 certificate) => ClientAssertion.Thumbprint(certificate);

@@ -110,6 +110,8 @@ public sealed class ClientCredentialsProvider : IAsyncDisposable
             }
             await next();
         });
+        // Explicitly after the middleware above: OpenIddict answers discovery inside authentication.
+        app.UseAuthentication();
         app.MapPost("/connect/token", async context =>
         {
             var request = context.GetOpenIddictServerRequest()!;

@@ -99,7 +99,7 @@ public sealed class ClientCredentialsTests : IClassFixture<ClientCredentialsProv
         Assert.Equal(before, _idp.TokenRequests);
         var renewed = SecretLogin(session, _idp.ClientSecret);
         Assert.Equal("ClientCredentials", ((dynamic)renewed.Single<object>()).Source.ToString());
-        Assert.Contains(renewed.Verbose, v => v.Message.Contains("within the 5 minutes margin", StringComparison.Ordinal));
+        Assert.Contains(renewed.Verbose, v => v.Message.Contains("within the 5 min margin", StringComparison.Ordinal));
         Assert.Equal(before + 1, _idp.TokenRequests);
     }
 

@@ -26,6 +26,12 @@ public static class EnvironmentVariables
     public const string OidcClientId = "OIDC_CLIENT_ID";
     public const string OidcScopes = "OIDC_SCOPES";
 
+    // The CI system's own OpenID Connect tokens (workload identity federation, client credentials).
+    public const string AzurePipelinesOidcRequestUri = "SYSTEM_OIDCREQUESTURI";
+    public const string AzurePipelinesAccessToken = "SYSTEM_ACCESSTOKEN";
+    public const string GitHubIdTokenRequestUrl = "ACTIONS_ID_TOKEN_REQUEST_URL";
+    public const string GitHubIdTokenRequestToken = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+
     // The NodeTool worker.
     public const string WorkerAuthToken = "WORKER_AUTH_TOKEN";
     public const string NodeToolConfigPath = "NODETOOL_CONFIG_PATH";
@@ -47,14 +53,18 @@ public static class EnvironmentVariables
     public const string Path = "PATH";
 
     /// <summary>Variables that hold a secret: redacted from server text wherever they appear.</summary>
-    public static IReadOnlyList<string> Secrets { get; } = new[] { NaraToken, DeploymentSecret, WorkerAuthToken, EdgePlaneToken };
+    public static IReadOnlyList<string> Secrets { get; } = new[]
+    {
+        NaraToken, DeploymentSecret, WorkerAuthToken, EdgePlaneToken, AzurePipelinesAccessToken, GitHubIdTokenRequestToken,
+    };
 
     /// <summary>Variables that name a credential, a credential's file or where one is sent: a test run clears or isolates every one.</summary>
     public static IReadOnlyList<string> Credentials { get; } = new[]
     {
         NaraBaseUrl, NaraToken, AuthTokenPath, EdgeConnectorHome, DeploymentId, DeploymentSecret,
         DeploymentCredentialsPath, EdgePlaneBaseUrl, EdgePlaneToken, OidcIssuerUrl, OidcClientId, OidcScopes,
-        WorkerAuthToken, NodeToolConfigPath,
+        WorkerAuthToken, NodeToolConfigPath, AzurePipelinesOidcRequestUri, AzurePipelinesAccessToken,
+        GitHubIdTokenRequestUrl, GitHubIdTokenRequestToken,
     };
 
     /// <summary>Every variable the module reads.</summary>
@@ -62,7 +72,8 @@ public static class EnvironmentVariables
     {
         NaraBaseUrl, NaraToken, AuthTokenPath, EdgeConnectorHome, DeploymentId, DeploymentSecret,
         DeploymentCredentialsPath, EdgePlaneBaseUrl, EdgePlaneToken, OidcIssuerUrl, OidcClientId, OidcScopes,
-        WorkerAuthToken, NodeToolConfigPath, Ci, AzurePipelines, GitHubActions, Home, UserProfile,
+        WorkerAuthToken, NodeToolConfigPath, AzurePipelinesOidcRequestUri, AzurePipelinesAccessToken,
+        GitHubIdTokenRequestUrl, GitHubIdTokenRequestToken, Ci, AzurePipelines, GitHubActions, Home, UserProfile,
         AppData, LocalAppData, XdgConfigHome, Browser, Display, WaylandDisplay, Path,
     };
 }

@@ -19,10 +19,14 @@ internal static class OidcHttp
     private static readonly RetryOptions SendOnce = new() { MaxRetries = 0, Timeout = Timeout };
 
     /// <param name="timeLimit">The flow's own bound on this post (what is left of a login wait), which even -TimeoutSec does not lift.</param>
-    public static Task<ApiResponse> PostFormAsync(Uri endpoint, IDictionary<string, string> form, CancellationToken cancellationToken, TimeSpan? timeLimit = null)
+    /// <param name="headers">Extra headers, e.g. the client's HTTP Basic credentials (masked like every credential header).</param>
+    public static Task<ApiResponse> PostFormAsync(Uri endpoint, IDictionary<string, string> form, CancellationToken cancellationToken, TimeSpan? timeLimit = null,
+        IDictionary<string, string>? headers = null)
     {
         var origin = new Uri(SafeUri.Origin(endpoint) + "/");
         var request = new ApiRequest(HttpMethod.Post, endpoint.PathAndQuery) { Form = form, RetryUnsafe = false, TimeLimit = timeLimit };
+        if (headers != null)
+            foreach (var header in headers) request.Headers[header.Key] = header.Value;
         // The endpoint itself is checked too: user info in it would otherwise be dropped silently.
         SafeUri.RefuseUserInfo(endpoint, "the identity provider's endpoint");
         return new ApiClient(origin, retry: SendOnce).SendAsync(request, cancellationToken);

@@ -21,6 +21,8 @@ public enum OidcLoginSource
     Refreshed,
     DeviceCode,
     Interactive,
+    /// <summary>A new access token for the client itself (client credentials grant, no person).</summary>
+    ClientCredentials,
 }
 
 public sealed class OidcLoginResult
@@ -229,7 +231,7 @@ public sealed class OidcLogin
     /// <param name="refreshed">The session a silent refresh renewed: the new ID token must be its person's.</param>
     private async Task<OidcLoginResult> CompleteAsync(OidcProviderMetadata provider, OidcTokens tokens, OidcLoginSource source, OidcSession? refreshed, string? accountId, CancellationToken cancellationToken)
     {
-        var identity = await new IdTokenValidator(_context.Clock).ValidateAsync(tokens.IdToken, provider, _settings.ClientId, null, cancellationToken).ConfigureAwait(false);
+        var identity = await new IdTokenValidator(_context.Clock).ValidateAsync(tokens.IdToken!, provider, _settings.ClientId, null, cancellationToken).ConfigureAwait(false);
         if (refreshed != null && !string.Equals(identity.Subject, refreshed.Identity.Subject, StringComparison.Ordinal))
         {
             throw new NaraAuthException("OidcAccountMismatch", NaraErrorCategory.SecurityError,

@@ -19,8 +19,10 @@ public sealed class OidcProviderMetadata
     public static readonly TimeSpan KeyCacheLifetime = TimeSpan.FromMinutes(10);
     private static readonly ConcurrentDictionary<string, (JsonWebKeySet Keys, DateTimeOffset ReadAt)> KeyCache = new(StringComparer.Ordinal);
 
-    private OidcProviderMetadata(string issuer, Uri? authorizationEndpoint, Uri tokenEndpoint, Uri? deviceAuthorizationEndpoint, Uri jwksUri, bool issInAuthorizationResponse)
+    private OidcProviderMetadata(string issuer, Uri? authorizationEndpoint, Uri tokenEndpoint, Uri? deviceAuthorizationEndpoint, Uri jwksUri, bool issInAuthorizationResponse,
+        System.Collections.Generic.IReadOnlyList<string>? tokenEndpointAuthMethods = null)
     {
+        TokenEndpointAuthMethods = tokenEndpointAuthMethods;
         IssInAuthorizationResponse = issInAuthorizationResponse;
         Issuer = issuer;
         AuthorizationEndpoint = authorizationEndpoint;
@@ -35,6 +37,8 @@ public sealed class OidcProviderMetadata
     public Uri TokenEndpoint { get; }
     public Uri? DeviceAuthorizationEndpoint { get; }
     public Uri JwksUri { get; }
+    /// <summary>token_endpoint_auth_methods_supported as published; null when the document does not say (then client_secret_basic, RFC 8414 2).</summary>
+    public System.Collections.Generic.IReadOnlyList<string>? TokenEndpointAuthMethods { get; }
     /// <summary>RFC 9207: the provider puts iss on every authorization response, so one without it or with another is refused.</summary>
     public bool IssInAuthorizationResponse { get; }
 
@@ -70,7 +74,8 @@ public sealed class OidcProviderMetadata
             Endpoint(root, "token_endpoint", url, required: true)!,
             Endpoint(root, "device_authorization_endpoint", url, required: false),
             Endpoint(root, "jwks_uri", url, required: true)!,
-            root.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == System.Text.Json.JsonValueKind.True);
+            root.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == System.Text.Json.JsonValueKind.True,
+            StringList(root, "token_endpoint_auth_methods_supported"));
     }
 
     /// <summary>
@@ -99,6 +104,15 @@ public sealed class OidcProviderMetadata
             throw new NaraAuthException("MalformedJwks", NaraErrorCategory.ProtocolError,
                 $"The identity provider's signing keys ({JwksUri}) are not a valid JSON Web Key Set.", null, JwksUri.ToString());
         }
+    }
+
+    private static System.Collections.Generic.IReadOnlyList<string>? StringList(System.Text.Json.JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var list) || list.ValueKind != System.Text.Json.JsonValueKind.Array) return null;
+        var values = new System.Collections.Generic.List<string>();
+        foreach (var item in list.EnumerateArray())
+            if (item.ValueKind == System.Text.Json.JsonValueKind.String && item.GetString() is { Length: > 0 } value) values.Add(value);
+        return values;
     }
 
     private static Uri? Endpoint(System.Text.Json.JsonElement root, string name, Uri source, bool required)

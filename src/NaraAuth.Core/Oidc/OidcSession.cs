@@ -18,8 +18,10 @@ namespace NaraAuth.Core.Oidc;
 /// </summary>
 public sealed class OidcSession
 {
-    public OidcSession(string issuer, string clientId, string scope, OidcIdentity identity, OidcTokens tokens, DateTimeOffset savedAt, string? accountId = null)
+    public OidcSession(string issuer, string clientId, string scope, OidcIdentity identity, OidcTokens tokens, DateTimeOffset savedAt, string? accountId = null,
+        ClientCredentials.ClientCredentialGrant? grant = null)
     {
+        Grant = grant;
         AccountId = accountId;
         Issuer = issuer;
         ClientId = clientId;
@@ -37,6 +39,12 @@ public sealed class OidcSession
     public DateTimeOffset SavedAt { get; }
     /// <summary>MSAL's home account id of the browser login, so a silent refresh asks for this account and no other.</summary>
     public string? AccountId { get; }
+
+    /// <summary>
+    /// Set for a client credentials login: how the token was obtained (method and non-secret
+    /// parameters only), so the next login knows whether this one may be reused. Null for a person's login.
+    /// </summary>
+    public ClientCredentials.ClientCredentialGrant? Grant { get; }
 
     /// <summary>When the first of the ID token and the access token expires: a caller gets a 401 from then on.</summary>
     public DateTimeOffset? ExpiresAt => Tokens.AccessTokenExpiresAt is { } a && (Identity.ExpiresAt is not { } i || a < i) ? a : Identity.ExpiresAt;
@@ -71,11 +79,16 @@ public sealed class OidcSession
             if (Identity.Email != null) w.WriteString("email", Identity.Email);
             if (Identity.Name != null) w.WriteString("name", Identity.Name);
             if (Identity.ExpiresAt is { } e) w.WriteString("expires_at", Iso8601.Format(e));
-            w.WriteString("id_token", Tokens.IdToken);
+            if (Tokens.IdToken != null) w.WriteString("id_token", Tokens.IdToken);
             if (Tokens.AccessToken != null) w.WriteString("access_token", Tokens.AccessToken);
             if (Tokens.AccessTokenExpiresAt is { } a) w.WriteString("access_token_expires_at", Iso8601.Format(a));
             if (Tokens.RefreshToken != null) w.WriteString("refresh_token", Tokens.RefreshToken);
             if (AccountId != null) w.WriteString("account_id", AccountId);
+            if (Grant != null)
+            {
+                w.WritePropertyName("client_grant");
+                Grant.WriteTo(w);
+            }
             w.WriteString("saved_at", Iso8601.Format(SavedAt));
             w.WriteEndObject();
         }
@@ -100,7 +113,10 @@ public sealed class OidcSession
             var client = T("client_id");
             var subject = T("subject");
             var id = T("id_token");
-            if (issuer == null || client == null || subject == null || id == null)
+            var grant = root.TryGetProperty("client_grant", out var g) ? ClientCredentials.ClientCredentialGrant.Read(g) : null;
+            // A person's login has an ID token; a client credentials login has its grant and an access token instead.
+            var complete = grant != null ? T("access_token") != null : id != null;
+            if (issuer == null || client == null || subject == null || !complete)
             {
                 problem = $"The saved OIDC session '{path}' is incomplete; a new login replaces it.";
                 return null;
@@ -108,7 +124,7 @@ public sealed class OidcSession
             return new OidcSession(issuer, client, T("scope") ?? string.Empty,
                 new OidcIdentity(subject, T("email"), T("name"), issuer, Iso8601.TryParse(T("expires_at"))),
                 new OidcTokens(id, T("access_token"), T("refresh_token"), Iso8601.TryParse(T("access_token_expires_at"))),
-                Iso8601.TryParse(T("saved_at")) ?? DateTimeOffset.MinValue, T("account_id"));
+                Iso8601.TryParse(T("saved_at")) ?? DateTimeOffset.MinValue, T("account_id"), grant);
         }
         catch (NaraAuthException e)
         {

@@ -29,6 +29,8 @@ public sealed class SavedLogin
     public DateTimeOffset? ExpiresAt { get; set; }
     /// <summary>A refresh token is saved (in the session file, or MSAL's cache beside it).</summary>
     public bool CanRefresh { get; set; }
+    /// <summary>For a client credentials login: how its token is obtained again (method and non-secret parameters); null for a person's login.</summary>
+    public string? ClientCredential { get; set; }
     /// <summary>MSAL's token cache file of a browser login, when there is one.</summary>
     public string? CachePath { get; set; }
     /// <summary>Why the file could not be read, or null.</summary>

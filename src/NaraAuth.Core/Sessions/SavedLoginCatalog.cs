@@ -58,6 +58,7 @@ public sealed class SavedLoginCatalog
         login.AccessTokenExpiresAt = session.Tokens.AccessTokenExpiresAt;
         login.ExpiresAt = session.ExpiresAt;
         login.CanRefresh = session.Tokens.RefreshToken != null || login.CachePath != null;
+        login.ClientCredential = session.Grant?.Description;
         return login;
     }
 

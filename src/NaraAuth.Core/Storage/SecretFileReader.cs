@@ -48,11 +48,19 @@ public static class SecretFileReader
 {
     public static SecretFileContent Read(SecureFileStore store, string path, SecretFileKind kind)
     {
-        byte[] raw;
-        UnixFileStatus? opened;
+        var raw = ReadBytes(store, path, kind, out var opened);
+        var utf8 = ToUtf8(raw) ?? throw kind.NotJson(path, "its text encoding is broken");
+        return new SecretFileContent(path, utf8, store.CheckPermissions(path), opened);
+    }
+
+    /// <summary>The file's bytes as they are (a binary secret such as a PFX), with the same bounds and error ids as <see cref="Read(SecureFileStore, string, SecretFileKind)"/>.</summary>
+    public static byte[] ReadBytes(SecureFileStore store, string path, SecretFileKind kind) => ReadBytes(store, path, kind, out _);
+
+    private static byte[] ReadBytes(SecureFileStore store, string path, SecretFileKind kind, out UnixFileStatus? opened)
+    {
         try
         {
-            raw = ReadRegularFile(path, kind.MaxBytes, store.IsWindows, out opened);
+            return ReadRegularFile(path, kind.MaxBytes, store.IsWindows, out opened);
         }
         catch (SecretFileProblem problem)
         {
@@ -65,8 +73,6 @@ public static class SecretFileReader
                 _ => kind.Unreadable(path, problem.Message, problem.InnerException),
             };
         }
-        var utf8 = ToUtf8(raw) ?? throw kind.NotJson(path, "its text encoding is broken");
-        return new SecretFileContent(path, utf8, store.CheckPermissions(path), opened);
     }
 
     /// <summary>Reads the file and hands its content to the kind's own parser.</summary>

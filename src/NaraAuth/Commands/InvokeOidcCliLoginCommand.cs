@@ -61,7 +61,8 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
 
     protected override void ProcessNaraRecord()
     {
-        if (ParameterSetName == DirectSet) LoginDirect();
+        if (ParameterSetName == DirectSet && UsesClientCredentials) LoginWithClientCredentials();
+        else if (ParameterSetName == DirectSet) LoginDirect();
         else LoginToEdgePlane();
     }
 

@@ -16,7 +16,7 @@ internal static partial class ModelMapping
             ? new OidcSessionPlainTextInfo { IdToken = tokens.IdToken, AccessToken = tokens.AccessToken }
             : new OidcSessionInfo
             {
-                IdToken = SecretText.ToSecureString(tokens.IdToken),
+                IdToken = tokens.IdToken == null ? null : SecretText.ToSecureString(tokens.IdToken),
                 AccessToken = tokens.AccessToken == null ? null : SecretText.ToSecureString(tokens.AccessToken),
             };
         info.Subject = session.Identity.Subject;
@@ -30,6 +30,7 @@ internal static partial class ModelMapping
         info.Scope = session.Scope;
         info.Source = ModelEnum.From<Models.OidcLoginSource>(result.Source);
         info.Path = result.Path;
+        info.ClientCredential = session.Grant?.Description;
         return info;
     }
 
@@ -46,6 +47,7 @@ internal static partial class ModelMapping
         ExpiresOn = login.ExpiresAt?.ToUniversalTime(),
         IsExpired = login.ExpiresAt is { } e && e <= now,
         CanRefresh = login.CanRefresh,
+        ClientCredential = login.ClientCredential,
         Path = login.Path,
         CachePath = login.CachePath,
     };

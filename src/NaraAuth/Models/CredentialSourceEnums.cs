@@ -39,4 +39,6 @@ public enum OidcLoginSource
     DeviceCode,
     /// <summary>The browser login (PKCE).</summary>
     Interactive,
+    /// <summary>A new access token for the client itself (client credentials grant, no person).</summary>
+    ClientCredentials,
 }

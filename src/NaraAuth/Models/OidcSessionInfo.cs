@@ -23,6 +23,8 @@ public abstract class OidcSessionInfoBase
     public string ClientId { get; internal set; } = string.Empty;
     public string Scope { get; internal set; } = string.Empty;
     public OidcLoginSource Source { get; internal set; }
+    /// <summary>For a client credentials login (no person, so no ID token): the credential method and its non-secret parameters.</summary>
+    public string? ClientCredential { get; internal set; }
     /// <summary>The owner-only session file.</summary>
     public string Path { get; internal set; } = string.Empty;
 
@@ -32,8 +34,8 @@ public abstract class OidcSessionInfoBase
 /// <summary>The direct OIDC login with its tokens as SecureStrings.</summary>
 public sealed class OidcSessionInfo : OidcSessionInfoBase
 {
-    /// <summary>The validated ID token.</summary>
-    public SecureString IdToken { get; internal set; } = null!;
+    /// <summary>The validated ID token; none for a client credentials login.</summary>
+    public SecureString? IdToken { get; internal set; }
     /// <summary>The access token, when the provider issued one.</summary>
     public SecureString? AccessToken { get; internal set; }
 }
@@ -41,8 +43,8 @@ public sealed class OidcSessionInfo : OidcSessionInfoBase
 /// <summary>-AsPlainText: the same, with the tokens as strings.</summary>
 public sealed class OidcSessionPlainTextInfo : OidcSessionInfoBase
 {
-    /// <summary>The validated ID token.</summary>
-    public string IdToken { get; internal set; } = string.Empty;
+    /// <summary>The validated ID token; none for a client credentials login.</summary>
+    public string? IdToken { get; internal set; }
     /// <summary>The access token, when the provider issued one.</summary>
     public string? AccessToken { get; internal set; }
 }

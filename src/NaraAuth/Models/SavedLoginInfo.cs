@@ -24,6 +24,11 @@ public sealed class SavedLoginInfo
     public bool IsExpired { get; internal set; }
     /// <summary>A refresh token is kept, so an expired session is renewed without asking.</summary>
     public bool CanRefresh { get; internal set; }
+    /// <summary>
+    /// For a client credentials login (no person): the credential method and its non-secret
+    /// parameters, e.g. "WorkloadIdentity (GitHubActions, audience api://AzureADTokenExchange)".
+    /// </summary>
+    public string? ClientCredential { get; internal set; }
     /// <summary>The session file.</summary>
     public string Path { get; internal set; } = string.Empty;
     /// <summary>MSAL's token cache beside a browser login's session file, when there is one.</summary>

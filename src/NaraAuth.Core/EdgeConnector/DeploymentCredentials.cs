@@ -49,7 +49,11 @@ public sealed class DeploymentCredentials
     /// Parameters (both or neither), else the environment pair (both or neither), else the
     /// DEPLOYMENT_CREDENTIALS_PATH file. Half a pair is an error of its own, never silently skipped.
     /// </summary>
-    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory)
+    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory) =>
+        Resolve(id, secret, environment, currentDirectory, new SecureFileStore(environment));
+
+    /// <param name="store">Reads the DEPLOYMENT_CREDENTIALS_PATH file, and warns through its reporter when others can read it.</param>
+    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory, SecureFileStore store)
     {
         if (id != null || secret != null)
         {
@@ -76,7 +80,7 @@ public sealed class DeploymentCredentials
         }
 
         if (environment.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") is { } file)
-            return ReadFile(new SecureFileStore(environment), Path.GetFullPath(Path.Combine(currentDirectory, file)));
+            return ReadFile(store, Path.GetFullPath(Path.Combine(currentDirectory, file)));
 
         throw new NaraAuthException("DeploymentCredentialsNotFound", NaraErrorCategory.ObjectNotFound,
             "No deployment credentials were given: pass -DeploymentId and -DeploymentSecret, or set DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH.",

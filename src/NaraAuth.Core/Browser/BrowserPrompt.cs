@@ -1,0 +1,92 @@
+using System;
+using NaraAuth.Core.Reporting;
+
+namespace NaraAuth.Core.Browser;
+
+/// <summary>What a browser login shows: the page to open, where it came from, and what to check there.</summary>
+public sealed class BrowserPromptPage
+{
+    /// <param name="service">What the login is for, as the person knows it ("the Edge Connector", "EdgePlane at https://ep.example.com", "accounts.example.com").</param>
+    /// <param name="url">The page to open.</param>
+    public BrowserPromptPage(string service, string url)
+    {
+        Service = service;
+        Url = url;
+    }
+
+    public string Service { get; }
+    public string Url { get; }
+    /// <summary>A code the page shows and the person checks (or enters) before approving.</summary>
+    public string? Code { get; set; }
+    /// <summary>When the page stops working.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>
+    /// The URL is shown only when no browser was opened: it carries nothing the person needs when
+    /// the page is already open (an authorization URL full of a library's telemetry).
+    /// </summary>
+    public bool UrlOnlyWhenNotOpened { get; set; }
+}
+
+/// <summary>
+/// The one prompt of every browser login (the Edge Connector desktop login, the EdgePlane CLI
+/// login, direct OIDC): the browser is opened unless the person said -NoBrowser, and the lines are
+/// worded here once and sent through the call's reporter. The URL always stands alone on its own
+/// line, so a narrow console or a progress bar never cuts it; the wait's countdown only counts.
+/// </summary>
+public sealed class BrowserPrompt
+{
+    private readonly IBrowserLauncher _browser;
+    private readonly IReporter _reporter;
+    private readonly bool _noBrowser;
+
+    public BrowserPrompt(IBrowserLauncher browser, IReporter reporter, bool noBrowser)
+    {
+        _browser = browser;
+        _reporter = reporter;
+        _noBrowser = noBrowser;
+    }
+
+    /// <summary>Opens <paramref name="page"/> (unless -NoBrowser) and tells the person what to do; true when a browser was started.</summary>
+    public bool Show(BrowserPromptPage page)
+    {
+        bool opened;
+        if (_noBrowser)
+        {
+            opened = false;
+            _reporter.Information($"To log in to {page.Service}, open this URL in a browser, on this or another device (-NoBrowser):");
+            _reporter.Information(page.Url);
+        }
+        else
+        {
+            var launch = _browser.Open(page.Url);
+            opened = launch.Started;
+            if (opened)
+            {
+                _reporter.Verbose($"Opened the login page with {launch.Description}.");
+                if (page.UrlOnlyWhenNotOpened)
+                {
+                    _reporter.Information($"A browser window opened for the login to {page.Service}; finish the login there.");
+                }
+                else
+                {
+                    _reporter.Information($"A browser window opened for the login to {page.Service}. If it did not appear, open this URL:");
+                    _reporter.Information(page.Url);
+                }
+            }
+            else
+            {
+                _reporter.Information($"Could not open a browser ({launch.Description}). To log in to {page.Service}, open this URL yourself:");
+                _reporter.Information(page.Url);
+            }
+        }
+        if (page.Code != null) _reporter.Information($"Then check that the page shows the code {page.Code}, and approve.");
+        if (page.ExpiresAt is { } expires) _reporter.Information($"The login page expires at {expires:u}; Ctrl+C stops waiting.");
+        return opened;
+    }
+
+    /// <summary>Said after Ctrl+C: nothing was saved, and what the page left open will do.</summary>
+    /// <param name="cancelledAtServer">True when the server was told, so the page can no longer complete the login.</param>
+    public static string CancelledLine(string service, bool cancelledAtServer) => cancelledAtServer
+        ? $"The login to {service} was cancelled; nothing was saved, and the page left open in the browser can no longer complete it."
+        : $"The login to {service} was cancelled; nothing was saved. The page left open in the browser will do nothing now: approving it logs nobody in here, and it expires on its own.";
+}

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Text;
 
@@ -35,6 +36,28 @@ internal sealed class PipelineReporter : IReporter
         _openCountdown = activity;
         _cmdlet.WriteProgress(CountdownRecord(activity, status, left, total));
     });
+
+    /// <summary>
+    /// Runs <paramref name="question"/> (a prompt at the host) on the pipeline thread, where the host
+    /// may be used, and hands its answer to the work waiting on another thread.
+    /// </summary>
+    public Task<T> Ask<T>(Func<T> question, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        cancellationToken.Register(() => answer.TrySetCanceled(cancellationToken));
+        Show(() =>
+        {
+            try
+            {
+                answer.TrySetResult(question());
+            }
+            catch (Exception e)
+            {
+                answer.TrySetException(e);
+            }
+        });
+        return answer.Task;
+    }
 
     /// <summary>The one countdown bar: "status (m:ss left)", with seconds and percent for the host.</summary>
     public static ProgressRecord CountdownRecord(string activity, string status, TimeSpan left, TimeSpan total)

@@ -24,13 +24,12 @@ public enum DeploymentCredentialSource
 /// </summary>
 public sealed class DeploymentCredentials
 {
-    public DeploymentCredentials(string deploymentId, string deploymentSecret, DeploymentCredentialSource source, string? filePath = null, string? permissionWarning = null)
+    public DeploymentCredentials(string deploymentId, string deploymentSecret, DeploymentCredentialSource source, string? filePath = null)
     {
         DeploymentId = CredentialText.Check(deploymentId, "The deployment id", "DeploymentIdInvalidCharacters");
         DeploymentSecret = CredentialText.Check(deploymentSecret, "The deployment secret", "DeploymentSecretInvalidCharacters");
         Source = source;
         FilePath = filePath;
-        PermissionWarning = permissionWarning;
         // Known from now on, so no server text quoted later in this session can carry it.
         Http.KnownSecrets.Remember(DeploymentSecret);
     }
@@ -40,8 +39,6 @@ public sealed class DeploymentCredentials
     public string DeploymentSecret { get; }
     public DeploymentCredentialSource Source { get; }
     public string? FilePath { get; }
-    /// <summary>Set when the credentials file can be read by other users.</summary>
-    public string? PermissionWarning { get; }
 
     public override string ToString() => $"{DeploymentId} (from {Source})";
 
@@ -93,7 +90,7 @@ public sealed class DeploymentCredentials
     {
         var content = SecretFileReader.Read(store, path, SecretFileKind.DeploymentCredentials);
         var (id, secret) = Parse(content);
-        return new DeploymentCredentials(id, secret, DeploymentCredentialSource.CredentialsFile, path, content.PermissionWarning);
+        return new DeploymentCredentials(id, secret, DeploymentCredentialSource.CredentialsFile, path);
     }
 
     private static (string Id, string Secret) Parse(SecretFileContent content)

@@ -14,13 +14,9 @@ namespace NaraAuth.Core.EdgeConnector;
 public static class TokenInput
 {
     /// <returns>The JWT, and the file it came from (null for a raw JWT).</returns>
-    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store) =>
-        Resolve(value, currentDirectory, store, out _);
-
-    /// <param name="permissionWarning">Set when the value named a token file that other users can read.</param>
-    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store, out string? permissionWarning)
+    /// <param name="store">Reads a token file, and warns through its reporter when other users can read it.</param>
+    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store)
     {
-        permissionWarning = null;
         var text = value.Trim();
         if (text.Length == 0) throw CredentialText.EmptyToken("Pass a token file or the JWT, as a SecureString or a string.");
         if (LooksLikePath(text))
@@ -35,7 +31,7 @@ public static class TokenInput
             }
             if (full != null && File.Exists(full))
             {
-                var file = TokenFile.Read(store, full, out permissionWarning);
+                var file = TokenFile.Read(store, full);
                 return (file.Token, full);
             }
             if (full != null && Directory.Exists(full))

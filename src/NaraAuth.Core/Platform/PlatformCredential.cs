@@ -16,10 +16,9 @@ public sealed class PlatformCredential
     public const string EnvironmentVariable = "NARA_TOKEN";
     public const string ServerTokenPrefix = "nara_tk_";
 
-    private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location, string? permissionWarning = null)
+    private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location)
     {
         Value = CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");
-        PermissionWarning = permissionWarning;
         Source = source;
         Description = description;
         Jwt = jwt;
@@ -37,8 +36,6 @@ public sealed class PlatformCredential
     public JwtInfo? Jwt { get; }
     /// <summary>The token file location (and with it config.json) when the stored token was used or looked for.</summary>
     public TokenLocation? Location { get; }
-    /// <summary>Set when the credential came from a token file that other users can read.</summary>
-    public string? PermissionWarning { get; }
     public bool IsServerToken => Value.StartsWith(ServerTokenPrefix, StringComparison.Ordinal);
 
     /// <param name="explicitToken">The -Token argument (already plain text), or null.</param>
@@ -66,7 +63,7 @@ public sealed class PlatformCredential
                 $"No credential to call the platform with: no -Token, no {EnvironmentVariable}, and no token file at '{location.Path}'.",
                 $"Log in with Connect-EdgeConnector, set {EnvironmentVariable} to a server token, or pass -Token.", location.Path, e);
         }
-        return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location, stored.PermissionWarning);
+        return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location);
     }
 
     /// <summary>For tests and callers that already hold the value.</summary>

@@ -20,8 +20,7 @@ public sealed class GetEdgePlaneIdentityCommand : NetworkCmdlet
     {
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
         WorkingOn = path;
-        var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
-        if (permissionWarning != null) WriteWarning(permissionWarning);
+        var session = EdgePlaneSession.Read(Context.Store, path);
 
         var baseUrl = EdgePlaneUrl.ForSession(BaseUrl, session, path, Context.Environment);
         WriteVerbose($"Asking {baseUrl} who the session in '{path}' belongs to.");

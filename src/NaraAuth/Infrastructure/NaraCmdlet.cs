@@ -25,7 +25,7 @@ public abstract class NaraCmdlet : PSCmdlet
     protected CancellationToken StopToken => _stop.Token;
 
     internal CoreContext Context => _context ??= new CoreContext(
-        SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath, Reporter);
 
     /// <summary>What Core reports during this cmdlet call (verbose, warnings, lines for the person, countdowns); hand it to the Core objects the cmdlet builds.</summary>
     internal IReporter Reporter => _reporter ??= new PipelineReporter(this);

@@ -259,7 +259,7 @@ internal static class MsalInteractiveLogin
             if (!File.Exists(path)) return;
             try
             {
-                args.TokenCache.DeserializeMsalV3(context.Store.ReadAllBytes(path, out _), shouldClearExistingCache: true);
+                args.TokenCache.DeserializeMsalV3(context.Store.ReadAllBytes(path), shouldClearExistingCache: true);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is MsalException)
             {

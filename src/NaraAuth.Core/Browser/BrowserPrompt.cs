@@ -25,6 +25,8 @@ public sealed class BrowserPromptPage
     /// the page is already open (an authorization URL full of a library's telemetry).
     /// </summary>
     public bool UrlOnlyWhenNotOpened { get; set; }
+    /// <summary>Only a browser on this machine can finish the login (the answer comes to a loopback port).</summary>
+    public bool OnThisMachineOnly { get; set; }
 }
 
 /// <summary>
@@ -49,44 +51,57 @@ public sealed class BrowserPrompt
     /// <summary>Opens <paramref name="page"/> (unless -NoBrowser) and tells the person what to do; true when a browser was started.</summary>
     public bool Show(BrowserPromptPage page)
     {
-        bool opened;
         if (_noBrowser)
         {
-            opened = false;
-            _reporter.Information($"To log in to {page.Service}, open this URL in a browser, on this or another device (-NoBrowser):");
-            _reporter.Information(page.Url);
+            ShowByHand(page, null);
+            return false;
+        }
+        var launch = _browser.Open(page.Url);
+        if (launch.Started) ShowOpened(page, launch.Description);
+        else ShowByHand(page, launch.Description);
+        return launch.Started;
+    }
+
+    /// <summary>A browser was started at the page (<paramref name="how"/>: with what).</summary>
+    public void ShowOpened(BrowserPromptPage page, string how)
+    {
+        _reporter.Verbose($"Opened the login page with {how}.");
+        if (page.UrlOnlyWhenNotOpened)
+        {
+            _reporter.Information($"A browser window opened for the login to {page.Service}; finish the login there.");
         }
         else
         {
-            var launch = _browser.Open(page.Url);
-            opened = launch.Started;
-            if (opened)
-            {
-                _reporter.Verbose($"Opened the login page with {launch.Description}.");
-                if (page.UrlOnlyWhenNotOpened)
-                {
-                    _reporter.Information($"A browser window opened for the login to {page.Service}; finish the login there.");
-                }
-                else
-                {
-                    _reporter.Information($"A browser window opened for the login to {page.Service}. If it did not appear, open this URL:");
-                    _reporter.Information(page.Url);
-                }
-            }
-            else
-            {
-                _reporter.Information($"Could not open a browser ({launch.Description}). To log in to {page.Service}, open this URL yourself:");
-                _reporter.Information(page.Url);
-            }
+            _reporter.Information($"A browser window opened for the login to {page.Service}. If it did not appear, open this URL:");
+            _reporter.Information(page.Url);
         }
-        if (page.Code != null) _reporter.Information($"Then check that the page shows the code {page.Code}, and approve.");
-        if (page.ExpiresAt is { } expires) _reporter.Information($"The login page expires at {expires:u}; Ctrl+C stops waiting.");
-        return opened;
+        ShowCodeAndExpiry(page);
     }
 
-    /// <summary>Said after Ctrl+C: nothing was saved, and what the page left open will do.</summary>
-    /// <param name="cancelledAtServer">True when the server was told, so the page can no longer complete the login.</param>
-    public static string CancelledLine(string service, bool cancelledAtServer) => cancelledAtServer
-        ? $"The login to {service} was cancelled; nothing was saved, and the page left open in the browser can no longer complete it."
-        : $"The login to {service} was cancelled; nothing was saved. The page left open in the browser will do nothing now: approving it logs nobody in here, and it expires on its own.";
+    /// <summary>The person opens the page: -NoBrowser (<paramref name="whyNotOpened"/> null), or no browser could be started.</summary>
+    public void ShowByHand(BrowserPromptPage page, string? whyNotOpened)
+    {
+        var where = page.OnThisMachineOnly ? "in a browser on this machine" : "in a browser, on this or another device";
+        _reporter.Information(whyNotOpened == null
+            ? $"To log in to {page.Service}, open this URL {where} (-NoBrowser):"
+            : $"Could not open a browser ({whyNotOpened}). To log in to {page.Service}, open this URL {where}:");
+        _reporter.Information(page.Url);
+        ShowCodeAndExpiry(page);
+    }
+
+    private void ShowCodeAndExpiry(BrowserPromptPage page)
+    {
+        if (page.Code != null) _reporter.Information($"Then check that the page shows the code {page.Code}, and approve.");
+        if (page.ExpiresAt is { } expires) _reporter.Information($"The login page expires at {expires:u}; Ctrl+C stops waiting.");
+    }
+
+    /// <summary>Said after Ctrl+C: nothing was saved, and what the page left open in the browser can still do.</summary>
+    /// <param name="pageCanStillFinish">
+    /// True when the protocol has no way to withdraw the login (the desktop and EdgePlane logins):
+    /// approving the page still completes it at the server, for nobody, until it expires. False
+    /// when the answer had to come back to this process (a loopback redirect), which is gone.
+    /// </param>
+    public static string CancelledLine(string service, bool pageCanStillFinish) => pageCanStillFinish
+        ? $"The login to {service} was cancelled; nothing was saved. The page left open in the browser will do nothing here: approving it logs nobody in, and it expires on its own."
+        : $"The login to {service} was cancelled; nothing was saved. The page left open in the browser will do nothing: its answer has nowhere to go now.";
 }

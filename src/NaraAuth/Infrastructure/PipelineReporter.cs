@@ -29,7 +29,15 @@ internal sealed class PipelineReporter : IReporter
 
     public void Warning(string text) => Show(() => _cmdlet.WriteWarning(text));
 
-    public void Information(string text) => Show(() => _cmdlet.WriteHostLine(text));
+    /// <summary>
+    /// A line for the person. After Ctrl+C the pipeline takes no more records, but what the work
+    /// says as it unwinds (that the login was cancelled) still reaches the person through the host.
+    /// </summary>
+    public void Information(string text) => Show(() =>
+    {
+        if (_cmdlet.Stopping) _cmdlet.Host?.UI?.WriteLine(text);
+        else _cmdlet.WriteHostLine(text);
+    }, evenWhenStopping: true);
 
     public void Countdown(string activity, string status, TimeSpan left, TimeSpan total) => Show(() =>
     {
@@ -94,9 +102,15 @@ internal sealed class PipelineReporter : IReporter
         }
     }
 
-    private void Show(Action write)
+    private void Show(Action write, bool evenWhenStopping = false)
     {
-        if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) write();
-        else _pump?.Post(write);
+        void Guarded()
+        {
+            // Stopped: records would throw PipelineStoppedException and cut off the lines after them.
+            if (_cmdlet.Stopping && !evenWhenStopping) return;
+            write();
+        }
+        if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) Guarded();
+        else _pump?.Post(Guarded);
     }
 }

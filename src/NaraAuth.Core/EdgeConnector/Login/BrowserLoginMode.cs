@@ -42,7 +42,7 @@ internal sealed class BrowserLoginMode : IEdgeConnectorLoginMode
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // docs/protocol.md 1.1 has no way to withdraw a started login: the code just expires.
-            steps.Reporter.Information(BrowserPrompt.CancelledLine(Service, cancelledAtServer: false));
+            steps.Reporter.Information(BrowserPrompt.CancelledLine(Service, pageCanStillFinish: true));
             throw;
         }
         var validated = await steps.Onboarding.ValidateAsync(jwt, steps.Request.Organization, cancellationToken).ConfigureAwait(false);

@@ -179,7 +179,7 @@ internal sealed class BrowserGrant : IEdgePlaneGrantSource
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // docs/protocol.md 2.1 has no way to withdraw a started login: the nonce just expires.
-            reporter.Information(BrowserPrompt.CancelledLine(service, cancelledAtServer: false));
+            reporter.Information(BrowserPrompt.CancelledLine(service, pageCanStillFinish: true));
             throw;
         }
     }

@@ -268,7 +268,10 @@ internal static class MsalInteractiveLogin
 
     private static OidcTokens ToTokens(AuthenticationResult result) =>
         // The refresh token stays inside MSAL's owner-only cache file.
-        new(result.IdToken, result.AccessToken, null, result.ExpiresOn);
+        new(result.IdToken, result.AccessToken, null, result.ExpiresOn)
+        {
+            GrantedScope = result.Scopes?.Any() == true ? string.Join(" ", result.Scopes) : null,
+        };
 
     private static void BindCache(ITokenCache cache, CoreContext context, string path)
     {

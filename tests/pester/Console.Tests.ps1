@@ -58,8 +58,10 @@ Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
         $screen = Wait-Screen 'check that the page shows the code [A-Z0-9]{4}-[A-Z0-9]{4}'
         $code = [regex]::Match($screen, 'shows the code ([A-Z0-9]{4}-[A-Z0-9]{4})').Groups[1].Value
         $screen | Should -Match "desktop/approve\?code=$code"
+        # The URL stands whole on a line of its own, where neither the bar nor a wrap cuts it.
+        $screen | Should -Match "(?m)^http://127\.0\.0\.1:\d+/desktop/approve\?code=$code\s*$"
         # The countdown: the progress line ends with the seconds left to approve, and they go down.
-        $countdown = "Waiting for approval of code $code \[Approve in the browser: .*?(\d+)s\]"
+        $countdown = "Waiting for approval of code $code \[Approve in the browser .*?(\d+)s\]"
         $first = [int][regex]::Match((Wait-Screen $countdown), $countdown).Groups[1].Value
         $later = { [int][regex]::Match((Get-Screen), $countdown).Groups[1].Value }
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
@@ -70,6 +72,18 @@ Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
         Send-Line '"status=$($c.Status)"'
         Wait-Screen 'status=Connected' | Out-Null
         Test-Path (Join-Path $dir 'auth-token.json') | Should -BeTrue
+    }
+
+    It 'says a browser window opened and still shows the URL whole on its own line' {
+        # A "browser" that starts and exits, as xdg-open does.
+        Send-Line "`$env:BROWSER = '$((Get-Command true).Source)'"
+        Send-Line '$c = Connect-EdgeConnector -SkipBundleSync -LoginTimeoutSec 600'
+        $screen = Wait-Screen 'check that the page shows the code [A-Z0-9]{4}-[A-Z0-9]{4}'
+        $code = [regex]::Match($screen, 'shows the code ([A-Z0-9]{4}-[A-Z0-9]{4})').Groups[1].Value
+        $screen | Should -Match 'A browser window opened for the login to the Edge Connector\. If it did not appear, open this URL:'
+        $screen | Should -Match "(?m)^http://127\.0\.0\.1:\d+/desktop/approve\?code=$code\s*$"
+        Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/desktop/$code/approve" | Out-Null
+        Wait-Screen 'READY> ' -Count 3 | Out-Null
     }
 
     It 'returns the prompt within a second of Ctrl+C and leaves the old token byte for byte' {
@@ -83,6 +97,8 @@ Describe 'Connect-EdgeConnector at a console' -Skip:$noTmux {
         Wait-Screen 'READY> ' -Count 2 -TimeoutSeconds 10 | Out-Null
         $clock.Stop()
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.0
+        # What Ctrl+C did, and what the page still open in the browser will (not) do.
+        Get-Screen | Should -Match 'The login to the Edge Connector was cancelled; nothing was saved\. The page left open in the browser will do nothing here'
         [System.IO.File]::ReadAllBytes((Join-Path $dir 'auth-token.json')) | Should -Be $before
         @(Get-ChildItem -Path $dir -Filter '*.tmp') | Should -BeNullOrEmpty
     }

@@ -1,3 +1,4 @@
+using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 
@@ -9,17 +10,21 @@ namespace NaraAuth.Core.Abstractions;
 /// </summary>
 public sealed class CoreContext
 {
-    public CoreContext(IEnvironment environment, IClock clock, string currentDirectory)
+    /// <param name="reporter">The call's reporter: the store warns through it when a secret file it reads is open to others.</param>
+    public CoreContext(IEnvironment environment, IClock clock, string currentDirectory, IReporter? reporter = null)
     {
         Environment = environment;
         Clock = clock;
         CurrentDirectory = currentDirectory;
-        Store = new SecureFileStore(environment);
+        Reporter = reporter ?? Reporting.Reporter.None;
+        Store = new SecureFileStore(environment, Reporter);
         Validator = new TokenValidator(clock);
     }
 
     public IEnvironment Environment { get; }
     public IClock Clock { get; }
+    /// <summary>Where this call's warnings and lines for the person go.</summary>
+    public IReporter Reporter { get; }
     /// <summary>PowerShell's current file system location, not the process's.</summary>
     public string CurrentDirectory { get; }
     public SecureFileStore Store { get; }

@@ -24,13 +24,12 @@ public enum DeploymentCredentialSource
 /// </summary>
 public sealed class DeploymentCredentials
 {
-    public DeploymentCredentials(string deploymentId, string deploymentSecret, DeploymentCredentialSource source, string? filePath = null, string? permissionWarning = null)
+    public DeploymentCredentials(string deploymentId, string deploymentSecret, DeploymentCredentialSource source, string? filePath = null)
     {
         DeploymentId = CredentialText.Check(deploymentId, "The deployment id", "DeploymentIdInvalidCharacters");
         DeploymentSecret = CredentialText.Check(deploymentSecret, "The deployment secret", "DeploymentSecretInvalidCharacters");
         Source = source;
         FilePath = filePath;
-        PermissionWarning = permissionWarning;
         // Known from now on, so no server text quoted later in this session can carry it.
         Http.KnownSecrets.Remember(DeploymentSecret);
     }
@@ -40,8 +39,6 @@ public sealed class DeploymentCredentials
     public string DeploymentSecret { get; }
     public DeploymentCredentialSource Source { get; }
     public string? FilePath { get; }
-    /// <summary>Set when the credentials file can be read by other users.</summary>
-    public string? PermissionWarning { get; }
 
     public override string ToString() => $"{DeploymentId} (from {Source})";
 
@@ -49,7 +46,11 @@ public sealed class DeploymentCredentials
     /// Parameters (both or neither), else the environment pair (both or neither), else the
     /// DEPLOYMENT_CREDENTIALS_PATH file. Half a pair is an error of its own, never silently skipped.
     /// </summary>
-    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory)
+    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory) =>
+        Resolve(id, secret, environment, currentDirectory, new SecureFileStore(environment));
+
+    /// <param name="store">Reads the DEPLOYMENT_CREDENTIALS_PATH file, and warns through its reporter when others can read it.</param>
+    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory, SecureFileStore store)
     {
         if (id != null || secret != null)
         {
@@ -76,7 +77,7 @@ public sealed class DeploymentCredentials
         }
 
         if (environment.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") is { } file)
-            return ReadFile(new SecureFileStore(environment), Path.GetFullPath(Path.Combine(currentDirectory, file)));
+            return ReadFile(store, Path.GetFullPath(Path.Combine(currentDirectory, file)));
 
         throw new NaraAuthException("DeploymentCredentialsNotFound", NaraErrorCategory.ObjectNotFound,
             "No deployment credentials were given: pass -DeploymentId and -DeploymentSecret, or set DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH.",
@@ -89,7 +90,7 @@ public sealed class DeploymentCredentials
     {
         var content = SecretFileReader.Read(store, path, SecretFileKind.DeploymentCredentials);
         var (id, secret) = Parse(content);
-        return new DeploymentCredentials(id, secret, DeploymentCredentialSource.CredentialsFile, path, content.PermissionWarning);
+        return new DeploymentCredentials(id, secret, DeploymentCredentialSource.CredentialsFile, path);
     }
 
     private static (string Id, string Secret) Parse(SecretFileContent content)

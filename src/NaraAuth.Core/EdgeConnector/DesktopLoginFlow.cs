@@ -90,8 +90,9 @@ public sealed class DesktopLoginFlow
         }
         var schedule = new PollSchedule(_clock, deadline, start.Interval, _reporter, _delay)
         {
+            // Only the countdown: the URL is on its own line above, where no bar can cut it.
             Activity = $"Waiting for approval of code {start.Code}",
-            Status = $"Approve in the browser: {start.Url}",
+            Status = "Approve in the browser",
         };
         var path = TokenPath + "?code=" + Uri.EscapeDataString(start.Code);
 

@@ -116,7 +116,7 @@ public sealed class EdgeConnectorLogout
             case TokenKind:
                 try
                 {
-                    TokenFile.Read(store, file.Path, out _);
+                    TokenFile.Read(store, file.Path);
                 }
                 catch (NaraAuthException e) when (e.ErrorId == "TokenFileUnreadable")
                 {

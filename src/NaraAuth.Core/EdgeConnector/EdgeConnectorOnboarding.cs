@@ -45,7 +45,7 @@ public sealed class EdgeConnectorOnboarding
         JwtInfo offline;
         try
         {
-            var file = TokenFile.Read(_context.Store, location.Path, out _);
+            var file = TokenFile.Read(_context.Store, location.Path);
             if (StoredLoginDestination.Problem(file, target ?? new PlatformTarget(_platform.BaseUrl, PlatformUrlSource.Parameter)) != null) return null;
             offline = _context.Validator.ValidateOffline(file.Token, new TokenValidationOptions { RequiredOrganization = organization });
         }
@@ -129,9 +129,6 @@ public sealed class EdgeConnectorOnboarding
     public void SaveToken(TokenLocation location, string jwt, bool force = false, RuntimeAccount? owner = null) =>
         new TokenFile(jwt, _context.Clock.UtcNow, SafeUri.Origin(_platform.BaseUrl)).Write(_context.Store, location.Path, force, owner);
 
-    /// <summary>Set when the stored token file can be read by other users; said whenever the file is used.</summary>
-    public string? PermissionWarning(TokenLocation location) => _context.Store.CheckPermissions(location.Path);
-
     /// <summary>Downloads the default bundle; failures come back as BundleSyncFailed naming the saved token.</summary>
     public async Task<byte[]> DownloadBundleAsync(TokenLocation location, string jwt, CancellationToken cancellationToken)
     {
@@ -170,12 +167,12 @@ public sealed class EdgeConnectorOnboarding
         {
             if (path == location.Path)
             {
-                var stored = TokenFile.Read(_context.Store, path, out _);
+                var stored = TokenFile.Read(_context.Store, path);
                 new TokenFile(stored.Token, stored.SavedAt, stored.PlatformUrl).Write(_context.Store, path, force: false, owner);
             }
             else
             {
-                BundleSync.Save(_context.Store, path, _context.Store.ReadAllBytes(path, out _), owner);
+                BundleSync.Save(_context.Store, path, _context.Store.ReadAllBytes(path), owner);
             }
         }
     }

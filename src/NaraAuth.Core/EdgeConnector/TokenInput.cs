@@ -15,19 +15,15 @@ public static class TokenInput
 {
     /// <returns>The JWT, and the file it came from (null for a raw JWT).</returns>
     public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store) =>
-        Resolve(value, currentDirectory, store, out _);
-
-    /// <param name="permissionWarning">Set when the value named a token file that other users can read.</param>
-    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store, out string? permissionWarning) =>
-        Resolve(value, text => Path.GetFullPath(Path.Combine(currentDirectory, text)), store, out permissionWarning);
+        Resolve(value, text => Path.GetFullPath(Path.Combine(currentDirectory, text)), store);
 
     /// <param name="fullPathOf">
     /// The file system path a value names, as the caller's shell reads it ('~', drives, its current
     /// location), or null when it names none; it may throw a NaraAuthException for a path it refuses.
     /// </param>
-    public static (string Jwt, string? SourceFile) Resolve(string value, Func<string, string?> fullPathOf, SecureFileStore store, out string? permissionWarning)
+    /// <param name="store">Reads a token file, and warns through its reporter when other users can read it.</param>
+    public static (string Jwt, string? SourceFile) Resolve(string value, Func<string, string?> fullPathOf, SecureFileStore store)
     {
-        permissionWarning = null;
         var text = value.Trim();
         if (text.Length == 0) throw CredentialText.EmptyToken("Pass a token file or the JWT, as a SecureString or a string.");
         if (LooksLikePath(text))
@@ -44,7 +40,7 @@ public static class TokenInput
             {
                 try
                 {
-                    var file = TokenFile.Read(store, full, out permissionWarning);
+                    var file = TokenFile.Read(store, full);
                     return (file.Token, full);
                 }
                 catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.TokenFile.NotJsonErrorId || e.ErrorId == SecretFileKind.TokenFile.MissingFieldErrorId)

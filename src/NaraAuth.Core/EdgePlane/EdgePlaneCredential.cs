@@ -44,14 +44,13 @@ public sealed class EdgePlaneCredential
     public const string ServiceAccountPrefix = "mcs_sa_";
     public const string SessionPrefix = "mcs_";
 
-    private EdgePlaneCredential(string value, EdgePlaneCredentialSource source, string description, Uri baseUrl, string? sessionPath, string? permissionWarning)
+    private EdgePlaneCredential(string value, EdgePlaneCredentialSource source, string description, Uri baseUrl, string? sessionPath)
     {
         Value = value;
         Source = source;
         Description = description;
         BaseUrl = baseUrl;
         SessionPath = sessionPath;
-        PermissionWarning = permissionWarning;
         Kind = KindOf(value);
         // Known from now on, so no server text quoted later in this session can carry it.
         KnownSecrets.Remember(value);
@@ -67,8 +66,6 @@ public sealed class EdgePlaneCredential
     public Uri BaseUrl { get; }
     /// <summary>The session file that was read or looked at; null when none was.</summary>
     public string? SessionPath { get; }
-    /// <summary>Set when the session file can be read by other users.</summary>
-    public string? PermissionWarning { get; }
 
     /// <summary>"a service-account token from EP_TOKEN", for messages.</summary>
     public string Summary => $"{KindText(Kind)} from {Description}";
@@ -88,10 +85,9 @@ public sealed class EdgePlaneCredential
             return Named(fromEnv.Trim(), EdgePlaneCredentialSource.EnvironmentVariable, EnvironmentVariables.EdgePlaneToken, explicitBaseUrl, sessionPath, context);
 
         EdgePlaneSession session;
-        string? warning;
         try
         {
-            session = EdgePlaneSession.Read(context.Store, sessionPath, out warning);
+            session = EdgePlaneSession.Read(context.Store, sessionPath);
         }
         catch (NaraAuthException e) when (e.ErrorId == "EdgePlaneSessionNotFound")
         {
@@ -100,7 +96,7 @@ public sealed class EdgePlaneCredential
                 $"Log in with Invoke-OidcCliLogin, or in a pipeline set {EnvironmentVariables.EdgePlaneToken} to a service-account token from a secret variable.", sessionPath, e);
         }
         var baseUrl = EdgePlaneUrl.ForSession(explicitBaseUrl, session, sessionPath, context.Environment);
-        return new EdgePlaneCredential(session.Token, EdgePlaneCredentialSource.SessionFile, $"the session in '{sessionPath}'", baseUrl, sessionPath, warning);
+        return new EdgePlaneCredential(session.Token, EdgePlaneCredentialSource.SessionFile, $"the session in '{sessionPath}'", baseUrl, sessionPath);
     }
 
     /// <summary>A token the user handed over: checked, then bound to the EdgePlane the user named.</summary>
@@ -109,12 +105,12 @@ public sealed class EdgePlaneCredential
         CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");
         KnownSecrets.Remember(value);
         if (!string.IsNullOrWhiteSpace(explicitBaseUrl) || !string.IsNullOrWhiteSpace(context.Environment.GetVariable(EnvironmentVariables.EdgePlaneBaseUrl)))
-            return new EdgePlaneCredential(value, source, description, EdgePlaneUrl.Resolve(explicitBaseUrl, context.Environment), null, null);
+            return new EdgePlaneCredential(value, source, description, EdgePlaneUrl.Resolve(explicitBaseUrl, context.Environment), null);
 
         // Only the session's own token may follow the session file to its base_url.
         var session = OwnSession(value, sessionPath, context);
         if (session != null && !string.IsNullOrWhiteSpace(session.BaseUrl))
-            return new EdgePlaneCredential(value, source, description, BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{sessionPath}'"), sessionPath, null);
+            return new EdgePlaneCredential(value, source, description, BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{sessionPath}'"), sessionPath);
 
         throw new NaraAuthException("EdgePlaneUrlMissing", NaraErrorCategory.InvalidArgument,
             $"No EdgePlane address was given for the token from {description}: pass -BaseUrl or set {EnvironmentVariables.EdgePlaneBaseUrl}. " +
@@ -127,7 +123,7 @@ public sealed class EdgePlaneCredential
         if (!File.Exists(sessionPath)) return null;
         try
         {
-            var session = EdgePlaneSession.Read(context.Store, sessionPath, out _);
+            var session = EdgePlaneSession.Read(context.Store, sessionPath);
             return string.Equals(session.Token, value, StringComparison.Ordinal) ? session : null;
         }
         catch (NaraAuthException)

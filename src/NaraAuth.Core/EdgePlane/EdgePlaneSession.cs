@@ -83,8 +83,8 @@ public sealed class EdgePlaneSession
         store.WriteAllBytes(path, Serialize(), SecretFileKind.EdgePlaneSession, Recognizes, force);
 
     /// <summary>Reads a session file written by NaraAuth or by the edgeplane CLI.</summary>
-    public static EdgePlaneSession Read(SecureFileStore store, string path, out string? permissionWarning) =>
-        SecretFileReader.Read(store, path, SecretFileKind.EdgePlaneSession, Parse, out permissionWarning);
+    public static EdgePlaneSession Read(SecureFileStore store, string path) =>
+        SecretFileReader.Read(store, path, SecretFileKind.EdgePlaneSession, Parse);
 
     public static EdgePlaneSession Parse(byte[] bytes, string path) =>
         Parse(SecretFileContent.FromBytes(path, bytes));

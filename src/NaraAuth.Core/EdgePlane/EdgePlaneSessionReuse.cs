@@ -25,7 +25,7 @@ public static class EdgePlaneSessionReuse
         EdgePlaneSession saved;
         try
         {
-            saved = EdgePlaneSession.Read(store, path, out _);
+            saved = EdgePlaneSession.Read(store, path);
         }
         catch (NaraAuthException e)
         {

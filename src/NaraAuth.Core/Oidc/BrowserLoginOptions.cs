@@ -24,21 +24,6 @@ public sealed class BrowserLoginOptions
     /// <summary>-NoBrowser: the launcher only prints, so the person is told to open the URL themselves.</summary>
     public bool PrintUrlOnly { get; set; }
 
-    /// <summary>Said once, to the person: where the login happens, the way in by hand, and how long it may take.</summary>
-    public IEnumerable<string> OpenedLines(Uri url, string how)
-    {
-        if (PrintUrlOnly)
-        {
-            yield return $"To log in, open this URL in a browser on this machine: {url.AbsoluteUri}";
-        }
-        else
-        {
-            yield return $"A browser was opened at {url.Host} for the login ({how}).";
-            yield return $"If no browser window appeared, open this URL by hand on this machine: {url.AbsoluteUri}";
-        }
-        yield return $"Waiting up to {Text.DurationText.Clock(Timeout)} for the login to finish in the browser; Ctrl+C stops.";
-    }
-
     public NaraAuth.Core.Errors.NaraAuthException NotInteractive(string why) =>
         EdgeConnector.Interactivity.NonInteractiveError(why, "A browser login",
             "-UseDeviceCode (the code is shown for a person to enter on any device), or a session saved beforehand that is refreshed silently",

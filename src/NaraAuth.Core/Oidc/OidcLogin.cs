@@ -224,7 +224,7 @@ public sealed class OidcLogin
         var tokens = OidcTokens.Parse(response, _context.Clock.UtcNow);
         // Providers may rotate refresh tokens or omit a new one; keep the old one when none came back.
         if (tokens.RefreshToken == null)
-            tokens = new OidcTokens(tokens.IdToken, tokens.AccessToken, saved.Tokens.RefreshToken, tokens.AccessTokenExpiresAt);
+            tokens = new OidcTokens(tokens.IdToken, tokens.AccessToken, saved.Tokens.RefreshToken, tokens.AccessTokenExpiresAt) { GrantedScope = tokens.GrantedScope };
         return await CompleteAsync(provider, tokens, OidcLoginSource.Refreshed, saved, saved.AccountId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -243,7 +243,11 @@ public sealed class OidcLogin
             _reporter.Verbose("The provider issued no refresh token" + (_settings.AsksForRefreshToken ? " although offline_access was asked for" : " (offline_access was not asked for)")
                 + $", so the next login after {TimeText.Of(identity.ExpiresAt)} asks you again.");
         }
-        var session = new OidcSession(provider.Issuer, _settings.ClientId, _settings.Scope, identity, tokens, _context.Clock.UtcNow, accountId);
+        // What the provider granted, not what was asked: a refresh token may have been refused.
+        var scope = tokens.GrantedScope ?? refreshed?.Scope ?? _settings.Scope;
+        if (tokens.GrantedScope != null && tokens.GrantedScope != _settings.Scope)
+            _reporter.Verbose($"Asked for the scope '{_settings.Scope}'; the provider granted '{tokens.GrantedScope}'.");
+        var session = new OidcSession(provider.Issuer, _settings.ClientId, scope, identity, tokens, _context.Clock.UtcNow, accountId);
         // Ctrl+C before this point leaves the disk as it was.
         cancellationToken.ThrowIfCancellationRequested();
         session.Write(_context.Store, Path);

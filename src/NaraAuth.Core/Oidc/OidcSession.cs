@@ -105,7 +105,6 @@ public sealed class OidcSession
         try
         {
             var content = SecretFileReader.Read(store, path, SecretFileKind.OidcSession);
-            problem = content.PermissionWarning;
             using var document = SecretFileReader.ParseObject(content, SecretFileKind.OidcSession);
             var root = document.RootElement;
             string? T(string name) => JsonText.StringOf(root, name);

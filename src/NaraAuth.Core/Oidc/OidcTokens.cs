@@ -23,6 +23,11 @@ public sealed class OidcTokens
     public string? AccessToken { get; }
     public string? RefreshToken { get; }
     public DateTimeOffset? AccessTokenExpiresAt { get; }
+    /// <summary>
+    /// The scope the provider says it granted (RFC 6749 5.1), which may be less than was asked
+    /// (offline_access without consent); null when the answer names none, meaning as asked.
+    /// </summary>
+    public string? GrantedScope { get; internal set; }
 
     internal static OidcTokens Parse(ApiResponse response, DateTimeOffset now)
     {
@@ -38,7 +43,10 @@ public sealed class OidcTokens
         DateTimeOffset? expires = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s)
             ? now.AddSeconds(s)
             : null;
-        return new OidcTokens(id!, JsonText.StringOf(root, "access_token"), JsonText.StringOf(root, "refresh_token"), expires);
+        return new OidcTokens(id!, JsonText.StringOf(root, "access_token"), JsonText.StringOf(root, "refresh_token"), expires)
+        {
+            GrantedScope = JsonText.StringOf(root, "scope"),
+        };
     }
 
     /// <summary>A client credentials answer (RFC 6749 4.4.3): an access token, no ID token, no refresh token kept.</summary>

@@ -16,10 +16,9 @@ public sealed class PlatformCredential
     public const string EnvironmentVariable = "NARA_TOKEN";
     public const string ServerTokenPrefix = "nara_tk_";
 
-    private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location, string? permissionWarning = null)
+    private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location)
     {
         Value = CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");
-        PermissionWarning = permissionWarning;
         Source = source;
         Description = description;
         Jwt = jwt;
@@ -37,8 +36,6 @@ public sealed class PlatformCredential
     public JwtInfo? Jwt { get; }
     /// <summary>The token file location (and with it config.json) when the stored token was used or looked for.</summary>
     public TokenLocation? Location { get; }
-    /// <summary>Set when the credential came from a token file that other users can read.</summary>
-    public string? PermissionWarning { get; }
     public bool IsServerToken => Value.StartsWith(ServerTokenPrefix, StringComparison.Ordinal);
 
     /// <param name="explicitToken">The -Token argument (already plain text), or null.</param>
@@ -73,7 +70,7 @@ public sealed class PlatformCredential
         }
         // Checked before the credential exists as a value anyone could send.
         StoredLoginDestination.Check(stored.File, location.Path, destination ?? Config.PlatformUrl.Choose(null, context.Environment, () => location.Config));
-        return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location, stored.PermissionWarning);
+        return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location);
     }
 
     /// <summary>For tests and callers that already hold the value.</summary>

@@ -47,7 +47,7 @@ public sealed class SavedLoginCatalog
         var cache = OidcLogin.MsalCachePathFor(path);
         if (File.Exists(cache)) login.CachePath = cache;
         var session = OidcSession.TryRead(_store, path, out var problem);
-        login.Problem = problem;
+        login.Problem = problem ?? _store.CheckPermissions(path);
         if (session == null) return login;
         login.Issuer = session.Issuer;
         login.ClientId = session.ClientId;
@@ -67,8 +67,9 @@ public sealed class SavedLoginCatalog
         var login = new SavedLogin(SavedLogin.EdgePlaneKind, path);
         try
         {
-            var session = EdgePlaneSession.Read(_store, path, out var warning);
-            login.Problem = warning;
+            var session = EdgePlaneSession.Read(_store, path);
+            // Listed as data too: a listing shows which saved login is open to others.
+            login.Problem = _store.CheckPermissions(path);
             login.Issuer = session.BaseUrl;
             login.Subject = session.Subject;
             login.Email = session.Email;

@@ -114,7 +114,7 @@ public sealed class CredentialInventory
         JwtInfo? jwt = null;
         Inspect(status, () =>
         {
-            jwt = JwtInfo.Parse(TokenFile.Read(_context.Store, location.Path, out _).Token);
+            jwt = JwtInfo.Parse(TokenFile.Read(_context.Store, location.Path).Token);
             status.Subject = jwt.Subject;
             status.Email = jwt.Email;
             status.Organization = jwt.Organization;
@@ -184,7 +184,7 @@ public sealed class CredentialInventory
         EdgePlaneSession? session = null;
         Inspect(status, () =>
         {
-            session = EdgePlaneSession.Read(_context.Store, path, out _);
+            session = EdgePlaneSession.Read(_context.Store, path);
             status.Subject = session.Subject;
             status.Email = session.Email;
             status.Issuer = session.BaseUrl;

@@ -34,7 +34,7 @@ internal sealed class CredentialVerifier
             var target = PlatformUrl.Choose(_baseUrl, _context.Environment, () => location.Config);
             // The stored login goes only to the platform it was saved for (or, from an older
             // file, one the invoker named); otherwise it stays unsent and Unverified, saying why.
-            StoredLoginDestination.Check(TokenFile.Read(_context.Store, location.Path, out _), location.Path, target);
+            StoredLoginDestination.Check(TokenFile.Read(_context.Store, location.Path), location.Path, target);
             var platform = new ApiClient(target.Url);
             var result = await _context.Validator.ValidateAsync(jwt.Raw, new TokenValidationOptions(), platform, cancellationToken).ConfigureAwait(false);
             if (!result.SignatureVerified)

@@ -7,14 +7,13 @@ using NaraAuth.Core.Errors;
 
 namespace NaraAuth.Core.Storage;
 
-/// <summary>A secret file's content as UTF-8 (any byte order mark removed) and what its permissions say.</summary>
+/// <summary>A secret file's content as UTF-8 (any byte order mark removed).</summary>
 public sealed class SecretFileContent
 {
-    internal SecretFileContent(string path, byte[] utf8, string? permissionWarning, UnixFileStatus? opened = null)
+    internal SecretFileContent(string path, byte[] utf8, UnixFileStatus? opened = null)
     {
         Path = path;
         Utf8 = utf8;
-        PermissionWarning = permissionWarning;
         Opened = opened;
     }
 
@@ -24,14 +23,12 @@ public sealed class SecretFileContent
     public string Path { get; }
     /// <summary>The content as UTF-8 without a byte order mark. Holds a secret: never format it.</summary>
     public byte[] Utf8 { get; }
-    /// <summary>Set when other users can read the file, naming the path and the fix.</summary>
-    public string? PermissionWarning { get; }
 
     public string Text => new UTF8Encoding(false).GetString(Utf8);
 
     /// <summary>Content already in memory (a test, a parser of its own), with the reader's BOM handling.</summary>
     public static SecretFileContent FromBytes(string path, byte[] bytes) =>
-        new(path, SecretFileReader.ToUtf8(bytes) ?? bytes, null);
+        new(path, SecretFileReader.ToUtf8(bytes) ?? bytes);
 }
 
 /// <summary>
@@ -40,7 +37,8 @@ public sealed class SecretFileContent
 /// only regular files are read (the open never blocks and never follows a link swapped in:
 /// O_NONBLOCK|O_NOFOLLOW, then fstat(2) on the descriptor refuses a device such as /dev/zero, a
 /// named pipe or a socket before a byte is read), and no more than the kind's size
-/// cap is read. Text written by Windows PowerShell 5.1 (UTF-8 with BOM from Set-Content, UTF-16
+/// cap is read. A file other users can read is said through the store's reporter, by the reader,
+/// so no caller has to remember to pass a warning on. Text written by Windows PowerShell 5.1 (UTF-8 with BOM from Set-Content, UTF-16
 /// from Out-File) is read like plain UTF-8. Errors carry the kind's stable ids, and never the
 /// content: a parser's message can quote the secret.
 /// </summary>
@@ -50,7 +48,8 @@ public static class SecretFileReader
     {
         var raw = ReadBytes(store, path, kind, out var opened);
         var utf8 = ToUtf8(raw) ?? throw kind.NotJson(path, "its text encoding is broken");
-        return new SecretFileContent(path, utf8, store.CheckPermissions(path), opened);
+        store.WarnIfOthersCanRead(path);
+        return new SecretFileContent(path, utf8, opened);
     }
 
     /// <summary>The file's bytes as they are (a binary secret such as a PFX), with the same bounds and error ids as <see cref="Read(SecureFileStore, string, SecretFileKind)"/>.</summary>
@@ -76,12 +75,8 @@ public static class SecretFileReader
     }
 
     /// <summary>Reads the file and hands its content to the kind's own parser.</summary>
-    public static T Read<T>(SecureFileStore store, string path, SecretFileKind kind, Func<SecretFileContent, T> parse, out string? permissionWarning)
-    {
-        var content = Read(store, path, kind);
-        permissionWarning = content.PermissionWarning;
-        return parse(content);
-    }
+    public static T Read<T>(SecureFileStore store, string path, SecretFileKind kind, Func<SecretFileContent, T> parse) =>
+        parse(Read(store, path, kind));
 
     /// <summary>Parses the content as JSON (else the kind's NotJson error) whose top level is an object (else its MissingField error).</summary>
     public static JsonDocument ParseObject(SecretFileContent content, SecretFileKind kind)

@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Storage;
 
@@ -42,11 +43,17 @@ public sealed partial class SecureFileStore
     private static readonly string[] OwnFileNames = { "auth-token.json", "default-bundle.json", "config.json", "session.json", "device.json" };
 
     private readonly IEnvironment _environment;
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
-    public SecureFileStore(IEnvironment environment)
+    /// <param name="reporter">Hears, once per file, that a secret file read here is open to other users.</param>
+    public SecureFileStore(IEnvironment environment, IReporter? reporter = null)
     {
         _environment = environment;
+        Reporter = reporter ?? Reporting.Reporter.None;
     }
+
+    /// <summary>The call's reporter: every read of a secret file other users can read is said here, by the reader itself.</summary>
+    public IReporter Reporter { get; }
 
     public static SecureFileStore Default { get; } = new(SystemEnvironment.Instance);
 
@@ -122,10 +129,10 @@ public sealed partial class SecureFileStore
 
     /// <summary>
     /// Reads a secret file (regular files only, at most 16 MiB); IOException when it cannot.
-    /// <paramref name="permissionWarning"/> is set when other users could read it.
+    /// A file other users could read is said through <see cref="Reporter"/>.
     /// Files NaraAuth parses itself go through <see cref="SecretFileReader"/> instead.
     /// </summary>
-    public byte[] ReadAllBytes(string path, out string? permissionWarning)
+    public byte[] ReadAllBytes(string path)
     {
         byte[] bytes;
         try
@@ -136,8 +143,19 @@ public sealed partial class SecureFileStore
         {
             throw new IOException($"'{path}': {problem.Message}", problem);
         }
-        permissionWarning = CheckPermissions(path);
+        WarnIfOthersCanRead(path);
         return bytes;
+    }
+
+    /// <summary>Warns through <see cref="Reporter"/> when other users can read <paramref name="path"/>; once per file for this store.</summary>
+    internal void WarnIfOthersCanRead(string path)
+    {
+        if (CheckPermissions(path) is not { } warning) return;
+        lock (_warned)
+        {
+            if (!_warned.Add(Path.GetFullPath(path))) return;
+        }
+        Reporter.Warning(warning);
     }
 
     /// <summary>A warning text when group or others have any access to the file (Unix only).</summary>

@@ -6,23 +6,20 @@ namespace NaraAuth.Core.Tokens;
 /// <summary>The Edge Connector token as found on disk, decoded and checked offline.</summary>
 public sealed class StoredToken
 {
-    private StoredToken(TokenLocation location, TokenFile file, JwtInfo jwt, string? permissionWarning)
+    private StoredToken(TokenLocation location, TokenFile file, JwtInfo jwt)
     {
         Location = location;
         File = file;
         Jwt = jwt;
-        PermissionWarning = permissionWarning;
     }
 
     public TokenLocation Location { get; }
     public TokenFile File { get; }
     public JwtInfo Jwt { get; }
-    /// <summary>Set when the file is readable by other users.</summary>
-    public string? PermissionWarning { get; }
 
     public static StoredToken Read(TokenLocation location, SecureFileStore store, TokenValidator validator, TokenValidationOptions options)
     {
-        var file = TokenFile.Read(store, location.Path, out var warning);
+        var file = TokenFile.Read(store, location.Path);
         JwtInfo jwt;
         try
         {
@@ -34,6 +31,6 @@ public sealed class StoredToken
             throw new NaraAuthException(e.ErrorId, e.Category, $"{e.Message} (token file '{location.Path}')",
                 e.RecommendedAction, location.Path, e);
         }
-        return new StoredToken(location, file, jwt, warning);
+        return new StoredToken(location, file, jwt);
     }
 }

@@ -29,8 +29,8 @@ public sealed class TokenFile
     public string? PlatformUrl { get; }
 
     /// <summary>Reads and checks the file's shape; the JWT itself is checked by the caller.</summary>
-    public static TokenFile Read(SecureFileStore store, string path, out string? permissionWarning) =>
-        SecretFileReader.Read(store, path, SecretFileKind.TokenFile, Parse, out permissionWarning);
+    public static TokenFile Read(SecureFileStore store, string path) =>
+        SecretFileReader.Read(store, path, SecretFileKind.TokenFile, Parse);
 
     public static TokenFile Parse(byte[] bytes, string path) =>
         Parse(SecretFileContent.FromBytes(path, bytes));

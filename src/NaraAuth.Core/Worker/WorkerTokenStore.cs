@@ -20,12 +20,11 @@ public enum WorkerTokenSource
 
 public sealed class WorkerTokenResult
 {
-    public WorkerTokenResult(string token, WorkerTokenSource source, string configPath, string? permissionWarning)
+    public WorkerTokenResult(string token, WorkerTokenSource source, string configPath)
     {
         Token = token;
         Source = source;
         ConfigPath = configPath;
-        PermissionWarning = permissionWarning;
         // Known from now on, so no server text quoted later in this session can carry it.
         Http.KnownSecrets.Remember(token);
     }
@@ -33,7 +32,6 @@ public sealed class WorkerTokenResult
     public string Token { get; }
     public WorkerTokenSource Source { get; }
     public string ConfigPath { get; }
-    public string? PermissionWarning { get; }
 }
 
 public sealed class WorkerTokenRotation
@@ -92,11 +90,11 @@ public sealed class WorkerTokenStore
     public WorkerTokenResult Resolve(bool create)
     {
         var fromEnvironment = _environment.GetVariable(TokenVariable);
-        if (fromEnvironment != null) return new WorkerTokenResult(fromEnvironment, WorkerTokenSource.Environment, ConfigPath, null);
+        if (fromEnvironment != null) return new WorkerTokenResult(fromEnvironment, WorkerTokenSource.Environment, ConfigPath);
 
-        var text = ReadConfig(out var warning);
+        var text = ReadConfig();
         var fromFile = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
-        if (fromFile != null) return new WorkerTokenResult(fromFile, WorkerTokenSource.ConfigFile, ConfigPath, warning);
+        if (fromFile != null) return new WorkerTokenResult(fromFile, WorkerTokenSource.ConfigFile, ConfigPath);
 
         if (!create)
         {
@@ -107,13 +105,13 @@ public sealed class WorkerTokenStore
         }
         var token = GenerateToken();
         Save(text, token);
-        return new WorkerTokenResult(token, WorkerTokenSource.Generated, ConfigPath, null);
+        return new WorkerTokenResult(token, WorkerTokenSource.Generated, ConfigPath);
     }
 
     /// <summary>Saves a new token to the config file and returns it with the one it replaces.</summary>
     public WorkerTokenRotation Rotate()
     {
-        var text = ReadConfig(out _);
+        var text = ReadConfig();
         var previous = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
         var token = GenerateToken();
         Save(text, token);
@@ -137,9 +135,8 @@ public sealed class WorkerTokenStore
     }
 
     /// <summary>The file's text, or null when it does not exist.</summary>
-    private string? ReadConfig(out string? permissionWarning)
+    private string? ReadConfig()
     {
-        permissionWarning = null;
         if (!File.Exists(ConfigPath))
         {
             if (Directory.Exists(ConfigPath))
@@ -147,7 +144,6 @@ public sealed class WorkerTokenStore
             return null;
         }
         var content = SecretFileReader.Read(_store, ConfigPath, SecretFileKind.WorkerConfig);
-        permissionWarning = content.PermissionWarning;
         return content.Text;
     }
 

@@ -2,13 +2,8 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
-using NaraAuth.Core.Browser;
-using NaraAuth.Core.Config;
 using NaraAuth.Core.EdgeConnector;
-using NaraAuth.Core.Errors;
-using NaraAuth.Core.Http;
-using NaraAuth.Core.Storage;
-using NaraAuth.Core.Tokens;
+using NaraAuth.Core.EdgeConnector.Login;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
@@ -110,185 +105,44 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
     [Parameter]
     public SwitchParameter AllowAdministrators { get; set; }
 
-    /// <summary>Resolved from -RuntimeAccount before anything is sent or written.</summary>
-    private RuntimeAccount? _owner;
-
-    /// <summary>The platform and who named it: a stored login is sent only where it may go.</summary>
-    private PlatformTarget? _target;
-
     protected override void ProcessNaraRecord()
     {
-        _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
-        var location = TokenLocation.Resolve(Context.Environment, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), Context.CurrentDirectory);
-        WorkingOn = location.Path;
-        _target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
-        var platform = new ApiClient(_target.Url, reporter: Reporter);
-
-        switch (ChooseMode())
-        {
-            case EdgeConnectorLoginMode.Deployment:
-                ConnectDeployment(platform, location);
-                break;
-            case EdgeConnectorLoginMode.Token:
-                ConnectToken(platform, location);
-                break;
-            default:
-                ConnectBrowser(platform, location);
-                break;
-        }
+        var request = Request();
+        var login = new EdgeConnectorLogin(Context, Reporter);
+        WorkingOn = login.TokenPath(request);
+        var plan = RunAsync(ct => login.PlanAsync(request, ct));
+        var confirmed = plan.Action == null || ShouldProcess(plan.Target, plan.Action);
+        var result = RunAsync(ct => login.ExecuteAsync(plan, confirmed, ct));
+        if (result == null) return;
+        // The login itself succeeded and is kept; only the bundle is missing.
+        if (result.BundleError != null) WriteNaraError(result.BundleError);
+        WriteObject(ModelMapping.ToConnection(result));
     }
 
-    private EdgeConnectorLoginMode ChooseMode()
+    private EdgeConnectorLoginRequest Request() => new()
     {
-        var requested = ParameterSetName == DeploymentSet ? EdgeConnectorLoginMode.Deployment
+        RequestedMode = ParameterSetName == DeploymentSet ? EdgeConnectorLoginMode.Deployment
             : ParameterSetName == TokenSet ? EdgeConnectorLoginMode.Token
-            : EdgeConnectorLoginMode.Browser;
-        var browserOptionGiven = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec));
-        var mode = EdgeConnectorLoginModes.Choose(requested, browserOptionGiven, Context.Environment);
-        if (mode != requested) WriteVerbose(EdgeConnectorLoginModes.DeploymentFromEnvironmentNote);
-        return mode;
-    }
-
-    private void ConnectToken(ApiClient platform, TokenLocation location)
-    {
-        var (jwt, sourceFile) = TokenInput.Resolve(TokenText(), TokenFilePath, Context.Store, out var tokenFileWarning);
-        if (tokenFileWarning != null) WriteWarning(tokenFileWarning);
-        WriteVerbose(sourceFile != null ? $"Read the token from the file '{sourceFile}'." : "Using the token given as a raw JWT.");
-        var onboarding = new EdgeConnectorOnboarding(Context, platform);
-        // Validated first (reads only), so bad input fails with its own error even when a good
-        // token is already stored; then a stored token of the same organization is kept.
-        var validated = RunAsync(ct => onboarding.ValidateHandedOverAsync(jwt, Organization, ct));
-        if (TryReuse(onboarding, location, validated.Jwt.Organization, EdgeConnectorLoginMode.Token)) return;
-        if (onboarding.ShortLifeWarning(validated, MinimumValidity, handedOver: true) is { } shortLife) WriteWarning(shortLife);
-        SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Token, platform.BaseUrl,
-            $"Save the validated token for organization '{validated.Jwt.Organization}'");
-    }
-
-    private void ConnectBrowser(ApiClient platform, TokenLocation location)
-    {
-        var onboarding = new EdgeConnectorOnboarding(Context, platform);
-        if (TryReuse(onboarding, location, Organization, EdgeConnectorLoginMode.Browser)) return;
-
-        var why = WhyNoPersonHere();
-        if (why != null) throw Interactivity.NonInteractiveError(why);
-
-        if (!ShouldProcess(location.Path, $"Log in through the browser at {platform.BaseUrl} and save the token" + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')")))
-            return;
-
-        var deviceId = DeviceIdentity.GetOrCreate(Context.Environment, Context.Store);
-        // Polls handle 429 and Retry-After themselves (docs/protocol.md 1.1), so no automatic retries.
-        var polling = new ApiClient(platform.BaseUrl, retry: new RetryOptions { MaxRetries = 0 });
-        var flow = new DesktopLoginFlow(polling, Context.Clock, reporter: Reporter);
-        var start = RunAsync(ct => flow.StartAsync(Context.Environment.MachineName, deviceId, ct));
-
-        // Host, not output: $c = Connect-EdgeConnector must still show the code to the person.
-        WriteHostLine($"To connect the Edge Connector, open {start.Url}");
-        WriteHostLine($"and check that the page shows the code {start.Code}, then approve.");
-        if (NoBrowser)
-        {
-            WriteHostLine("(-NoBrowser: open the URL in any browser, on this or another device.)");
-        }
-        else
-        {
-            var launch = new SystemBrowserLauncher(Context.Environment).Open(start.Url);
-            if (launch.Started) WriteVerbose($"Opened the login page with {launch.Description}.");
-            else WriteHostLine($"Could not open a browser: {launch.Description}. Open the URL above yourself.");
-        }
-
-        var jwt = RunAsync(ct => flow.WaitForTokenAsync(start, LoginTimeoutSec > 0 ? TimeSpan.FromSeconds(LoginTimeoutSec) : null, ct));
-
-        var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
-        SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Browser, platform.BaseUrl, whatIfAction: null);
-    }
-
-    private void ConnectDeployment(ApiClient platform, TokenLocation location)
-    {
-        var secret = DeploymentSecret == null ? null : SecretText.ToPlainText(DeploymentSecret);
-        var credentials = DeploymentCredentials.Resolve(DeploymentId, secret, Context.Environment, Context.CurrentDirectory);
-        if (credentials.PermissionWarning != null) WriteWarning(credentials.PermissionWarning);
-        WriteVerbose($"Verifying deployment '{credentials.DeploymentId}' (from {credentials.Source}) with the WebSocket handshake at {platform.BaseUrl}.");
-        RunAsync(async ct =>
-        {
-            await new EdgeConnectorSocket(platform).VerifyAsync(credentials, ct).ConfigureAwait(false);
-            return true;
-        });
-
-        string? savedTo = null;
-        if (SaveCredentialsTo != null)
-        {
-            var path = ResolveUserPath(SaveCredentialsTo, nameof(SaveCredentialsTo))!;
-            if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' ({OwnerText})")) return;
-            credentials.Save(Context.Store, path, Force, _owner);
-            WarnIfUnreachable(path);
-            savedTo = path;
-        }
-        else if (_owner != null)
-        {
-            WriteWarning("-RuntimeAccount names the owner of files this command writes; without -SaveCredentialsTo nothing is written.");
-        }
-
-        WriteObject(ModelMapping.ToConnection(credentials, savedTo, platform.BaseUrl));
-    }
-
-    /// <summary>Idempotent onboarding: a stored token that already does the job is reported, not replaced.</summary>
-    private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, EdgeConnectorLoginMode mode)
-    {
-        if (Force) return false;
-        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct, _target, _owner));
-        if (existing == null) return false;
-        if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
-        var handedOver = false;
-        if (_owner != null && onboarding.NotOwnedBy(location, _owner) is { Count: > 0 } others
-            && ShouldProcess(string.Join("', '", others), $"Give to the runtime account '{_owner}' (the token stays the same)"))
-        {
-            onboarding.HandOver(location, others, _owner);
-            handedOver = true;
-            WriteVerbose($"Gave '{string.Join("', '", others)}' to the runtime account '{_owner}'.");
-        }
-        WarnIfUnreachable(location.Path);
-        var changed = handedOver ? $"only its files were given to the runtime account '{_owner}'" : "nothing was changed";
-        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {TimeText.Of(existing.Jwt.ExpiresAt)}; {changed} (use -Force to replace it).");
-        WriteObject(ModelMapping.ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
-        return true;
-    }
-
-    private void SaveAndSync(EdgeConnectorOnboarding onboarding, TokenLocation location, Core.Tokens.TokenValidationResult validated, EdgeConnectorLoginMode mode, Uri baseUrl, string? whatIfAction)
-    {
-        if (!validated.SignatureVerified)
-            WriteWarning($"{baseUrl} publishes no signing keys, so the token's signature was not checked.");
-        // The browser mode asked before the login; asking again after the person approved would be noise.
-        if (whatIfAction != null && !ShouldProcess(location.Path, whatIfAction + (SkipBundleSync ? string.Empty : $" and the default bundle ('{location.BundlePath}')") + $", {OwnerText}"))
-            return;
-
-        StopToken.ThrowIfCancellationRequested();
-        onboarding.SaveToken(location, validated.Jwt.Raw, Force, _owner);
-        WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}, {OwnerText}).");
-        WarnIfUnreachable(location.Path);
-        if (location.UserFolderNote is { } note) WriteVerbose(note);
-
-        string? bundlePath = null;
-        if (!SkipBundleSync)
-        {
-            try
-            {
-                var bundle = RunAsync(ct => onboarding.DownloadBundleAsync(location, validated.Jwt.Raw, ct));
-                onboarding.SaveBundle(location, bundle, _owner);
-                bundlePath = location.BundlePath;
-                WriteVerbose($"Saved the default bundle to '{bundlePath}'.");
-            }
-            catch (NaraAuthException e)
-            {
-                // The login itself succeeded and is kept; only the bundle is missing.
-                WriteNaraError(e);
-            }
-        }
-        WriteObject(ModelMapping.ToConnection(validated, mode, EdgeConnectorStatus.Connected, location, bundlePath, baseUrl));
-    }
-
-    private void WarnIfUnreachable(string path)
-    {
-        if (_owner != null && RuntimeReach.Problem(path, _owner) is { } warning) WriteWarning(warning);
-    }
+            : EdgeConnectorLoginMode.Browser,
+        BrowserOptionGiven = NoBrowser.IsPresent || MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec)),
+        Token = ParameterSetName == TokenSet ? TokenText() : null,
+        Organization = Organization,
+        NoBrowser = NoBrowser,
+        LoginTimeout = LoginTimeoutSec > 0 ? TimeSpan.FromSeconds(LoginTimeoutSec) : null,
+        NonInteractiveReason = ParameterSetName == BrowserSet ? WhyNoPersonHere() : null,
+        TokenFilePath = TokenFilePath,
+        TokenPath = ResolveUserPath(Path, nameof(Path)),
+        InstallPath = ResolveUserPath(InstallPath, nameof(InstallPath)),
+        BaseUrl = BaseUrl,
+        SkipBundleSync = SkipBundleSync,
+        MinimumValidity = MinimumValidity,
+        Force = Force,
+        RuntimeAccount = RuntimeAccount,
+        AllowAdministrators = AllowAdministrators,
+        DeploymentId = DeploymentId,
+        DeploymentSecret = DeploymentSecret == null ? null : SecretText.ToPlainText(DeploymentSecret),
+        SaveCredentialsTo = ResolveUserPath(SaveCredentialsTo, nameof(SaveCredentialsTo)),
+    };
 
     /// <summary>
     /// The file a -Token value names, read as PowerShell reads a path ('~', drives, the current
@@ -301,13 +155,11 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
         {
             return ResolveUserPath(value, nameof(Token));
         }
-        catch (NaraAuthException e) when (e.ErrorId == "PathNotResolved")
+        catch (Core.Errors.NaraAuthException e) when (e.ErrorId == "PathNotResolved")
         {
             return null;
         }
     }
-
-    private string OwnerText => _owner?.Description ?? "owner-only";
 
     /// <summary>
     /// -Token as text. Because -Token takes any object (a SecureString or a string), a piped

@@ -19,8 +19,7 @@ public sealed partial class GetAuthTokenCommand
         var path = EdgePlaneSession.DefaultPath(Context.Environment);
         WorkingOn = path;
         WriteVerbose($"Reading the EdgePlane session from '{path}'.");
-        var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
-        if (permissionWarning != null) WriteWarning(permissionWarning);
+        var session = EdgePlaneSession.Read(Context.Store, path);
 
         var now = Context.Clock.UtcNow;
         if (session.CheckExpiry(path, now, WarningWindow, AllowExpired) is { } expiryWarning) WriteWarning(expiryWarning);

@@ -38,7 +38,6 @@ public sealed partial class GetAuthTokenCommand
         {
             return;
         }
-        if (result.PermissionWarning != null) WriteWarning(result.PermissionWarning);
         WriteVerbose($"The worker token comes from {result.Source}.");
 
         if (AsPlainText) MaskSecretForCi(result.Token);

@@ -69,7 +69,6 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         if (location.UserFolderNote is { } note) WriteVerbose(note);
         var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
         var stored = StoredToken.Read(location, Context.Store, Context.Validator, options);
-        if (stored.PermissionWarning != null) WriteWarning(stored.PermissionWarning);
 
         var signatureVerified = false;
         string? organizationName = stored.Jwt.OrganizationName;

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
-using NaraAuth.Core.EdgePlane;
-using NaraAuth.Core.Browser;
+using NaraAuth.Core.EdgePlane.Login;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
@@ -68,79 +67,31 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
 
     private void LoginToEdgePlane()
     {
-        var baseUrl = EdgePlaneUrl.Resolve(BaseUrl, Context.Environment);
-        WorkingOn = baseUrl.ToString();
-        var path = EdgePlaneSession.DefaultPath(Context.Environment);
-        var flow = new CliLoginFlow(baseUrl, Context.Clock, Reporter) { MaxWait = TimeSpan.FromSeconds(LoginTimeoutSec) };
-
-        var grantId = GrantId;
-        if (grantId == null && !Force)
+        var request = new EdgePlaneLoginRequest
         {
-            var minimum = MinimumValidity ?? EdgePlaneSessionReuse.DefaultMinimumValidity;
-            var saved = EdgePlaneSessionReuse.Find(Context.Store, path, baseUrl, Context.Clock.UtcNow, minimum, out var why);
-            if (saved != null)
-            {
-                WriteHostLine($"Already logged in to {saved.BaseUrl} as {saved.Subject} until {TimeText.Of(saved.ExpiresAt)}; nothing was changed (use -Force to log in again).");
-                if (AsPlainText) MaskSecretForCi(saved.Token);
-                WriteObject(ModelMapping.ToInfo(saved, path, Context.Clock.UtcNow, AsPlainText));
-                return;
-            }
-            WriteVerbose(why);
-        }
-        if (grantId == null && WhyNoPersonHere() is { } nobody)
-        {
-            throw Core.EdgeConnector.Interactivity.NonInteractiveError(nobody, "The EdgePlane browser login",
-                "-GrantId olg_... (the grant id of a login finished in a browser elsewhere), or a session saved beforehand in " + path,
-                "Invoke-OidcCliLogin -BaseUrl <url> -GrantId olg_...");
-        }
-        if (!ShouldProcess(path, grantId == null ? $"Log in to EdgePlane at {baseUrl} in the browser and save the session" : $"Exchange the grant at {baseUrl} and save the session"))
-            return;
-        if (grantId == null)
-        {
-            WriteVerbose($"Starting the EdgePlane login at {baseUrl}.");
-            var start = RunAsync(token => flow.InitiateAsync(token));
-            ShowLoginUrl(start.AuthorizeUrl, start.ExpiresAt);
-            grantId = PromptForGrantId ? AskForGrantId() : RunAsync(token => flow.WaitForGrantAsync(start, token));
-        }
-
-        WriteVerbose("Exchanging the one-time grant for a session.");
-        var session = RunAsync(token => flow.ExchangeAsync(grantId, TtlHours, token));
-        // Ctrl+C after the exchange must still leave the disk untouched.
-        StopToken.ThrowIfCancellationRequested();
-        session.Write(Context.Store, path);
-        WriteVerbose($"Saved the EdgePlane session to '{path}' (owner-only).");
-        WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {TimeText.Of(session.ExpiresAt)}.");
-
-        if (AsPlainText) MaskSecretForCi(session.Token);
-        WriteObject(ModelMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText));
+            BaseUrl = BaseUrl,
+            TtlHours = TtlHours,
+            NoBrowser = NoBrowser,
+            GrantId = GrantId,
+            AskForGrantId = PromptForGrantId ? ct => ((PipelineReporter)Reporter).Ask(ReadGrantId, ct) : null,
+            LoginTimeout = TimeSpan.FromSeconds(LoginTimeoutSec),
+            MinimumValidity = MinimumValidity,
+            Force = Force,
+            NonInteractiveReason = GrantId == null ? WhyNoPersonHere() : null,
+        };
+        var login = new EdgePlaneLogin(Context, Reporter);
+        WorkingOn = login.Server(request).ToString();
+        var plan = RunAsync(ct => login.PlanAsync(request, ct));
+        var confirmed = plan.Action == null || ShouldProcess(plan.Target, plan.Action);
+        var result = RunAsync(ct => login.ExecuteAsync(plan, confirmed, ct));
+        if (result == null) return;
+        if (AsPlainText) MaskSecretForCi(result.Session.Token);
+        WriteObject(ModelMapping.ToInfo(result.Session, result.Path, Context.Clock.UtcNow, AsPlainText));
     }
 
-    private void ShowLoginUrl(Uri url, DateTimeOffset expiresAt)
+    private string? ReadGrantId()
     {
-        var opened = false;
-        if (!NoBrowser)
-        {
-            var launch = new SystemBrowserLauncher(Context.Environment).Open(url.AbsoluteUri);
-            opened = launch.Started;
-            if (!opened) WriteWarning($"Could not open a browser ({launch.Description}); open the URL below yourself.");
-        }
-        WriteHostLine(opened
-            ? $"A browser window opened for the EdgePlane login. If it did not, open: {url.AbsoluteUri}"
-            : $"To log in to EdgePlane, open this URL in a browser: {url.AbsoluteUri}");
-        WriteHostLine($"The login link expires at {TimeText.Of(expiresAt)}.");
-    }
-
-    private string AskForGrantId()
-    {
-        WriteHostLine("After logging in, the success page shows a grant id (olg_...).");
         Host.UI.Write("Grant id: ");
-        var typed = Host.UI.ReadLine()?.Trim();
-        StopToken.ThrowIfCancellationRequested();
-        if (string.IsNullOrEmpty(typed))
-        {
-            throw new Core.Errors.NaraAuthException("EdgePlaneGrantMissing", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...", "-GrantId");
-        }
-        return typed!;
+        return Host.UI.ReadLine();
     }
 }

@@ -29,7 +29,6 @@ public abstract class EdgePlaneCmdlet : NetworkCmdlet
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
         var credential = EdgePlaneCredential.Resolve(explicitToken, BaseUrlArgument, Context);
         WorkingOn = credential.Source == EdgePlaneCredentialSource.SessionFile ? credential.SessionPath : EdgePlaneUrl.ToStored(credential.BaseUrl);
-        if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
         WriteVerbose($"Calling EdgePlane at {EdgePlaneUrl.ToStored(credential.BaseUrl)} with {credential.Summary}.");
         return new EdgePlaneApi(credential, Reporter);
     }

@@ -24,8 +24,11 @@ public abstract class NaraCmdlet : PSCmdlet
 
     protected CancellationToken StopToken => _stop.Token;
 
+    /// <summary>Ctrl+C was pressed: the pipeline takes no more records.</summary>
+    internal bool Stopping => _stop.IsCancellationRequested;
+
     internal CoreContext Context => _context ??= new CoreContext(
-        SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath, Reporter);
 
     /// <summary>What Core reports during this cmdlet call (verbose, warnings, lines for the person, countdowns); hand it to the Core objects the cmdlet builds.</summary>
     internal IReporter Reporter => _reporter ??= new PipelineReporter(this);

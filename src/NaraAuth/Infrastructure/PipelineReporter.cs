@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Text;
 
@@ -28,13 +29,43 @@ internal sealed class PipelineReporter : IReporter
 
     public void Warning(string text) => Show(() => _cmdlet.WriteWarning(text));
 
-    public void Information(string text) => Show(() => _cmdlet.WriteHostLine(text));
+    /// <summary>
+    /// A line for the person. After Ctrl+C the pipeline takes no more records, but what the work
+    /// says as it unwinds (that the login was cancelled) still reaches the person through the host.
+    /// </summary>
+    public void Information(string text) => Show(() =>
+    {
+        if (_cmdlet.Stopping) _cmdlet.Host?.UI?.WriteLine(text);
+        else _cmdlet.WriteHostLine(text);
+    }, evenWhenStopping: true);
 
     public void Countdown(string activity, string status, TimeSpan left, TimeSpan total) => Show(() =>
     {
         _openCountdown = activity;
         _cmdlet.WriteProgress(CountdownRecord(activity, status, left, total));
     });
+
+    /// <summary>
+    /// Runs <paramref name="question"/> (a prompt at the host) on the pipeline thread, where the host
+    /// may be used, and hands its answer to the work waiting on another thread.
+    /// </summary>
+    public Task<T> Ask<T>(Func<T> question, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        cancellationToken.Register(() => answer.TrySetCanceled(cancellationToken));
+        Show(() =>
+        {
+            try
+            {
+                answer.TrySetResult(question());
+            }
+            catch (Exception e)
+            {
+                answer.TrySetException(e);
+            }
+        });
+        return answer.Task;
+    }
 
     /// <summary>The one countdown bar: "status (m:ss left)", with seconds and percent for the host.</summary>
     public static ProgressRecord CountdownRecord(string activity, string status, TimeSpan left, TimeSpan total)
@@ -71,9 +102,15 @@ internal sealed class PipelineReporter : IReporter
         }
     }
 
-    private void Show(Action write)
+    private void Show(Action write, bool evenWhenStopping = false)
     {
-        if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) write();
-        else _pump?.Post(write);
+        void Guarded()
+        {
+            // Stopped: records would throw PipelineStoppedException and cut off the lines after them.
+            if (_cmdlet.Stopping && !evenWhenStopping) return;
+            write();
+        }
+        if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) Guarded();
+        else _pump?.Post(Guarded);
     }
 }

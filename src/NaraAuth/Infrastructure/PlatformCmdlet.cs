@@ -49,7 +49,6 @@ public abstract class PlatformCmdlet : NetworkCmdlet
         WorkingOn = baseUrl.ToString();
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
         var credential = PlatformCredential.Resolve(explicitToken, installPath, Context, target);
-        if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
         WriteVerbose($"Calling {baseUrl} with the credential from {credential.Description}" +
             (credential.IsServerToken ? " (a server token)." : credential.Jwt != null ? $" (the login of {credential.Jwt.Subject}, role {credential.Jwt.Role ?? "unknown"})." : "."));
         return new PlatformClient(new ApiClient(baseUrl, reporter: Reporter), credential);

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NaraAuth.Core.EdgeConnector;
+using NaraAuth.Core.EdgeConnector.Login;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Models;
 
@@ -8,8 +9,14 @@ namespace NaraAuth.Mapping;
 
 internal static partial class ModelMapping
 {
+    /// <summary>What Connect-EdgeConnector did: a token saved or kept, or deployment credentials verified.</summary>
+    public static EdgeConnectorConnection ToConnection(EdgeConnectorLoginResult result) =>
+        result.Deployment != null
+            ? ToConnection(result.Deployment, result.CredentialsSavedTo, result.BaseUrl)
+            : ToConnection(result.Token!, result.Mode, ModelEnum.From<EdgeConnectorStatus>(result.Status), result.Location!, result.BundlePath, result.BaseUrl);
+
     /// <summary>A token login (browser or token) that was saved, or a stored one that was kept.</summary>
-    public static EdgeConnectorConnection ToConnection(TokenValidationResult result, EdgeConnectorLoginMode mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
+    private static EdgeConnectorConnection ToConnection(TokenValidationResult result, EdgeConnectorLoginMode mode, EdgeConnectorStatus status, TokenLocation location, string? bundlePath, Uri baseUrl)
     {
         var jwt = result.Jwt;
         return new EdgeConnectorConnection
@@ -30,7 +37,7 @@ internal static partial class ModelMapping
     }
 
     /// <summary>Deployment credentials the platform accepted; <paramref name="savedTo"/> when -SaveCredentialsTo wrote them.</summary>
-    public static EdgeConnectorConnection ToConnection(DeploymentCredentials credentials, string? savedTo, Uri baseUrl) => new()
+    private static EdgeConnectorConnection ToConnection(DeploymentCredentials credentials, string? savedTo, Uri baseUrl) => new()
     {
         Mode = EdgeConnectorMode.Deployment,
         Status = EdgeConnectorStatus.Verified,

@@ -25,7 +25,7 @@ public class HandedOverTokenTests
     {
         using var dir = new TempDir();
         var path = Write(dir, "handover.txt", "here is the token you asked for: secret-words");
-        var error = Assert.Throws<NaraAuthException>(() => TokenInput.Resolve(path, dir.Path, Store(), out _));
+        var error = Assert.Throws<NaraAuthException>(() => TokenInput.Resolve(path, dir.Path, Store()));
         Assert.Equal("TokenFileNotJson", error.ErrorId);
         Assert.Contains("plain text", error.Message);
         Assert.DoesNotContain("not valid JSON", error.Message);
@@ -39,11 +39,11 @@ public class HandedOverTokenTests
     public void Broken_JSON_and_JSON_without_a_token_are_told_the_same_shape()
     {
         using var dir = new TempDir();
-        var broken = Assert.Throws<NaraAuthException>(() => TokenInput.Resolve(Write(dir, "a.json", "{\"token\": secret"), dir.Path, Store(), out _));
+        var broken = Assert.Throws<NaraAuthException>(() => TokenInput.Resolve(Write(dir, "a.json", "{\"token\": secret"), dir.Path, Store()));
         Assert.Equal("TokenFileNotJson", broken.ErrorId);
         Assert.Contains("not valid JSON", broken.Message);
         Assert.Equal(SecretFileKind.GivenTokenFileAction, broken.RecommendedAction);
-        var missing = Assert.Throws<NaraAuthException>(() => TokenInput.Resolve(Write(dir, "b.json", "{\"jwt\": \"x\"}"), dir.Path, Store(), out _));
+        var missing = Assert.Throws<NaraAuthException>(() => TokenInput.Resolve(Write(dir, "b.json", "{\"jwt\": \"x\"}"), dir.Path, Store()));
         Assert.Equal("TokenFileMissingToken", missing.ErrorId);
         Assert.Equal(SecretFileKind.GivenTokenFileAction, missing.RecommendedAction);
     }
@@ -52,7 +52,7 @@ public class HandedOverTokenTests
     public void The_token_file_read_by_Get_AuthToken_still_says_how_to_log_in()
     {
         using var dir = new TempDir();
-        var error = Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Tokens.TokenFile.Read(Store(), Write(dir, "auth-token.json", "plain words"), out _));
+        var error = Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Tokens.TokenFile.Read(Store(), Write(dir, "auth-token.json", "plain words")));
         Assert.Contains("plain text", error.Message);
         Assert.Contains("Connect-EdgeConnector", error.RecommendedAction);
     }

@@ -38,7 +38,7 @@ public class SecretFileReaderTests
         using var dir = new TempDir();
         var path = dir.Combine("auth-token.json");
         File.WriteAllBytes(path, Encode(TokenJson, encoding));
-        var file = TokenFile.Read(Store(), path, out _);
+        var file = TokenFile.Read(Store(), path);
         Assert.Equal("eyJ.a.b", file.Token);
         Assert.NotNull(file.SavedAt);
     }
@@ -54,7 +54,7 @@ public class SecretFileReaderTests
 
         var session = dir.Combine("session.json");
         File.WriteAllBytes(session, Encode("{\"token\": \"mcs_1\", \"base_url\": \"https://ep.example\"}", encoding));
-        Assert.Equal("mcs_1", EdgePlaneSession.Read(Store(), session, out _).Token);
+        Assert.Equal("mcs_1", EdgePlaneSession.Read(Store(), session).Token);
 
         File.WriteAllBytes(dir.Combine("config.json"), Encode("{\"platformUrl\": \"https://nara.example\"}", encoding));
         Assert.Equal("https://nara.example", InstallationConfig.Load(dir.Path).PlatformUrl);
@@ -72,7 +72,7 @@ public class SecretFileReaderTests
         var path = dir.Combine("auth-token.json");
         // A BOM, then an odd number of bytes: not UTF-16.
         File.WriteAllBytes(path, new byte[] { 0xFF, 0xFE, (byte)'{', 0, (byte)'s' });
-        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), path, out _));
+        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), path));
         Assert.Equal("TokenFileNotJson", error.ErrorId);
     }
 
@@ -82,7 +82,7 @@ public class SecretFileReaderTests
         using var dir = new TempDir();
         var path = dir.Combine("auth-token.json");
         File.WriteAllText(path, "{\n  \"token\": super-secret-value\n}");
-        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), path, out _));
+        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), path));
         Assert.Equal("TokenFileNotJson", error.ErrorId);
         Assert.Equal(NaraErrorCategory.InvalidData, error.Category);
         Assert.Contains("line 2", error.Message);
@@ -94,19 +94,19 @@ public class SecretFileReaderTests
     {
         using var dir = new TempDir();
         var missing = dir.Combine("missing.json");
-        Assert.Equal("TokenFileNotFound", Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), missing, out _)).ErrorId);
-        Assert.Equal("EdgePlaneSessionNotFound", Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), missing, out _)).ErrorId);
+        Assert.Equal("TokenFileNotFound", Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), missing)).ErrorId);
+        Assert.Equal("EdgePlaneSessionNotFound", Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), missing)).ErrorId);
         Assert.Equal("DeploymentCredentialsFileNotFound", Assert.Throws<NaraAuthException>(() => DeploymentCredentials.ReadFile(Store(), missing)).ErrorId);
 
         var noFields = dir.Combine("empty-object.json");
         File.WriteAllText(noFields, "{}");
-        Assert.Equal("TokenFileMissingToken", Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), noFields, out _)).ErrorId);
-        Assert.Equal("EdgePlaneSessionMissingToken", Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), noFields, out _)).ErrorId);
+        Assert.Equal("TokenFileMissingToken", Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), noFields)).ErrorId);
+        Assert.Equal("EdgePlaneSessionMissingToken", Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), noFields)).ErrorId);
         Assert.Equal("DeploymentCredentialsFileInvalid", Assert.Throws<NaraAuthException>(() => DeploymentCredentials.ReadFile(Store(), noFields)).ErrorId);
 
         var array = dir.Combine("array.json");
         File.WriteAllText(array, "[\"eyJ.a.b\"]");
-        Assert.Equal("TokenFileMissingToken", Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), array, out _)).ErrorId);
+        Assert.Equal("TokenFileMissingToken", Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), array)).ErrorId);
 
         File.WriteAllText(dir.Combine("config.json"), "{\"platformUrl\": 5}");
         Assert.Equal("ConfigFileNotJson", Assert.Throws<NaraAuthException>(() => InstallationConfig.Load(dir.Path)).ErrorId);
@@ -118,7 +118,7 @@ public class SecretFileReaderTests
         using var dir = new TempDir();
         var path = dir.Combine("auth-token.json");
         File.WriteAllText(path, "{\"token\": \"" + new string('a', 300 * 1024) + "\"}");
-        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), path, out _));
+        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), path));
         Assert.Equal("TokenFileTooLarge", error.ErrorId);
         Assert.Equal(NaraErrorCategory.LimitsExceeded, error.Category);
 
@@ -133,7 +133,7 @@ public class SecretFileReaderTests
     public void A_device_is_refused_at_once_without_reading_it(string device, string what)
     {
         RequireUnix();
-        var error = Within(TimeSpan.FromSeconds(5), () => Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), device, out _)));
+        var error = Within(TimeSpan.FromSeconds(5), () => Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), device)));
         Assert.Equal("TokenFileNotAFile", error.ErrorId);
         Assert.Contains(what, error.Message);
     }
@@ -147,12 +147,12 @@ public class SecretFileReaderTests
         MakeFifo(fifo);
         // A reader that blocked would fail here (its thread is a background thread, so it cannot keep the test host alive).
         var limit = TimeSpan.FromSeconds(5);
-        Assert.Equal("TokenFileNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), fifo, out _))).ErrorId);
-        Assert.Equal("EdgePlaneSessionNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), fifo, out _))).ErrorId);
+        Assert.Equal("TokenFileNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), fifo))).ErrorId);
+        Assert.Equal("EdgePlaneSessionNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), fifo))).ErrorId);
         Assert.Equal("DeploymentCredentialsFileNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => DeploymentCredentials.ReadFile(Store(), fifo))).ErrorId);
         var env = new FakeEnvironment().Set(WorkerTokenStore.ConfigPathVariable, fifo);
         Assert.Equal("WorkerConfigNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => new WorkerTokenStore(env, Store(), dir.Path).Resolve(create: false))).ErrorId);
-        Assert.Contains("FIFO", Within(limit, () => Assert.Throws<IOException>(() => Store().ReadAllBytes(fifo, out _))).Message);
+        Assert.Contains("FIFO", Within(limit, () => Assert.Throws<IOException>(() => Store().ReadAllBytes(fifo))).Message);
     }
 
     [Fact]
@@ -164,10 +164,10 @@ public class SecretFileReaderTests
         File.WriteAllText(target, TokenJson);
         var link = dir.Combine("auth-token.json");
         File.CreateSymbolicLink(link, target);
-        Assert.Equal("eyJ.a.b", TokenFile.Read(Store(), link, out _).Token);
+        Assert.Equal("eyJ.a.b", TokenFile.Read(Store(), link).Token);
 
         ChownNoFollow(link, OtherUser);
-        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), link, out _));
+        var error = Assert.Throws<NaraAuthException>(() => TokenFile.Read(Store(), link));
         Assert.Equal("TokenFileUnreadable", error.ErrorId);
         Assert.Contains("symbolic link owned by another user", error.Message);
         Assert.DoesNotContain("eyJ", error.ToString());
@@ -192,16 +192,41 @@ public class SecretFileReaderTests
     }
 
     [Fact]
-    public void Loose_permissions_are_reported_by_the_reader_for_every_kind()
+    public void Loose_permissions_are_reported_by_the_reader_through_the_calls_reporter_for_every_kind_once_per_file()
     {
         RequireUnix();
         using var dir = new TempDir();
-        var path = dir.Combine("credentials.json");
-        File.WriteAllText(path, "{\"deploymentId\": \"dep_1\", \"deploymentSecret\": \"s3cret\"}");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        var credentials = DeploymentCredentials.ReadFile(Store(), path);
-        Assert.Contains("chmod 600", credentials.PermissionWarning);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Assert.Null(DeploymentCredentials.ReadFile(Store(), path).PermissionWarning);
+        var reporter = new RecordingReporter();
+        var store = new SecureFileStore(new FakeEnvironment(), reporter);
+        var loose = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead;
+        string Loose(string name, string text)
+        {
+            var path = dir.Combine(name);
+            File.WriteAllText(path, text);
+            File.SetUnixFileMode(path, loose);
+            return path;
+        }
+        var credentials = Loose("credentials.json", "{\"deploymentId\": \"dep_1\", \"deploymentSecret\": \"s3cret\"}");
+        var token = Loose("auth-token.json", "{\"token\": \"eyJ.a.b\"}");
+        var session = Loose("session.json", "{\"token\":\"mcs_1\",\"base_url\":\"https://ep.example.com\"}");
+        // The MSAL token cache is read as opaque bytes: a loose one is reported as well.
+        var cache = Loose("session.msal.bin", "{}");
+
+        DeploymentCredentials.ReadFile(store, credentials);
+        DeploymentCredentials.ReadFile(store, credentials);
+        TokenFile.Read(store, token);
+        EdgePlaneSession.Read(store, session);
+        store.ReadAllBytes(cache);
+
+        var warnings = reporter.Warnings.ToList();
+        Assert.Equal(4, warnings.Count);
+        foreach (var path in new[] { credentials, token, session, cache })
+            Assert.Single(warnings, w => w.Contains($"'{path}'") && w.Contains("chmod 600"));
+        Assert.DoesNotContain(warnings, w => w.Contains("s3cret") || w.Contains("mcs_1"));
+
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var quiet = new RecordingReporter();
+        TokenFile.Read(new SecureFileStore(new FakeEnvironment(), quiet), token);
+        Assert.Empty(quiet.Warnings);
     }
 }

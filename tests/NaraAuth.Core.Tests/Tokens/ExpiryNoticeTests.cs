@@ -21,7 +21,7 @@ public class ExpiryNoticeTests
     public void A_credential_inside_the_window_says_when_it_expires()
     {
         var warning = ExpiryNotice.For("The token in 't.json'", Now.AddMinutes(5).AddSeconds(30), Now, TimeSpan.FromMinutes(10), Again);
-        Assert.Equal("The token in 't.json' expires in 5 minute(s), at 2026-03-01 12:05:30Z. Log in again with Connect-EdgeConnector.", warning);
+        Assert.Equal($"The token in 't.json' expires in 5 minute(s), at {NaraAuth.Core.Text.TimeText.Of(Now.AddMinutes(5).AddSeconds(30))}. Log in again with Connect-EdgeConnector.", warning);
     }
 
     [Fact]

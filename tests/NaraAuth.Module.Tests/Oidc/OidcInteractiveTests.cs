@@ -160,9 +160,12 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         using var running = session.Start(Login + " -NoBrowser -Force", Authority);
         Assert.True(running.WaitForHostText("/oidc/authorize?", TimeSpan.FromSeconds(30)), "The authorize URL was not shown.");
         Assert.Contains("code_challenge_method=S256", session.Host.Recorder.Text);
+        // offline_access is granted only on a consent prompt (OpenID Connect Core 11).
+        Assert.Contains("prompt=consent", session.Host.Recorder.Text);
         var stopped = running.Stop();
         Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
         running.Finish(TimeSpan.FromSeconds(5));
+        Assert.Contains("was cancelled; nothing was saved. The page left open in the browser will do nothing", session.Host.Recorder.Text);
         Assert.Null(OidcSessionFiles.Single(session));
     }
 
@@ -211,9 +214,10 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains("<strong id=\"application\">naraauth-cli</strong>", page);
         Assert.Contains("<style>", page);
         Assert.DoesNotContain("code=", page);
-        // What the console said: the browser was opened, the URL by hand, the wait stated once.
-        Assert.Contains("A browser was opened at 127.0.0.1 for the login", result.HostText);
-        Assert.Contains("If no browser window appeared, open this URL by hand on this machine: " + Authority + "/authorize?", result.HostText);
+        // What the console said: the provider and what to do, the wait stated once; not the
+        // authorization URL, which only matters where no browser could be opened.
+        Assert.Contains("A browser window opened for the login to " + Authority.TrimEnd('/') + "; finish the login there.", result.HostText);
+        Assert.DoesNotContain("/authorize?", result.HostText);
         Assert.Single(Regex.Matches(result.HostText, "Waiting up to 1:00"));
     }
 

@@ -93,7 +93,7 @@ public class RealBrowserLoginTests : IClassFixture<HttpsEmulatorFixture>, IClass
         dynamic info = result.Single<object>();
         Assert.Equal(subject, (string)info.Subject);
         Assert.Equal("Interactive", (string)info.Source.ToString());
-        Assert.Contains("A browser was opened at 127.0.0.1 for the login", result.HostText);
+        Assert.Contains("A browser window opened for the login to ", result.HostText);
 
         // Closing the browser leaves no Chromium process and no profile folder behind.
         var profile = chromium.ProfileFolder;

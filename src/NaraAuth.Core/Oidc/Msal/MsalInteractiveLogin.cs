@@ -86,8 +86,10 @@ internal static class MsalInteractiveLogin
         AuthenticationResult result;
         try
         {
+            // OpenID Connect Core 11: a provider that follows the spec ignores offline_access unless
+            // the person is asked (prompt=consent), and then issues no refresh token.
             result = await app.AcquireTokenInteractive(scopes)
-                .WithPrompt(Prompt.NoPrompt)
+                .WithPrompt(settings.AsksForRefreshToken ? Prompt.Consent : Prompt.NoPrompt)
                 .WithCustomWebUi(new LoopbackWebUi(options, listener, provider, settings.ClientId, reporter))
                 .ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -170,14 +172,25 @@ internal static class MsalInteractiveLogin
 
         public async Task<Uri> AcquireAuthorizationCodeAsync(Uri authorizationUri, Uri redirectUri, CancellationToken cancellationToken)
         {
-            var launch = _options.Browser.Open(authorizationUri.AbsoluteUri);
-            if (!launch.Started)
+            // The redirect comes back to a loopback port: only a browser on this machine can finish it.
+            var page = new BrowserPromptPage(_provider.Issuer.TrimEnd('/'), authorizationUri.AbsoluteUri) { OnThisMachineOnly = true, UrlOnlyWhenNotOpened = true };
+            var prompt = new BrowserPrompt(_options.Browser, _reporter, _options.PrintUrlOnly);
+            if (_options.PrintUrlOnly)
             {
-                throw new NaraAuthException("BrowserNotAvailable", NaraErrorCategory.ResourceUnavailable,
-                    $"Could not open a browser for the login: {launch.Description}.",
-                    "Run on a machine with a browser, pass -NoBrowser to open the URL yourself, or use -UseDeviceCode.");
+                prompt.ShowByHand(page, null);
             }
-            foreach (var line in _options.OpenedLines(authorizationUri, launch.Description)) _reporter.Information(line);
+            else
+            {
+                var launch = _options.Browser.Open(authorizationUri.AbsoluteUri);
+                if (!launch.Started)
+                {
+                    throw new NaraAuthException("BrowserNotAvailable", NaraErrorCategory.ResourceUnavailable,
+                        $"Could not open a browser for the login: {launch.Description}.",
+                        "Run on a machine with a browser, pass -NoBrowser to open the URL yourself, or use -UseDeviceCode.");
+                }
+                prompt.ShowOpened(page, launch.Description);
+            }
+            _reporter.Information($"Waiting up to {Text.DurationText.Clock(_options.Timeout)} for the login to finish in the browser; Ctrl+C stops.");
 
             var waiting = _listener.WaitForRedirectAsync(cancellationToken);
             var total = _options.Timeout;
@@ -189,7 +202,12 @@ internal static class MsalInteractiveLogin
                 _reporter.Countdown("OIDC browser login", "Waiting for the login in the browser", left, total);
                 var tick = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
                 await Task.WhenAny(waiting, Task.Delay(tick, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // The loopback listener closes with the wait: the page's answer finds nobody.
+                    _reporter.Information(BrowserPrompt.CancelledLine(page.Service, pageCanStillFinish: false));
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
             var answer = await waiting.ConfigureAwait(false);
             Check(answer);
@@ -250,7 +268,10 @@ internal static class MsalInteractiveLogin
 
     private static OidcTokens ToTokens(AuthenticationResult result) =>
         // The refresh token stays inside MSAL's owner-only cache file.
-        new(result.IdToken, result.AccessToken, null, result.ExpiresOn);
+        new(result.IdToken, result.AccessToken, null, result.ExpiresOn)
+        {
+            GrantedScope = result.Scopes?.Any() == true ? string.Join(" ", result.Scopes) : null,
+        };
 
     private static void BindCache(ITokenCache cache, CoreContext context, string path)
     {
@@ -259,7 +280,7 @@ internal static class MsalInteractiveLogin
             if (!File.Exists(path)) return;
             try
             {
-                args.TokenCache.DeserializeMsalV3(context.Store.ReadAllBytes(path, out _), shouldClearExistingCache: true);
+                args.TokenCache.DeserializeMsalV3(context.Store.ReadAllBytes(path), shouldClearExistingCache: true);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is MsalException)
             {

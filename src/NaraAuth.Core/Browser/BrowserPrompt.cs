@@ -1,0 +1,108 @@
+using System;
+using NaraAuth.Core.Text;
+using NaraAuth.Core.Reporting;
+
+namespace NaraAuth.Core.Browser;
+
+/// <summary>What a browser login shows: the page to open, where it came from, and what to check there.</summary>
+public sealed class BrowserPromptPage
+{
+    /// <param name="service">What the login is for, as the person knows it ("the Edge Connector", "EdgePlane at https://ep.example.com", "accounts.example.com").</param>
+    /// <param name="url">The page to open.</param>
+    public BrowserPromptPage(string service, string url)
+    {
+        Service = service;
+        Url = url;
+    }
+
+    public string Service { get; }
+    public string Url { get; }
+    /// <summary>A code the page shows and the person checks (or enters) before approving.</summary>
+    public string? Code { get; set; }
+    /// <summary>When the page stops working.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>
+    /// The URL is shown only when no browser was opened: it carries nothing the person needs when
+    /// the page is already open (an authorization URL full of a library's telemetry).
+    /// </summary>
+    public bool UrlOnlyWhenNotOpened { get; set; }
+    /// <summary>Only a browser on this machine can finish the login (the answer comes to a loopback port).</summary>
+    public bool OnThisMachineOnly { get; set; }
+}
+
+/// <summary>
+/// The one prompt of every browser login (the Edge Connector desktop login, the EdgePlane CLI
+/// login, direct OIDC): the browser is opened unless the person said -NoBrowser, and the lines are
+/// worded here once and sent through the call's reporter. The URL always stands alone on its own
+/// line, so a narrow console or a progress bar never cuts it; the wait's countdown only counts.
+/// </summary>
+public sealed class BrowserPrompt
+{
+    private readonly IBrowserLauncher _browser;
+    private readonly IReporter _reporter;
+    private readonly bool _noBrowser;
+
+    public BrowserPrompt(IBrowserLauncher browser, IReporter reporter, bool noBrowser)
+    {
+        _browser = browser;
+        _reporter = reporter;
+        _noBrowser = noBrowser;
+    }
+
+    /// <summary>Opens <paramref name="page"/> (unless -NoBrowser) and tells the person what to do; true when a browser was started.</summary>
+    public bool Show(BrowserPromptPage page)
+    {
+        if (_noBrowser)
+        {
+            ShowByHand(page, null);
+            return false;
+        }
+        var launch = _browser.Open(page.Url);
+        if (launch.Started) ShowOpened(page, launch.Description);
+        else ShowByHand(page, launch.Description);
+        return launch.Started;
+    }
+
+    /// <summary>A browser was started at the page (<paramref name="how"/>: with what).</summary>
+    public void ShowOpened(BrowserPromptPage page, string how)
+    {
+        _reporter.Verbose($"Opened the login page with {how}.");
+        if (page.UrlOnlyWhenNotOpened)
+        {
+            _reporter.Information($"A browser window opened for the login to {page.Service}; finish the login there.");
+        }
+        else
+        {
+            _reporter.Information($"A browser window opened for the login to {page.Service}. If it did not appear, open this URL:");
+            _reporter.Information(page.Url);
+        }
+        ShowCodeAndExpiry(page);
+    }
+
+    /// <summary>The person opens the page: -NoBrowser (<paramref name="whyNotOpened"/> null), or no browser could be started.</summary>
+    public void ShowByHand(BrowserPromptPage page, string? whyNotOpened)
+    {
+        var where = page.OnThisMachineOnly ? "in a browser on this machine" : "in a browser, on this or another device";
+        _reporter.Information(whyNotOpened == null
+            ? $"To log in to {page.Service}, open this URL {where} (-NoBrowser):"
+            : $"Could not open a browser ({whyNotOpened}). To log in to {page.Service}, open this URL {where}:");
+        _reporter.Information(page.Url);
+        ShowCodeAndExpiry(page);
+    }
+
+    private void ShowCodeAndExpiry(BrowserPromptPage page)
+    {
+        if (page.Code != null) _reporter.Information($"Then check that the page shows the code {page.Code}, and approve.");
+        if (page.ExpiresAt is { } expires) _reporter.Information($"The login page expires at {TimeText.Of(expires)}; Ctrl+C stops waiting.");
+    }
+
+    /// <summary>Said after Ctrl+C: nothing was saved, and what the page left open in the browser can still do.</summary>
+    /// <param name="pageCanStillFinish">
+    /// True when the protocol has no way to withdraw the login (the desktop and EdgePlane logins):
+    /// approving the page still completes it at the server, for nobody, until it expires. False
+    /// when the answer had to come back to this process (a loopback redirect), which is gone.
+    /// </param>
+    public static string CancelledLine(string service, bool pageCanStillFinish) => pageCanStillFinish
+        ? $"The login to {service} was cancelled; nothing was saved. The page left open in the browser will do nothing here: approving it logs nobody in, and it expires on its own."
+        : $"The login to {service} was cancelled; nothing was saved. The page left open in the browser will do nothing: its answer has nowhere to go now.";
+}

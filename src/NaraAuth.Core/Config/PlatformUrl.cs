@@ -11,7 +11,8 @@ public static class PlatformUrl
 
     public static Uri Resolve(string? explicitUrl, IEnvironment environment, InstallationConfig? config)
     {
-        if (!string.IsNullOrWhiteSpace(explicitUrl)) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
+        // A -BaseUrl of blanks is a mistake to report, not a reason to call another platform.
+        if (explicitUrl != null) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
         if (environment.GetVariable("NARA_BASE_URL") is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, "NARA_BASE_URL");
         if (config?.PlatformUrl is { } fromConfig) return BaseUrlPolicy.Parse(fromConfig, "platformUrl in config.json");
         return BaseUrlPolicy.Parse(Default, "default");

@@ -41,12 +41,10 @@ public abstract class PlatformCmdlet : NetworkCmdlet
 
     private PlatformClient Connect()
     {
-        // The base URL is checked (https, or loopback) before the credential is even read.
-        var location = TokenLocation.Resolve(Context.Environment, null, InstallPath, Context.CurrentDirectory);
-        var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
-        WorkingOn = baseUrl.ToString();
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
-        var credential = PlatformCredential.Resolve(explicitToken, InstallPath, Context);
+        var target = PlatformTarget.Resolve(explicitToken, BaseUrl, InstallPath, Context, url => WorkingOn = url.ToString());
+        var baseUrl = target.BaseUrl;
+        var credential = target.Credential;
         if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
         WriteVerbose($"Calling {baseUrl} with the credential from {credential.Description}" +
             (credential.IsServerToken ? " (a server token)." : credential.Jwt != null ? $" (the login of {credential.Jwt.Subject}, role {credential.Jwt.Role ?? "unknown"})." : "."));

@@ -179,6 +179,8 @@ internal static class MsalInteractiveLogin
             }
             foreach (var line in _options.OpenedLines(authorizationUri, launch.Description)) _reporter.Information(line);
 
+            // Only the answer to this request ends the wait: MSAL's state is in the authorize URL.
+            _listener.ExpectedState = LoopbackRedirectListener.StateOf(authorizationUri);
             var waiting = _listener.WaitForRedirectAsync(cancellationToken);
             var total = _options.Timeout;
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -236,7 +236,6 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Theory]
-    [InlineData("state", "The login was refused", "different 'state'", "OidcStateMismatch")]
     [InlineData("signature", "PowerShell refused the login", "signature does not verify", "IdTokenBadSignature")]
     [InlineData("iss", "The login was refused", "RFC 9207", "OidcRedirectIssuerMismatch")]
     public void A_refused_answer_ends_on_a_page_that_says_why_and_nothing_is_saved(string fault, string headline, string reason, string errorId)

@@ -256,6 +256,8 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains(System.Net.WebUtility.HtmlEncode(reason), page);
         Assert.DoesNotContain("You are logged in", page);
         Assert.Null(OidcSessionFiles.Single(session));
+        // Nor MSAL's cache: the refused login's refresh, access and ID tokens are nowhere on disk.
+        Assert.Empty(Directory.EnumerateFiles(session.Home, "*.msal.bin", SearchOption.AllDirectories));
     }
 
     [Fact]

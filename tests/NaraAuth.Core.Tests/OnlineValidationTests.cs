@@ -142,6 +142,22 @@ public class BaseUrlPolicyTests
     [InlineData("", "InvalidBaseUrl")]
     public void Refuses_the_rest(string input, string errorId) =>
         Assert.Equal(errorId, Assert.Throws<NaraAuthException>(() => BaseUrlPolicy.Parse(input, "test")).ErrorId);
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("\t")]
+    [InlineData("")]
+    public void A_blank_explicit_address_is_refused_and_never_replaced_by_the_environment(string blank)
+    {
+        var env = new FakeEnvironment()
+            .Set("NARA_BASE_URL", "http://127.0.0.1:1").Set("EP_BASE_URL", "http://127.0.0.1:2").Set("OIDC_ISSUER_URL", "http://127.0.0.1:3");
+        Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Config.PlatformUrl.Resolve(blank, env, null)).ErrorId);
+        Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.EdgePlane.EdgePlaneUrl.Resolve(blank, env)).ErrorId);
+        Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Oidc.OidcSettings.Resolve(blank, "cli", null, env)).ErrorId);
+        // Not given at all, the environment still answers.
+        Assert.Equal("http://127.0.0.1:1/", NaraAuth.Core.Config.PlatformUrl.Resolve(null, env, null).ToString());
+        Assert.Equal("http://127.0.0.1:2/", NaraAuth.Core.EdgePlane.EdgePlaneUrl.Resolve(null, env).ToString());
+    }
 }
 
 public class CiSecretMaskingTests
@@ -156,7 +172,8 @@ public class CiSecretMaskingTests
         env.Variables["TF_BUILD"] = "True";
         Assert.Equal("##vso[task.setsecret]s3cret", Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
         // A newline would end the logging command and let the rest run as a new one.
-        Assert.Equal("##vso[task.setsecret]a%0A##vso%5Dx", Ci.CiSecretMasking.MaskCommand(env, "a\n##vso]x"));
+        Assert.StartsWith("##vso[task.setsecret]a%0A##vso%5Dx\n", Ci.CiSecretMasking.MaskCommand(env, "a\n##vso]x"));
+        Assert.Contains("\n##vso[task.setsecret]##vso%5Dx", Ci.CiSecretMasking.MaskCommand(env, "a\n##vso]x"));
     }
 
     [Fact]

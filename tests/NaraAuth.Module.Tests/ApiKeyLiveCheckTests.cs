@@ -60,6 +60,40 @@ public class ApiKeyLiveCheckTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void A_key_in_the_query_of_Uri_is_in_no_stream_no_output_object_and_no_transcript_even_when_echoed()
+    {
+        using var session = new PsSession();
+        var queryKey = "query-key-" + Guid.NewGuid().ToString("N");
+        var wrong = "wrong-key-" + Guid.NewGuid().ToString("N");
+        var uri = EdgeUri + "?api_key=" + queryKey;
+        // A hostile server quotes the address it was called at, query and all.
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule
+        {
+            PathPrefix = "/edge-server/api/whoami", Status = 401, Count = 4,
+            Body = "{\"detail\":\"no key like " + queryKey + " at /edge-server/api/whoami?api_key=" + queryKey + "\"}",
+        });
+
+        var result = session.Run("Test-ApiKey -ApiKey $args[0] -Uri $args[1] -Verbose", wrong, uri);
+        dynamic check = result.Single<object>();
+        Assert.Equal("Rejected", (string)check.Result.ToString());
+        Assert.Equal(EdgeUri, (string)check.Uri);
+        Assert.Contains("no key like ***", (string)check.ServerReason);
+        Assert.Contains(result.Verbose, v => v.Message.Contains(EdgeUri + " with the credential", StringComparison.Ordinal));
+        result.AssertNoSecret(queryKey);
+        result.AssertNoSecret(wrong);
+
+        // A refused address is named without its query too.
+        var refused = session.Run("Test-ApiKey -ApiKey $args[0] -Uri $args[1]", wrong, "ftp://127.0.0.1/x?api_key=" + queryKey);
+        refused.AssertError("InvalidBaseUrl");
+        refused.AssertNoSecret(queryKey);
+
+        var transcript = TranscriptScan.Run(session, "Test-ApiKey -ApiKey $env:SCAN_WRONG -Uri $env:SCAN_URI | Format-List *",
+            new Dictionary<string, string> { ["SCAN_WRONG"] = wrong, ["SCAN_URI"] = uri });
+        Assert.Contains("Rejected", transcript);
+        TranscriptScan.AssertNoSecret(transcript, queryKey);
+    }
+
+    [Fact]
     public void Worker_accepts_its_token()
     {
         using var session = new PsSession();

@@ -86,4 +86,79 @@ public class ArgumentCompletionTests : IClassFixture<EmulatorFixture>
         Assert.Empty(unreachable.Errors);
         Assert.Empty(unreachable.Warnings);
     }
+
+    [Fact]
+    public void A_hostile_platforms_names_complete_quoted_and_clean_and_its_echoed_credential_is_not_shown()
+    {
+        using var session = AdminSession("completes_hostile", out var jwt);
+        var hostile = new[]
+        {
+            new NaraAuth.Emulator.Platform.FunctionalAgent("x&whoami", "runs a second command"),
+            new NaraAuth.Emulator.Platform.FunctionalAgent("x$(Get-Date)", "expands a subexpression"),
+            new NaraAuth.Emulator.Platform.FunctionalAgent("x'; Remove-Item ~ #", "ends the quote"),
+            new NaraAuth.Emulator.Platform.FunctionalAgent("x\u2019; whoami", "ends a typographic quote"),
+            new NaraAuth.Emulator.Platform.FunctionalAgent("x\u001b]0;owned\u0007plain", "your key is " + jwt + " \u001b[2J"),
+        };
+        _emulator.State.Agents.Agents.AddRange(hostile);
+        try
+        {
+            var matches = session.Run(Complete, "Get-NaraAgent -Name x");
+            var lines = matches.Output.Select(o => o.ToString()!).ToList();
+            var texts = lines.Select(l => l[..l.LastIndexOf('|')]).ToList();
+            Assert.Contains("'x&whoami'", texts);
+            Assert.Contains("'x$(Get-Date)'", texts);
+            Assert.Contains("'x''; Remove-Item ~ #'", texts);
+            Assert.Contains("'x\u2019\u2019; whoami'", texts);
+            Assert.Contains("xplain", texts);
+            // Each completed line parses as one command with one argument, which is the name itself.
+            foreach (var text in texts)
+            {
+                var ast = System.Management.Automation.Language.Parser.ParseInput("Get-NaraAgent -Name " + text, out _, out var errors);
+                Assert.Empty(errors);
+                var commands = ast.FindAll(a => a is System.Management.Automation.Language.CommandAst, true).ToList();
+                Assert.Single(commands);
+                Assert.DoesNotContain(ast.FindAll(a => a is System.Management.Automation.Language.SubExpressionAst, true), _ => true);
+            }
+            Assert.All(lines, l => Assert.DoesNotContain('\u001b', l));
+            Assert.All(lines, l => Assert.DoesNotContain('\u0007', l));
+            Assert.Contains(lines, l => l.EndsWith("|your key is ***", StringComparison.Ordinal));
+            matches.AssertNoSecret(jwt);
+        }
+        finally
+        {
+            foreach (var agent in hostile) _emulator.State.Agents.Agents.Remove(agent);
+        }
+    }
+
+    [Fact]
+    public void Completion_goes_through_the_proxy_typed_on_the_line_and_its_account_only_to_the_proxy()
+    {
+        using var session = AdminSession("completes_proxied", out var jwt);
+        var account = new System.Net.NetworkCredential("proxy-user", "completion-proxy-pass-3Zq");
+        using var proxy = new ForwardingProxy(account);
+        session.Run("$global:proxyAccount = [pscredential]::new($args[0], $args[1])", account.UserName, account.SecurePassword);
+        var before = _emulator.State.Faults.Seen.Count(r => r.Path == "/api/agent/run");
+        var lines = Matches(session, $"Get-NaraAgent -Proxy '{proxy.Address}' -ProxyCredential $proxyAccount -TimeoutSec 30 -Name sum");
+        Assert.Equal(new[] { "summarizeTicket" }, lines.Select(m => m.Split('|')[0]));
+        var reached = _emulator.State.Faults.Seen.Where(r => r.Path == "/api/agent/run").Skip(before).ToList();
+        Assert.NotEmpty(reached);
+        Assert.All(reached, r => Assert.True(proxy.IsOwnOutboundPort(r.RemotePort), "Completion went around the proxy."));
+        proxy.AssertAccountOnlyInProxyAuthorization(account);
+
+        // A -Proxy completion cannot know yet (an unset variable) sends nothing anywhere.
+        var seen = _emulator.State.Faults.Seen.Count;
+        using var other = AdminSession("completes_unknown_proxy", out _);
+        Assert.Empty(Matches(other, "Get-NaraAgent -Proxy $notSetAnywhere -Name sum"));
+        Assert.Equal(seen, _emulator.State.Faults.Seen.Count);
+    }
+
+    [Fact]
+    public void Completion_honours_a_typed_BaseUrl_over_the_environment_and_refuses_a_blank_one()
+    {
+        using var session = AdminSession("completes_blank_base", out _);
+        // NARA_BASE_URL names the emulator; a typed -BaseUrl of blanks must not fall back to it.
+        var seen = _emulator.State.Faults.Seen.Count;
+        Assert.Empty(Matches(session, "Get-NaraAgent -BaseUrl '   ' -Name sum"));
+        Assert.Equal(seen, _emulator.State.Faults.Seen.Count);
+    }
 }

@@ -228,6 +228,95 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void A_credential_for_a_plain_http_server_is_not_handed_to_a_proxy_on_another_machine()
+    {
+        using var session = LoggedIn("member", out var jwt);
+        // This machine's own name: not a loopback address, so a proxy there reads plain http off the network.
+        var remoteProxy = new Uri($"http://{System.Net.Dns.GetHostName()}:9");
+        var result = session.Run("Get-NaraAgent -Proxy $args[0] -TimeoutSec 5", remoteProxy);
+        result.AssertError("CredentialOverPlainHttpProxy", ErrorCategory.SecurityError);
+        Assert.Equal(0, _emulator.State.Faults.CountOf("GET", "/api/agent/run"));
+        result.AssertNoSecret(jwt);
+    }
+
+    [Fact]
+    public void A_407_from_the_server_itself_is_an_error_and_the_proxy_account_never_reaches_it()
+    {
+        using var session = new PsSession();
+        using var origin = new ChallengingOrigin();
+        const string token = "nara_tk_origin-407-bearer-value";
+        // Reached directly, a 407 can only be the server's.
+        var direct = session.Run("Invoke-NaraRestMethod /api/agents -Token $args[0] -BaseUrl $args[1]", token, origin.BaseUrl);
+        direct.AssertError("ProxyChallengeFromServer", ErrorCategory.SecurityError);
+        // Through a proxy with an account: the proxy's account goes to the proxy, never on to the server.
+        using var proxy = new ForwardingProxy(Account);
+        var proxied = session.Run("Invoke-NaraRestMethod /api/agents -Token $args[0] -BaseUrl $args[1] -Proxy $args[2] -ProxyCredential $args[3]",
+            token, origin.BaseUrl, proxy.Address, ProxyCredential);
+        Assert.NotNull(proxied.Error);
+        proxy.AssertAccountOnlyInProxyAuthorization(Account);
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Account.UserName + ":" + Account.Password));
+        Assert.NotEmpty(origin.Heads);
+        foreach (var head in origin.Heads)
+        {
+            Assert.DoesNotContain(Account.Password, head, StringComparison.Ordinal);
+            Assert.DoesNotContain(basic, head, StringComparison.Ordinal);
+            Assert.DoesNotContain("Proxy-Authorization", head, StringComparison.OrdinalIgnoreCase);
+        }
+        direct.AssertNoSecret(Account.Password);
+        proxied.AssertNoSecret(Account.Password);
+    }
+
+    /// <summary>A server on loopback that answers every request with a proxy's 407 challenge, and keeps each request head it got.</summary>
+    private sealed class ChallengingOrigin : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _heads = new();
+        private readonly CancellationTokenSource _stop = new();
+
+        public ChallengingOrigin()
+        {
+            _listener.Start();
+            BaseUrl = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+            _ = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                        var stream = client.GetStream();
+                        var buffer = new byte[65536];
+                        var length = 0;
+                        while (length < buffer.Length)
+                        {
+                            var read = await stream.ReadAsync(buffer.AsMemory(length), _stop.Token);
+                            if (read == 0) break;
+                            length += read;
+                            if (System.Text.Encoding.ASCII.GetString(buffer, 0, length).Contains("\r\n\r\n", StringComparison.Ordinal)) break;
+                        }
+                        _heads.Enqueue(System.Text.Encoding.ASCII.GetString(buffer, 0, length));
+                        var answer = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"not-a-proxy\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer), _stop.Token);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException || e is ObjectDisposedException || e is System.Net.Sockets.SocketException || e is IOException)
+                    {
+                        if (_stop.IsCancellationRequested) return;
+                    }
+                }
+            });
+        }
+
+        public string BaseUrl { get; }
+        public IReadOnlyList<string> Heads => _heads.ToArray();
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+    }
+
+    [Fact]
     public void A_wrong_proxy_address_is_refused_before_anything_else_even_in_a_mode_that_sends_nothing()
     {
         using var session = new PsSession();

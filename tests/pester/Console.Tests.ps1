@@ -158,6 +158,42 @@ Describe 'Invoke-OidcCliLogin -UseDeviceCode at a console' -Skip:$noTmux {
     }
 }
 
+Describe 'Server text with terminal escape sequences at a console' -Skip:$noTmux {
+    BeforeEach { Start-Console }
+    AfterEach {
+        Stop-Console
+        Invoke-RestMethod -Method Delete -Uri "$BaseUrl/_emulator/faults" | Out-Null
+    }
+
+    It 'neither retitles nor clears the terminal, and fakes no line, when a provider sends them in the code and the error' {
+        # A hostile provider: the code would set the window title, clear the screen and move the
+        # cursor up; the error would clear the screen and start a fake line of its own.
+        $device = '{"device_code":"dc_x","user_code":"WDJB\u001b]0;owned-title\u0007\u001b[2J\u001b[1A\r-MZHB","verification_uri":"' + $BaseUrl + '/oidc/device","expires_in":600,"interval":1}'
+        $refusal = '{"error":"invalid_client","error_description":"\u001b[2J\u001b[HPS C:\\> Fake prompt\u001b[31m"}'
+        foreach ($fault in @(
+                @{ pathPrefix = '/oidc/device_authorization'; method = 'POST'; status = 200; body = $device },
+                @{ pathPrefix = '/oidc/token'; method = 'POST'; status = 400; body = $refusal })) {
+            Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/faults" -ContentType 'application/json' -Body ($fault | ConvertTo-Json) | Out-Null
+        }
+        Send-Line "'MARKER-BEFORE-LOGIN'"
+        Wait-Screen '(?m)^MARKER-BEFORE-LOGIN' | Out-Null
+        Send-Line "Invoke-OidcCliLogin -Authority '$BaseUrl/oidc' -ClientId naraauth-cli -UseDeviceCode -Force"
+        $screen = Wait-Screen 'OidcTokenRequestFailed|refused the device login' -TimeoutSeconds 60
+        Wait-Screen 'READY> ' -Count 3 | Out-Null
+        $screen = Get-Screen
+        # Nothing cleared the screen: what was there before the login still is.
+        $screen | Should -Match '(?m)^MARKER-BEFORE-LOGIN'
+        # The code is shown, its escape sequences gone, on the line where it belongs.
+        $screen | Should -Match 'enter the code WDJB'
+        $screen | Should -Match '-MZHB'
+        # The error's text is quoted inside the message, not as a prompt at the start of a line.
+        $screen | Should -Match 'Fake prompt'
+        $screen | Should -Not -Match '(?m)^PS C:\\> Fake prompt'
+        # The terminal's title is not the provider's.
+        (& tmux -L $socket display-message -p -t $pane '#{pane_title}') | Should -Not -Match 'owned-title'
+    }
+}
+
 Describe 'The quick-start demo at a console' -Skip:$noTmux {
     It 'walks the main scenarios, shows what a person sees, and stops its emulator' {
         $pwsh = Get-PwshCommandLine

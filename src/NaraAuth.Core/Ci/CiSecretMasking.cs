@@ -14,9 +14,10 @@ public static class CiSecretMasking
     public const string GitHubActionsPrefix = "::add-mask::";
 
     /// <summary>
-    /// The masking lines for the current CI system (none outside CI). Azure Pipelines takes the
-    /// whole value escaped; GitHub Actions masks one line per command, so a multi-line secret
-    /// (a PEM key) gets one command per line, or its later lines would print in clear.
+    /// The masking lines for the current CI system (none outside CI). Both systems compare the
+    /// log one line at a time, so a multi-line secret (a PEM key) printed as text appears to them
+    /// line by line: each line is masked on its own (and, on Azure Pipelines, the whole value
+    /// too, escaped), or its lines would print in clear.
     /// </summary>
     public static IReadOnlyList<string> MaskCommands(IEnvironment environment, string secret)
     {
@@ -25,16 +26,28 @@ public static class CiSecretMasking
         if (IsTrue(environment.GetVariable("TF_BUILD")))
         {
             commands.Add(AzurePipelinesPrefix + Escape(secret));
+            foreach (var line in Lines(secret))
+                AddOnce(commands, AzurePipelinesPrefix + Escape(line));
         }
         else if (IsTrue(environment.GetVariable("GITHUB_ACTIONS")))
         {
-            foreach (var line in secret.Split(new[] { "\r\n", "\n", "\r" }, StringSplitOptions.None))
-            {
-                if (line.Trim().Length == 0 || commands.Contains(GitHubActionsPrefix + EscapeGitHub(line))) continue;
-                commands.Add(GitHubActionsPrefix + EscapeGitHub(line));
-            }
+            foreach (var line in Lines(secret))
+                AddOnce(commands, GitHubActionsPrefix + EscapeGitHub(line));
         }
         return commands;
+    }
+
+    /// <summary>The lines of a multi-line secret worth masking (none for a one-line secret).</summary>
+    private static IEnumerable<string> Lines(string secret)
+    {
+        var lines = secret.Split(new[] { "\r\n", "\n", "\r" }, StringSplitOptions.None);
+        foreach (var line in lines)
+            if (line.Trim().Length > 0) yield return line;
+    }
+
+    private static void AddOnce(List<string> commands, string command)
+    {
+        if (!commands.Contains(command)) commands.Add(command);
     }
 
     /// <summary>The masking commands as one text (a line each), or null outside CI.</summary>

@@ -43,7 +43,8 @@ public static class PlatformUrl
     /// </summary>
     public static PlatformTarget Choose(string? explicitUrl, IEnvironment environment, Func<InstallationConfig?> config)
     {
-        if (!string.IsNullOrWhiteSpace(explicitUrl)) return new(BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl"), PlatformUrlSource.Parameter);
+        // A -BaseUrl of blanks is a mistake to report, not a reason to call another platform.
+        if (explicitUrl != null) return new(BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl"), PlatformUrlSource.Parameter);
         if (environment.GetVariable(EnvironmentVariables.NaraBaseUrl) is { } fromEnv) return new(BaseUrlPolicy.Parse(fromEnv, EnvironmentVariables.NaraBaseUrl), PlatformUrlSource.EnvironmentVariable);
         if (config()?.PlatformUrl is { } fromConfig) return new(BaseUrlPolicy.Parse(fromConfig, "platformUrl in config.json"), PlatformUrlSource.ConfigFile);
         return new(BaseUrlPolicy.Parse(Default, "default"), PlatformUrlSource.Default);

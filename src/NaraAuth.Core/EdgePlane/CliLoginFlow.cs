@@ -83,7 +83,7 @@ public sealed class CliLoginFlow
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
                 "EdgePlane's cli-initiate answer lacks a valid authorize_url, cli_nonce or expires_at.",
-                "Check that the base URL points to EdgePlane.", response.RequestUri.ToString());
+                "Check that the base URL points to EdgePlane.", Http.SafeUri.WithoutQuery(response.RequestUri));
         }
         return new CliLoginStart(authorize, nonce!, expires.Value);
     }
@@ -163,7 +163,9 @@ public sealed class CliLoginFlow
         var body = ttlHours is { } ttl
             ? JsonSerializer.Serialize(new { grant_id = grantId.Trim(), ttl_hours = ttl })
             : JsonSerializer.Serialize(new { grant_id = grantId.Trim() });
-        var response = await _api.SendAsync(new ApiRequest(HttpMethod.Post, "/auth/oidc/exchange") { JsonBody = body }, cancellationToken).ConfigureAwait(false);
+        // The grant is a one-time login credential: a server that echoes it in an error gets it masked.
+        var exchange = new ApiRequest(HttpMethod.Post, "/auth/oidc/exchange") { JsonBody = body }.AddSecret(grantId.Trim());
+        var response = await _api.SendAsync(exchange, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == 400 && string.Equals(response.ErrorCode, "invalid_grant", StringComparison.Ordinal))
         {
             throw new NaraAuthException("EdgePlaneGrantInvalid", NaraErrorCategory.InvalidArgument,
@@ -177,7 +179,7 @@ public sealed class CliLoginFlow
         if (string.IsNullOrEmpty(token))
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
-                "EdgePlane's exchange answer has no session token.", "Try logging in again.", response.RequestUri.ToString());
+                "EdgePlane's exchange answer has no session token.", "Try logging in again.", Http.SafeUri.WithoutQuery(response.RequestUri));
         }
         long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
         return new EdgePlaneSession(token!, JsonText.StringOf(root, "subject"), JsonText.StringOf(root, "email"),

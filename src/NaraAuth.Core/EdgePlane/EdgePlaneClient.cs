@@ -55,7 +55,7 @@ public static class EdgePlaneClient
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
-                "EdgePlane's whoami answer is not a JSON object.", null, response.RequestUri.ToString());
+                "EdgePlane's whoami answer is not a JSON object.", null, Http.SafeUri.WithoutQuery(response.RequestUri));
         }
         long? sessionId = root.TryGetProperty("session_id", out var sid) && sid.ValueKind == JsonValueKind.Number && sid.TryGetInt64(out var n) ? n : null;
         var isAdmin = root.TryGetProperty("is_admin", out var admin) && admin.ValueKind == JsonValueKind.True;

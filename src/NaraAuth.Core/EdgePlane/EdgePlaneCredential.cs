@@ -104,7 +104,7 @@ public sealed class EdgePlaneCredential
     {
         CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");
         KnownSecrets.Remember(value);
-        if (!string.IsNullOrWhiteSpace(explicitBaseUrl) || !string.IsNullOrWhiteSpace(context.Environment.GetVariable(EnvironmentVariables.EdgePlaneBaseUrl)))
+        if (explicitBaseUrl != null || !string.IsNullOrWhiteSpace(context.Environment.GetVariable(EnvironmentVariables.EdgePlaneBaseUrl)))
             return new EdgePlaneCredential(value, source, description, EdgePlaneUrl.Resolve(explicitBaseUrl, context.Environment), null);
 
         // Only the session's own token may follow the session file to its base_url.

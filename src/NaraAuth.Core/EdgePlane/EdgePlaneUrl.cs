@@ -12,7 +12,8 @@ public static class EdgePlaneUrl
 
     public static Uri Resolve(string? explicitUrl, IEnvironment environment, string? fallback = null, string? fallbackName = null)
     {
-        if (!string.IsNullOrWhiteSpace(explicitUrl)) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
+        // A -BaseUrl of blanks is a mistake to report, not a reason to call another server.
+        if (explicitUrl != null) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
         if (environment.GetVariable(Variable) is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, Variable);
         if (!string.IsNullOrWhiteSpace(fallback)) return BaseUrlPolicy.Parse(fallback, fallbackName ?? "the session file");
         throw new NaraAuthException("EdgePlaneUrlMissing", NaraErrorCategory.InvalidArgument,
@@ -25,7 +26,7 @@ public static class EdgePlaneUrl
     /// it (base_url in the file), and EP_BASE_URL only when the file does not say.
     /// </summary>
     public static Uri ForSession(string? explicitUrl, EdgePlaneSession session, string path, IEnvironment environment) =>
-        !string.IsNullOrWhiteSpace(explicitUrl)
+        explicitUrl != null
             ? Resolve(explicitUrl, environment)
             : !string.IsNullOrWhiteSpace(session.BaseUrl)
                 ? BaseUrlPolicy.Parse(session.BaseUrl, $"base_url in '{path}'")

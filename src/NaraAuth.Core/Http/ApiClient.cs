@@ -49,6 +49,7 @@ public sealed class ApiClient
     {
         var uri = SafeUri.Combine(BaseUrl, request.Path);
         foreach (var secret in request.Secrets()) KnownSecrets.Remember(secret);
+        if (_http == null) ProxyGuard.RefusePlainHttpCredential(uri, request, NetworkSettings.Current?.Proxy);
         var retries = request.IsRetryable ? Math.Max(0, _retry.MaxRetries) : 0;
         var waited = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
@@ -110,6 +111,8 @@ public sealed class ApiClient
             // A read that the runtime does not cancel by itself ends when the response is disposed.
             using var abort = timeout.Token.Register(() => response.Dispose());
             var status = (int)response.StatusCode;
+            if (status == 407 && ProxyGuard.IsFromOrigin(uri, _http == null ? NetworkSettings.Current?.Proxy : null))
+                throw ProxyGuard.OriginChallenge(request, uri);
             if (status >= 300 && status < 400)
                 throw TransportErrors.Redirect(request, uri, response, redactor);
             if (status == 101)

@@ -16,8 +16,8 @@ public static class BaseUrlPolicy
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new NaraAuthException("InvalidBaseUrl", NaraErrorCategory.InvalidArgument,
-                $"'{SafeUri.Printable(url)}' ({settingName}) is not an absolute http(s) URL.",
-                "Give a URL such as https://app.nara.de.", SafeUri.Printable(url));
+                $"'{SafeUri.WithoutQuery(url)}' ({settingName}) is not an absolute http(s) URL.",
+                "Give a URL such as https://app.nara.de.", SafeUri.WithoutQuery(url));
         }
         SafeUri.RefuseUserInfo(uri, settingName);
         if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))

@@ -53,7 +53,10 @@ public static class CredentialProbe
         ApiResponse response;
         try
         {
-            response = await client.SendAsync(new ApiRequest(HttpMethod.Get, uri.PathAndQuery) { Bearer = credential }, cancellationToken).ConfigureAwait(false);
+            // A key may travel in the query too: a server quoting it back gets it masked.
+            var check = new ApiRequest(HttpMethod.Get, uri.PathAndQuery) { Bearer = credential };
+            foreach (var value in SafeUri.QueryValues(uri)) check.AddSecret(value);
+            response = await client.SendAsync(check, cancellationToken).ConfigureAwait(false);
         }
         catch (NaraAuthException e) when (e.IsTransient)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using NaraAuth.Core.Errors;
 
@@ -72,7 +73,37 @@ public static class SafeUri
     }
 
     /// <summary>scheme://host[:port]/path, without user info and query (which may carry codes).</summary>
-    public static string WithoutQuery(Uri uri) => uri.IsAbsoluteUri ? Origin(uri) + uri.AbsolutePath : Printable(uri.OriginalString);
+    public static string WithoutQuery(Uri uri) => uri.IsAbsoluteUri ? Origin(uri) + uri.AbsolutePath : Printable(CutQuery(uri.OriginalString));
+
+    /// <summary>
+    /// Address text as it may be shown in a message or an output object: no user info, no query
+    /// or fragment (an API key or a code travels there), no control characters.
+    /// </summary>
+    public static string WithoutQuery(string? text)
+    {
+        // Cut as written: a scheme without queries (ftp) would otherwise keep the key in its path.
+        var value = CutQuery((text ?? string.Empty).Trim());
+        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.IsAbsoluteUri ? WithoutQuery(uri) : Printable(value);
+    }
+
+    private static string CutQuery(string text)
+    {
+        var cut = text.IndexOfAny(new[] { '?', '#' });
+        return cut < 0 ? text : text.Substring(0, cut);
+    }
+
+    /// <summary>The values of an address's query, which may carry a key; a redactor masks them where a server quotes them.</summary>
+    public static IEnumerable<string> QueryValues(Uri uri)
+    {
+        if (!uri.IsAbsoluteUri || uri.Query.Length <= 1) yield break;
+        foreach (var pair in uri.Query.Substring(1).Split('&'))
+        {
+            var equals = pair.IndexOf('=');
+            var value = equals < 0 ? pair : pair.Substring(equals + 1);
+            if (value.Length == 0) continue;
+            yield return Uri.UnescapeDataString(value.Replace('+', ' '));
+        }
+    }
 
     /// <summary>Any address text, as it may be shown: user info masked, control characters gone.</summary>
     public static string Printable(string? text)

@@ -97,6 +97,32 @@ public sealed class ProxySettings : IEquatable<ProxySettings>
     public Uri Address { get; }
     public ICredentials? Credentials { get; }
 
+    /// <summary>
+    /// -Proxy and -ProxyCredential as given (to a cmdlet, or typed on a line being completed):
+    /// null without -Proxy; a wrong address or an account without a proxy is refused.
+    /// </summary>
+    public static ProxySettings? FromParameters(Uri? proxy, NetworkCredential? credential)
+    {
+        if (proxy == null)
+        {
+            if (credential != null)
+            {
+                throw new Errors.NaraAuthException("ProxyCredentialWithoutProxy", Errors.NaraErrorCategory.InvalidArgument,
+                    "-ProxyCredential needs -Proxy, the address of the proxy it is for.",
+                    "Add -Proxy http://proxy.example.com:8080, or drop -ProxyCredential to use the system proxy.");
+            }
+            return null;
+        }
+        if (!proxy.IsAbsoluteUri || (proxy.Scheme != Uri.UriSchemeHttp && proxy.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new Errors.NaraAuthException("InvalidProxy", Errors.NaraErrorCategory.InvalidArgument,
+                $"'{SafeUri.WithoutQuery(proxy.OriginalString)}' (-Proxy) is not an absolute http(s) URL.", "Give the proxy as http://host:port.", SafeUri.WithoutQuery(proxy.OriginalString));
+        }
+        // A password in the address would be quoted wherever the proxy is named; it belongs in -ProxyCredential.
+        SafeUri.RefuseUserInfo(proxy, "-Proxy");
+        return new ProxySettings(proxy, credential);
+    }
+
     // Credentials compare by value: each cmdlet call builds a new NetworkCredential from
     // -ProxyCredential, and the same proxy and account should keep reusing one HttpClient.
     public bool Equals(ProxySettings? other) =>

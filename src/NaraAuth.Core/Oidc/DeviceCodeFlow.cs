@@ -162,8 +162,14 @@ public sealed class DeviceCodeFlow
                 case "expired_token":
                     throw Expired();
             }
-            if ((response.StatusCode == 429 || response.StatusCode >= 500) && schedule.Failed($"HTTP {response.StatusCode}", response.RetryAfter(_clock.UtcNow)))
-                continue;
+            if (response.StatusCode == 429 || response.StatusCode >= 500)
+            {
+                var asked = response.RetryAfter(_clock.UtcNow);
+                // Asked to wait past our deadline: no code entered in time could be collected, so
+                // the provider's refusal is the answer now, not a wait blamed on the person later.
+                if (schedule.IsBeyondDeadline(asked)) throw response.ToException("wait for the device login");
+                if (schedule.Failed($"HTTP {response.StatusCode}", asked)) continue;
+            }
             throw new NaraAuthException("OidcTokenRequestFailed", NaraErrorCategory.AuthenticationError,
                 $"The identity provider refused the device login (HTTP {response.StatusCode}){(response.ServerReason is { } why ? ": " + why : ".")}",
                 "Check -ClientId and the provider's client settings, then log in again.", _provider.TokenEndpoint.ToString());

@@ -63,7 +63,7 @@ public sealed class IdTokenValidator
             {
                 throw new NaraAuthException("IdTokenUnknownKey", NaraErrorCategory.SecurityError,
                     $"The ID token is signed with key '{info.KeyId}', which the provider does not publish ({provider.JwksUri}); it was forged or the provider is misconfigured.",
-                    "Log in again; if it repeats, report it to the identity provider's administrators.", provider.JwksUri.ToString());
+                    "Log in again; if it repeats, report it to the identity provider's administrators.", Http.SafeUri.WithoutQuery(provider.JwksUri));
             }
         }
         return await ValidateAsync(idToken, provider.Issuer, clientId, keys, expectedNonce).ConfigureAwait(false);

@@ -120,6 +120,8 @@ public sealed class OidcLogin
         {
             var result = await CompleteAsync(provider, outcome.Tokens, outcome.Silent ? OidcLoginSource.Refreshed : OidcLoginSource.Interactive,
                 outcome.Silent ? saved : null, outcome.AccountId, cancellationToken).ConfigureAwait(false);
+            // Accepted and saved: only now do the login's refresh, access and ID tokens reach MSAL's cache file.
+            if (outcome.PendingCache != null) _context.Store.WriteAllBytes(MsalCachePath, outcome.PendingCache);
             var who = result.Session.Identity;
             await listener.ShowPageAsync(FinalPage.Success(Describe(who), _settings.ClientId, result.Session.Issuer)).ConfigureAwait(false);
             return result;

@@ -102,7 +102,7 @@ public sealed class OidcProviderMetadata
         catch (ArgumentException)
         {
             throw new NaraAuthException("MalformedJwks", NaraErrorCategory.ProtocolError,
-                $"The identity provider's signing keys ({JwksUri}) are not a valid JSON Web Key Set.", null, JwksUri.ToString());
+                $"The identity provider's signing keys ({SafeUri.WithoutQuery(JwksUri)}) are not a valid JSON Web Key Set.", null, SafeUri.WithoutQuery(JwksUri));
         }
     }
 
@@ -129,5 +129,5 @@ public sealed class OidcProviderMetadata
 
     private static NaraAuthException Malformed(Uri url, string field) =>
         new("MalformedDiscoveryDocument", NaraErrorCategory.ProtocolError,
-            $"The discovery document at {url} has no valid '{field}'.", "Check -Authority / OIDC_ISSUER_URL.", url.ToString());
+            $"The discovery document at {SafeUri.WithoutQuery(url)} has no valid '{field}'.", "Check -Authority / OIDC_ISSUER_URL.", SafeUri.WithoutQuery(url));
 }

@@ -33,8 +33,10 @@ public sealed class OidcSettings
     /// <summary>Parameters win, then OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_SCOPES (either replaces the default scopes whole).</summary>
     public static OidcSettings Resolve(string? authority, string? clientId, IEnumerable<string>? scopes, IEnvironment environment)
     {
-        var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable("OIDC_ISSUER_URL");
-        var setting = !string.IsNullOrWhiteSpace(authority) ? "-Authority" : "OIDC_ISSUER_URL";
+        // An -Authority of blanks is refused as such, never replaced by OIDC_ISSUER_URL.
+        if (authority != null) BaseUrlPolicy.Parse(authority, "-Authority");
+        var issuerText = authority ?? environment.GetVariable("OIDC_ISSUER_URL");
+        var setting = authority != null ? "-Authority" : "OIDC_ISSUER_URL";
         if (string.IsNullOrWhiteSpace(issuerText))
         {
             throw new NaraAuthException("OidcAuthorityMissing", NaraErrorCategory.InvalidArgument,

@@ -38,7 +38,7 @@ public sealed class OidcTokens
         {
             throw new NaraAuthException("OidcNoIdToken", NaraErrorCategory.ProtocolError,
                 "The identity provider's token response has no id_token.",
-                "Make sure the client may use the 'openid' scope.", response.RequestUri.ToString());
+                "Make sure the client may use the 'openid' scope.", Http.SafeUri.WithoutQuery(response.RequestUri));
         }
         DateTimeOffset? expires = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s)
             ? now.AddSeconds(s)

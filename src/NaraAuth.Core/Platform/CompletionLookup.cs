@@ -3,34 +3,65 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
-using NaraAuth.Core.Config;
 using NaraAuth.Core.Http;
-using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Platform;
 
-/// <summary>A name the console can offer on Tab, with a line that says what it is.</summary>
+/// <summary>
+/// A name the console can offer on Tab, with a line that says what it is. Both come from the
+/// platform, so both are made harmless here: control characters and escape sequences go, the
+/// text to insert is quoted unless it is a plain word (a name like <c>x&amp;whoami</c> or
+/// <c>$(calc)</c> must never become a second command when the line is accepted), and the
+/// description is redacted (a server that puts a credential into an agent's description does
+/// not get it shown).
+/// </summary>
 public sealed class CompletionCandidate
 {
+    private static readonly Regex PlainWord = new("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
+
     public CompletionCandidate(string value, string description)
     {
-        Value = value;
-        Description = description;
+        Value = DisplayText.Sanitize(value, int.MaxValue) ?? string.Empty;
+        Description = DisplayText.Sanitize(description, 200) ?? string.Empty;
+        CompletionText = Quote(Value);
     }
 
+    /// <summary>The name, without control characters: what is matched against the typed prefix and listed.</summary>
     public string Value { get; }
+    /// <summary>What Tab inserts: the name itself when it is a plain word, else single-quoted.</summary>
+    public string CompletionText { get; }
+    /// <summary>The tooltip.</summary>
     public string Description { get; }
+
+    /// <summary>
+    /// A single-quoted PowerShell string: nothing inside is expanded or run, and each quote
+    /// (PowerShell reads the typographic ones as quotes too) is doubled.
+    /// </summary>
+    public static string Quote(string value)
+    {
+        if (PlainWord.IsMatch(value)) return value;
+        var sb = new StringBuilder("'");
+        foreach (var c in value)
+        {
+            sb.Append(c);
+            if (c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201a' || c == '\u201b') sb.Append(c);
+        }
+        return sb.Append('\'').ToString();
+    }
 }
 
 /// <summary>
 /// Live names for Tab completion: server tokens and functional agents, asked of the platform
-/// with the same credential and base URL the command itself would use. Tab must never hang the
-/// console or print an error, so each lookup is one attempt bounded by <see cref="Budget"/>, any
-/// failure offers nothing, and answers are kept briefly per platform and credential so that
-/// pressing Tab again is instant.
+/// with the same credential and base URL the command itself would use (<see cref="PlatformCall"/>),
+/// through the -Proxy, -ProxyCredential and -TimeoutSec typed on the line. Tab must never hang
+/// the console or print an error, so each lookup is one attempt bounded by <see cref="Budget"/>,
+/// any failure offers nothing, and answers are kept briefly per platform, proxy and credential
+/// so that pressing Tab again is instant.
 /// </summary>
 public static class CompletionLookup
 {
@@ -48,23 +79,23 @@ public static class CompletionLookup
     /// <param name="explicitToken">-Token as typed so far (plain text), or null.</param>
     /// <param name="explicitBaseUrl">-BaseUrl as typed so far, or null.</param>
     /// <param name="installPath">-InstallPath as typed so far, or null.</param>
-    public static IReadOnlyList<CompletionCandidate> Find(Kind kind, string? explicitToken, string? explicitBaseUrl, string? installPath, CoreContext context)
+    /// <param name="network">-Proxy, -ProxyCredential and -TimeoutSec as typed so far; null for the system proxy.</param>
+    public static IReadOnlyList<CompletionCandidate> Find(Kind kind, string? explicitToken, string? explicitBaseUrl, string? installPath, CoreContext context, NetworkSettings? network = null)
     {
         try
         {
-            var location = TokenLocation.Resolve(context.Environment, null, installPath, context.CurrentDirectory);
-            var target = PlatformUrl.Choose(explicitBaseUrl, context.Environment, () => location.Config);
-            var baseUrl = target.Url;
-            var credential = PlatformCredential.Resolve(explicitToken, installPath, context, target);
-            var key = kind + " " + baseUrl + " " + Fingerprint(credential.Value);
+            var target = PlatformCall.Resolve(explicitToken, explicitBaseUrl, installPath, context);
+            var key = kind + " " + target.BaseUrl + " " + (network?.Proxy?.Address.ToString() ?? "-") + " " + Fingerprint(target.Credential.Value);
             var now = context.Clock.UtcNow;
             if (Cache.TryGetValue(key, out var cached) && now - cached.At < Freshness) return cached.Candidates;
 
-            var api = new ApiClient(baseUrl, SharedHttpClient.Get(), new RetryOptions { MaxRetries = 0 }, context.Clock);
-            var client = new PlatformClient(api, credential);
+            // No client is given: each request picks the one for the proxy of the settings made current below.
+            var api = new ApiClient(target.BaseUrl, retry: new RetryOptions { MaxRetries = 0 }, clock: context.Clock);
+            var client = new PlatformClient(api, target.Credential);
+            var redactor = SecretRedactor.ForKnownSecrets().Add(target.Credential.Value);
             // The one bound of the whole lookup: it ends the request, and any wait, at the budget.
             using var deadline = new CancellationTokenSource(Budget);
-            var candidates = Task.Run(() => LookUpAsync(kind, client, deadline.Token)).GetAwaiter().GetResult();
+            var candidates = NetworkSettings.Run(network, () => Task.Run(() => LookUpAsync(kind, client, redactor, deadline.Token))).GetAwaiter().GetResult();
             Cache[key] = new CachedAnswer(candidates, now);
             return candidates;
         }
@@ -79,20 +110,19 @@ public static class CompletionLookup
     /// <summary>Forgets every cached answer (a token was created or revoked).</summary>
     public static void Forget() => Cache.Clear();
 
-    private static async Task<IReadOnlyList<CompletionCandidate>> LookUpAsync(Kind kind, PlatformClient client, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CompletionCandidate>> LookUpAsync(Kind kind, PlatformClient client, SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var candidates = new List<CompletionCandidate>();
         if (kind == Kind.AgentName)
         {
             foreach (var agent in await client.ListAgentsAsync(cancellationToken).ConfigureAwait(false))
-                candidates.Add(new CompletionCandidate(agent.Name, agent.Description ?? agent.Name));
+                candidates.Add(new CompletionCandidate(agent.Name, redactor.Redact(agent.Description ?? agent.Name) ?? agent.Name));
             return candidates;
         }
         foreach (var token in await client.ListServerTokensAsync(cancellationToken).ConfigureAwait(false))
         {
-            candidates.Add(kind == Kind.ServerTokenId
-                ? new CompletionCandidate(token.Id, $"{token.Name} ({token.Id})")
-                : new CompletionCandidate(token.Name, $"{token.Name} ({token.Id})"));
+            var description = redactor.Redact($"{token.Name} ({token.Id})") ?? token.Id;
+            candidates.Add(new CompletionCandidate(kind == Kind.ServerTokenId ? token.Id : token.Name, description));
         }
         return candidates;
     }

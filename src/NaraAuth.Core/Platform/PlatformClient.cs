@@ -154,6 +154,6 @@ public sealed class PlatformClient
     private static NaraAuthException Malformed(ApiResponse response, string expected) =>
         new("MalformedServerResponse", NaraErrorCategory.ProtocolError,
             $"The server's answer from {response.RequestUri.AbsolutePath} does not contain {expected}.",
-            "Check that the base URL points to the nara platform.", response.RequestUri.ToString());
+            "Check that the base URL points to the nara platform.", Http.SafeUri.WithoutQuery(response.RequestUri));
 
 }

@@ -33,7 +33,29 @@ public static class DisplayText
             sb.Append(c);
         }
         var clean = sb.ToString().Trim();
-        return clean.Length > maxLength ? clean.Substring(0, maxLength) + "..." : clean;
+        return clean.Length > maxLength && maxLength < int.MaxValue ? clean.Substring(0, maxLength) + "..." : clean;
+    }
+
+    /// <summary>
+    /// Text as it may reach the console: the last guard, where every line meets the person (the
+    /// reporter, host lines, error messages). Escape sequences and control characters go as in
+    /// <see cref="Sanitize"/>, but nothing is cut and the lines the text was written in are kept
+    /// (a CR, which would let the rest overwrite the line, becomes a space).
+    /// </summary>
+    public static string ForConsole(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
+        if (!NeedsCleaning(text!)) return text!;
+        var lines = text!.Replace("\r\n", "\n").Split('\n');
+        for (var i = 0; i < lines.Length; i++) lines[i] = Sanitize(lines[i], int.MaxValue) ?? string.Empty;
+        return string.Join("\n", lines);
+    }
+
+    private static bool NeedsCleaning(string text)
+    {
+        foreach (var c in text)
+            if ((char.IsControl(c) && c != '\n') || IsBidiControl(c)) return true;
+        return false;
     }
 
     /// <summary>Index of the last character of the escape sequence starting at <paramref name="start"/>.</summary>

@@ -72,7 +72,7 @@ public sealed class TestApiKeyCommand : NetworkCmdlet
         var sent = ProbeCredentialText.Prepare(key, out var warnings);
         foreach (var warning in warnings) WriteWarning(warning);
 
-        WriteVerbose($"Calling {SafeUri.Printable(Uri)} with the credential as a bearer token.");
+        WriteVerbose($"Calling {SafeUri.WithoutQuery(Uri)} with the credential as a bearer token.");
         var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, LiveCheckTimeout, token, Reporter));
         WriteVerbose(probe.Message);
         if (Quiet)

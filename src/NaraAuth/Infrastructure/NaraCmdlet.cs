@@ -7,6 +7,7 @@ using NaraAuth.Core.Ci;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Infrastructure;
 
@@ -187,6 +188,7 @@ public abstract class NaraCmdlet : PSCmdlet
     {
         // The information stream (tagged PSHOST) is what Write-Host uses: it reaches the console,
         // survives $x = ..., and can be captured with 6>&1 or -InformationVariable.
-        WriteInformation(new InformationRecord(new HostInformationMessage { Message = text }, "NaraAuth") { Tags = { "PSHOST" } });
+        // Host lines reach the console as they are: whatever server text they quote loses its escape sequences first.
+        WriteInformation(new InformationRecord(new HostInformationMessage { Message = DisplayText.ForConsole(text) }, "NaraAuth") { Tags = { "PSHOST" } });
     }
 }

@@ -52,25 +52,5 @@ public abstract class NetworkCmdlet : NaraCmdlet
         return new NetworkSettings(proxy, TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null);
     });
 
-    private ProxySettings? ProxySettingsFromParameters()
-    {
-        if (Proxy == null)
-        {
-            if (ProxyCredential != null)
-            {
-                throw new NaraAuthException("ProxyCredentialWithoutProxy", NaraErrorCategory.InvalidArgument,
-                    "-ProxyCredential needs -Proxy, the address of the proxy it is for.",
-                    "Add -Proxy http://proxy.example.com:8080, or drop -ProxyCredential to use the system proxy.");
-            }
-            return null;
-        }
-        if (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new NaraAuthException("InvalidProxy", NaraErrorCategory.InvalidArgument,
-                $"'{SafeUri.Printable(Proxy.OriginalString)}' (-Proxy) is not an absolute http(s) URL.", "Give the proxy as http://host:port.", SafeUri.Printable(Proxy.OriginalString));
-        }
-        // A password in the address would be quoted wherever the proxy is named; it belongs in -ProxyCredential.
-        SafeUri.RefuseUserInfo(Proxy, "-Proxy");
-        return new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential());
-    }
+    private ProxySettings? ProxySettingsFromParameters() => ProxySettings.FromParameters(Proxy, ProxyCredential?.GetNetworkCredential());
 }

@@ -25,9 +25,11 @@ internal sealed class PipelineReporter : IReporter
 
     public PipelineReporter(NaraCmdlet cmdlet) => _cmdlet = cmdlet;
 
-    public void Verbose(string text) => Show(() => _cmdlet.WriteVerbose(text));
+    // Core's lines often quote a server (a login code, a provider's URL, an error description):
+    // this is where they meet the person, so escape sequences and control characters end here.
+    public void Verbose(string text) => Show(() => _cmdlet.WriteVerbose(DisplayText.ForConsole(text)));
 
-    public void Warning(string text) => Show(() => _cmdlet.WriteWarning(text));
+    public void Warning(string text) => Show(() => _cmdlet.WriteWarning(DisplayText.ForConsole(text)));
 
     /// <summary>
     /// A line for the person. After Ctrl+C the pipeline takes no more records, but what the work
@@ -42,7 +44,7 @@ internal sealed class PipelineReporter : IReporter
     public void Countdown(string activity, string status, TimeSpan left, TimeSpan total) => Show(() =>
     {
         _openCountdown = activity;
-        _cmdlet.WriteProgress(CountdownRecord(activity, status, left, total));
+        _cmdlet.WriteProgress(CountdownRecord(DisplayText.ForConsole(activity), DisplayText.ForConsole(status), left, total));
     });
 
     /// <summary>

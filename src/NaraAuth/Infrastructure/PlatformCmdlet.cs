@@ -41,14 +41,10 @@ public abstract class PlatformCmdlet : NetworkCmdlet
 
     private PlatformClient Connect()
     {
-        // The base URL is checked (https, or loopback) before the credential is even read.
-        var installPath = ResolveUserPath(InstallPath, nameof(InstallPath));
-        var location = TokenLocation.Resolve(Context.Environment, null, installPath, Context.CurrentDirectory);
-        var target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
-        var baseUrl = target.Url;
-        WorkingOn = baseUrl.ToString();
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
-        var credential = PlatformCredential.Resolve(explicitToken, installPath, Context, target);
+        var call = PlatformCall.Resolve(explicitToken, BaseUrl, ResolveUserPath(InstallPath, nameof(InstallPath)), Context, url => WorkingOn = url.ToString());
+        var baseUrl = call.BaseUrl;
+        var credential = call.Credential;
         WriteVerbose($"Calling {baseUrl} with the credential from {credential.Description}" +
             (credential.IsServerToken ? " (a server token)." : credential.Jwt != null ? $" (the login of {credential.Jwt.Subject}, role {credential.Jwt.Role ?? "unknown"})." : "."));
         return new PlatformClient(new ApiClient(baseUrl, reporter: Reporter), credential);

@@ -28,13 +28,14 @@ internal static partial class ModelMapping
 
     public static ApiKeyLiveCheckResult ToResult(CredentialProbeResult probe) => new()
     {
-        Uri = probe.Uri.ToString(),
+        // The query may hold a key: the result names the address without it (docs/security.md).
+        Uri = SafeUri.WithoutQuery(probe.Uri),
         Result = ModelEnum.From<ApiKeyLiveResult>(probe.Outcome),
         Accepted = probe.Outcome == CredentialProbeOutcome.Accepted,
         StatusCode = probe.StatusCode,
         ServerReason = probe.ServerReason,
         HealthAnswered = probe.HealthAnswered,
-        HealthUri = probe.HealthUri?.ToString(),
+        HealthUri = probe.HealthUri == null ? null : SafeUri.WithoutQuery(probe.HealthUri),
         Message = probe.Message,
     };
 

@@ -52,7 +52,7 @@ public class ServerTextTests
     }
 
     [Fact]
-    public void GitHub_Actions_masks_a_multi_line_secret_line_by_line_and_Azure_as_one_value()
+    public void GitHub_Actions_and_Azure_Pipelines_mask_a_multi_line_secret_line_by_line()
     {
         var env = new FakeEnvironment();
         env.Variables["GITHUB_ACTIONS"] = "true";
@@ -66,6 +66,16 @@ public class ServerTextTests
         }, CiSecretMasking.MaskCommands(env, pem));
         Assert.Equal(new[] { "::add-mask::100%25sure" }, CiSecretMasking.MaskCommands(env, "100%sure"));
         env.Variables["TF_BUILD"] = "true";
-        Assert.Equal(new[] { "##vso[task.setsecret]a%0Ab" }, CiSecretMasking.MaskCommands(env, "a\nb"));
+        // Azure Pipelines masks the value as one and, since a value printed as text reaches the
+        // log one line at a time, every line on its own as well.
+        Assert.Equal(new[]
+        {
+            "##vso[task.setsecret]-----BEGIN PRIVATE KEY-----%0D%0AMIIEvQIBADANBgkqhkiG9w0BAQEFAASC%0ABKcwggSjAgEAAoIBAQC7%0A%0A-----END PRIVATE KEY-----%0A",
+            "##vso[task.setsecret]-----BEGIN PRIVATE KEY-----",
+            "##vso[task.setsecret]MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "##vso[task.setsecret]BKcwggSjAgEAAoIBAQC7",
+            "##vso[task.setsecret]-----END PRIVATE KEY-----",
+        }, CiSecretMasking.MaskCommands(env, pem));
+        Assert.Equal(new[] { "##vso[task.setsecret]one-line" }, CiSecretMasking.MaskCommands(env, "one-line"));
     }
 }

@@ -138,6 +138,30 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task A_grant_id_the_server_echoes_in_an_error_is_masked_in_every_stream_and_the_transcript()
+    {
+        using var session = new PsSession();
+        using var http = new HttpClient();
+        var initiate = JsonDocument.Parse(await http.GetStringAsync(_emulator.BaseUrl + "/auth/oidc/cli-initiate")).RootElement;
+        var grant = await BrowserDouble.LogInAsync(initiate.GetProperty("authorize_url").GetString()!, "ada");
+        Assert.StartsWith("olg_", grant);
+        var echo = "{\"error\":\"server_error\",\"error_description\":\"could not redeem " + grant + " for you\"}";
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/auth/oidc/exchange", Method = "POST", Status = 500, Body = echo, Count = 2 });
+
+        var result = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -GrantId $args[1] -Verbose", _emulator.BaseUrl, grant);
+        var error = result.AssertError("ServerError");
+        // The server's words are still quoted, with the grant masked.
+        Assert.Contains("could not redeem *** for you", error.Exception.Message);
+        result.AssertNoSecret(grant);
+        Assert.False(File.Exists(SessionPath(session)));
+
+        var transcript = TranscriptScan.Run(session, "Invoke-OidcCliLogin -BaseUrl $env:SCAN_URL -GrantId $env:SCAN_GRANT",
+            new Dictionary<string, string> { ["SCAN_URL"] = _emulator.BaseUrl, ["SCAN_GRANT"] = grant });
+        Assert.Contains("could not redeem *** for you", transcript);
+        TranscriptScan.AssertNoSecret(transcript, grant);
+    }
+
+    [Fact]
     public void Login_not_finished_before_expires_at_fails_and_writes_nothing()
     {
         using var session = new PsSession();

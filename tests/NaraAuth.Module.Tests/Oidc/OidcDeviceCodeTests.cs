@@ -112,6 +112,53 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void A_429_whose_Retry_After_ends_past_the_wait_fails_at_once_with_the_providers_refusal()
+    {
+        using var session = new PsSession();
+        Idp.DeviceCodeLifetime = TimeSpan.FromMinutes(10);
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule
+        {
+            PathPrefix = "/oidc/token", Method = "POST", Status = 429, RetryAfterSeconds = 86400, Count = 5,
+            Body = "{\"error\":\"rate_limited\",\"error_description\":\"Too many logins from this network.\"}",
+        });
+        var result = session.Run(Login, Authority);
+        var error = result.AssertError("TooManyRequests");
+        // The provider's refusal, not a code the person supposedly never entered.
+        Assert.Contains("Too many logins from this network", error.Exception.Message);
+        Assert.Contains("24 h (Retry-After)", error.Exception.Message);
+        Assert.Equal(1, _emulator.State.Faults.CountOf("POST", "/oidc/token"));
+        Assert.Null(OidcSessionFiles.Single(session));
+    }
+
+    [Fact]
+    public void Escape_sequences_in_the_providers_code_url_and_error_reach_no_stream()
+    {
+        using var session = new PsSession();
+        const string hostile = "WDJB\u001b]0;owned\u0007\u001b[2J\u001b[1A\r-MZHB";
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule
+        {
+            PathPrefix = "/oidc/device_authorization", Method = "POST", Status = 200,
+            Body = "{\"device_code\":\"dc_x\",\"user_code\":" + System.Text.Json.JsonSerializer.Serialize(hostile) + ",\"verification_uri\":\"" + Authority + "/device\",\"expires_in\":600,\"interval\":1}",
+        });
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule
+        {
+            PathPrefix = "/oidc/token", Method = "POST", Status = 400,
+            Body = "{\"error\":\"invalid_client\",\"error_description\":" + System.Text.Json.JsonSerializer.Serialize("\u001b[2J\u001b]0;pwned\u0007Fake line\u001b[31m") + "}",
+        });
+        var result = session.Run(Login, Authority);
+        result.AssertError("OidcTokenRequestFailed");
+        Assert.Contains("WDJB", result.HostText);
+        Assert.Contains("-MZHB", result.HostText);
+        Assert.Contains("Fake line", result.Error!.Exception.Message);
+        foreach (var text in new[] { result.AllText(), result.Error.Exception.Message, result.Error.ErrorDetails?.Message ?? string.Empty })
+        {
+            Assert.DoesNotContain('\u001b', text);
+            Assert.DoesNotContain('\u0007', text);
+            Assert.DoesNotContain('\r', text);
+        }
+    }
+
+    [Fact]
     public void Denied_login_is_its_own_error_and_writes_nothing()
     {
         using var session = new PsSession();

@@ -126,14 +126,32 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Fact]
-    public void Wrong_state_in_the_redirect_is_refused_and_nothing_is_saved()
+    public void An_answer_with_the_wrong_state_is_turned_away_and_never_ends_the_login_so_nothing_is_saved()
     {
         using var session = new PsSession();
         UseBrowserDouble(session);
         Idp.TamperState = "forged-state";
-        var result = session.Run(Login + " -Force", Authority);
-        result.AssertError("OidcStateMismatch", ErrorCategory.SecurityError);
+        var result = session.Run(Login.Replace("-LoginTimeoutSec 60", "-LoginTimeoutSec 5", StringComparison.Ordinal) + " -Force", Authority);
+        result.AssertError("OidcBrowserLoginTimedOut", ErrorCategory.OperationTimeout);
+        Assert.Contains(result.Verbose, v => v.Message.Contains("whose state is not this login's", StringComparison.Ordinal));
         Assert.Null(OidcSessionFiles.Single(session));
+    }
+
+    [Fact]
+    public void Another_local_program_cannot_end_the_login_with_a_forged_code_or_error()
+    {
+        using var session = new PsSession();
+        var forged = Path.Combine(session.TempDir, "forged");
+        var log = OidcBrowserDouble.Use(session, before: string.Join("; ", new[]
+        {
+            $"curl -s -o /dev/null -w '%{{http_code}}\\n' 'http://127.0.0.1:'$port'/?code=x&state=wrong' > '{forged}'",
+            $"curl -s -o /dev/null -w '%{{http_code}}\\n' 'http://127.0.0.1:'$port'/?error=access_denied' >> '{forged}'",
+            $"curl -s -o /dev/null -w '%{{http_code}}\\n' -X POST -d 'code=x&state=wrong' 'http://127.0.0.1:'$port'/' >> '{forged}'",
+        }));
+        var result = session.Run(Login, Authority);
+        Assert.Equal("grace", (string)((dynamic)result.Single<object>()).Subject);
+        Assert.Equal(new[] { "400", "400", "400" }, File.ReadAllLines(forged));
+        Assert.Contains("You are logged in", Page(log));
     }
 
     [Fact]
@@ -222,7 +240,6 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
     }
 
     [Theory]
-    [InlineData("state", "The login was refused", "different 'state'", "OidcStateMismatch")]
     [InlineData("signature", "PowerShell refused the login", "signature does not verify", "IdTokenBadSignature")]
     [InlineData("iss", "The login was refused", "RFC 9207", "OidcRedirectIssuerMismatch")]
     public void A_refused_answer_ends_on_a_page_that_says_why_and_nothing_is_saved(string fault, string headline, string reason, string errorId)
@@ -243,6 +260,8 @@ public class OidcInteractiveTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Contains(System.Net.WebUtility.HtmlEncode(reason), page);
         Assert.DoesNotContain("You are logged in", page);
         Assert.Null(OidcSessionFiles.Single(session));
+        // Nor MSAL's cache: the refused login's refresh, access and ID tokens are nowhere on disk.
+        Assert.Empty(Directory.EnumerateFiles(session.Home, "*.msal.bin", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -43,6 +43,21 @@ public sealed class LoopbackRedirectListener : IDisposable
 
     public Uri RedirectUri { get; }
 
+    /// <summary>
+    /// The state of this login's authorization request. Any local process can call the listener;
+    /// an answer whose state is not this one (a forged "?code=x&amp;state=wrong" or
+    /// "?error=access_denied") is answered with a short page and ignored, so it can neither end
+    /// the login nor slip in a code of its own.
+    /// </summary>
+    public string? ExpectedState { get; set; }
+
+    /// <summary>The state of an authorize URL (from its query), or null.</summary>
+    public static string? StateOf(Uri authorizationUri)
+    {
+        var query = authorizationUri.Query;
+        return ParameterValue(query.StartsWith("?", StringComparison.Ordinal) ? query.Substring(1) : query, "state");
+    }
+
     /// <summary>Waits for the authorization response and returns it as RedirectUri?&lt;parameters&gt;.</summary>
     public async Task<Uri> WaitForRedirectAsync(CancellationToken cancellationToken)
     {
@@ -173,7 +188,25 @@ public sealed class LoopbackRedirectListener : IDisposable
             await RespondAsync(stream, 400, FinalPage.NotAnAnswer(), timeout.Token).ConfigureAwait(false);
             return null;
         }
+        if (ExpectedState != null && !string.Equals(ParameterValue(parameters, "state"), ExpectedState, StringComparison.Ordinal))
+        {
+            _reporter.Verbose($"The login listener answered 400 to {method} / whose state is not this login's (another program, or an old tab); still waiting for the login.");
+            await RespondAsync(stream, 400, FinalPage.NotAnAnswer(), timeout.Token).ConfigureAwait(false);
+            return null;
+        }
         return parameters;
+    }
+
+    /// <summary>The decoded value of <paramref name="name"/> in a url-encoded parameter list, or null.</summary>
+    internal static string? ParameterValue(string parameters, string name)
+    {
+        foreach (var pair in parameters.Split('&'))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0 && string.Equals(pair.Substring(0, eq), name, StringComparison.Ordinal))
+                return Uri.UnescapeDataString(pair.Substring(eq + 1).Replace('+', ' '));
+        }
+        return null;
     }
 
     /// <summary>True when the url-encoded parameter list has a non-empty <paramref name="name"/>.</summary>

@@ -50,7 +50,8 @@ internal static class MsalInteractiveLogin
             .WithRedirectUri(listener.RedirectUri.AbsoluteUri)
             .WithHttpClientFactory(new SharedHttpClientFactory(NetworkSettings.Current))
             .Build();
-        BindCache(app.UserTokenCache, context, cachePath);
+        var cache = new PendingCache();
+        BindCache(app.UserTokenCache, context, cachePath, cache);
 
         // MSAL adds openid, profile and offline_access itself and refuses them as user scopes.
         var scopes = settings.Scopes.Where(s => !ReservedScopes.Contains(s, StringComparer.Ordinal)).ToArray();
@@ -70,7 +71,8 @@ internal static class MsalInteractiveLogin
                 try
                 {
                     var silent = await app.AcquireTokenSilent(scopes, account).WithForceRefresh(true).ExecuteAsync(cancellationToken).ConfigureAwait(false);
-                    if (!string.IsNullOrEmpty(silent.IdToken)) return new BrowserLoginOutcome(ToTokens(silent), silent.Account?.HomeAccountId?.Identifier, true);
+                    if (!string.IsNullOrEmpty(silent.IdToken))
+                        return new BrowserLoginOutcome(ToTokens(silent), silent.Account?.HomeAccountId?.Identifier, true) { PendingCache = cache.Bytes };
                     reporter.Verbose("The silent refresh brought no ID token; a browser login is needed.");
                 }
                 catch (MsalException e)
@@ -133,7 +135,7 @@ internal static class MsalInteractiveLogin
         var current = result.Account?.HomeAccountId?.Identifier;
         foreach (var other in accounts.Where(a => a.HomeAccountId?.Identifier != current))
             await app.RemoveAsync(other).ConfigureAwait(false);
-        return new BrowserLoginOutcome(ToTokens(result), current, false);
+        return new BrowserLoginOutcome(ToTokens(result), current, false) { PendingCache = cache.Bytes };
     }
 
     /// <summary>The saved home account id, or for sessions saved before it was recorded, the subject.</summary>
@@ -192,6 +194,8 @@ internal static class MsalInteractiveLogin
             }
             _reporter.Information($"Waiting up to {Text.DurationText.Clock(_options.Timeout)} for the login to finish in the browser; Ctrl+C stops.");
 
+            // Only the answer to this request ends the wait: MSAL's state is in the authorize URL.
+            _listener.ExpectedState = LoopbackRedirectListener.StateOf(authorizationUri);
             var waiting = _listener.WaitForRedirectAsync(cancellationToken);
             var total = _options.Timeout;
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -273,10 +277,26 @@ internal static class MsalInteractiveLogin
             GrantedScope = result.Scopes?.Any() == true ? string.Join(" ", result.Scopes) : null,
         };
 
-    private static void BindCache(ITokenCache cache, CoreContext context, string path)
+    /// <summary>The cache as MSAL last changed it during this login, kept in memory until the login is accepted.</summary>
+    private sealed class PendingCache
+    {
+        public byte[]? Bytes { get; set; }
+    }
+
+    /// <summary>
+    /// MSAL reads the file before each access, but writes only into <paramref name="pending"/>:
+    /// the caller writes it after PowerShell has accepted the login. Later accesses within this
+    /// login read the pending state, so nothing MSAL did in between is lost.
+    /// </summary>
+    private static void BindCache(ITokenCache cache, CoreContext context, string path, PendingCache pending)
     {
         cache.SetBeforeAccess(args =>
         {
+            if (pending.Bytes != null)
+            {
+                args.TokenCache.DeserializeMsalV3(pending.Bytes, shouldClearExistingCache: true);
+                return;
+            }
             if (!File.Exists(path)) return;
             try
             {
@@ -289,7 +309,7 @@ internal static class MsalInteractiveLogin
         });
         cache.SetAfterAccess(args =>
         {
-            if (args.HasStateChanged) context.Store.WriteAllBytes(path, args.TokenCache.SerializeMsalV3());
+            if (args.HasStateChanged) pending.Bytes = args.TokenCache.SerializeMsalV3();
         });
     }
 

@@ -12,7 +12,7 @@ public static class PlatformUrl
     public static Uri Resolve(string? explicitUrl, IEnvironment environment, InstallationConfig? config)
     {
         if (!string.IsNullOrWhiteSpace(explicitUrl)) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
-        if (environment.GetVariable("NARA_BASE_URL") is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, "NARA_BASE_URL");
+        if (environment.GetVariable(EnvironmentVariables.NaraBaseUrl) is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, EnvironmentVariables.NaraBaseUrl);
         if (config?.PlatformUrl is { } fromConfig) return BaseUrlPolicy.Parse(fromConfig, "platformUrl in config.json");
         return BaseUrlPolicy.Parse(Default, "default");
     }

@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -124,7 +125,7 @@ public sealed class EdgeConnectorLogout
                 }
                 catch (NaraAuthException)
                 {
-                    throw NotThatFile(file.Path, "holds no Edge Connector token", "Check -Path (or AUTH_TOKEN_PATH, config.json); add -Force to remove the file anyway.");
+                    throw NotThatFile(file.Path, "holds no Edge Connector token", $"Check -Path (or {EnvironmentVariables.AuthTokenPath}, config.json); add -Force to remove the file anyway.");
                 }
                 break;
             case CredentialsKind:

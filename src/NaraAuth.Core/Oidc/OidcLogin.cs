@@ -9,6 +9,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Browser;
 using NaraAuth.Core.Oidc.Browser;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -202,7 +203,7 @@ public sealed class OidcLogin
         {
             _reporter.Verbose("The saved session has no refresh token" + (_settings.AsksForRefreshToken
                 ? " (the provider issued none although offline_access was asked for)"
-                : " (offline_access was not asked for: see -Scopes / OIDC_SCOPES)") + ", so it cannot be refreshed silently; a new login is needed.");
+                : $" (offline_access was not asked for: see -Scopes / {EnvironmentVariables.OidcScopes})") + ", so it cannot be refreshed silently; a new login is needed.");
             return null;
         }
 

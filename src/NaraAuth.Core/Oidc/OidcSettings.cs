@@ -4,6 +4,7 @@ using System.Linq;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -33,27 +34,27 @@ public sealed class OidcSettings
     /// <summary>Parameters win, then OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_SCOPES (either replaces the default scopes whole).</summary>
     public static OidcSettings Resolve(string? authority, string? clientId, IEnumerable<string>? scopes, IEnvironment environment)
     {
-        var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable("OIDC_ISSUER_URL");
-        var setting = !string.IsNullOrWhiteSpace(authority) ? "-Authority" : "OIDC_ISSUER_URL";
+        var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable(EnvironmentVariables.OidcIssuerUrl);
+        var setting = !string.IsNullOrWhiteSpace(authority) ? "-Authority" : EnvironmentVariables.OidcIssuerUrl;
         if (string.IsNullOrWhiteSpace(issuerText))
         {
             throw new NaraAuthException("OidcAuthorityMissing", NaraErrorCategory.InvalidArgument,
-                "No identity provider was given: pass -Authority or set OIDC_ISSUER_URL.",
-                "For example: -Authority https://idp.example.com/application/o/edgeplane/", "OIDC_ISSUER_URL");
+                $"No identity provider was given: pass -Authority or set {EnvironmentVariables.OidcIssuerUrl}.",
+                "For example: -Authority https://idp.example.com/application/o/edgeplane/", EnvironmentVariables.OidcIssuerUrl);
         }
         // Same rule as every base URL: https, except loopback for local providers.
         BaseUrlPolicy.Parse(issuerText, setting);
         var issuer = new Uri(issuerText!.Trim());
-        var client = !string.IsNullOrWhiteSpace(clientId) ? clientId!.Trim() : environment.GetVariable("OIDC_CLIENT_ID")?.Trim();
+        var client = !string.IsNullOrWhiteSpace(clientId) ? clientId!.Trim() : environment.GetVariable(EnvironmentVariables.OidcClientId)?.Trim();
         if (string.IsNullOrEmpty(client))
         {
             throw new NaraAuthException("OidcClientIdMissing", NaraErrorCategory.InvalidArgument,
-                "No client id was given: pass -ClientId or set OIDC_CLIENT_ID.",
-                "Use the public client id registered for command-line logins at the identity provider.", "OIDC_CLIENT_ID");
+                $"No client id was given: pass -ClientId or set {EnvironmentVariables.OidcClientId}.",
+                "Use the public client id registered for command-line logins at the identity provider.", EnvironmentVariables.OidcClientId);
         }
         var list = (scopes ?? Array.Empty<string>()).SelectMany(s => s.Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries)).ToList();
         if (list.Count == 0)
-            list = (environment.GetVariable("OIDC_SCOPES") ?? DefaultScopes).Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries).ToList();
+            list = (environment.GetVariable(EnvironmentVariables.OidcScopes) ?? DefaultScopes).Split(new[] { ' ', ',' }, StringSplitOptions.RemoveEmptyEntries).ToList();
         // An ID token is only issued for "openid".
         if (!list.Contains("openid")) list.Insert(0, "openid");
         return new OidcSettings(issuer, client!, list.Distinct(StringComparer.Ordinal).ToList());

@@ -1,5 +1,6 @@
 using System;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Platform;
 
@@ -18,7 +19,7 @@ public static class RestPath
         {
             throw new NaraAuthException("InvalidApiPath", NaraErrorCategory.InvalidArgument,
                 $"'{Http.SafeUri.Printable(path)}' is not a path on the platform; -Path must start with a single '/' and hold no spaces, tabs or control characters, e.g. /api/agent/run.",
-                "Give the path only, percent-encoding spaces (%20); the host comes from -BaseUrl, NARA_BASE_URL or config.json.", Http.SafeUri.Printable(path));
+                $"Give the path only, percent-encoding spaces (%20); the host comes from -BaseUrl, {EnvironmentVariables.NaraBaseUrl} or config.json.", Http.SafeUri.Printable(path));
         }
         return trimmed;
     }

@@ -1,5 +1,6 @@
 using System;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Storage;
 
@@ -25,7 +26,7 @@ public sealed class SecretFileKind
 
     /// <summary>A JWT is a few KiB; 256 KiB leaves room for large claim sets.</summary>
     public static SecretFileKind TokenFile { get; } = new("TokenFile", "token file", 256 * KiB,
-        "Run Connect-EdgeConnector to log in, or point to the file with -Path, -InstallPath, AUTH_TOKEN_PATH or EDGE_CONNECTOR_HOME.",
+        $"Run Connect-EdgeConnector to log in, or point to the file with -Path, -InstallPath, {EnvironmentVariables.AuthTokenPath} or {EnvironmentVariables.EdgeConnectorHome}.",
         missingFieldErrorId: "TokenFileMissingToken");
 
     public static SecretFileKind EdgePlaneSession { get; } = new("EdgePlaneSession", "EdgePlane session", 256 * KiB,
@@ -36,7 +37,7 @@ public sealed class SecretFileKind
         "Log in again with Invoke-OidcCliLogin; a new login replaces the file.");
 
     public static SecretFileKind DeploymentCredentials { get; } = new("DeploymentCredentialsFile", "deployment credentials file", 64 * KiB,
-        "Check DEPLOYMENT_CREDENTIALS_PATH, or write the file with Connect-EdgeConnector -SaveCredentialsTo; its form is {\"deploymentId\": \"dep_...\", \"deploymentSecret\": \"...\"}.",
+        $"Check {EnvironmentVariables.DeploymentCredentialsPath}, or write the file with Connect-EdgeConnector -SaveCredentialsTo; its form is {{\"deploymentId\": \"dep_...\", \"deploymentSecret\": \"...\"}}.",
         notJsonErrorId: "DeploymentCredentialsFileInvalid", missingFieldErrorId: "DeploymentCredentialsFileInvalid");
 
     public static SecretFileKind InstallationConfig { get; } = new("ConfigFile", "configuration file", 1024 * KiB,
@@ -48,7 +49,7 @@ public sealed class SecretFileKind
 
     /// <summary>The NodeTool deployment.yaml: a handful of settings.</summary>
     public static SecretFileKind WorkerConfig { get; } = new("WorkerConfig", "NodeTool config file", 1024 * KiB,
-        "Check the file's permissions, or set NODETOOL_CONFIG_PATH to another file.",
+        $"Check the file's permissions, or set {EnvironmentVariables.NodeToolConfigPath} to another file.",
         notJsonErrorId: "WorkerConfigInvalid", missingFieldErrorId: "WorkerConfigInvalid");
 
     /// <summary>Files kept for a library (MSAL's token cache): bounded, but not parsed by NaraAuth.</summary>

@@ -33,7 +33,7 @@ public sealed class TokenLocation
     /// </summary>
     public string? UserFolderNote => Source == TokenPathSource.UserFolder
         ? $"The current folder is not an Edge Connector installation (it has no {InstallationConfig.FileName}), so the token file is '{Path}' in your per-user NaraAuth folder. "
-          + "For an installation, pass -InstallPath or set EDGE_CONNECTOR_HOME."
+          + $"For an installation, pass -InstallPath or set {EnvironmentVariables.EdgeConnectorHome}."
         : null;
 
     /// <param name="explicitPath">A -Path argument; wins over every other rule.</param>
@@ -48,7 +48,7 @@ public sealed class TokenLocation
             installDir = System.IO.Path.GetFullPath(System.IO.Path.Combine(currentDirectory, installPath));
             installSource = TokenPathSource.InstallPath;
         }
-        else if (environment.GetVariable("EDGE_CONNECTOR_HOME") is { } home)
+        else if (environment.GetVariable(EnvironmentVariables.EdgeConnectorHome) is { } home)
         {
             installDir = System.IO.Path.GetFullPath(System.IO.Path.Combine(currentDirectory, home));
             installSource = TokenPathSource.EdgeConnectorHome;
@@ -69,7 +69,7 @@ public sealed class TokenLocation
         var config = InstallationConfig.Load(installDir);
         if (!string.IsNullOrWhiteSpace(explicitPath))
             return new TokenLocation(Full(currentDirectory, explicitPath!), TokenPathSource.Parameter, installDir, config);
-        if (environment.GetVariable("AUTH_TOKEN_PATH") is { } fromEnv)
+        if (environment.GetVariable(EnvironmentVariables.AuthTokenPath) is { } fromEnv)
             return new TokenLocation(Full(currentDirectory, fromEnv), TokenPathSource.EnvironmentVariable, installDir, config);
         if (config.AuthTokenPath is { } fromConfig)
             return new TokenLocation(Full(installDir, fromConfig), TokenPathSource.ConfigFile, installDir, config);

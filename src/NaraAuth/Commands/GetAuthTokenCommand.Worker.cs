@@ -1,3 +1,4 @@
+using NaraAuth.Core.Config;
 using System.Management.Automation;
 using NaraAuth.Core.Worker;
 using NaraAuth.Infrastructure;
@@ -23,7 +24,7 @@ public sealed partial class GetAuthTokenCommand
     private void ProcessWorkerToken()
     {
         var store = new WorkerTokenStore(Context.Environment, Context.Store, Context.CurrentDirectory);
-        WriteVerbose($"Resolving the worker token: {WorkerTokenStore.TokenVariable}, then '{store.ConfigPath}'.");
+        WriteVerbose($"Resolving the worker token: {EnvironmentVariables.WorkerAuthToken}, then '{store.ConfigPath}'.");
         var existing = Create ? TryResolveExisting(store) : store.Resolve(create: false);
         WorkerTokenResult result;
         if (existing != null)

@@ -119,7 +119,7 @@ public sealed class EdgeConnectorLogout
                 {
                     TokenFile.Read(store, file.Path, out _);
                 }
-                catch (NaraAuthException e) when (e.ErrorId == "TokenFileUnreadable")
+                catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.TokenFile.UnreadableId)
                 {
                     // Unreadable is not a reason to keep a credential the person wants gone; deleting decides.
                 }
@@ -133,7 +133,7 @@ public sealed class EdgeConnectorLogout
                 {
                     DeploymentCredentials.ReadFile(store, file.Path);
                 }
-                catch (NaraAuthException e) when (e.ErrorId == "DeploymentCredentialsFileUnreadable")
+                catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.DeploymentCredentials.UnreadableId)
                 {
                     // Unreadable: as above.
                 }

@@ -85,13 +85,13 @@ public sealed class IdTokenValidator
         {
             info = JwtInfo.Parse(idToken);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "UnsignedJwt")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.UnsignedJwt)
         {
             throw new NaraAuthException("IdTokenUnsigned", NaraErrorCategory.SecurityError,
                 "The ID token is not signed (alg 'none' or an empty signature); NaraAuth never accepts unsigned ID tokens.",
                 "Configure the client at the identity provider to sign ID tokens with RS256 or ES256 (id_token_signed_response_alg).");
         }
-        catch (NaraAuthException e) when (e.ErrorId == "MalformedJwt")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.MalformedJwt)
         {
             throw new NaraAuthException("IdTokenMalformed", NaraErrorCategory.InvalidData,
                 "The identity provider's ID token is not a well-formed JWT.", "Report this to the identity provider's administrators.");

@@ -98,7 +98,7 @@ public sealed class OidcLogin
         {
             outcome = await RunMsalAsync(provider, options, listener, saved, cancellationToken).ConfigureAwait(false);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "BrowserNotAvailable" && !options.BrowserChosen && provider.DeviceAuthorizationEndpoint != null)
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.BrowserNotAvailable && !options.BrowserChosen && provider.DeviceAuthorizationEndpoint != null)
         {
             // As az login does: no browser here, so the code is shown for any device instead.
             _reporter.Warning($"{e.Message} Logging in with a device code instead (pass -UseBrowser to fail instead).");

@@ -34,17 +34,7 @@ public sealed class OidcSettings
     /// <summary>Parameters win, then OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_SCOPES (either replaces the default scopes whole).</summary>
     public static OidcSettings Resolve(string? authority, string? clientId, IEnumerable<string>? scopes, IEnvironment environment)
     {
-        var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable(EnvironmentVariables.OidcIssuerUrl);
-        var setting = !string.IsNullOrWhiteSpace(authority) ? "-Authority" : EnvironmentVariables.OidcIssuerUrl;
-        if (string.IsNullOrWhiteSpace(issuerText))
-        {
-            throw new NaraAuthException("OidcAuthorityMissing", NaraErrorCategory.InvalidArgument,
-                $"No identity provider was given: pass -Authority or set {EnvironmentVariables.OidcIssuerUrl}.",
-                "For example: -Authority https://idp.example.com/application/o/edgeplane/", EnvironmentVariables.OidcIssuerUrl);
-        }
-        // Same rule as every base URL: https, except loopback for local providers.
-        BaseUrlPolicy.Parse(issuerText, setting);
-        var issuer = new Uri(issuerText!.Trim());
+        var issuer = ResolveAuthority(authority, environment);
         var client = !string.IsNullOrWhiteSpace(clientId) ? clientId!.Trim() : environment.GetVariable(EnvironmentVariables.OidcClientId)?.Trim();
         if (string.IsNullOrEmpty(client))
         {
@@ -58,5 +48,25 @@ public sealed class OidcSettings
         // An ID token is only issued for "openid".
         if (!list.Contains("openid")) list.Insert(0, "openid");
         return new OidcSettings(issuer, client!, list.Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>True when neither the parameter nor OIDC_CLIENT_ID names a client.</summary>
+    public static bool NoClientId(string? clientId, IEnvironment environment) =>
+        string.IsNullOrWhiteSpace(clientId) && string.IsNullOrWhiteSpace(environment.GetVariable(EnvironmentVariables.OidcClientId));
+
+    /// <summary>The issuer: -Authority, else OIDC_ISSUER_URL; https except loopback.</summary>
+    public static Uri ResolveAuthority(string? authority, IEnvironment environment)
+    {
+        var issuerText = !string.IsNullOrWhiteSpace(authority) ? authority : environment.GetVariable(EnvironmentVariables.OidcIssuerUrl);
+        var setting = !string.IsNullOrWhiteSpace(authority) ? "-Authority" : EnvironmentVariables.OidcIssuerUrl;
+        if (string.IsNullOrWhiteSpace(issuerText))
+        {
+            throw new NaraAuthException("OidcAuthorityMissing", NaraErrorCategory.InvalidArgument,
+                $"No identity provider was given: pass -Authority or set {EnvironmentVariables.OidcIssuerUrl}.",
+                "For example: -Authority https://idp.example.com/application/o/edgeplane/", EnvironmentVariables.OidcIssuerUrl);
+        }
+        // Same rule as every base URL: https, except loopback for local providers.
+        BaseUrlPolicy.Parse(issuerText, setting);
+        return new Uri(issuerText!.Trim());
     }
 }

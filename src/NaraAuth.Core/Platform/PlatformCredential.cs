@@ -60,7 +60,7 @@ public sealed class PlatformCredential
         {
             stored = StoredToken.Read(location, context.Store, context.Validator, new TokenValidationOptions());
         }
-        catch (NaraAuthException e) when (e.ErrorId == "TokenFileNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.TokenFileNotFound)
         {
             throw new NaraAuthException("NoCredential", NaraErrorCategory.AuthenticationError,
                 $"No credential to call the platform with: no -Token, no {EnvironmentVariables.NaraToken}, and no token file at '{location.Path}'.",

@@ -95,7 +95,7 @@ public sealed class CredentialInventory
         }
         if (Wanted(CredentialKind.OidcSession))
         {
-            var logins = catalog.List(SavedLogin.OidcKind);
+            var logins = catalog.List(CredentialKind.OidcSession);
             if (logins.Count == 0) found.Add(Missing(CredentialKind.OidcSession, catalog.OidcFolder, "no direct OIDC login is saved"));
             foreach (var login in logins) found.Add(Oidc(login, query.Verify));
         }
@@ -217,7 +217,7 @@ public sealed class CredentialInventory
         {
             Inspect(status, () => status.FoundBy = store.Resolve(create: false).Source.ToString());
         }
-        catch (NaraAuthException e) when (e.ErrorId == "WorkerTokenNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.WorkerTokenNotFound)
         {
             return Missing(status, e.Message);
         }
@@ -232,7 +232,7 @@ public sealed class CredentialInventory
         {
             read();
         }
-        catch (NaraAuthException e) when (e.ErrorId != "WorkerTokenNotFound")
+        catch (NaraAuthException e) when (e.ErrorId != ErrorIds.WorkerTokenNotFound)
         {
             status.Downgrade(CredentialState.Invalid, e.Message);
         }

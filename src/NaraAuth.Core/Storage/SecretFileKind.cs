@@ -61,15 +61,19 @@ public sealed class SecretFileKind
     public long MaxBytes { get; }
     public string RecommendedAction { get; }
     public string NotJsonErrorId { get; }
+    /// <summary>No file at the path: callers that fall back to another source catch this id.</summary>
+    public string NotFoundId => ErrorPrefix + "NotFound";
+    /// <summary>The file exists but could not be read (rights, a lock): callers that retry or still delete catch this id.</summary>
+    public string UnreadableId => ErrorPrefix + "Unreadable";
     public string MissingFieldErrorId { get; }
 
     public NaraAuthException NotFound(string path, string? why = null) =>
-        new(ErrorPrefix + "NotFound", NaraErrorCategory.ObjectNotFound,
+        new(NotFoundId, NaraErrorCategory.ObjectNotFound,
             why == null ? $"No {Description} was found at '{path}'." : $"No {Description} was found at '{path}': {why}.",
             RecommendedAction, path);
 
     public NaraAuthException Unreadable(string path, string why, Exception? inner) =>
-        new(ErrorPrefix + "Unreadable", NaraErrorCategory.ReadError,
+        new(UnreadableId, NaraErrorCategory.ReadError,
             $"The {Description} '{path}' could not be read: {why}",
             "Check that the file belongs to you and is readable by you. " + RecommendedAction, path, inner);
 

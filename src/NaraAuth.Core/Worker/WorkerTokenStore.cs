@@ -99,9 +99,9 @@ public sealed class WorkerTokenStore
         if (!create)
         {
             var why = text == null ? $"'{ConfigPath}' does not exist" : $"'{ConfigPath}' has no {WorkerConfigFile.TokenKey}";
-            throw new NaraAuthException("WorkerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+            throw new NaraAuthException(ErrorIds.WorkerTokenNotFound, NaraErrorCategory.ObjectNotFound,
                 $"No NodeTool worker token: {EnvironmentVariables.WorkerAuthToken} is not set and {why}.",
-                "Run 'Get-AuthToken -Worker -Create' to generate and save one, or start the worker once (it generates one).", ConfigPath);
+                "Run Reset-WorkerToken to generate and save one, or start the worker once (it generates one).", ConfigPath);
         }
         var token = GenerateToken();
         Save(text, token);

@@ -205,9 +205,9 @@ public class WorkerTokenTests
     public void Get_AuthToken_only_reads_and_offers_network_parameters_only_where_it_sends_a_request()
     {
         using var session = new PsSession();
-        var script = "$c = Get-Command $args[0]; foreach ($set in $c.ParameterSets) { $set.Name + '=' + (($set.Parameters.Name | Sort-Object) -join ',') }";
+        var script = "$c = Get-Command $args[0]; foreach ($set in $c.ParameterSets) { $set.Name + '=' + ($set.Parameters.Name -join ',') }";
         var sets = session.Run(script, "Get-AuthToken").Output.Select(o => o.ToString()!.Split('=')).ToDictionary(p => p[0], p => p[1].Split(','));
-        Assert.Equal(new[] { "EdgeConnector", "EdgePlane", "Worker" }, sets.Keys.OrderBy(k => k));
+        Assert.Equal(new[] { "EdgeConnector", "EdgePlane", "Worker" }, sets.Keys.OrderBy(k => k, StringComparer.Ordinal));
         foreach (var set in sets.Values)
         {
             Assert.DoesNotContain("Create", set);

@@ -47,17 +47,17 @@ public sealed class SavedLoginCatalog
     /// The session file a logout by settings means. With a client id (-ClientId or OIDC_CLIENT_ID)
     /// it is the file of that issuer, client and scope set. Without one, the authority alone names
     /// the login when exactly one saved login is at that provider; none leaves nothing to remove
-    /// (the OIDC folder is reported), and several are an error listing their client ids, since
+    /// (null), and several are an error listing their client ids, since
     /// ending the wrong login would be a surprise.
     /// </summary>
-    public string SessionPathFor(string? authority, string? clientId, IEnumerable<string>? scopes, CoreContext context)
+    public string? SessionPathFor(string? authority, string? clientId, IEnumerable<string>? scopes, CoreContext context)
     {
         if (!OidcSettings.NoClientId(clientId, _environment))
             return new OidcLogin(context, OidcSettings.Resolve(authority, clientId, scopes, _environment)).Path;
         var issuer = OidcSettings.ResolveAuthority(authority, _environment);
         var atProvider = List(CredentialKind.OidcSession).Where(l => SameIssuer(l.Issuer, issuer)).ToList();
         if (atProvider.Count == 1) return atProvider[0].Path;
-        if (atProvider.Count == 0) return OidcFolder;
+        if (atProvider.Count == 0) return null;
         throw new NaraAuthException("OidcSessionAmbiguous", NaraErrorCategory.InvalidArgument,
             $"{atProvider.Count} saved logins are at '{issuer}' (client ids: {string.Join(", ", atProvider.Select(l => l.ClientId ?? "unreadable").OrderBy(c => c, StringComparer.Ordinal))}); which one to end is not clear.",
             "Pass -ClientId, or pipe the one to end from Get-OidcSession to Disconnect-OidcSession.", issuer.ToString());

@@ -46,7 +46,9 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
     {
         var catalog = new SavedLoginCatalog(Context.Environment, Context.Store);
         var session = Path ?? catalog.SessionPathFor(Authority, ClientId, Scopes, Context);
-        var files = catalog.FilesOf(session);
+        // No login saved at the provider: nothing to remove, reported for the folder the logins live in.
+        var files = session == null ? new string[0] : catalog.FilesOf(session);
+        session ??= catalog.OidcFolder;
         SessionLogout.Run(this, session, files,
             files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file", "SessionDeleteFailed", PassThru,
             "Tokens already issued stay valid at the provider until they expire; the refresh tokens are gone from this machine.");

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using NaraAuth.Emulator;
 using NaraAuth.Module.Tests.EdgePlane;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
+using NaraAuth.TestSupport.Certificates;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Module.Tests.Oidc;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// The environment variables the module reads, as the suites isolate them. The list lives in

@@ -33,6 +33,7 @@
         'Reset-WorkerToken'
         'Invoke-OidcCliLogin'
         'Get-EdgePlaneIdentity'
+        'Invoke-EdgePlaneRestMethod'
         'Disconnect-EdgePlane'
         'Get-OidcSession'
         'Disconnect-OidcSession'

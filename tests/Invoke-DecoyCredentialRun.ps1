@@ -64,6 +64,7 @@ $values = @{
     DEPLOYMENT_SECRET           = "deploy-$secret"
     DEPLOYMENT_CREDENTIALS_PATH = New-DecoyFile (Join-Path $decoy 'deployment.json') ('{"deploymentId":"dep_decoy","deploymentSecret":"file-' + $secret + '"}')
     EP_BASE_URL                 = 'http://127.0.0.1:9'
+    EP_TOKEN                    = "ep-$secret"
     OIDC_ISSUER_URL             = 'http://127.0.0.1:9/decoy/'
     OIDC_CLIENT_ID              = 'decoy-client'
     OIDC_SCOPES                 = 'openid decoy'

@@ -3,8 +3,6 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using NaraAuth.Emulator;
-using NaraAuth.Module.Tests.EdgePlane;
-using NaraAuth.Module.Tests.Oidc;
 using NaraAuth.TestSupport.Harness;
 using NaraAuth.TestSupport.Certificates;
 using NaraAuth.TestSupport.Oidc;

@@ -2,7 +2,7 @@ using NaraAuth.Module.Tests.EdgePlane;
 using NaraAuth.TestSupport.Harness;
 using NaraAuth.Module.Tests.Oidc;
 using NaraAuth.TestSupport.Certificates;
-using NaraAuth.TestSupport.EdgePlane;
+using NaraAuth.TestSupport.EdgeConnector;
 
 namespace NaraAuth.Module.Tests.RealBrowser;
 

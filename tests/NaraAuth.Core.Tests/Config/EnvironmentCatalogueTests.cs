@@ -13,8 +13,11 @@ public class EnvironmentCatalogueTests
     private static readonly string[] SourceRoots = { "src/NaraAuth.Core", "src/NaraAuth" };
     private const string CatalogueFile = "src/NaraAuth.Core/Config/EnvironmentVariables.cs";
 
-    /// <summary>Upper-case words joined by '_' that are not environment variables (an SDDL marker).</summary>
-    private static readonly HashSet<string> NotVariables = new(StringComparer.Ordinal) { "NO_ACCESS_CONTROL" };
+    /// <summary>
+    /// Upper-case words joined by '_' that are no variable of the module: an SDDL marker, and the
+    /// EdgePlane server's own setting that a message tells the person about.
+    /// </summary>
+    private static readonly HashSet<string> NotVariables = new(StringComparer.Ordinal) { "NO_ACCESS_CONTROL", "AUTH_MODE" };
 
     private static readonly Regex StringLiteral = new(@"\$?@?""(?:[^""\\\n]|\\.)*""", RegexOptions.Compiled);
     private static readonly Regex VariableLike = new(@"(?<![A-Za-z0-9_{])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])", RegexOptions.Compiled);

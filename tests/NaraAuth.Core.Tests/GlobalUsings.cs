@@ -1,3 +1,3 @@
 global using Xunit;
 // UnixModes and the other helpers shared with the module tests.
-global using NaraAuth.Module.Tests.Harness;
+global using NaraAuth.TestSupport.Harness;

@@ -3,9 +3,9 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using NaraAuth.Emulator;
-using NaraAuth.Module.Tests.EdgePlane;
-using NaraAuth.Module.Tests.Oidc;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
+using NaraAuth.TestSupport.Certificates;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Isolation.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using System.Text;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

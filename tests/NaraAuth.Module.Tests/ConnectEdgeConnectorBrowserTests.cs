@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using NaraAuth.Emulator.Infrastructure;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
+using NaraAuth.TestSupport.EdgeConnector;
 
 namespace NaraAuth.Module.Tests;
 

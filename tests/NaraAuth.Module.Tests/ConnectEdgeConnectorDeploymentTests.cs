@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Security;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
 
 namespace NaraAuth.Module.Tests;

@@ -1,4 +1,4 @@
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
 
 namespace NaraAuth.Module.Tests;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
 
 namespace NaraAuth.Module.Tests;

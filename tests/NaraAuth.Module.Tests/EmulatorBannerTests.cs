@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using NaraAuth.Emulator;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 
@@ -140,5 +140,19 @@ public class ErrorVocabularyTests : IClassFixture<EmulatorFixture>
         Assert.Equal(promptsBefore, session.Host.Recorder.Prompts.Count);
         Assert.Equal("first-token", (string)rotated.PreviousToken);
         Assert.Equal("worker_auth_token: " + (string)rotated.Token + "\n", File.ReadAllText(config));
+    }
+
+    [Fact]
+    public void Every_core_error_category_maps_to_the_PowerShell_category_of_its_name()
+    {
+        using var session = new PsSession();
+        // The mapping as the cmdlets use it, called through the module's own load context.
+        var script = "$map = [NaraAuth.Models.AuthTokenInfo].Assembly.GetType('NaraAuth.Infrastructure.ErrorRecords', $true).GetMethod('MapCategory'); " +
+            "$core = $map.GetParameters()[0].ParameterType; " +
+            "foreach ($name in [Enum]::GetNames($core)) { '{0}={1}' -f $name, $map.Invoke($null, @([Enum]::Parse($core, $name))) }";
+        var pairs = session.Run(script).Output.Select(o => o.ToString()!.Split('=')).ToList();
+        Assert.True(pairs.Count > 10, "NaraErrorCategory was not found: " + string.Join(",", pairs.Select(p => p[0])));
+        // A defined category that fell back to NotSpecified would show here as Name=NotSpecified.
+        Assert.All(pairs, pair => Assert.Equal(pair[0], pair[1]));
     }
 }

@@ -1,7 +1,8 @@
 using System.Collections;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using YamlDotNet.RepresentationModel;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
+using NaraAuth.TestSupport.EdgeConnector;
 
 namespace NaraAuth.Module.Tests;
 

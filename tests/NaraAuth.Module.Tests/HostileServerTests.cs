@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Security;
 using NaraAuth.Emulator.Infrastructure;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
 
 namespace NaraAuth.Module.Tests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Security;
 using System.Text;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

@@ -1,4 +1,4 @@
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 
@@ -41,7 +41,7 @@ public class NaraAuthStatusTests : IClassFixture<EmulatorFixture>
         UnixModes.Set(edgePlane, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         Assert.Null(session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode", _emulator.BaseUrl + "/oidc").Error);
-        var worker = session.Run("(Get-AuthToken -Worker -Create -AsPlainText).Token").Single<string>();
+        var worker = session.Run("(Reset-WorkerToken -Force -AsPlainText).Token").Single<string>();
         return new[] { jwt, DeploymentSecret, edgePlaneToken, worker };
     }
 

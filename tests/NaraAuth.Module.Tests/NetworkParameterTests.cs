@@ -2,7 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Text.Json;
 using NaraAuth.Emulator.Infrastructure;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 
@@ -317,10 +317,11 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void A_wrong_proxy_address_is_refused_before_anything_else_even_in_a_mode_that_sends_nothing()
+    public void A_wrong_proxy_address_is_refused_before_anything_else_even_when_no_request_would_be_sent()
     {
         using var session = new PsSession();
-        session.Run("Get-AuthToken -Worker -Proxy ftp://proxy.example.com").AssertError("InvalidProxy", ErrorCategory.InvalidArgument);
+        // Get-AuthToken without -Verify sends nothing; its -Proxy is still checked first.
+        session.Run("Get-AuthToken -Proxy ftp://proxy.example.com").AssertError("InvalidProxy", ErrorCategory.InvalidArgument);
         var withPassword = session.Run("Get-EdgePlaneIdentity -Proxy 'http://user:proxy-secret-in-url@proxy.example.com:8080'");
         withPassword.AssertError("CredentialsInUrl", ErrorCategory.SecurityError);
         withPassword.AssertNoSecret("proxy-secret-in-url");

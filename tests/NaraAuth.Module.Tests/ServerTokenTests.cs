@@ -2,7 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using NaraAuth.Emulator.Infrastructure;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

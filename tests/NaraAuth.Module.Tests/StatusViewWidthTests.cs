@@ -1,6 +1,6 @@
 using System.Management.Automation.Host;
 using System.Text.RegularExpressions;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Security;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests;
 
@@ -36,11 +36,11 @@ public class WorkerTokenTests
     }
 
     [Fact]
-    public void Config_file_wins_over_generation_and_is_left_untouched()
+    public void The_config_file_token_is_read_and_the_file_left_untouched()
     {
         using var session = new PsSession();
         var path = WriteConfig(DefaultPath(session), OtherKeys + "worker_auth_token: file-token-123\n");
-        var result = session.Run("Get-AuthToken -Worker -Create");
+        var result = session.Run("Get-AuthToken -Worker");
         dynamic info = result.Single<object>();
         Assert.Equal("ConfigFile", (string)info.Source.ToString());
         Assert.Equal(path, (string)info.ConfigPath);
@@ -64,24 +64,24 @@ public class WorkerTokenTests
     }
 
     [Fact]
-    public void Without_Create_a_missing_token_is_an_error_and_nothing_is_written()
+    public void A_missing_token_is_an_error_naming_Reset_WorkerToken_and_nothing_is_written()
     {
         using var session = new PsSession();
         var result = session.Run("Get-AuthToken -Worker");
         var error = result.AssertError("WorkerTokenNotFound", ErrorCategory.ObjectNotFound);
         Assert.Contains(DefaultPath(session), error.Exception.Message);
-        Assert.Contains("-Create", error.ErrorDetails.RecommendedAction);
+        Assert.Contains("Reset-WorkerToken", error.ErrorDetails.RecommendedAction);
         Assert.False(File.Exists(DefaultPath(session)));
     }
 
     [Fact]
-    public void Create_generates_a_token_saved_0600_keeping_other_keys()
+    public void Reset_WorkerToken_generates_a_first_token_saved_0600_keeping_other_keys()
     {
         using var session = new PsSession();
         var path = WriteConfig(DefaultPath(session), OtherKeys);
-        var result = session.Run("Get-AuthToken -Worker -Create");
+        var result = session.Run("Reset-WorkerToken -Force");
         dynamic info = result.Single<object>();
-        Assert.Equal("Generated", (string)info.Source.ToString());
+        Assert.Null(info.PreviousToken);
         var token = Plain(info.Token);
         Assert.Equal(43, token.Length);
         Assert.Equal(OtherKeys + "worker_auth_token: " + token + "\n", File.ReadAllText(path));
@@ -90,16 +90,16 @@ public class WorkerTokenTests
         result.AssertNoSecret(token);
 
         // The next call reads it back from the file.
-        dynamic again = session.Run("Get-AuthToken -Worker -Create").Single<object>();
+        dynamic again = session.Run("Get-AuthToken -Worker").Single<object>();
         Assert.Equal("ConfigFile", (string)again.Source.ToString());
         Assert.Equal(token, Plain(again.Token));
     }
 
     [Fact]
-    public void Create_without_a_file_makes_a_private_folder_and_file()
+    public void Reset_WorkerToken_without_a_file_makes_a_private_folder_and_file()
     {
         using var session = new PsSession();
-        var result = session.Run("(Get-AuthToken -Worker -Create -AsPlainText).Token");
+        var result = session.Run("(Reset-WorkerToken -Force -AsPlainText).Token");
         var token = result.Single<string>();
         var path = DefaultPath(session);
         Assert.Equal("worker_auth_token: " + token + "\n", File.ReadAllText(path));
@@ -108,11 +108,11 @@ public class WorkerTokenTests
     }
 
     [Fact]
-    public void Create_with_WhatIf_writes_nothing()
+    public void A_first_token_under_WhatIf_writes_nothing()
     {
         using var session = new PsSession();
         var path = WriteConfig(DefaultPath(session), OtherKeys);
-        var result = session.Run("Get-AuthToken -Worker -Create -WhatIf");
+        var result = session.Run("Reset-WorkerToken -WhatIf");
         Assert.Empty(result.Output);
         Assert.Equal(OtherKeys, File.ReadAllText(path));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
@@ -124,7 +124,7 @@ public class WorkerTokenTests
         using var session = new PsSession();
         const string broken = "worker_auth_token: \"secret-in-broken-file\nport: [8000\n";
         var path = WriteConfig(DefaultPath(session), broken);
-        var result = session.Run("Get-AuthToken -Worker -Create");
+        var result = session.Run("Reset-WorkerToken -Force");
         result.AssertError("WorkerConfigInvalid", ErrorCategory.InvalidData);
         result.AssertNoSecret("secret-in-broken-file");
         Assert.Equal(broken, File.ReadAllText(path));
@@ -199,5 +199,33 @@ public class WorkerTokenTests
         Assert.Contains("##vso[task.setsecret]" + (string)rotation.Token, result.HostText);
         Assert.Contains("##vso[task.setsecret]old-token-abc", result.HostText);
         result.AssertNoSecret("env-token-456");
+    }
+
+    [Fact]
+    public void Get_AuthToken_only_reads_and_offers_network_parameters_only_where_it_sends_a_request()
+    {
+        using var session = new PsSession();
+        var script = "$c = Get-Command $args[0]; foreach ($set in $c.ParameterSets) { $set.Name + '=' + ($set.Parameters.Name -join ',') }";
+        var sets = session.Run(script, "Get-AuthToken").Output.Select(o => o.ToString()!.Split('=')).ToDictionary(p => p[0], p => p[1].Split(','));
+        Assert.Equal(new[] { "EdgeConnector", "EdgePlane", "Worker" }, sets.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        foreach (var set in sets.Values)
+        {
+            Assert.DoesNotContain("Create", set);
+            Assert.DoesNotContain("WhatIf", set);
+            Assert.DoesNotContain("Confirm", set);
+        }
+        foreach (var network in new[] { "Proxy", "ProxyCredential", "TimeoutSec" })
+        {
+            Assert.Contains(network, sets["EdgeConnector"]);
+            Assert.DoesNotContain(network, sets["EdgePlane"]);
+            Assert.DoesNotContain(network, sets["Worker"]);
+        }
+        var apiKey = session.Run(script, "Test-ApiKey").Output.Select(o => o.ToString()!.Split('=')).ToDictionary(p => p[0], p => p[1].Split(','));
+        Assert.DoesNotContain("TimeoutSec", apiKey["Hash"]);
+        Assert.DoesNotContain("Proxy", apiKey["Hash"]);
+        Assert.Contains("TimeoutSec", apiKey["Live"]);
+        Assert.Contains("Proxy", apiKey["Live"]);
+        // A network parameter where no request is made is refused by the binder, not ignored.
+        session.Run("Get-AuthToken -Worker -TimeoutSec 5").AssertError("AmbiguousParameterSet", ErrorCategory.InvalidArgument);
     }
 }

@@ -76,7 +76,8 @@ Describe 'Reset-WorkerToken' {
         $err = Get-ErrorFromScript { Get-AuthToken -Worker -ErrorAction Stop }
         $err.FullyQualifiedErrorId | Should -BeLike 'WorkerTokenNotFound,*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        (Get-AuthToken -Worker -Create).Source | Should -Be 'Generated'
+        (Reset-WorkerToken -Force).PreviousToken | Should -BeNullOrEmpty
+        (Get-AuthToken -Worker).Source | Should -Be 'ConfigFile'
         $first = (Get-AuthToken -Worker -AsPlainText).Token
         $captured = Invoke-Captured { Reset-WorkerToken -Confirm:$false -Verbose }
         $rotated = Get-Single $captured.Output
@@ -91,19 +92,19 @@ Describe 'Reset-WorkerToken' {
 
     It 'creates no worker token under -WhatIf' {
         $before = Get-Content -Raw $config
-        Get-AuthToken -Worker -Create -WhatIf | Should -BeNullOrEmpty
+        Reset-WorkerToken -WhatIf | Should -BeNullOrEmpty
         Get-Content -Raw $config | Should -BeExactly $before
     }
 
     It 'changes nothing under -WhatIf' {
-        Get-AuthToken -Worker -Create | Out-Null
+        Reset-WorkerToken -Force | Out-Null
         $before = Get-Content -Raw $config
         Reset-WorkerToken -WhatIf | Should -BeNullOrEmpty
         Get-Content -Raw $config | Should -BeExactly $before
     }
 
     It 'shows both tokens as plain text only with -AsPlainText' {
-        Get-AuthToken -Worker -Create | Out-Null
+        Reset-WorkerToken -Force | Out-Null
         $first = (Get-AuthToken -Worker -AsPlainText).Token
         $rotated = Reset-WorkerToken -Confirm:$false -AsPlainText
         $rotated.PreviousToken | Should -BeExactly $first
@@ -113,7 +114,7 @@ Describe 'Reset-WorkerToken' {
     It 'masks the new worker token first under <Variable>' -ForEach @(
         @{ Variable = 'TF_BUILD' }, @{ Variable = 'GITHUB_ACTIONS' }
     ) {
-        Get-AuthToken -Worker -Create | Out-Null
+        Reset-WorkerToken -Force | Out-Null
         $lines = Invoke-CiStep $Variable "`$r = Reset-WorkerToken -Confirm:`$false -AsPlainText; 'rotated=' + `$r.Token"
         $secret = [regex]::Match(($lines -join "`n"), 'rotated=(\S+)').Groups[1].Value
         $secret | Should -Be (Get-AuthToken -Worker -AsPlainText).Token

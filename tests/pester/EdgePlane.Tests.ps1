@@ -132,8 +132,10 @@ Describe 'Disconnect-EdgePlane' {
 Describe 'Get-OidcSession' {
     It 'lists the saved EdgePlane login with its subject, expiry and file, never its token' {
         Connect-TestEdgePlane | Out-Null
-        $captured = Invoke-Captured { Get-OidcSession -Kind EdgePlane }
+        $captured = Invoke-Captured { Get-OidcSession -Kind EdgePlaneSession }
         $login = Get-Single $captured.Output
+        $login.Kind | Should -Be ([NaraAuth.Models.CredentialKind]::EdgePlaneSession)
+        (Get-OidcSession -Kind EdgePlane).Path | Should -Be $sessionFile
         $login.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.SavedLoginInfo'
         $login.Subject | Should -Be 'ada'
         $login.Path | Should -Be $sessionFile

@@ -46,13 +46,13 @@ Describe 'Secret files' {
         Set-Content -Path (Join-Path $shared 'README.md') -Value 'a folder for everyone'
         if ($onWindows) { icacls $shared /grant '*S-1-1-0:(OI)(CI)M' | Out-Null } else { chmod 777 $shared }
         $env:NODETOOL_CONFIG_PATH = Join-Path $shared 'deployment.yaml'
-        { Get-AuthToken -Worker -Create -ErrorAction Stop } | Should -Throw -ErrorId 'SecureStoreFolderUnsafe*'
+        { Reset-WorkerToken -Force -ErrorAction Stop } | Should -Throw -ErrorId 'SecureStoreFolderUnsafe*'
         Test-Path $env:NODETOOL_CONFIG_PATH | Should -BeFalse
     }
 
     It 'creates each missing folder level owner-only' {
         $env:NODETOOL_CONFIG_PATH = Join-Path $dir 'a/b/deployment.yaml'
-        Get-AuthToken -Worker -Create | Out-Null
+        Reset-WorkerToken -Force | Out-Null
         foreach ($level in (Join-Path $dir 'a'), (Join-Path $dir 'a/b')) {
             if ($onWindows) {
                 $acl = Get-Acl $level

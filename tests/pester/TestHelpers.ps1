@@ -8,9 +8,11 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:Manifest = Join-Path $script:RepoRoot 'out/NaraAuth/NaraAuth.psd1'
 $script:OnWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT'
 Import-Module (Join-Path $script:RepoRoot 'tools/DevTools.psm1') -Force
-$script:ProfileVariables = 'HOME', 'USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'LOCALAPPDATA', 'EDGE_CONNECTOR_HOME', 'NARA_BASE_URL',
-    'NARA_TOKEN', 'EP_BASE_URL', 'EP_TOKEN', 'NODETOOL_CONFIG_PATH', 'WORKER_AUTH_TOKEN', 'DEPLOYMENT_ID', 'DEPLOYMENT_SECRET', 'DEPLOYMENT_CREDENTIALS_PATH',
-    'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'BROWSER'
+# Every variable the module reads, from the list a Core test holds equal to the module's own
+# catalogue (EnvironmentVariables.All): each is saved, cleared (PATH excepted: children need it)
+# or pointed at the temporary profile, and put back by Complete-NaraTest.
+$script:ModuleVariables = @(Get-Content -Raw (Join-Path $script:RepoRoot 'tests/environment-variables.json') | ConvertFrom-Json)
+$script:ProfileVariables = @($script:ModuleVariables | Where-Object { $_ -ne 'PATH' }) + 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'
 
 function Initialize-NaraTest {
     <# Imports the staged module by its manifest; with -Emulator starts one and points the module at it. #>
@@ -23,9 +25,10 @@ function Initialize-NaraTest {
     $env:HOME = $userProfile; $env:USERPROFILE = $userProfile
     $env:XDG_CONFIG_HOME = Join-Path $userProfile '.config'
     $env:APPDATA = Join-Path $userProfile 'AppData/Roaming'; $env:LOCALAPPDATA = Join-Path $userProfile 'AppData/Local'
-    # The suite runs as a person would at a console unless a test says it is CI.
-    foreach ($name in 'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'NARA_TOKEN', 'EP_TOKEN', 'WORKER_AUTH_TOKEN', 'DEPLOYMENT_ID', 'DEPLOYMENT_SECRET', 'DEPLOYMENT_CREDENTIALS_PATH', 'NODETOOL_CONFIG_PATH', 'BROWSER') {
-        Remove-Item "Env:$name" -ErrorAction SilentlyContinue
+    # The suite runs as a person would at a console unless a test says it is CI, and no credential
+    # the developer's own environment names is ever read.
+    foreach ($name in $script:ProfileVariables) {
+        if ('HOME', 'USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'LOCALAPPDATA' -notcontains $name) { Remove-Item "Env:$name" -ErrorAction SilentlyContinue }
     }
     if ($PSVersionTable.PSEdition -eq 'Core') { $PSStyle.OutputRendering = 'PlainText' }
     Import-Module $script:Manifest -Force

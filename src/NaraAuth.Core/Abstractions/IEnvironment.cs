@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Abstractions;
 
@@ -39,7 +40,7 @@ public sealed class SystemEnvironment : IEnvironment
         get
         {
             // HOME first on Unix so that sudo/CI overrides behave as the shell does.
-            var home = IsWindows ? GetVariable("USERPROFILE") : GetVariable("HOME");
+            var home = IsWindows ? GetVariable(EnvironmentVariables.UserProfile) : GetVariable(EnvironmentVariables.Home);
             return home ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         }
     }
@@ -49,8 +50,8 @@ public sealed class SystemEnvironment : IEnvironment
         get
         {
             if (IsWindows)
-                return GetVariable("APPDATA") ?? Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData);
-            return GetVariable("XDG_CONFIG_HOME") ?? Path.Combine(HomeDirectory, ".config");
+                return GetVariable(EnvironmentVariables.AppData) ?? Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData);
+            return GetVariable(EnvironmentVariables.XdgConfigHome) ?? Path.Combine(HomeDirectory, ".config");
         }
     }
 }

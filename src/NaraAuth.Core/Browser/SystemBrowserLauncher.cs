@@ -6,6 +6,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Browser;
 
@@ -30,7 +31,7 @@ public sealed class SystemBrowserLauncher : IBrowserLauncher
             return BrowserLaunchResult.Failure("the login URL is not an http(s) URL, so it is not opened automatically");
 
         var failures = new List<string>();
-        if (_environment.GetVariable("BROWSER") is { } browsers)
+        if (_environment.GetVariable(EnvironmentVariables.Browser) is { } browsers)
         {
             foreach (var entry in browsers.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries))
             {
@@ -68,7 +69,7 @@ public sealed class SystemBrowserLauncher : IBrowserLauncher
         }
         // Without a display (SSH, containers, servers) a Linux opener would start a text browser
         // or fail silently; printing the URL is the honest answer there.
-        if (_environment.GetVariable("DISPLAY") == null && _environment.GetVariable("WAYLAND_DISPLAY") == null) yield break;
+        if (_environment.GetVariable(EnvironmentVariables.Display) == null && _environment.GetVariable(EnvironmentVariables.WaylandDisplay) == null) yield break;
         foreach (var opener in new[] { "xdg-open", "sensible-browser", "x-www-browser", "gio" })
         {
             if (FindOnPath(opener) is not { } path) continue;
@@ -202,7 +203,7 @@ public sealed class SystemBrowserLauncher : IBrowserLauncher
 
     private string? FindOnPath(string program)
     {
-        var path = _environment.GetVariable("PATH");
+        var path = _environment.GetVariable(EnvironmentVariables.Path);
         if (path == null) return null;
         foreach (var folder in path.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries))
         {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Ci;
 
@@ -16,7 +17,7 @@ public static class AzurePipelinesVariable
 
     public static bool IsAzurePipelines(IEnvironment environment)
     {
-        var value = environment.GetVariable("TF_BUILD");
+        var value = environment.GetVariable(EnvironmentVariables.AzurePipelines);
         return value != null && !string.Equals(value, "false", System.StringComparison.OrdinalIgnoreCase) && value != "0";
     }
 
@@ -27,12 +28,12 @@ public static class AzurePipelinesVariable
         {
             throw new NaraAuthException("InvalidPipelineVariableName", NaraErrorCategory.InvalidArgument,
                 $"'{name}' ({parameterName}) is not a valid Azure Pipelines variable name.",
-                "Use letters, digits, '_', '.' and '-', e.g. NARA_TOKEN.", name);
+                $"Use letters, digits, '_', '.' and '-', e.g. {EnvironmentVariables.NaraToken}.", name);
         }
         if (!IsAzurePipelines(environment))
         {
             throw new NaraAuthException("NotInAzurePipelines", NaraErrorCategory.InvalidOperation,
-                $"{parameterName} only works inside an Azure Pipelines job (TF_BUILD is not set); outside one it would print the secret in clear.",
+                $"{parameterName} only works inside an Azure Pipelines job ({EnvironmentVariables.AzurePipelines} is not set); outside one it would print the secret in clear.",
                 $"Drop {parameterName} outside Azure Pipelines.", name);
         }
     }

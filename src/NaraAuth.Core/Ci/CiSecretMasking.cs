@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Ci;
 
@@ -23,13 +24,13 @@ public static class CiSecretMasking
     {
         var commands = new List<string>();
         if (string.IsNullOrEmpty(secret)) return commands;
-        if (IsTrue(environment.GetVariable("TF_BUILD")))
+        if (IsTrue(environment.GetVariable(EnvironmentVariables.AzurePipelines)))
         {
             commands.Add(AzurePipelinesPrefix + Escape(secret));
             foreach (var line in Lines(secret))
                 AddOnce(commands, AzurePipelinesPrefix + Escape(line));
         }
-        else if (IsTrue(environment.GetVariable("GITHUB_ACTIONS")))
+        else if (IsTrue(environment.GetVariable(EnvironmentVariables.GitHubActions)))
         {
             foreach (var line in Lines(secret))
                 AddOnce(commands, GitHubActionsPrefix + EscapeGitHub(line));
@@ -59,7 +60,7 @@ public static class CiSecretMasking
 
     /// <summary>True in a CI job with no person present (TF_BUILD, GITHUB_ACTIONS or CI set).</summary>
     public static bool IsCi(IEnvironment environment) =>
-        IsTrue(environment.GetVariable("TF_BUILD")) || IsTrue(environment.GetVariable("GITHUB_ACTIONS")) || IsTrue(environment.GetVariable("CI"));
+        IsTrue(environment.GetVariable(EnvironmentVariables.AzurePipelines)) || IsTrue(environment.GetVariable(EnvironmentVariables.GitHubActions)) || IsTrue(environment.GetVariable(EnvironmentVariables.Ci));
 
     private static bool IsTrue(string? value) =>
         value != null && !string.Equals(value, "false", System.StringComparison.OrdinalIgnoreCase) && value != "0";

@@ -7,6 +7,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Platform;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -43,8 +44,8 @@ public sealed class DeploymentCredentials
     public override string ToString() => $"{DeploymentId} (from {Source})";
 
     /// <summary>
-    /// Parameters (both or neither), else the environment pair (both or neither), else the
-    /// DEPLOYMENT_CREDENTIALS_PATH file. Half a pair is an error of its own, never silently skipped.
+    /// Parameters (both or neither), else the environment as <see cref="DeploymentEnvironment"/>
+    /// reads it. Half a pair is an error of its own, never silently skipped.
     /// </summary>
     public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory) =>
         Resolve(id, secret, environment, currentDirectory, new SecureFileStore(environment));
@@ -63,25 +64,18 @@ public sealed class DeploymentCredentials
             return new DeploymentCredentials(id!.Trim(), secret!, DeploymentCredentialSource.Parameters);
         }
 
-        var envId = environment.GetVariable("DEPLOYMENT_ID");
-        var envSecret = environment.GetVariable("DEPLOYMENT_SECRET");
-        if (envId != null && envSecret != null)
-            return new DeploymentCredentials(envId.Trim(), envSecret, DeploymentCredentialSource.EnvironmentVariables);
-        if (envId != null || envSecret != null)
+        var fromEnvironment = DeploymentEnvironment.Read(environment);
+        switch (fromEnvironment.Choice)
         {
-            var missing = envId == null ? "DEPLOYMENT_ID" : "DEPLOYMENT_SECRET";
-            var present = envId == null ? "DEPLOYMENT_SECRET" : "DEPLOYMENT_ID";
-            throw new NaraAuthException("DeploymentEnvironmentIncomplete", NaraErrorCategory.InvalidArgument,
-                $"{present} is set but {missing} is not; deployment credentials need both.",
-                $"Set {missing} as well (or unset {present}), or use DEPLOYMENT_CREDENTIALS_PATH.", missing);
+            case DeploymentEnvironmentChoice.Pair:
+                return fromEnvironment.Pair();
+            case DeploymentEnvironmentChoice.CredentialsFile:
+                return ReadFile(store, Path.GetFullPath(Path.Combine(currentDirectory, fromEnvironment.CredentialsPath!)));
+            default:
+                throw new NaraAuthException("DeploymentCredentialsNotFound", NaraErrorCategory.ObjectNotFound,
+                    $"No deployment credentials were given: pass -DeploymentId and -DeploymentSecret, or set {EnvironmentVariables.DeploymentId} and {EnvironmentVariables.DeploymentSecret}, or {EnvironmentVariables.DeploymentCredentialsPath}.",
+                    "Provide the deployment id and secret from the platform's deployment page.", EnvironmentVariables.DeploymentCredentialsPath);
         }
-
-        if (environment.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") is { } file)
-            return ReadFile(store, Path.GetFullPath(Path.Combine(currentDirectory, file)));
-
-        throw new NaraAuthException("DeploymentCredentialsNotFound", NaraErrorCategory.ObjectNotFound,
-            "No deployment credentials were given: pass -DeploymentId and -DeploymentSecret, or set DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH.",
-            "Provide the deployment id and secret from the platform's deployment page.", "DEPLOYMENT_CREDENTIALS_PATH");
     }
 
     public static DeploymentCredentials ReadFile(string path) => ReadFile(SecureFileStore.Default, path);

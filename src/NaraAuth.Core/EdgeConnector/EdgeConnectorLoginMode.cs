@@ -1,4 +1,5 @@
 using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -27,8 +28,6 @@ public static class EdgeConnectorLoginModes
         return DeploymentConfigured(environment) && !browserOptionGiven ? EdgeConnectorLoginMode.Deployment : EdgeConnectorLoginMode.Browser;
     }
 
-    /// <summary>True when any of DEPLOYMENT_ID, DEPLOYMENT_SECRET or DEPLOYMENT_CREDENTIALS_PATH is set.</summary>
-    public static bool DeploymentConfigured(IEnvironment environment) =>
-        environment.GetVariable("DEPLOYMENT_ID") != null || environment.GetVariable("DEPLOYMENT_SECRET") != null
-        || environment.GetVariable("DEPLOYMENT_CREDENTIALS_PATH") != null;
+    /// <summary>True when any deployment variable is set (<see cref="DeploymentEnvironment.AnySet"/>).</summary>
+    public static bool DeploymentConfigured(IEnvironment environment) => DeploymentEnvironment.Read(environment).AnySet;
 }

@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -118,13 +119,13 @@ public sealed class EdgeConnectorLogout
                 {
                     TokenFile.Read(store, file.Path);
                 }
-                catch (NaraAuthException e) when (e.ErrorId == "TokenFileUnreadable")
+                catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.TokenFile.UnreadableId)
                 {
                     // Unreadable is not a reason to keep a credential the person wants gone; deleting decides.
                 }
                 catch (NaraAuthException)
                 {
-                    throw NotThatFile(file.Path, "holds no Edge Connector token", "Check -Path (or AUTH_TOKEN_PATH, config.json); add -Force to remove the file anyway.");
+                    throw NotThatFile(file.Path, "holds no Edge Connector token", $"Check -Path (or {EnvironmentVariables.AuthTokenPath}, config.json); add -Force to remove the file anyway.");
                 }
                 break;
             case CredentialsKind:
@@ -132,7 +133,7 @@ public sealed class EdgeConnectorLogout
                 {
                     DeploymentCredentials.ReadFile(store, file.Path);
                 }
-                catch (NaraAuthException e) when (e.ErrorId == "DeploymentCredentialsFileUnreadable")
+                catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.DeploymentCredentials.UnreadableId)
                 {
                     // Unreadable: as above.
                 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Ci;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -15,7 +16,7 @@ public static class Interactivity
     /// <returns>Null when a person is present, else why not (for the error message).</returns>
     public static string? WhyNonInteractive(IEnvironment environment, string? hostName, bool inputRedirected, IEnumerable<string> commandLine, bool userInteractive)
     {
-        if (CiSecretMasking.IsCi(environment)) return "this is a CI job (TF_BUILD, GITHUB_ACTIONS or CI is set)";
+        if (CiSecretMasking.IsCi(environment)) return $"this is a CI job ({EnvironmentVariables.AzurePipelines}, {EnvironmentVariables.GitHubActions} or {EnvironmentVariables.Ci} is set)";
         if (!userInteractive) return "the process runs without a user session (service or scheduled task)";
         if (string.Equals(hostName, "ServerRemoteHost", StringComparison.Ordinal)) return "this is a remote session, so the browser would open on the remote machine";
         // Only the console host reads the real console; other hosts (editors, test hosts) bring their own UI.
@@ -43,6 +44,6 @@ public static class Interactivity
 
     public static NaraAuthException NonInteractiveError(string why) =>
         new("BrowserLoginNotInteractive", NaraErrorCategory.InvalidOperation,
-            $"A browser login needs a person, but {why}. Use one of the headless modes: -Token <token file or JWT>, or deployment credentials (-DeploymentId/-DeploymentSecret, DEPLOYMENT_ID and DEPLOYMENT_SECRET, or DEPLOYMENT_CREDENTIALS_PATH).",
+            $"A browser login needs a person, but {why}. Use one of the headless modes: -Token <token file or JWT>, or deployment credentials (-DeploymentId/-DeploymentSecret, {EnvironmentVariables.DeploymentId} and {EnvironmentVariables.DeploymentSecret}, or {EnvironmentVariables.DeploymentCredentialsPath}).",
             "Connect-EdgeConnector -Token <path or JWT>, or Connect-EdgeConnector -DeploymentId <id> -DeploymentSecret <secret>.");
 }

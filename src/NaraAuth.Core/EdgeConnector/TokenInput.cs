@@ -50,7 +50,7 @@ public static class TokenInput
             }
             if (full != null && Directory.Exists(full))
             {
-                throw new NaraAuthException("TokenFileNotFound", NaraErrorCategory.ObjectNotFound,
+                throw new NaraAuthException(ErrorIds.TokenFileNotFound, NaraErrorCategory.ObjectNotFound,
                     $"'{full}' is a folder, not a token file.", "Pass the token file itself, or the raw JWT.", full);
             }
         }
@@ -59,7 +59,7 @@ public static class TokenInput
         if (text.IndexOfAny(new[] { '/', '\\' }) >= 0 || text.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             // Never echo the value: it may be a mistyped secret.
-            throw new NaraAuthException("TokenFileNotFound", NaraErrorCategory.ObjectNotFound,
+            throw new NaraAuthException(ErrorIds.TokenFileNotFound, NaraErrorCategory.ObjectNotFound,
                 "The -Token value looks like a file path, but no such file exists.",
                 "Check the path, or pass the raw JWT.");
         }

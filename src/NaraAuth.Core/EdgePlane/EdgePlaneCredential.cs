@@ -3,6 +3,7 @@ using System.IO;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Config;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Platform;
 
@@ -89,7 +90,7 @@ public sealed class EdgePlaneCredential
         {
             session = EdgePlaneSession.Read(context.Store, sessionPath);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "EdgePlaneSessionNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.EdgePlaneSession.NotFoundId)
         {
             throw new NaraAuthException(e.ErrorId, e.Category,
                 $"No EdgePlane credential: no -Token, no {EnvironmentVariables.EdgePlaneToken}, and no saved session at '{sessionPath}'.",
@@ -114,7 +115,7 @@ public sealed class EdgePlaneCredential
 
         throw new NaraAuthException("EdgePlaneUrlMissing", NaraErrorCategory.InvalidArgument,
             $"No EdgePlane address was given for the token from {description}: pass -BaseUrl or set {EnvironmentVariables.EdgePlaneBaseUrl}. " +
-            "A token given by -Token or EP_TOKEN is sent only to the EdgePlane you name, never to the address in a saved session file.",
+            $"A token given by -Token or {EnvironmentVariables.EdgePlaneToken} is sent only to the EdgePlane you name, never to the address in a saved session file.",
             $"For example: $env:{EnvironmentVariables.EdgePlaneBaseUrl} = 'https://edgeplane.example.com'", EnvironmentVariables.EdgePlaneBaseUrl);
     }
 

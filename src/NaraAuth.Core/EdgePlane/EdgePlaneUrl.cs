@@ -2,23 +2,22 @@ using System;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgePlane;
 
 /// <summary>The EdgePlane base URL: -BaseUrl, else EP_BASE_URL (docs/protocol.md 2). There is no default host.</summary>
 public static class EdgePlaneUrl
 {
-    public const string Variable = "EP_BASE_URL";
-
     public static Uri Resolve(string? explicitUrl, IEnvironment environment, string? fallback = null, string? fallbackName = null)
     {
         // A -BaseUrl of blanks is a mistake to report, not a reason to call another server.
         if (explicitUrl != null) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
-        if (environment.GetVariable(Variable) is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, Variable);
+        if (environment.GetVariable(EnvironmentVariables.EdgePlaneBaseUrl) is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, EnvironmentVariables.EdgePlaneBaseUrl);
         if (!string.IsNullOrWhiteSpace(fallback)) return BaseUrlPolicy.Parse(fallback, fallbackName ?? "the session file");
         throw new NaraAuthException("EdgePlaneUrlMissing", NaraErrorCategory.InvalidArgument,
-            "No EdgePlane address was given: pass -BaseUrl or set EP_BASE_URL.",
-            "For example: $env:EP_BASE_URL = 'https://edgeplane.example.com'", "EP_BASE_URL");
+            $"No EdgePlane address was given: pass -BaseUrl or set {EnvironmentVariables.EdgePlaneBaseUrl}.",
+            $"For example: $env:{EnvironmentVariables.EdgePlaneBaseUrl} = 'https://edgeplane.example.com'", EnvironmentVariables.EdgePlaneBaseUrl);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Http;
 
@@ -17,9 +18,6 @@ public sealed class SecretRedactor
 
     /// <summary>Shorter values are not credentials; masking them would garble ordinary words.</summary>
     public const int MinimumLength = 4;
-
-    /// <summary>Environment variables that hold a secret the module reads.</summary>
-    private static readonly IReadOnlyList<string> SecretVariables = Config.EnvironmentVariables.Secrets;
 
     private readonly List<string> _secrets = new();
 
@@ -39,7 +37,7 @@ public sealed class SecretRedactor
         if (string.IsNullOrEmpty(text)) return text;
         var all = new List<string>(_secrets);
         all.AddRange(KnownSecrets.Snapshot());
-        foreach (var name in SecretVariables)
+        foreach (var name in EnvironmentVariables.Secrets)
         {
             var value = Environment.GetEnvironmentVariable(name);
             if (value != null && value.Trim().Length >= MinimumLength) all.Add(value.Trim());

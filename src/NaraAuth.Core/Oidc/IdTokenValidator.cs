@@ -7,6 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -84,13 +85,13 @@ public sealed class IdTokenValidator
         {
             info = JwtInfo.Parse(idToken);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "UnsignedJwt")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.UnsignedJwt)
         {
             throw new NaraAuthException("IdTokenUnsigned", NaraErrorCategory.SecurityError,
                 "The ID token is not signed (alg 'none' or an empty signature); NaraAuth never accepts unsigned ID tokens.",
                 "Configure the client at the identity provider to sign ID tokens with RS256 or ES256 (id_token_signed_response_alg).");
         }
-        catch (NaraAuthException e) when (e.ErrorId == "MalformedJwt")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.MalformedJwt)
         {
             throw new NaraAuthException("IdTokenMalformed", NaraErrorCategory.InvalidData,
                 "The identity provider's ID token is not a well-formed JWT.", "Report this to the identity provider's administrators.");
@@ -176,7 +177,7 @@ public sealed class IdTokenValidator
         {
             throw new NaraAuthException("IdTokenWrongAuthorizedParty", NaraErrorCategory.SecurityError,
                 $"The ID token was issued to the application '{azp}' (azp), not to '{clientId}'.",
-                "Check -ClientId / OIDC_CLIENT_ID against the client registered at the identity provider.");
+                $"Check -ClientId / {EnvironmentVariables.OidcClientId} against the client registered at the identity provider.");
         }
     }
 
@@ -184,10 +185,10 @@ public sealed class IdTokenValidator
     {
         SecurityTokenInvalidAudienceException => new NaraAuthException("IdTokenWrongAudience", NaraErrorCategory.SecurityError,
             $"The ID token was issued for another application: its audience does not contain the client id '{clientId}'.",
-            "Check -ClientId / OIDC_CLIENT_ID against the client registered at the identity provider."),
+            $"Check -ClientId / {EnvironmentVariables.OidcClientId} against the client registered at the identity provider."),
         SecurityTokenInvalidIssuerException => new NaraAuthException("IdTokenWrongIssuer", NaraErrorCategory.SecurityError,
             $"The ID token was issued by '{info.Issuer}', not by the expected issuer '{issuer}'.",
-            "Check -Authority / OIDC_ISSUER_URL; it must equal the iss claim the provider issues."),
+            $"Check -Authority / {EnvironmentVariables.OidcIssuerUrl}; it must equal the iss claim the provider issues."),
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => new NaraAuthException("IdTokenBadSignature", NaraErrorCategory.SecurityError,
             "The ID token's signature does not verify against the identity provider's published keys; it was altered or forged.",
             "Log in again; if it repeats, report it to the identity provider's administrators."),

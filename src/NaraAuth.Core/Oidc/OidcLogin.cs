@@ -9,6 +9,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Browser;
 using NaraAuth.Core.Oidc.Browser;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -99,7 +100,7 @@ public sealed class OidcLogin
         {
             outcome = await RunMsalAsync(provider, options, listener, saved, cancellationToken).ConfigureAwait(false);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "BrowserNotAvailable" && !options.BrowserChosen && provider.DeviceAuthorizationEndpoint != null)
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.BrowserNotAvailable && !options.BrowserChosen && provider.DeviceAuthorizationEndpoint != null)
         {
             // As az login does: no browser here, so the code is shown for any device instead.
             _reporter.Warning($"{e.Message} Logging in with a device code instead (pass -UseBrowser to fail instead).");
@@ -206,7 +207,7 @@ public sealed class OidcLogin
         {
             _reporter.Verbose("The saved session has no refresh token" + (_settings.AsksForRefreshToken
                 ? " (the provider issued none although offline_access was asked for)"
-                : " (offline_access was not asked for: see -Scopes / OIDC_SCOPES)") + ", so it cannot be refreshed silently; a new login is needed.");
+                : $" (offline_access was not asked for: see -Scopes / {EnvironmentVariables.OidcScopes})") + ", so it cannot be refreshed silently; a new login is needed.");
             return null;
         }
 

@@ -9,6 +9,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -54,7 +55,7 @@ public sealed class OidcProviderMetadata
         {
             throw new NaraAuthException("OidcDiscoveryNotFound", NaraErrorCategory.ObjectNotFound,
                 $"{url} does not exist (404): '{authority}' is not an OpenID Connect issuer.",
-                "Check -Authority / OIDC_ISSUER_URL: it is the issuer URL, e.g. https://idp.example.com/application/o/<slug>/.", url.ToString());
+                $"Check -Authority / {EnvironmentVariables.OidcIssuerUrl}: it is the issuer URL, e.g. https://idp.example.com/application/o/<slug>/.", url.ToString());
         }
         response.EnsureSuccess("read the identity provider's discovery document");
         using var document = response.Json();
@@ -67,7 +68,7 @@ public sealed class OidcProviderMetadata
         {
             throw new NaraAuthException("OidcIssuerMismatch", NaraErrorCategory.SecurityError,
                 $"The provider at '{authority}' says its issuer is '{issuer}'; they must be the same.",
-                "Use the issuer URL exactly as the provider publishes it (OIDC_ISSUER_URL must match the iss claim).", url.ToString());
+                $"Use the issuer URL exactly as the provider publishes it ({EnvironmentVariables.OidcIssuerUrl} must match the iss claim).", url.ToString());
         }
         return new OidcProviderMetadata(issuer,
             Endpoint(root, "authorization_endpoint", url, required: false),
@@ -129,5 +130,5 @@ public sealed class OidcProviderMetadata
 
     private static NaraAuthException Malformed(Uri url, string field) =>
         new("MalformedDiscoveryDocument", NaraErrorCategory.ProtocolError,
-            $"The discovery document at {SafeUri.WithoutQuery(url)} has no valid '{field}'.", "Check -Authority / OIDC_ISSUER_URL.", SafeUri.WithoutQuery(url));
+            $"The discovery document at {SafeUri.WithoutQuery(url)} has no valid '{field}'.", $"Check -Authority / {EnvironmentVariables.OidcIssuerUrl}.", SafeUri.WithoutQuery(url));
 }

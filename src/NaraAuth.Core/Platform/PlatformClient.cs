@@ -77,7 +77,7 @@ public sealed class PlatformClient
             await ManageTokensAsync(Delete, "api/tokens/" + Uri.EscapeDataString(id), null, false, $"revoke server token '{id}'", cancellationToken).ConfigureAwait(false);
             CompletionLookup.Forget();
         }
-        catch (NaraAuthException e) when (e.ErrorId == "NotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.NotFound)
         {
             throw ServerTokenNotFound(id, e);
         }
@@ -86,7 +86,7 @@ public sealed class PlatformClient
     // A literal name or id that matches nothing: the same id pattern (<Noun>NotFound), category
     // and target (the name or id) for every kind of thing the platform lists.
     public static NaraAuthException ServerTokenNamedNotFound(string name) =>
-        new("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+        new(ErrorIds.ServerTokenNotFound, NaraErrorCategory.ObjectNotFound,
             $"There is no server token named '{name}'.", "List the tokens with Get-ServerToken.", name);
 
     public static NaraAuthException NaraAgentNotFound(string name) =>
@@ -94,7 +94,7 @@ public sealed class PlatformClient
             $"There is no functional agent named '{name}' for this credential.", "List the agents with Get-NaraAgent.", name);
 
     public static NaraAuthException ServerTokenNotFound(string id, Exception? inner = null) =>
-        new("ServerTokenNotFound", NaraErrorCategory.ObjectNotFound,
+        new(ErrorIds.ServerTokenNotFound, NaraErrorCategory.ObjectNotFound,
             $"There is no server token with id '{id}' (it may have been revoked already).",
             "List the tokens with Get-ServerToken.", id, inner);
 
@@ -129,14 +129,14 @@ public sealed class PlatformClient
         {
             return await SendAsync(method, path, body, retryUnsafe, action, cancellationToken).ConfigureAwait(false);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "Forbidden")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.Forbidden)
         {
             var who = Credential.IsServerToken
                 ? $"The credential from {Credential.Description} is a server token; managing server tokens needs an organization admin's login."
                 : Credential.Jwt?.Role is { } role && role != "admin"
                     ? $"The login from {Credential.Description} has the role '{role}'; managing server tokens needs 'admin'."
                     : "Managing server tokens needs an organization admin's login.";
-            throw new NaraAuthException("Forbidden", e.Category, e.Message + " " + who,
+            throw new NaraAuthException(ErrorIds.Forbidden, e.Category, e.Message + " " + who,
                 "Log in as an organization admin with Connect-EdgeConnector, or pass an admin's JWT with -Token.", e.Target, e);
         }
     }

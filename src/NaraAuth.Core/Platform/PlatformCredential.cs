@@ -2,6 +2,7 @@ using System;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Platform;
 
@@ -13,7 +14,6 @@ namespace NaraAuth.Core.Platform;
 /// </summary>
 public sealed class PlatformCredential
 {
-    public const string EnvironmentVariable = "NARA_TOKEN";
     public const string ServerTokenPrefix = "nara_tk_";
 
     private PlatformCredential(string value, CredentialSource source, string description, JwtInfo? jwt, TokenLocation? location)
@@ -50,11 +50,11 @@ public sealed class PlatformCredential
         if (explicitToken != null)
         {
             if (string.IsNullOrWhiteSpace(explicitToken))
-                throw CredentialText.EmptyToken("Pass a server token or a JWT, or leave -Token out to use NARA_TOKEN or the stored login.");
+                throw CredentialText.EmptyToken($"Pass a server token or a JWT, or leave -Token out to use {EnvironmentVariables.NaraToken} or the stored login.");
             return FromValue(explicitToken.Trim(), CredentialSource.Parameter, "the -Token parameter", context);
         }
-        if (context.Environment.GetVariable(EnvironmentVariable) is { } fromEnv && !string.IsNullOrWhiteSpace(fromEnv))
-            return FromValue(fromEnv.Trim(), CredentialSource.EnvironmentVariable, EnvironmentVariable, context);
+        if (context.Environment.GetVariable(EnvironmentVariables.NaraToken) is { } fromEnv && !string.IsNullOrWhiteSpace(fromEnv))
+            return FromValue(fromEnv.Trim(), CredentialSource.EnvironmentVariable, EnvironmentVariables.NaraToken, context);
 
         var location = TokenLocation.Resolve(context.Environment, null, installPath, context.CurrentDirectory);
         StoredToken stored;
@@ -62,11 +62,11 @@ public sealed class PlatformCredential
         {
             stored = StoredToken.Read(location, context.Store, context.Validator, new TokenValidationOptions());
         }
-        catch (NaraAuthException e) when (e.ErrorId == "TokenFileNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.TokenFileNotFound)
         {
             throw new NaraAuthException("NoCredential", NaraErrorCategory.AuthenticationError,
-                $"No credential to call the platform with: no -Token, no {EnvironmentVariable}, and no token file at '{location.Path}'.",
-                $"Log in with Connect-EdgeConnector, set {EnvironmentVariable} to a server token, or pass -Token.", location.Path, e);
+                $"No credential to call the platform with: no -Token, no {EnvironmentVariables.NaraToken}, and no token file at '{location.Path}'.",
+                $"Log in with Connect-EdgeConnector, set {EnvironmentVariables.NaraToken} to a server token, or pass -Token.", location.Path, e);
         }
         // Checked before the credential exists as a value anyone could send.
         StoredLoginDestination.Check(stored.File, location.Path, destination ?? Config.PlatformUrl.Choose(null, context.Environment, () => location.Config));

@@ -1,5 +1,6 @@
 using System;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Platform;
 
@@ -12,7 +13,7 @@ public static class RestPath
 {
     /// <summary>The platform's wording: Invoke-NaraRestMethod.</summary>
     public static string Validate(string? path) =>
-        Validate(path, "the platform", "/api/agent/run", "-BaseUrl, NARA_BASE_URL or config.json");
+        Validate(path, "the platform", "/api/agent/run", $"-BaseUrl, {EnvironmentVariables.NaraBaseUrl} or config.json");
 
     /// <param name="service">What the path is on, for the message ("EdgePlane").</param>
     /// <param name="example">A path of that service.</param>

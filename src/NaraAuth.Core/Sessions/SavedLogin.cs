@@ -1,21 +1,19 @@
 using System;
+using NaraAuth.Core.Status;
 
 namespace NaraAuth.Core.Sessions;
 
 /// <summary>One login saved on this machine, as Get-OidcSession lists it. Holds no token.</summary>
 public sealed class SavedLogin
 {
-    public const string OidcKind = "Oidc";
-    public const string EdgePlaneKind = "EdgePlane";
-
-    public SavedLogin(string kind, string path)
+    public SavedLogin(CredentialKind kind, string path)
     {
         Kind = kind;
         Path = path;
     }
 
-    /// <summary>Oidc (a direct login at an identity provider) or EdgePlane.</summary>
-    public string Kind { get; }
+    /// <summary>OidcSession (a direct login at an identity provider) or EdgePlaneSession: the words Get-NaraAuthStatus uses.</summary>
+    public CredentialKind Kind { get; }
     public string Path { get; }
     /// <summary>The issuer of a direct login, or EdgePlane's base URL.</summary>
     public string? Issuer { get; set; }

@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Oidc;
+using NaraAuth.Core.Status;
 using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Sessions;
@@ -29,21 +30,45 @@ public sealed class SavedLoginCatalog
     public string OidcFolder => OidcSession.FolderFor(_environment);
     public string EdgePlanePath => EdgePlaneSession.DefaultPath(_environment);
 
-    public IReadOnlyList<SavedLogin> List(string? kind = null)
+    /// <param name="kind">OidcSession or EdgePlaneSession for one kind only; null for both.</param>
+    public IReadOnlyList<SavedLogin> List(CredentialKind? kind = null)
     {
         var found = new List<SavedLogin>();
-        if (kind != SavedLogin.EdgePlaneKind && Directory.Exists(OidcFolder))
+        if (kind is null or CredentialKind.OidcSession && Directory.Exists(OidcFolder))
         {
             foreach (var path in Directory.GetFiles(OidcFolder, "*.json").OrderBy(p => p, StringComparer.Ordinal))
                 found.Add(DescribeOidc(path));
         }
-        if (kind != SavedLogin.OidcKind && File.Exists(EdgePlanePath)) found.Add(DescribeEdgePlane(EdgePlanePath));
+        if (kind is null or CredentialKind.EdgePlaneSession && File.Exists(EdgePlanePath)) found.Add(DescribeEdgePlane(EdgePlanePath));
         return found;
     }
 
+    /// <summary>
+    /// The session file a logout by settings means. With a client id (-ClientId or OIDC_CLIENT_ID)
+    /// it is the file of that issuer, client and scope set. Without one, the authority alone names
+    /// the login when exactly one saved login is at that provider; none leaves nothing to remove
+    /// (null), and several are an error listing their client ids, since
+    /// ending the wrong login would be a surprise.
+    /// </summary>
+    public string? SessionPathFor(string? authority, string? clientId, IEnumerable<string>? scopes, CoreContext context)
+    {
+        if (!OidcSettings.NoClientId(clientId, _environment))
+            return new OidcLogin(context, OidcSettings.Resolve(authority, clientId, scopes, _environment)).Path;
+        var issuer = OidcSettings.ResolveAuthority(authority, _environment);
+        var atProvider = List(CredentialKind.OidcSession).Where(l => SameIssuer(l.Issuer, issuer)).ToList();
+        if (atProvider.Count == 1) return atProvider[0].Path;
+        if (atProvider.Count == 0) return null;
+        throw new NaraAuthException("OidcSessionAmbiguous", NaraErrorCategory.InvalidArgument,
+            $"{atProvider.Count} saved logins are at '{issuer}' (client ids: {string.Join(", ", atProvider.Select(l => l.ClientId ?? "unreadable").OrderBy(c => c, StringComparer.Ordinal))}); which one to end is not clear.",
+            "Pass -ClientId, or pipe the one to end from Get-OidcSession to Disconnect-OidcSession.", issuer.ToString());
+    }
+
+    private static bool SameIssuer(string? saved, Uri issuer) =>
+        saved != null && string.Equals(saved.Trim().TrimEnd('/'), issuer.ToString().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
     private SavedLogin DescribeOidc(string path)
     {
-        var login = new SavedLogin(SavedLogin.OidcKind, path);
+        var login = new SavedLogin(CredentialKind.OidcSession, path);
         var cache = OidcLogin.MsalCachePathFor(path);
         if (File.Exists(cache)) login.CachePath = cache;
         var session = OidcSession.TryRead(_store, path, out var problem);
@@ -64,7 +89,7 @@ public sealed class SavedLoginCatalog
 
     private SavedLogin DescribeEdgePlane(string path)
     {
-        var login = new SavedLogin(SavedLogin.EdgePlaneKind, path);
+        var login = new SavedLogin(CredentialKind.EdgePlaneSession, path);
         try
         {
             var session = EdgePlaneSession.Read(_store, path);

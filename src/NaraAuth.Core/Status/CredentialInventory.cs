@@ -13,6 +13,7 @@ using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Worker;
 using NaraAuth.Core.Text;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Status;
 
@@ -95,7 +96,7 @@ public sealed class CredentialInventory
         }
         if (Wanted(CredentialKind.OidcSession))
         {
-            var logins = catalog.List(SavedLogin.OidcKind);
+            var logins = catalog.List(CredentialKind.OidcSession);
             if (logins.Count == 0) found.Add(Missing(CredentialKind.OidcSession, catalog.OidcFolder, "no direct OIDC login is saved"));
             foreach (var login in logins) found.Add(Oidc(login, query.Verify));
         }
@@ -144,18 +145,16 @@ public sealed class CredentialInventory
     private (CredentialStatus Status, DeploymentCredentials? Credentials) Deployment(string? credentialsPath)
     {
         if (credentialsPath != null) return DeploymentFile(credentialsPath, "-CredentialsPath", "-CredentialsPath");
-        var env = _context.Environment;
-        var file = env.GetVariable("DEPLOYMENT_CREDENTIALS_PATH");
-        var inEnvironment = env.GetVariable("DEPLOYMENT_ID") != null || env.GetVariable("DEPLOYMENT_SECRET") != null;
-        if (!inEnvironment && file != null)
-            return DeploymentFile(file, "DEPLOYMENT_CREDENTIALS_PATH", nameof(DeploymentCredentialSource.CredentialsFile));
+        var fromEnvironment = DeploymentEnvironment.Read(_context.Environment);
+        if (fromEnvironment.Choice == DeploymentEnvironmentChoice.CredentialsFile)
+            return DeploymentFile(fromEnvironment.CredentialsPath!, EnvironmentVariables.DeploymentCredentialsPath, nameof(DeploymentCredentialSource.CredentialsFile));
         var status = new CredentialStatus(CredentialKind.DeploymentCredentials, null);
-        if (!inEnvironment)
-            return (Missing(status, "DEPLOYMENT_ID and DEPLOYMENT_SECRET are not set, nor DEPLOYMENT_CREDENTIALS_PATH"), null);
+        if (fromEnvironment.Choice == DeploymentEnvironmentChoice.None)
+            return (Missing(status, DeploymentEnvironment.NoneSetText), null);
         DeploymentCredentials? credentials = null;
         Inspect(status, () =>
         {
-            credentials = DeploymentCredentials.Resolve(null, null, env, _context.CurrentDirectory);
+            credentials = fromEnvironment.Pair();
             status.Subject = credentials.DeploymentId;
             status.FoundBy = credentials.Source.ToString();
         });
@@ -213,13 +212,13 @@ public sealed class CredentialInventory
     private CredentialStatus Worker(bool verify)
     {
         var store = new WorkerTokenStore(_context.Environment, _context.Store, _context.CurrentDirectory);
-        var fromEnvironment = _context.Environment.GetVariable(WorkerTokenStore.TokenVariable) != null;
+        var fromEnvironment = _context.Environment.GetVariable(EnvironmentVariables.WorkerAuthToken) != null;
         var status = new CredentialStatus(CredentialKind.WorkerToken, fromEnvironment ? null : store.ConfigPath);
         try
         {
             Inspect(status, () => status.FoundBy = store.Resolve(create: false).Source.ToString());
         }
-        catch (NaraAuthException e) when (e.ErrorId == "WorkerTokenNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.WorkerTokenNotFound)
         {
             return Missing(status, e.Message);
         }
@@ -234,7 +233,7 @@ public sealed class CredentialInventory
         {
             read();
         }
-        catch (NaraAuthException e) when (e.ErrorId != "WorkerTokenNotFound")
+        catch (NaraAuthException e) when (e.ErrorId != ErrorIds.WorkerTokenNotFound)
         {
             status.Downgrade(CredentialState.Invalid, e.Message);
         }

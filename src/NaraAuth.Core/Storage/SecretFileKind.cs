@@ -1,5 +1,6 @@
 using System;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Storage;
 
@@ -25,7 +26,7 @@ public sealed class SecretFileKind
 
     /// <summary>A JWT is a few KiB; 256 KiB leaves room for large claim sets.</summary>
     public static SecretFileKind TokenFile { get; } = new("TokenFile", "token file", 256 * KiB,
-        "Run Connect-EdgeConnector to log in, or point to the file with -Path, -InstallPath, AUTH_TOKEN_PATH or EDGE_CONNECTOR_HOME.",
+        $"Run Connect-EdgeConnector to log in, or point to the file with -Path, -InstallPath, {EnvironmentVariables.AuthTokenPath} or {EnvironmentVariables.EdgeConnectorHome}.",
         missingFieldErrorId: "TokenFileMissingToken");
 
     /// <summary>
@@ -43,7 +44,7 @@ public sealed class SecretFileKind
         "Log in again with Invoke-OidcCliLogin; a new login replaces the file.");
 
     public static SecretFileKind DeploymentCredentials { get; } = new("DeploymentCredentialsFile", "deployment credentials file", 64 * KiB,
-        "Check DEPLOYMENT_CREDENTIALS_PATH, or write the file with Connect-EdgeConnector -SaveCredentialsTo; its form is {\"deploymentId\": \"dep_...\", \"deploymentSecret\": \"...\"}.",
+        $"Check {EnvironmentVariables.DeploymentCredentialsPath}, or write the file with Connect-EdgeConnector -SaveCredentialsTo; its form is {{\"deploymentId\": \"dep_...\", \"deploymentSecret\": \"...\"}}.",
         notJsonErrorId: "DeploymentCredentialsFileInvalid", missingFieldErrorId: "DeploymentCredentialsFileInvalid");
 
     public static SecretFileKind InstallationConfig { get; } = new("ConfigFile", "configuration file", 1024 * KiB,
@@ -55,7 +56,7 @@ public sealed class SecretFileKind
 
     /// <summary>The NodeTool deployment.yaml: a handful of settings.</summary>
     public static SecretFileKind WorkerConfig { get; } = new("WorkerConfig", "NodeTool config file", 1024 * KiB,
-        "Check the file's permissions, or set NODETOOL_CONFIG_PATH to another file.",
+        $"Check the file's permissions, or set {EnvironmentVariables.NodeToolConfigPath} to another file.",
         notJsonErrorId: "WorkerConfigInvalid", missingFieldErrorId: "WorkerConfigInvalid");
 
     /// <summary>Files kept for a library (MSAL's token cache): bounded, but not parsed by NaraAuth.</summary>
@@ -67,15 +68,19 @@ public sealed class SecretFileKind
     public long MaxBytes { get; }
     public string RecommendedAction { get; }
     public string NotJsonErrorId { get; }
+    /// <summary>No file at the path: callers that fall back to another source catch this id.</summary>
+    public string NotFoundId => ErrorPrefix + "NotFound";
+    /// <summary>The file exists but could not be read (rights, a lock): callers that retry or still delete catch this id.</summary>
+    public string UnreadableId => ErrorPrefix + "Unreadable";
     public string MissingFieldErrorId { get; }
 
     public NaraAuthException NotFound(string path, string? why = null) =>
-        new(ErrorPrefix + "NotFound", NaraErrorCategory.ObjectNotFound,
+        new(NotFoundId, NaraErrorCategory.ObjectNotFound,
             why == null ? $"No {Description} was found at '{path}'." : $"No {Description} was found at '{path}': {why}.",
             RecommendedAction, path);
 
     public NaraAuthException Unreadable(string path, string why, Exception? inner) =>
-        new(ErrorPrefix + "Unreadable", NaraErrorCategory.ReadError,
+        new(UnreadableId, NaraErrorCategory.ReadError,
             $"The {Description} '{path}' could not be read: {why}",
             "Check that the file belongs to you and is readable by you. " + RecommendedAction, path, inner);
 

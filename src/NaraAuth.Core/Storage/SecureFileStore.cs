@@ -327,12 +327,12 @@ public sealed partial class SecureFileStore
                 var existing = SecretFileReader.Read(this, fullPath, kind);
                 return existing.Utf8.Length == 0 || isExpectedKind(existing);
             }
-            catch (NaraAuthException e) when (e.ErrorId == kind.ErrorPrefix + "Unreadable" && attempt < 3)
+            catch (NaraAuthException e) when (e.ErrorId == kind.UnreadableId && attempt < 3)
             {
                 // Another writer replacing the file at this moment (a sharing violation on Windows).
                 Thread.Sleep(20 * attempt);
             }
-            catch (NaraAuthException e) when (e.ErrorId == kind.ErrorPrefix + "NotFound")
+            catch (NaraAuthException e) when (e.ErrorId == kind.NotFoundId)
             {
                 // Gone in the meantime: nothing to lose.
                 return true;

@@ -1,5 +1,6 @@
 using System.IO;
 using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Storage;
 
@@ -18,7 +19,7 @@ public static class UserFolder
 
     public static string Root(IEnvironment environment)
     {
-        var root = environment.IsWindows ? environment.GetVariable("LOCALAPPDATA") ?? environment.ConfigDirectory : environment.ConfigDirectory;
+        var root = environment.IsWindows ? environment.GetVariable(EnvironmentVariables.LocalAppData) ?? environment.ConfigDirectory : environment.ConfigDirectory;
         return Path.Combine(root, Name);
     }
 

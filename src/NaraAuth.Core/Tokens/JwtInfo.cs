@@ -62,7 +62,7 @@ public sealed class JwtInfo
         if (string.IsNullOrEmpty(token.Alg) || string.Equals(token.Alg, "none", StringComparison.OrdinalIgnoreCase)
             || segments[2].Length == 0)
         {
-            throw new NaraAuthException("UnsignedJwt", NaraErrorCategory.SecurityError,
+            throw new NaraAuthException(ErrorIds.UnsignedJwt, NaraErrorCategory.SecurityError,
                 "The token is not signed (alg 'none' or an empty signature); NaraAuth never accepts unsigned tokens.",
                 "Get a new token from the platform with Connect-EdgeConnector.");
         }
@@ -70,7 +70,7 @@ public sealed class JwtInfo
     }
 
     private static NaraAuthException Malformed(string why) =>
-        new("MalformedJwt", NaraErrorCategory.InvalidData,
+        new(ErrorIds.MalformedJwt, NaraErrorCategory.InvalidData,
             $"The token is not a well-formed JWT: {why}.",
             "Check that the whole token was copied, or log in again with Connect-EdgeConnector.");
 

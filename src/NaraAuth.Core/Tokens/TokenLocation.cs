@@ -47,7 +47,7 @@ public sealed class TokenLocation
     /// to use an installation instead. Null for every other rule.
     /// </summary>
     public string? UserFolderNote => Source == TokenPathSource.UserFolder
-        ? $"No installation was named, so the token file is '{Path}' in your per-user NaraAuth folder; for an installation, pass -InstallPath or set EDGE_CONNECTOR_HOME."
+        ? $"No installation was named, so the token file is '{Path}' in your per-user NaraAuth folder; for an installation, pass -InstallPath or set {EnvironmentVariables.EdgeConnectorHome}."
         : null;
 
     /// <param name="explicitPath">A -Path argument; wins over every other rule.</param>

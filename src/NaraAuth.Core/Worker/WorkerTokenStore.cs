@@ -5,6 +5,7 @@ using System.Text;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Worker;
 
@@ -62,9 +63,6 @@ public sealed class WorkerTokenRotation
 /// </summary>
 public sealed class WorkerTokenStore
 {
-    public const string TokenVariable = "WORKER_AUTH_TOKEN";
-    public const string ConfigPathVariable = "NODETOOL_CONFIG_PATH";
-
     private readonly IEnvironment _environment;
     private readonly SecureFileStore _store;
 
@@ -80,7 +78,7 @@ public sealed class WorkerTokenStore
     /// <summary>NODETOOL_CONFIG_PATH, else ~/.config/nodetool/deployment.yaml (Windows: %APPDATA%\nodetool\deployment.yaml).</summary>
     public static string ResolveConfigPath(IEnvironment environment, string currentDirectory)
     {
-        var configured = environment.GetVariable(ConfigPathVariable);
+        var configured = environment.GetVariable(EnvironmentVariables.NodeToolConfigPath);
         if (configured != null) return Path.GetFullPath(Path.Combine(currentDirectory, configured));
         // The worker uses ~/.config literally on Linux and macOS (not XDG_CONFIG_HOME), and %APPDATA% on Windows.
         var folder = environment.IsWindows ? environment.ConfigDirectory : Path.Combine(environment.HomeDirectory, ".config");
@@ -89,7 +87,7 @@ public sealed class WorkerTokenStore
 
     public WorkerTokenResult Resolve(bool create)
     {
-        var fromEnvironment = _environment.GetVariable(TokenVariable);
+        var fromEnvironment = _environment.GetVariable(EnvironmentVariables.WorkerAuthToken);
         if (fromEnvironment != null) return new WorkerTokenResult(fromEnvironment, WorkerTokenSource.Environment, ConfigPath);
 
         var text = ReadConfig();
@@ -99,9 +97,9 @@ public sealed class WorkerTokenStore
         if (!create)
         {
             var why = text == null ? $"'{ConfigPath}' does not exist" : $"'{ConfigPath}' has no {WorkerConfigFile.TokenKey}";
-            throw new NaraAuthException("WorkerTokenNotFound", NaraErrorCategory.ObjectNotFound,
-                $"No NodeTool worker token: {TokenVariable} is not set and {why}.",
-                "Run 'Get-AuthToken -Worker -Create' to generate and save one, or start the worker once (it generates one).", ConfigPath);
+            throw new NaraAuthException(ErrorIds.WorkerTokenNotFound, NaraErrorCategory.ObjectNotFound,
+                $"No NodeTool worker token: {EnvironmentVariables.WorkerAuthToken} is not set and {why}.",
+                "Run Reset-WorkerToken to generate and save one, or start the worker once (it generates one).", ConfigPath);
         }
         var token = GenerateToken();
         Save(text, token);
@@ -115,7 +113,7 @@ public sealed class WorkerTokenStore
         var previous = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
         var token = GenerateToken();
         Save(text, token);
-        return new WorkerTokenRotation(token, previous, ConfigPath, _environment.GetVariable(TokenVariable) != null);
+        return new WorkerTokenRotation(token, previous, ConfigPath, _environment.GetVariable(EnvironmentVariables.WorkerAuthToken) != null);
     }
 
     /// <summary>32 cryptographically random bytes, URL-safe base64 without padding (as secrets.token_urlsafe(32)).</summary>
@@ -150,5 +148,5 @@ public sealed class WorkerTokenStore
     private NaraAuthException Unreadable(string why, Exception? inner) =>
         new("WorkerConfigUnreadable", NaraErrorCategory.ReadError,
             $"Could not read the NodeTool config file '{ConfigPath}': {why}.",
-            "Check the file's permissions, or set NODETOOL_CONFIG_PATH to another file.", ConfigPath, inner);
+            $"Check the file's permissions, or set {EnvironmentVariables.NodeToolConfigPath} to another file.", ConfigPath, inner);
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -24,7 +23,7 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
     [ValidateNotNullOrEmpty]
     public string? Authority { get; set; }
 
-    /// <summary>The client id the login used (else OIDC_CLIENT_ID).</summary>
+    /// <summary>The client id the login used (else OIDC_CLIENT_ID; not needed when one login is saved at the authority).</summary>
     [Parameter(ParameterSetName = SettingsSet)]
     [ValidateNotNullOrEmpty]
     public string? ClientId { get; set; }
@@ -46,12 +45,12 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         var catalog = new SavedLoginCatalog(Context.Environment, Context.Store);
-        var session = ResolveUserPath(Path, nameof(Path)) ?? SessionPathOf(OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment));
-        var files = catalog.FilesOf(session);
+        var session = ResolveUserPath(Path, nameof(Path)) ?? catalog.SessionPathFor(Authority, ClientId, Scopes, Context);
+        // No login saved at the provider: nothing to remove, reported for the folder the logins live in.
+        var files = session == null ? new string[0] : catalog.FilesOf(session);
+        session ??= catalog.OidcFolder;
         SessionLogout.Run(this, session, files,
             files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file", "SessionDeleteFailed", PassThru,
             "Tokens already issued stay valid at the provider until they expire; the refresh tokens are gone from this machine.");
     }
-
-    private string SessionPathOf(OidcSettings settings) => new OidcLogin(Context, settings).Path;
 }

@@ -11,10 +11,10 @@ using NaraAuth.Models;
 namespace NaraAuth.Commands;
 
 /// <summary>Reads the stored credential and reports its claims, expiry and where it came from.</summary>
-[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Get-AuthToken.md")]
+[Cmdlet(VerbsCommon.Get, "AuthToken", DefaultParameterSetName = EdgeConnectorSet, HelpUri = HelpLinks.Base + "Get-AuthToken.md")]
 [OutputType(typeof(AuthTokenInfo), typeof(AuthTokenPlainTextInfo), ParameterSetName = new[] { EdgeConnectorSet })]
 [OutputType(typeof(EdgePlaneSessionInfo), typeof(EdgePlaneSessionPlainTextInfo), ParameterSetName = new[] { EdgePlaneSet })]
-public sealed partial class GetAuthTokenCommand : NetworkCmdlet
+public sealed partial class GetAuthTokenCommand : NetworkSettingsCmdlet
 {
     private const string EdgeConnectorSet = "EdgeConnector";
 
@@ -56,6 +56,22 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
     [Parameter(ParameterSetName = EdgeConnectorSet)]
     [ValidateNotNullOrEmpty]
     public string? RuntimeAccount { get; set; }
+
+    /// <summary>An explicit proxy for the requests of -Verify (the only mode that sends any).</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [ValidateNotNull]
+    public override Uri? Proxy { get; set; }
+
+    /// <summary>The account for -Proxy; sent only to the proxy, never to the server.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [Credential]
+    [ValidateNotNull]
+    public override PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>How long one request of -Verify (the only mode that sends any) may take, in seconds.</summary>
+    [Parameter(ParameterSetName = EdgeConnectorSet)]
+    [ValidateRange(1, 86400)]
+    public override int TimeoutSec { get; set; }
 
     protected override void ProcessNaraRecord()
     {

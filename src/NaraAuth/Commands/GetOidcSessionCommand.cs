@@ -11,16 +11,20 @@ namespace NaraAuth.Commands;
 [OutputType(typeof(SavedLoginInfo))]
 public sealed class GetOidcSessionCommand : NaraCmdlet
 {
-    /// <summary>Only direct OIDC sessions (Oidc) or only the EdgePlane session (EdgePlane).</summary>
+    /// <summary>
+    /// Only direct OIDC sessions (OidcSession) or only the EdgePlane session (EdgePlaneSession): the
+    /// kinds of Get-NaraAuthStatus -Kind. 0.1's words Oidc and EdgePlane are still read.
+    /// </summary>
     [Parameter(Position = 0)]
-    [ValidateSet(SavedLogin.OidcKind, SavedLogin.EdgePlaneKind)]
-    public string? Kind { get; set; }
+    [SessionKindTransformation]
+    [ValidateSet(nameof(CredentialKind.OidcSession), nameof(CredentialKind.EdgePlaneSession))]
+    public CredentialKind? Kind { get; set; }
 
     protected override void ProcessNaraRecord()
     {
         var now = Context.Clock.UtcNow;
         var catalog = new SavedLoginCatalog(Context.Environment, Context.Store);
-        var logins = catalog.List(Kind);
+        var logins = catalog.List(Kind is { } kind ? ModelEnum.From<Core.Status.CredentialKind>(kind) : null);
         if (logins.Count == 0) WriteVerbose($"No saved login in '{catalog.OidcFolder}' nor at '{catalog.EdgePlanePath}'.");
         foreach (var login in logins)
         {

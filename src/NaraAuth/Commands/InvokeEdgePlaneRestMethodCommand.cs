@@ -3,6 +3,7 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
+using NaraAuth.Core.Config;
 
 namespace NaraAuth.Commands;
 
@@ -44,7 +45,7 @@ public sealed class InvokeEdgePlaneRestMethodCommand : EdgePlaneCmdlet
 
     protected override void ProcessNaraRecord()
     {
-        var path = RestPath.Validate(Path, "EdgePlane", "/api/projects", "-BaseUrl, EP_BASE_URL or the saved session");
+        var path = RestPath.Validate(Path, "EdgePlane", "/api/projects", $"-BaseUrl, {EnvironmentVariables.EdgePlaneBaseUrl} or the saved session");
         var method = RestMethodCall.MethodOf(Method);
         var body = RestMethodCall.BodyAsJson(Body);
         var api = Api;

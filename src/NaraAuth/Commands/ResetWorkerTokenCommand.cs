@@ -1,3 +1,4 @@
+using NaraAuth.Core.Config;
 using System;
 using System.Management.Automation;
 using NaraAuth.Core.Worker;
@@ -32,7 +33,7 @@ public sealed class ResetWorkerTokenCommand : NaraCmdlet
         var rotation = store.Rotate();
         WriteVerbose($"Saved a new worker token to '{rotation.ConfigPath}'" + (rotation.PreviousToken == null ? "; the file held none before." : "."));
         if (rotation.EnvironmentOverrides)
-            WriteWarning($"{WorkerTokenStore.TokenVariable} is set, and the worker uses it before the config file: the new token takes effect only once that variable is removed or set to it.");
+            WriteWarning($"{EnvironmentVariables.WorkerAuthToken} is set, and the worker uses it before the config file: the new token takes effect only once that variable is removed or set to it.");
         else
             WriteVerbose("Restart the worker to use the new token.");
 

@@ -89,7 +89,7 @@ public sealed class RevokeServerTokenCommand : PlatformCmdlet
                 return true;
             });
         }
-        catch (NaraAuthException e) when (e.ErrorId == "ServerTokenNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.ServerTokenNotFound)
         {
             // Revoked by someone else since the listing: report it and go on with the rest.
             WriteNaraError(e);

@@ -16,7 +16,7 @@ namespace NaraAuth.Commands;
 [OutputType(typeof(ApiKeyTestResult), ParameterSetName = new[] { HashSet })]
 [OutputType(typeof(ApiKeyLiveCheckResult), ParameterSetName = new[] { LiveSet })]
 [OutputType(typeof(bool))]
-public sealed class TestApiKeyCommand : NetworkCmdlet
+public sealed class TestApiKeyCommand : NetworkSettingsCmdlet
 {
     private const string HashSet = "Hash";
     private const string LiveSet = "Live";
@@ -42,6 +42,22 @@ public sealed class TestApiKeyCommand : NetworkCmdlet
     [Parameter(ParameterSetName = LiveSet)]
     [ValidateNotNullOrEmpty]
     public string? HealthUri { get; set; }
+
+    /// <summary>An explicit proxy for the requests of the live check.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateNotNull]
+    public override Uri? Proxy { get; set; }
+
+    /// <summary>The account for -Proxy; sent only to the proxy, never to the server.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [Credential]
+    [ValidateNotNull]
+    public override PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>How long one request of the live check may take, in seconds.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    [ValidateRange(1, 86400)]
+    public override int TimeoutSec { get; set; }
 
     /// <summary>How long one request of the live check may take without -TimeoutSec: a check should answer in seconds.</summary>
     private static readonly TimeSpan LiveCheckTimeout = TimeSpan.FromSeconds(30);

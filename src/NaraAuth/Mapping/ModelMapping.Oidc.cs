@@ -36,7 +36,7 @@ internal static partial class ModelMapping
 
     public static SavedLoginInfo ToInfo(SavedLogin login, DateTimeOffset now) => new()
     {
-        Kind = login.Kind,
+        Kind = ModelEnum.From<Models.CredentialKind>(login.Kind),
         Issuer = login.Issuer,
         ClientId = login.ClientId,
         Scope = login.Scope,

@@ -9,8 +9,8 @@ namespace NaraAuth.Models;
 /// </summary>
 public sealed class SavedLoginInfo
 {
-    /// <summary>Oidc (direct login at an identity provider) or EdgePlane.</summary>
-    public string Kind { get; internal set; } = string.Empty;
+    /// <summary>OidcSession (direct login at an identity provider) or EdgePlaneSession, as Get-NaraAuthStatus names them.</summary>
+    public CredentialKind Kind { get; internal set; }
     /// <summary>The identity provider's issuer, or EdgePlane's base URL.</summary>
     public string? Issuer { get; internal set; }
     public string? ClientId { get; internal set; }

@@ -2,7 +2,8 @@ using System.Management.Automation;
 using System.Security;
 using System.Text.Json;
 using NaraAuth.Emulator.Infrastructure;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
+using NaraAuth.TestSupport.EdgePlane;
 
 namespace NaraAuth.Module.Tests.EdgePlane;
 

@@ -4,7 +4,7 @@ using System.Security;
 using System.Text.Json.Nodes;
 using NaraAuth.Emulator;
 using NaraAuth.Emulator.Infrastructure;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 namespace NaraAuth.Module.Tests.EdgePlane;
 

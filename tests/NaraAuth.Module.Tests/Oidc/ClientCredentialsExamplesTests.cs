@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using NaraAuth.OidcTestProvider;
 using YamlDotNet.RepresentationModel;
 

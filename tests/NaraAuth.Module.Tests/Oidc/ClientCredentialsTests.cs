@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Security;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using NaraAuth.OidcTestProvider;
 
 namespace NaraAuth.Module.Tests.Oidc;

@@ -3,9 +3,10 @@ using System.Management.Automation;
 using System.Runtime.Loader;
 using System.Text.Json;
 using NaraAuth.Emulator;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 using NaraAuth.Module.Tests.EdgePlane;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Module.Tests.Oidc;
 

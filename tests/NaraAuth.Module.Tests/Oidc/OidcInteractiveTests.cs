@@ -2,9 +2,11 @@ using System.Management.Automation;
 using System.Text.RegularExpressions;
 using System.Text.Json;
 using NaraAuth.Emulator;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
 using NaraAuth.Module.Tests.EdgePlane;
+using NaraAuth.TestSupport.Certificates;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Module.Tests.Oidc;
 

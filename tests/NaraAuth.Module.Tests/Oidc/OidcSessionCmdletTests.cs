@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using NaraAuth.Emulator;
 using NaraAuth.Module.Tests.EdgePlane;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
+using NaraAuth.TestSupport.Certificates;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Module.Tests.Oidc;
 
@@ -42,7 +44,7 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         var logins = listed.Output.Select(o => (dynamic)o.BaseObject).ToList();
         Assert.Equal(3, logins.Count);
         dynamic browser = logins.Single(l => (string)l.Issuer == https);
-        Assert.Equal("Oidc", (string)browser.Kind);
+        Assert.Equal("OidcSession", browser.Kind.ToString());
         Assert.Equal("grace", (string)browser.Subject);
         Assert.Equal("naraauth-cli", (string)browser.ClientId);
         Assert.True((bool)browser.CanRefresh);
@@ -52,7 +54,7 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         dynamic device = logins.Single(l => (string)l.Issuer == http);
         Assert.Null((string?)device.CachePath);
         Assert.True((bool)device.CanRefresh);
-        dynamic edge = logins.Single(l => (string)l.Kind == "EdgePlane");
+        dynamic edge = logins.Single(l => l.Kind.ToString() == "EdgePlaneSession");
         Assert.Equal(_emulator.BaseUrl, (string)edge.Issuer);
         Assert.Equal("ada", (string)edge.Subject);
 
@@ -62,7 +64,12 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         var columns = view.Descendants("Label").Select(l => l.Value).ToList();
         Assert.Equal(new[] { "Kind", "Subject", "Issuer", "ClientId", "IdTokenExpiresOn", "AccessTokenExpiresOn", "CanRefresh", "Path" }, columns);
         listed.AssertNoSecret("mcs_secret_value_123");
+        // One vocabulary with Get-NaraAuthStatus -Kind; 0.1's words still select the same logins.
+        Assert.Single(session.Run("Get-OidcSession -Kind EdgePlaneSession").Output);
         Assert.Single(session.Run("Get-OidcSession -Kind EdgePlane").Output);
+        Assert.Equal(2, session.Run("Get-OidcSession -Kind OidcSession").Output.Count);
+        Assert.Equal(2, session.Run("Get-OidcSession -Kind Oidc").Output.Count);
+        session.Run("Get-OidcSession -Kind WorkerToken").AssertError("ParameterArgumentValidationError", ErrorCategory.InvalidData);
 
         // -WhatIf deletes nothing; then the browser login is ended with its MSAL cache.
         var browserPath = (string)browser.Path;
@@ -86,6 +93,46 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         Assert.Null(all.Error);
         Assert.Empty(session.Run("Get-OidcSession").Output);
         Assert.False(File.Exists(Path.Combine(session.Home, ".edgeplane", "session.json")));
+    }
+
+    [Fact]
+    public void The_authority_alone_ends_its_one_login_and_refuses_to_guess_between_two()
+    {
+        using var session = new PsSession();
+        var http = _emulator.BaseUrl + "/oidc";
+        Idp.Clients.Add("second-cli");
+        try
+        {
+            // Nothing saved at the provider yet: nothing to remove, no error.
+            var none = session.Run("Disconnect-OidcSession -Authority $args[0] -PassThru", http);
+            Assert.Null(none.Error);
+            Assert.Equal("NotConnected", ((dynamic)none.Single<object>()).Status.ToString());
+
+            session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode", http).Single<object>();
+            var only = (string)((dynamic)session.Run("Get-OidcSession -Kind OidcSession").Single<object>()).Path;
+            session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId second-cli -UseDeviceCode", http).Single<object>();
+            Assert.Equal(2, session.Run("Get-OidcSession -Kind OidcSession").Output.Count);
+
+            // Two logins at one provider: which one is meant is not clear, so nothing is deleted.
+            var ambiguous = session.Run("Disconnect-OidcSession -Authority $args[0] -Confirm:$false", http);
+            var error = ambiguous.AssertError("OidcSessionAmbiguous", ErrorCategory.InvalidArgument);
+            Assert.Contains("naraauth-cli", error.Exception.Message);
+            Assert.Contains("second-cli", error.Exception.Message);
+            Assert.True(File.Exists(only));
+            Assert.Equal(2, session.Run("Get-OidcSession -Kind OidcSession").Output.Count);
+
+            // With the other one ended by its client id, the authority alone names the one left.
+            Assert.Null(session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId second-cli -Confirm:$false", http).Error);
+            var ended = session.Run("Disconnect-OidcSession -Authority $args[0] -Confirm:$false -PassThru", http);
+            Assert.Null(ended.Error);
+            Assert.Equal(only, (string)((dynamic)ended.Single<object>()).Path);
+            Assert.False(File.Exists(only));
+            Assert.Empty(session.Run("Get-OidcSession -Kind OidcSession").Output);
+        }
+        finally
+        {
+            Idp.Clients.Remove("second-cli");
+        }
     }
 
     [Fact]

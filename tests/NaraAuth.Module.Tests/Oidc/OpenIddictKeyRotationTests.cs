@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Module.Tests.Oidc;
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text.RegularExpressions;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
+using NaraAuth.TestSupport.Oidc;
 
 namespace NaraAuth.Module.Tests.Oidc;
 

@@ -14,6 +14,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using NaraAuth.TestSupport.Certificates;
 
 namespace NaraAuth.Module.Tests.Oidc;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using NaraAuth.Module.Tests.EdgePlane;
 using PuppeteerSharp;
+using NaraAuth.TestSupport.Certificates;
 
 namespace NaraAuth.Module.Tests.RealBrowser;
 

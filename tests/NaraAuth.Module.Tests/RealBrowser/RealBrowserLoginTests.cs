@@ -1,6 +1,8 @@
 using NaraAuth.Module.Tests.EdgePlane;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 using NaraAuth.Module.Tests.Oidc;
+using NaraAuth.TestSupport.Certificates;
+using NaraAuth.TestSupport.EdgeConnector;
 
 namespace NaraAuth.Module.Tests.RealBrowser;
 

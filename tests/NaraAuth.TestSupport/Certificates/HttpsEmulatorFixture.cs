@@ -1,6 +1,6 @@
 using NaraAuth.Emulator;
 
-namespace NaraAuth.Module.Tests.EdgePlane;
+namespace NaraAuth.TestSupport.Certificates;
 
 /// <summary>The emulator with an extra https listener whose certificate the test process trusts (see LoopbackCertificate).</summary>
 public sealed class HttpsEmulatorFixture : IAsyncLifetime

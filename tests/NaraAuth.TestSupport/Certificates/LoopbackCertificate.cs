@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NaraAuth.Module.Tests.EdgePlane;
+namespace NaraAuth.TestSupport.Certificates;
 
 /// <summary>
 /// The emulator's https certificate, and how the tests trust it: explicitly, by adding it to the

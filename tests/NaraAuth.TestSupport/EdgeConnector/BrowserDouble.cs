@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
-namespace NaraAuth.Module.Tests;
+namespace NaraAuth.TestSupport.EdgeConnector;
 
 /// <summary>
 /// The "browser" of the tests: BROWSER points to a tiny script that records the URL it was

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace NaraAuth.Module.Tests.EdgePlane;
+namespace NaraAuth.TestSupport.EdgePlane;
 
 /// <summary>Plays the person in the browser: opens EdgePlane's login page, logs in, reads the grant id off the success page.</summary>
 public static partial class BrowserDouble

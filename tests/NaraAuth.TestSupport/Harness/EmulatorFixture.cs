@@ -1,6 +1,6 @@
 using NaraAuth.Emulator;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>One emulator per test class, on 127.0.0.1 with a free port, reached over real HTTP.</summary>
 public sealed class EmulatorFixture : IAsyncLifetime

@@ -1,6 +1,6 @@
 using System.Management.Automation.Host;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// A fixed 120-column raw UI: formatting and progress need one, but the engine-hosted tests have

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>One request as the client sent it to the proxy: the request line and every header.</summary>
 public sealed record ProxiedRequest(string Method, string Target, IReadOnlyList<KeyValuePair<string, string>> Headers)

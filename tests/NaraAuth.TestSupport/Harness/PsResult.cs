@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>Everything one invocation produced, stream by stream.</summary>
 public sealed class PsResult

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// A fresh runspace with the staged module imported, a scripted host, a private temp folder as
@@ -15,14 +15,8 @@ namespace NaraAuth.Module.Tests.Harness;
 /// </summary>
 public sealed class PsSession : IDisposable
 {
-    /// <summary>Every variable the module reads; cleared for each test so the machine's (CI=true!) do not leak in.</summary>
-    public static readonly string[] ModuleVariables =
-    {
-        "AUTH_TOKEN_PATH", "EDGE_CONNECTOR_HOME", "NARA_BASE_URL", "NARA_TOKEN", "DEPLOYMENT_ID", "DEPLOYMENT_SECRET",
-        "DEPLOYMENT_CREDENTIALS_PATH", "TF_BUILD", "GITHUB_ACTIONS", "CI", "EP_BASE_URL", "OIDC_ISSUER_URL", "OIDC_CLIENT_ID",
-        "OIDC_SCOPES", "EP_TOKEN", "WORKER_AUTH_TOKEN", "NODETOOL_CONFIG_PATH", "BROWSER", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY",
-        "XDG_CONFIG_HOME", "HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
-    };
+    /// <summary>Every variable the module reads (and the proxy settings); cleared for each test so the machine's (CI=true!) do not leak in.</summary>
+    public static IReadOnlyList<string> ModuleVariables => ModuleEnvironment.Cleared;
 
     /// <summary>
     /// Format-List and Out-String for the secret scan, from Microsoft.PowerShell.Commands.Utility

@@ -1,4 +1,4 @@
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 public static class RepoPaths
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Management.Automation.Host;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// A PSHost that records everything written to it and answers prompts from a script, so tests

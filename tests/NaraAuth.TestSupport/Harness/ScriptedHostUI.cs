@@ -5,7 +5,7 @@ using System.Management.Automation.Host;
 using System.Security;
 using System.Text;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>Records host output and progress; answers prompts from queues the test fills.</summary>
 public sealed class ScriptedHostUI : PSHostUserInterface

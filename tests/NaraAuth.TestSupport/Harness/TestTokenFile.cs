@@ -1,4 +1,4 @@
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// A token file as another program (the Edge Connector runtime, a provisioning script) would

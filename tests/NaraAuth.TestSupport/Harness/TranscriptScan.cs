@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// Runs a script in real pwsh (the pinned dotnet tool) inside Start-Transcript, with the staged

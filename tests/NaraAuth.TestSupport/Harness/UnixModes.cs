@@ -1,4 +1,4 @@
-namespace NaraAuth.Module.Tests.Harness;
+namespace NaraAuth.TestSupport.Harness;
 
 /// <summary>
 /// Unix file modes for test fixtures, so the same tests run on the Windows CI jobs: there a file

@@ -1,8 +1,9 @@
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
-using NaraAuth.Module.Tests.EdgePlane;
+using NaraAuth.TestSupport.EdgePlane;
+using NaraAuth.TestSupport.Certificates;
 
-namespace NaraAuth.Module.Tests.Oidc;
+namespace NaraAuth.TestSupport.Oidc;
 
 /// <summary>
 /// The person at the browser for the interactive OIDC login: a curl script started through

@@ -1,6 +1,6 @@
-using NaraAuth.Module.Tests.Harness;
+using NaraAuth.TestSupport.Harness;
 
-namespace NaraAuth.Module.Tests.Oidc;
+namespace NaraAuth.TestSupport.Oidc;
 
 /// <summary>Where a test session's direct OIDC login is saved.</summary>
 public static class OidcSessionFiles

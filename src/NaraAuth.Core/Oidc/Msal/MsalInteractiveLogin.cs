@@ -186,7 +186,7 @@ internal static class MsalInteractiveLogin
                 var launch = _options.Browser.Open(authorizationUri.AbsoluteUri);
                 if (!launch.Started)
                 {
-                    throw new NaraAuthException("BrowserNotAvailable", NaraErrorCategory.ResourceUnavailable,
+                    throw new NaraAuthException(ErrorIds.BrowserNotAvailable, NaraErrorCategory.ResourceUnavailable,
                         $"Could not open a browser for the login: {launch.Description}.",
                         "Run on a machine with a browser, pass -NoBrowser to open the URL yourself, or use -UseDeviceCode.");
                 }

@@ -1,0 +1,21 @@
+namespace NaraAuth.Core.Errors;
+
+/// <summary>
+/// Error ids that code decides on (a catch that recovers, a fallback to another login), named once
+/// so the place that throws and the place that catches can never drift apart. Every id is stable
+/// API (docs/decisions/output-and-errors.md); ids nobody branches on stay at their throw site.
+/// Ids of a secret file kind are <see cref="Storage.SecretFileKind.NotFoundId"/> and its siblings.
+/// </summary>
+public static class ErrorIds
+{
+    /// <summary>HTTP 403 from any service.</summary>
+    public const string Forbidden = "Forbidden";
+    /// <summary>HTTP 404 from any service.</summary>
+    public const string NotFound = "NotFound";
+    public const string ServerTokenNotFound = "ServerTokenNotFound";
+    public const string TokenFileNotFound = "TokenFileNotFound";
+    public const string WorkerTokenNotFound = "WorkerTokenNotFound";
+    public const string BrowserNotAvailable = "BrowserNotAvailable";
+    public const string UnsignedJwt = "UnsignedJwt";
+    public const string MalformedJwt = "MalformedJwt";
+}

@@ -73,7 +73,7 @@ public sealed class InstallationConfig
     private static NaraAuthException Untrusted(string path, string problem) =>
         new(UntrustedErrorId, NaraErrorCategory.SecurityError,
             $"The installation's configuration was not used: {problem}. A config.json another account can change could send the token, and the credentials used with it, anywhere.",
-            $"If the installation is yours, make '{path}' belong to you or root and writable only by its owner (for example 'sudo chown root: \"{path}\" && sudo chmod 644 \"{path}\"'); otherwise pass -Path (or AUTH_TOKEN_PATH) and -BaseUrl (or NARA_BASE_URL) so config.json is not needed.",
+            $"If the installation is yours, make '{path}' belong to you or root and writable only by its owner (for example 'sudo chown root: \"{path}\" && sudo chmod 644 \"{path}\"'); otherwise pass -Path (or {EnvironmentVariables.AuthTokenPath}) and -BaseUrl (or {EnvironmentVariables.NaraBaseUrl}) so config.json is not needed.",
             path);
 
     private static string? ReadString(JsonElement root, string name, string path)

@@ -36,8 +36,8 @@ public static class StoredLoginDestination
     {
         if (Problem(file, target) is not { } why) return;
         var fix = file.PlatformUrl != null
-            ? $"Pass -BaseUrl {file.PlatformUrl} (or set NARA_BASE_URL) to use it with its own platform, or log in to {SafeUri.Origin(target.Url)} with Connect-EdgeConnector."
-            : $"Pass -BaseUrl (or set NARA_BASE_URL) to the platform you logged in to, or log in again with Connect-EdgeConnector, which records the platform in the file.";
+            ? $"Pass -BaseUrl {file.PlatformUrl} (or set {EnvironmentVariables.NaraBaseUrl}) to use it with its own platform, or log in to {SafeUri.Origin(target.Url)} with Connect-EdgeConnector."
+            : $"Pass -BaseUrl (or set {EnvironmentVariables.NaraBaseUrl}) to the platform you logged in to, or log in again with Connect-EdgeConnector, which records the platform in the file.";
         throw new NaraAuthException(ErrorId, NaraErrorCategory.SecurityError,
             $"The stored login in '{tokenPath}' was not sent: {why}.", fix, tokenPath);
     }

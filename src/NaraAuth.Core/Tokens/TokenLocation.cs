@@ -106,7 +106,7 @@ public sealed class TokenLocation
         if (why == null) return full;
         throw new NaraAuthException(TokenPathOutsideErrorId, NaraErrorCategory.SecurityError,
             $"The authTokenPath '{authTokenPath}' in '{configPath}' was not used: {why}. The token file must be inside the installation folder '{root}'.",
-            "Make authTokenPath a path inside the installation folder (for example \"auth-token.json\"), or pass -Path (or AUTH_TOKEN_PATH) to name the token file yourself.",
+            $"Make authTokenPath a path inside the installation folder (for example \"auth-token.json\"), or pass -Path (or {EnvironmentVariables.AuthTokenPath}) to name the token file yourself.",
             configPath);
     }
 

@@ -50,7 +50,7 @@ public sealed class CiJobToken
         if (_environment.GetVariable(EnvironmentVariables.AzurePipelinesOidcRequestUri) != null) return AzurePipelines;
         if (_environment.GetVariable(EnvironmentVariables.GitHubIdTokenRequestUrl) != null) return GitHubActions;
         throw new NaraAuthException("WorkloadIdentityNotInCi", NaraErrorCategory.InvalidOperation,
-            "-WorkloadIdentity uses the ID token of an Azure Pipelines or GitHub Actions job, but this is neither (no TF_BUILD, GITHUB_ACTIONS, SYSTEM_OIDCREQUESTURI or ACTIONS_ID_TOKEN_REQUEST_URL).",
+            $"-WorkloadIdentity uses the ID token of an Azure Pipelines or GitHub Actions job, but this is neither (no {EnvironmentVariables.AzurePipelines}, {EnvironmentVariables.GitHubActions}, {EnvironmentVariables.AzurePipelinesOidcRequestUri} or {EnvironmentVariables.GitHubIdTokenRequestUrl}).",
             "Run it in a pipeline job, or pass a token you already have with -FederatedToken, or use -ClientSecret / -ClientCertificate.", "-WorkloadIdentity");
     }
 
@@ -70,8 +70,8 @@ public sealed class CiJobToken
         var url = RequestUrl(EnvironmentVariables.AzurePipelinesOidcRequestUri,
             "Azure Pipelines sets it in every job on current agents; run on a current agent (or check that the variable is not cleared by the step).");
         var bearer = _environment.GetVariable(EnvironmentVariables.AzurePipelinesAccessToken) ?? throw new NaraAuthException("SystemAccessTokenMissing", NaraErrorCategory.InvalidOperation,
-            "SYSTEM_ACCESSTOKEN is not set in this step, so the job's ID token cannot be requested.",
-            "Map it into the step's environment: env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) } (Azure Pipelines does not expose it to scripts by itself).",
+            $"{EnvironmentVariables.AzurePipelinesAccessToken} is not set in this step, so the job's ID token cannot be requested.",
+            $"Map it into the step's environment: env: {{ {EnvironmentVariables.AzurePipelinesAccessToken}: $(System.AccessToken) }} (Azure Pipelines does not expose it to scripts by itself).",
             EnvironmentVariables.AzurePipelinesAccessToken);
         var query = "api-version=" + AzureApiVersion + "&serviceConnectionId=" + Uri.EscapeDataString(serviceConnectionId!.Trim());
         var answer = await SendAsync(HttpMethod.Post, Append(url, query), bearer, "{}", "Azure Pipelines", cancellationToken).ConfigureAwait(false);
@@ -83,7 +83,7 @@ public sealed class CiJobToken
         const string permission = "Give the job the permission: permissions: { id-token: write } (for a pull request from a fork GitHub never grants it).";
         var url = RequestUrl(EnvironmentVariables.GitHubIdTokenRequestUrl, permission);
         var bearer = _environment.GetVariable(EnvironmentVariables.GitHubIdTokenRequestToken) ?? throw new NaraAuthException("GitHubIdTokenRequestTokenMissing", NaraErrorCategory.InvalidOperation,
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set in this job, so its ID token cannot be requested.", permission,
+            $"{EnvironmentVariables.GitHubIdTokenRequestToken} is not set in this job, so its ID token cannot be requested.", permission,
             EnvironmentVariables.GitHubIdTokenRequestToken);
         var answer = await SendAsync(HttpMethod.Get, Append(url, "audience=" + Uri.EscapeDataString(audience)), bearer, null, "GitHub Actions", cancellationToken).ConfigureAwait(false);
         return TokenOf(answer, "value", "GitHub Actions");
@@ -127,7 +127,7 @@ public sealed class CiJobToken
             throw new NaraAuthException("CiIdTokenRequestFailed", NaraErrorCategory.AuthenticationError,
                 $"{system} refused the job's ID token request (HTTP {response.StatusCode}){(string.IsNullOrEmpty(reason) ? "." : ": " + reason)}",
                 system == AzurePipelines
-                    ? "Check -ServiceConnectionId (a workload identity federation service connection this pipeline may use) and that SYSTEM_ACCESSTOKEN is $(System.AccessToken)."
+                    ? $"Check -ServiceConnectionId (a workload identity federation service connection this pipeline may use) and that {EnvironmentVariables.AzurePipelinesAccessToken} is $(System.AccessToken)."
                     : "Check the job's permissions (id-token: write) and -Audience.",
                 SafeUri.WithoutQuery(url)) { IsTransient = response.StatusCode >= 500 };
         }

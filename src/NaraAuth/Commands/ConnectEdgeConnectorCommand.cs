@@ -21,7 +21,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Connect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorConnection))]
-public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
+public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
 {
     private const string BrowserSet = "Browser";
     private const string TokenSet = "Token";
@@ -114,6 +114,7 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
 
     protected override void ProcessNaraRecord()
     {
+        if (RunOnSessions()) return;
         _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
         var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
         WorkingOn = location.Path;

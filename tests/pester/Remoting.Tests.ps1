@@ -173,6 +173,7 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         New-Item -ItemType Directory -Path (Join-Path $broken.Home 'Server') | Out-Null
         $arguments = @{ DeploymentId = 'dep_abc123'; DeploymentSecret = (ConvertTo-SecureString $deploymentSecret -AsPlainText -Force); InstallPath = '~/Server' }
         $run = Invoke-Onboarding $arguments
+        $run.Output.Count | Should -Be 4 -Because (($run.Output | Format-Table ComputerName, Status, ErrorId | Out-String) + ($run.Errors | Out-String))
         foreach ($account in $healthy) {
             $row = Get-Row $run "$($account.Name)@127.0.0.1"
             $row.Mode | Should -Be 'Deployment'

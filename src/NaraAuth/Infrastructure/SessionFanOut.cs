@@ -166,12 +166,14 @@ internal sealed class SessionFanOut
     {
         var type = item.TypeNames.FirstOrDefault() ?? string.Empty;
         string Text(string name) => item.Properties[name]?.Value?.ToString() ?? string.Empty;
+        // Remoting serializes a warning, verbose or debug line's text as InformationalRecord_Message.
+        string Message() => item.Properties["InformationalRecord_Message"]?.Value?.ToString() ?? item.Properties["Message"]?.Value?.ToString() ?? item.ToString();
         string Prefixed(string message) => SessionOf(item) is { } session ? $"{MachineName(session)}: {message}" : message;
         switch (type)
         {
-            case "Deserialized.System.Management.Automation.WarningRecord": _cmdlet.WriteWarning(Prefixed(Text("Message"))); return true;
-            case "Deserialized.System.Management.Automation.VerboseRecord": _cmdlet.WriteVerbose(Prefixed(Text("Message"))); return true;
-            case "Deserialized.System.Management.Automation.DebugRecord": _cmdlet.WriteDebug(Prefixed(Text("Message"))); return true;
+            case "Deserialized.System.Management.Automation.WarningRecord": _cmdlet.WriteWarning(Prefixed(Message())); return true;
+            case "Deserialized.System.Management.Automation.VerboseRecord": _cmdlet.WriteVerbose(Prefixed(Message())); return true;
+            case "Deserialized.System.Management.Automation.DebugRecord": _cmdlet.WriteDebug(Prefixed(Message())); return true;
             case "Deserialized.System.Management.Automation.InformationRecord":
                 var tagValue = item.Properties["Tags"]?.Value;
                 var tags = (tagValue is PSObject wrapped ? wrapped.BaseObject : tagValue) as IEnumerable;

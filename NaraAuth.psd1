@@ -34,6 +34,7 @@
         'Reset-WorkerToken'
         'Invoke-OidcCliLogin'
         'Get-EdgePlaneIdentity'
+        'Invoke-EdgePlaneRestMethod'
         'Disconnect-EdgePlane'
         'Get-OidcSession'
         'Disconnect-OidcSession'

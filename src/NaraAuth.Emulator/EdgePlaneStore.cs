@@ -3,7 +3,15 @@ using System.Security.Cryptography;
 
 namespace NaraAuth.Emulator;
 
-/// <summary>EdgePlane's CLI logins, one-time grants and sessions (docs/protocol.md 2.1, 2.2).</summary>
+/// <summary>Which bearers EdgePlane accepts (its AUTH_MODE): mcs_ tokens, OIDC JWTs from its identity provider, or both.</summary>
+public enum EdgePlaneAuthMode
+{
+    Token,
+    Oidc,
+    Dual,
+}
+
+/// <summary>EdgePlane's CLI logins, one-time grants, sessions and service accounts (docs/protocol.md 2.1, 2.2, 2.4).</summary>
 public sealed class EdgePlaneStore
 {
     private readonly Func<DateTimeOffset> _now;
@@ -27,6 +35,15 @@ public sealed class EdgePlaneStore
     /// <summary>The ttl_hours of the last exchange (null when none was sent).</summary>
     public int? LastTtlHours { get; private set; }
     public int ExchangeCount;
+    /// <summary>AUTH_MODE: token (the default) accepts only mcs_ tokens, oidc only JWTs of <see cref="OidcIssuer"/>, dual both.</summary>
+    public EdgePlaneAuthMode AuthMode { get; set; } = EdgePlaneAuthMode.Token;
+    /// <summary>The identity provider whose JWTs are accepted; null: the emulator's own provider (its /oidc on the origin the request came to).</summary>
+    public string? OidcIssuer { get; set; }
+    /// <summary>The audience an accepted JWT must name (aud).</summary>
+    public string OidcAudience { get; set; } = DefaultOidcAudience;
+    public const string DefaultOidcAudience = "naraauth-cli";
+    /// <summary>Service-account lifetime when the mint asks for none: long-lived, as for CI pipelines.</summary>
+    public TimeSpan ServiceAccountLifetime { get; set; } = TimeSpan.FromDays(365);
     /// <summary>Raised on each cli-initiate, so a test can play the person who logs in.</summary>
     public event Action<CliLogin>? Initiated;
 
@@ -71,6 +88,26 @@ public sealed class EdgePlaneStore
     public EdgePlaneSessionRecord? Session(string token) =>
         _sessions.TryGetValue(token, out var s) && !s.Revoked && s.ExpiresAt > _now() ? s : null;
 
+    /// <summary>A service-account token (mcs_sa_...) as an EdgePlane administrator would issue one for a pipeline.</summary>
+    public EdgePlaneSessionRecord MintServiceAccount(string name, TimeSpan? lifetime = null)
+    {
+        var record = new EdgePlaneSessionRecord(Random("mcs_sa_"), name, null, _now() + (lifetime ?? ServiceAccountLifetime),
+            Interlocked.Increment(ref _nextSessionId), false) { IsServiceAccount = true };
+        _sessions[record.Token] = record;
+        return record;
+    }
+
+    /// <summary>The projects of the emulated EdgePlane API (/api/projects), for authenticated calls.</summary>
+    public ConcurrentDictionary<long, EdgePlaneProject> Projects { get; } = new();
+    private long _nextProjectId;
+
+    public EdgePlaneProject CreateProject(string name, string createdBy)
+    {
+        var project = new EdgePlaneProject(Interlocked.Increment(ref _nextProjectId), name, createdBy, _now());
+        Projects[project.Id] = project;
+        return project;
+    }
+
     public bool Revoke(long sessionId)
     {
         var found = false;
@@ -98,9 +135,11 @@ public sealed class EdgePlaneStore
     private sealed record Grant(string Id, string Subject, string Email);
 }
 
+public sealed record EdgePlaneProject(long Id, string Name, string CreatedBy, DateTimeOffset CreatedAt);
+
 public sealed class EdgePlaneSessionRecord
 {
-    public EdgePlaneSessionRecord(string token, string subject, string email, DateTimeOffset expiresAt, long sessionId, bool isAdmin)
+    public EdgePlaneSessionRecord(string token, string subject, string? email, DateTimeOffset expiresAt, long sessionId, bool isAdmin)
     {
         Token = token;
         Subject = subject;
@@ -112,9 +151,11 @@ public sealed class EdgePlaneSessionRecord
 
     public string Token { get; }
     public string Subject { get; }
-    public string Email { get; }
+    public string? Email { get; }
     public DateTimeOffset ExpiresAt { get; }
     public long SessionId { get; }
     public bool IsAdmin { get; }
     public bool Revoked { get; set; }
+    /// <summary>A service account's token (mcs_sa_...), not a person's CLI session.</summary>
+    public bool IsServiceAccount { get; init; }
 }

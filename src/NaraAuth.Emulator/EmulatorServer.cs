@@ -34,6 +34,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         WorkerEndpoints.Map,
         EdgeServerEndpoints.Map,
         EdgePlaneEndpoints.Map,
+        EdgePlaneApiEndpoints.Map,
         OidcProviderEndpoints.Map,
     };
 

@@ -15,7 +15,13 @@ public sealed class EmulatorState : IDisposable
     {
         Options = options;
         Signer = new JwtSigner(options.SigningKeyId);
-        EdgePlane = new EdgePlaneStore(() => Time.GetUtcNow());
+        EdgePlane = new EdgePlaneStore(() => Time.GetUtcNow())
+        {
+            AuthMode = options.EdgePlaneAuthMode,
+            OidcIssuer = options.EdgePlaneOidcIssuer,
+            OidcAudience = options.EdgePlaneOidcAudience ?? EdgePlaneStore.DefaultOidcAudience,
+        };
+        EdgePlaneAuth = new EdgePlaneAuthenticator(EdgePlane, () => Time.GetUtcNow());
         Oidc = new OidcProviderStore(() => Time.GetUtcNow());
     }
 
@@ -24,6 +30,9 @@ public sealed class EmulatorState : IDisposable
 
     /// <summary>EdgePlane's CLI logins, grants and sessions (docs/protocol.md 2.1, 2.2).</summary>
     public EdgePlaneStore EdgePlane { get; }
+
+    /// <summary>EdgePlane's bearer check under its AUTH_MODE (docs/protocol.md 2.4).</summary>
+    public EdgePlaneAuthenticator EdgePlaneAuth { get; }
 
     public EmulatorOptions Options { get; }
     public JwtSigner Signer { get; }

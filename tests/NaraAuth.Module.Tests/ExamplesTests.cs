@@ -294,9 +294,9 @@ public class ExamplesTests : IClassFixture<EmulatorFixture>
     }
 
     /// <summary>A step of azure-pipelines.yml: its inline script and its env: mapping.</summary>
-    private sealed record PipelineStep(string DisplayName, string Script, Dictionary<string, string> Env);
+    internal sealed record PipelineStep(string DisplayName, string Script, Dictionary<string, string> Env);
 
-    private static (Dictionary<string, string> Variables, List<PipelineStep> Steps) ReadPipeline(string path)
+    internal static (Dictionary<string, string> Variables, List<PipelineStep> Steps) ReadPipeline(string path)
     {
         var yaml = new YamlStream();
         using (var reader = new StreamReader(path)) yaml.Load(reader);

@@ -9,7 +9,7 @@ $script:Manifest = Join-Path $script:RepoRoot 'out/NaraAuth/NaraAuth.psd1'
 $script:OnWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT'
 Import-Module (Join-Path $script:RepoRoot 'tools/DevTools.psm1') -Force
 $script:ProfileVariables = 'HOME', 'USERPROFILE', 'XDG_CONFIG_HOME', 'APPDATA', 'LOCALAPPDATA', 'EDGE_CONNECTOR_HOME', 'NARA_BASE_URL',
-    'NARA_TOKEN', 'EP_BASE_URL', 'NODETOOL_CONFIG_PATH', 'WORKER_AUTH_TOKEN', 'DEPLOYMENT_ID', 'DEPLOYMENT_SECRET', 'DEPLOYMENT_CREDENTIALS_PATH',
+    'NARA_TOKEN', 'EP_BASE_URL', 'EP_TOKEN', 'NODETOOL_CONFIG_PATH', 'WORKER_AUTH_TOKEN', 'DEPLOYMENT_ID', 'DEPLOYMENT_SECRET', 'DEPLOYMENT_CREDENTIALS_PATH',
     'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'BROWSER'
 
 function Initialize-NaraTest {
@@ -24,7 +24,7 @@ function Initialize-NaraTest {
     $env:XDG_CONFIG_HOME = Join-Path $userProfile '.config'
     $env:APPDATA = Join-Path $userProfile 'AppData/Roaming'; $env:LOCALAPPDATA = Join-Path $userProfile 'AppData/Local'
     # The suite runs as a person would at a console unless a test says it is CI.
-    foreach ($name in 'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'NARA_TOKEN', 'WORKER_AUTH_TOKEN', 'DEPLOYMENT_ID', 'DEPLOYMENT_SECRET', 'DEPLOYMENT_CREDENTIALS_PATH', 'NODETOOL_CONFIG_PATH', 'BROWSER') {
+    foreach ($name in 'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'NARA_TOKEN', 'EP_TOKEN', 'WORKER_AUTH_TOKEN', 'DEPLOYMENT_ID', 'DEPLOYMENT_SECRET', 'DEPLOYMENT_CREDENTIALS_PATH', 'NODETOOL_CONFIG_PATH', 'BROWSER') {
         Remove-Item "Env:$name" -ErrorAction SilentlyContinue
     }
     if ($PSVersionTable.PSEdition -eq 'Core') { $PSStyle.OutputRendering = 'PlainText' }

@@ -20,6 +20,8 @@ public static class EnvironmentVariables
 
     // EdgePlane and direct OpenID Connect.
     public const string EdgePlaneBaseUrl = "EP_BASE_URL";
+    /// <summary>An EdgePlane credential for a pipeline: a service-account token (mcs_sa_...) in a secret variable.</summary>
+    public const string EdgePlaneToken = "EP_TOKEN";
     public const string OidcIssuerUrl = "OIDC_ISSUER_URL";
     public const string OidcClientId = "OIDC_CLIENT_ID";
     public const string OidcScopes = "OIDC_SCOPES";
@@ -45,13 +47,13 @@ public static class EnvironmentVariables
     public const string Path = "PATH";
 
     /// <summary>Variables that hold a secret: redacted from server text wherever they appear.</summary>
-    public static IReadOnlyList<string> Secrets { get; } = new[] { NaraToken, DeploymentSecret, WorkerAuthToken };
+    public static IReadOnlyList<string> Secrets { get; } = new[] { NaraToken, DeploymentSecret, WorkerAuthToken, EdgePlaneToken };
 
     /// <summary>Variables that name a credential, a credential's file or where one is sent: a test run clears or isolates every one.</summary>
     public static IReadOnlyList<string> Credentials { get; } = new[]
     {
         NaraBaseUrl, NaraToken, AuthTokenPath, EdgeConnectorHome, DeploymentId, DeploymentSecret,
-        DeploymentCredentialsPath, EdgePlaneBaseUrl, OidcIssuerUrl, OidcClientId, OidcScopes,
+        DeploymentCredentialsPath, EdgePlaneBaseUrl, EdgePlaneToken, OidcIssuerUrl, OidcClientId, OidcScopes,
         WorkerAuthToken, NodeToolConfigPath,
     };
 
@@ -59,7 +61,7 @@ public static class EnvironmentVariables
     public static IReadOnlyList<string> All { get; } = new[]
     {
         NaraBaseUrl, NaraToken, AuthTokenPath, EdgeConnectorHome, DeploymentId, DeploymentSecret,
-        DeploymentCredentialsPath, EdgePlaneBaseUrl, OidcIssuerUrl, OidcClientId, OidcScopes,
+        DeploymentCredentialsPath, EdgePlaneBaseUrl, EdgePlaneToken, OidcIssuerUrl, OidcClientId, OidcScopes,
         WorkerAuthToken, NodeToolConfigPath, Ci, AzurePipelines, GitHubActions, Home, UserProfile,
         AppData, LocalAppData, XdgConfigHome, Browser, Display, WaylandDisplay, Path,
     };

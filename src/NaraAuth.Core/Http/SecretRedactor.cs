@@ -19,7 +19,7 @@ public sealed class SecretRedactor
     public const int MinimumLength = 4;
 
     /// <summary>Environment variables that hold a secret the module reads.</summary>
-    private static readonly string[] SecretVariables = { "NARA_TOKEN", "DEPLOYMENT_SECRET", "WORKER_AUTH_TOKEN" };
+    private static readonly IReadOnlyList<string> SecretVariables = Config.EnvironmentVariables.Secrets;
 
     private readonly List<string> _secrets = new();
 

@@ -34,14 +34,7 @@ public sealed class PlatformClient
     /// <summary>Sends one call and returns the successful response; failures become errors quoting the server's reason.</summary>
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? jsonBody, bool retryUnsafe, string action, CancellationToken cancellationToken)
     {
-        var request = new ApiRequest(method, path)
-        {
-            Bearer = Credential.Value,
-            JsonBody = jsonBody,
-            Timeout = Timeout,
-        };
-        if (retryUnsafe) request.RetryUnsafe = true;
-        var response = await Api.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await RestCall.SendAsync(Api, Credential.Value, method, path, jsonBody, retryUnsafe, Timeout, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess) return response;
         throw Explain(response.ToException(action), response.StatusCode);
     }
@@ -127,41 +120,8 @@ public sealed class PlatformClient
         return ParseBody(response);
     }
 
-    /// <summary>
-    /// The body as plain JSON values; a body that is not JSON comes back as its text. Every
-    /// string is redacted: a server that echoes the credential of the call does not put it into
-    /// the output.
-    /// </summary>
-    public static object? ParseBody(ApiResponse response)
-    {
-        if (string.IsNullOrWhiteSpace(response.Body)) return null;
-        try
-        {
-            return RedactStrings(PlainJson.Parse(response.Body), response.Redactor);
-        }
-        catch (JsonException)
-        {
-            return response.Redactor.Redact(response.Body);
-        }
-    }
-
-    private static object? RedactStrings(object? value, SecretRedactor redactor)
-    {
-        switch (value)
-        {
-            case string text:
-                return redactor.Redact(text);
-            case PlainJsonObject obj:
-                for (var i = 0; i < obj.Count; i++)
-                    obj[i] = new KeyValuePair<string, object?>(redactor.Redact(obj[i].Key)!, RedactStrings(obj[i].Value, redactor));
-                return obj;
-            case List<object?> list:
-                for (var i = 0; i < list.Count; i++) list[i] = RedactStrings(list[i], redactor);
-                return list;
-            default:
-                return value;
-        }
-    }
+    /// <summary>The body as plain, redacted JSON values (<see cref="RestCall.ParseBody"/>).</summary>
+    public static object? ParseBody(ApiResponse response) => RestCall.ParseBody(response);
 
     private async Task<ApiResponse> ManageTokensAsync(HttpMethod method, string path, string? body, bool retryUnsafe, string action, CancellationToken cancellationToken)
     {

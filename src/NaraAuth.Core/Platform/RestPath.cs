@@ -4,12 +4,20 @@ using NaraAuth.Core.Errors;
 namespace NaraAuth.Core.Platform;
 
 /// <summary>
-/// Checks a -Path for Invoke-NaraRestMethod: it must be a path on the platform ("/api/..."),
-/// never an absolute URL or "//host", so the credential can only go to the configured base URL.
+/// Checks a -Path for Invoke-NaraRestMethod and Invoke-EdgePlaneRestMethod: it must be a path
+/// on the service ("/api/..."), never an absolute URL or "//host", so the credential can only go
+/// to the configured base URL.
 /// </summary>
 public static class RestPath
 {
-    public static string Validate(string? path)
+    /// <summary>The platform's wording: Invoke-NaraRestMethod.</summary>
+    public static string Validate(string? path) =>
+        Validate(path, "the platform", "/api/agent/run", "-BaseUrl, NARA_BASE_URL or config.json");
+
+    /// <param name="service">What the path is on, for the message ("EdgePlane").</param>
+    /// <param name="example">A path of that service.</param>
+    /// <param name="hostFrom">Where the host comes from instead.</param>
+    public static string Validate(string? path, string service, string example, string hostFrom)
     {
         var trimmed = path?.Trim() ?? string.Empty;
         if (trimmed.Length == 0 || trimmed[0] != '/' || trimmed.StartsWith("//", StringComparison.Ordinal)
@@ -17,8 +25,8 @@ public static class RestPath
             || HasWhitespaceOrControl(trimmed))
         {
             throw new NaraAuthException("InvalidApiPath", NaraErrorCategory.InvalidArgument,
-                $"'{Http.SafeUri.Printable(path)}' is not a path on the platform; -Path must start with a single '/' and hold no spaces, tabs or control characters, e.g. /api/agent/run.",
-                "Give the path only, percent-encoding spaces (%20); the host comes from -BaseUrl, NARA_BASE_URL or config.json.", Http.SafeUri.Printable(path));
+                $"'{Http.SafeUri.Printable(path)}' is not a path on {service}; -Path must start with a single '/' and hold no spaces, tabs or control characters, e.g. {example}.",
+                $"Give the path only, percent-encoding spaces (%20); the host comes from {hostFrom}.", Http.SafeUri.Printable(path));
         }
         return trimmed;
     }

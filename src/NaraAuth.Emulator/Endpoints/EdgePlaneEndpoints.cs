@@ -94,18 +94,17 @@ public static class EdgePlaneEndpoints
             });
         });
 
-        app.MapGet("/auth/whoami", (HttpContext context) =>
+        app.MapGet("/auth/whoami", async (HttpContext context) =>
         {
-            var bearer = BearerAuth.BearerOf(context);
-            var session = bearer == null ? null : store.Session(bearer);
-            if (session == null) return Results.Json(new { detail = "Session expired or revoked." }, statusCode: 401);
+            var (caller, failure) = await state.EdgePlaneAuth.AuthenticateAsync(context);
+            if (caller == null) return EdgePlaneApiEndpoints.Unauthorized(failure);
             return Results.Json(new
             {
-                subject = session.Subject,
-                email = session.Email,
-                expires_at = session.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
-                session_id = session.SessionId,
-                is_admin = session.IsAdmin,
+                subject = caller.Subject,
+                email = caller.Email,
+                expires_at = caller.ExpiresAt is { } at ? EdgePlaneApiEndpoints.Format(at) : null,
+                session_id = caller.SessionId,
+                is_admin = caller.IsAdmin,
             });
         });
 

@@ -6,26 +6,25 @@ using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
-/// <summary>Asks EdgePlane who the saved session belongs to (GET /auth/whoami, docs/protocol.md 2.2).</summary>
+/// <summary>
+/// Asks EdgePlane whom a credential belongs to (GET /auth/whoami, docs/protocol.md 2.2): -Token,
+/// else EP_TOKEN, else the saved session.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "EdgePlaneIdentity", HelpUri = HelpLinks.Base + "Get-EdgePlaneIdentity.md")]
 [OutputType(typeof(EdgePlaneIdentityInfo))]
-public sealed class GetEdgePlaneIdentityCommand : NetworkCmdlet
+public sealed class GetEdgePlaneIdentityCommand : EdgePlaneCmdlet
 {
-    /// <summary>The EdgePlane server; by default the one that issued the session.</summary>
+    /// <summary>The EdgePlane server; by default EP_BASE_URL, and for the saved session the one that issued it.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
+    protected override string? BaseUrlArgument => BaseUrl;
+
     protected override void ProcessNaraRecord()
     {
-        var path = EdgePlaneSession.DefaultPath(Context.Environment);
-        WorkingOn = path;
-        var session = EdgePlaneSession.Read(Context.Store, path, out var permissionWarning);
-        if (permissionWarning != null) WriteWarning(permissionWarning);
-
-        var baseUrl = EdgePlaneUrl.ForSession(BaseUrl, session, path, Context.Environment);
-        WriteVerbose($"Asking {baseUrl} who the session in '{path}' belongs to.");
-        var identity = RunAsync(token => EdgePlaneClient.WhoAmIAsync(baseUrl, session.Token, token, Reporter));
-        WriteObject(ModelMapping.ToInfo(identity, baseUrl));
+        var api = Api;
+        var identity = RunAsync(token => api.WhoAmIAsync(token));
+        WriteObject(ModelMapping.ToInfo(identity, api.Credential.BaseUrl));
     }
 }

@@ -1,7 +1,5 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Net.Http;
-using NaraAuth.Core.Json;
+using NaraAuth.Core.Http;
 using NaraAuth.Core.Platform;
 using NaraAuth.Infrastructure;
 
@@ -37,27 +35,14 @@ public sealed class InvokeNaraRestMethodCommand : PlatformCmdlet
     protected override void ProcessNaraRecord()
     {
         var path = RestPath.Validate(Path);
-        var method = new HttpMethod(Method.ToUpperInvariant());
-        var body = BodyAsJson();
+        var method = RestMethodCall.MethodOf(Method);
+        var body = RestMethodCall.BodyAsJson(Body);
         var client = Client;
-        var changesState = !(method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options);
-        if (changesState && !ShouldProcess($"{client.Api.BaseUrl.ToString().TrimEnd('/')}{path}", method.Method)) return;
+        if (RestCall.ChangesState(method) && !ShouldProcess($"{client.Api.BaseUrl.ToString().TrimEnd('/')}{path}", method.Method)) return;
 
-        var response = Call((c, token) => c.SendAsync(method, path, body, RetryNonIdempotent, $"{method.Method} {path.Split('?')[0]}", token));
-        WriteVerbose($"{method.Method} {path.Split('?')[0]} answered HTTP {response.StatusCode}.");
-        var result = JsonBridge.ToPowerShell(PlatformClient.ParseBody(response));
-        if (result == null) return;
-        WriteObject(result, enumerateCollection: result is object[]);
-    }
-
-    private string? BodyAsJson()
-    {
-        var value = Body is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : Body;
-        return value switch
-        {
-            null => null,
-            string text => text,
-            _ => PlainJson.Serialize(JsonBridge.FromPowerShell(value)),
-        };
+        var what = RestCall.Describe(method, path);
+        var response = Call((c, token) => c.SendAsync(method, path, body, RetryNonIdempotent, what, token));
+        WriteVerbose($"{what} answered HTTP {response.StatusCode}.");
+        RestMethodCall.WriteResult(this, response);
     }
 }

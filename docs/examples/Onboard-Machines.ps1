@@ -209,7 +209,7 @@ try {
         $kept = @(Get-NaraAuthStatus @check -Kind DeploymentCredentials -CredentialsPath $file -Verify |
                 Where-Object { $_.State -eq 'Valid' -and $_.VerifiedOnline -and $_.Subject -eq $DeploymentId })
         foreach ($k in $kept) { New-MachineResult (Get-MachineName $k.PSUserName $k.PSComputerName) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null ([pscustomobject]@{ Path = $k.Path }) }
-        $keptIds = @($kept.RunspaceId)
+        $keptIds = @($kept | ForEach-Object { $_.RunspaceId })
         $common.Session = @($sessions | Where-Object { $_.InstanceId -notin $keptIds })
         if ($common.Session) {
             $answers = @(Connect-EdgeConnector @common @ConnectParameter -DeploymentId $DeploymentId -DeploymentSecret $DeploymentSecret -SaveCredentialsTo $file -ErrorVariable failures)

@@ -200,7 +200,8 @@ try {
     # A machine is matched back to the name the admin gave by its session's account and host.
     $byMachine = @{}
     foreach ($s in $sessions) { $byMachine[(Get-ConnectionKey $s.Runspace.ConnectionInfo)] = $names[$s.InstanceId] }
-    function Get-MachineName($Account, $Computer) { $byMachine["$Account@$Computer".ToLowerInvariant()] }
+    # PSUserName is there for SSH sessions only (read without strict mode's objection for WinRM).
+    function Get-MachineName($Answer) { $byMachine["$($Answer.PSObject.Properties['PSUserName'].Value)@$($Answer.PSComputerName)".ToLowerInvariant()] }
 
     if ($sessions -and $DeploymentId) {
         $file = if ($CredentialsPath) { $CredentialsPath } else { "$($InstallPath.TrimEnd('/', '\'))/deployment.json" }
@@ -208,7 +209,7 @@ try {
         if ($BaseUrl) { $check.BaseUrl = $BaseUrl }
         $kept = @(Get-NaraAuthStatus @check -Kind DeploymentCredentials -CredentialsPath $file -Verify |
                 Where-Object { $_.State -eq 'Valid' -and $_.VerifiedOnline -and $_.Subject -eq $DeploymentId })
-        foreach ($k in $kept) { New-MachineResult (Get-MachineName $k.PSUserName $k.PSComputerName) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null ([pscustomobject]@{ Path = $k.Path }) }
+        foreach ($k in $kept) { New-MachineResult (Get-MachineName $k) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null ([pscustomobject]@{ Path = $k.Path }) }
         $keptIds = @($kept | ForEach-Object { $_.RunspaceId })
         $common.Session = @($sessions | Where-Object { $_.InstanceId -notin $keptIds })
         if ($common.Session) {
@@ -224,7 +225,7 @@ try {
 
     $reported = @{}
     foreach ($a in $answers) {
-        $name = Get-MachineName $a.PSUserName $a.PSComputerName
+        $name = Get-MachineName $a
         $reported[$name] = $true
         $path = if ($a.Mode -eq 'Deployment') { $a.CredentialsPath } else { $a.TokenPath }
         New-MachineResult $name $a.Status $(if ($a.Status -like 'Already*') { 'Nothing changed.' } else { 'Saved.' }) $null ([pscustomobject]@{ Organization = $a.Organization; ExpiresOn = $a.ExpiresOn; Path = $path })

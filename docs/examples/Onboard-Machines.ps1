@@ -210,8 +210,8 @@ try {
         $kept = @(Get-NaraAuthStatus @check -Kind DeploymentCredentials -CredentialsPath $file -Verify |
                 Where-Object { $_.State -eq 'Valid' -and $_.VerifiedOnline -and $_.Subject -eq $DeploymentId })
         foreach ($k in $kept) { New-MachineResult (Get-MachineName $k) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null ([pscustomobject]@{ Path = $k.Path }) }
-        $keptIds = @($kept | ForEach-Object { $_.RunspaceId })
-        $common.Session = @($sessions | Where-Object { $_.InstanceId -notin $keptIds })
+        $keptNames = @($kept | ForEach-Object { Get-MachineName $_ })
+        $common.Session = @($sessions | Where-Object { $names[$_.InstanceId] -notin $keptNames })
         if ($common.Session) {
             $answers = @(Connect-EdgeConnector @common @ConnectParameter -DeploymentId $DeploymentId -DeploymentSecret $DeploymentSecret -SaveCredentialsTo $file -ErrorVariable failures)
         }

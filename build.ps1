@@ -3,7 +3,7 @@
     Builds, tests, packages and demos NaraAuth.
 .DESCRIPTION
     Needs only the .NET SDK: run it as `dotnet tool restore; dotnet pwsh ./build.ps1 -Task <task>`
-    (pwsh 7.6.9 is a local .NET tool; Pester 5.7.1 is restored from NuGet by tools/Toolchain.csproj).
+    (pwsh 7.6.10 is a local .NET tool; Pester 5.7.1 is restored from NuGet by tools/Toolchain.csproj).
 
     Build      dotnet build: stages the importable module in out/NaraAuth.
     Test       Build, then every test: the xUnit suites (dotnet test) and the Pester suite in this pwsh.

@@ -83,6 +83,7 @@ $left = $connection.ExpiresOn - [datetimeoffset]::UtcNow
 $who = if ($connection.Email) { "$($connection.Email) ($($connection.Subject))" } else { $connection.Subject }
 $org = if ($connection.OrganizationName) { "$($connection.OrganizationName) ($($connection.Organization))" } else { $connection.Organization }
 $state = if ($connection.Status -eq 'AlreadyConnected') { 'Already logged in' } else { 'Logged in' }
-Show-Line ("{0}: {1} for {2} until {3:ddd HH:mm zzz} (local time, {4:0.#} h from now)." -f $state, $who, $org, $until, $left.TotalHours)
+# The module's one time form (about_NaraAuth, TIMES): local time with its offset.
+Show-Line ("{0}: {1} for {2} until {3} ({4:0.#} h from now)." -f $state, $who, $org, $until.ToString('yyyy-MM-dd HH:mm:ss zzz', [cultureinfo]::InvariantCulture), $left.TotalHours)
 if (-not $connection.BundlePath) { Show-Line 'Note: the default bundle is not synced yet; the Edge Connector fetches it on start.' }
 $connection

@@ -39,7 +39,7 @@ public class CredentialInventoryTests : IDisposable
     public async Task Unprotected_outranks_expired_and_the_reason_names_the_fix()
     {
         Storage.UnixTestTools.RequireUnix();
-        var environment = new FakeEnvironment(_dir.Combine("home"));
+        var environment = new FakeEnvironment(_dir.Combine("home")).Set("EDGE_CONNECTOR_HOME", _dir.Path);
         File.WriteAllText(_dir.Combine("config.json"), "{}");
         var token = _dir.Combine("auth-token.json");
         File.WriteAllText(token, "{\"token\": \"" + _state.MintToken(subject: "user_9", lifetime: TimeSpan.FromMinutes(-1)) + "\"}");
@@ -58,7 +58,7 @@ public class CredentialInventoryTests : IDisposable
     [Fact]
     public async Task A_broken_config_json_is_reported_as_invalid_and_the_other_kinds_still_are()
     {
-        var environment = new FakeEnvironment(_dir.Combine("home"));
+        var environment = new FakeEnvironment(_dir.Combine("home")).Set("EDGE_CONNECTOR_HOME", _dir.Path);
         File.WriteAllText(_dir.Combine("config.json"), "{ not json, secret-looking-text");
 
         var statuses = await new CredentialInventory(Context(environment)).ListAsync(new CredentialQuery(), CancellationToken.None);
@@ -78,7 +78,7 @@ public class CredentialInventoryTests : IDisposable
     [Fact]
     public async Task A_file_that_is_not_a_token_file_is_invalid_without_quoting_it()
     {
-        var environment = new FakeEnvironment(_dir.Combine("home"));
+        var environment = new FakeEnvironment(_dir.Combine("home")).Set("EDGE_CONNECTOR_HOME", _dir.Path);
         File.WriteAllText(_dir.Combine("config.json"), "{}");
         File.WriteAllText(_dir.Combine("auth-token.json"), "{\"note\": \"very-secret-note\"");
         var query = new CredentialQuery { Kinds = new[] { CredentialKind.EdgeConnectorToken } };

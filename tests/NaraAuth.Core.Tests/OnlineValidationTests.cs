@@ -117,7 +117,7 @@ public class OnlineValidationTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<NaraAuthException>(() => client.SendAsync(new ApiRequest(HttpMethod.Get, "/x"), CancellationToken.None));
         Assert.Equal("PlatformUnreachable", error.ErrorId);
         Assert.Equal(NaraErrorCategory.ConnectionError, error.Category);
-        _server = await EmulatorServer.StartAsync();
+        _server = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
     }
 }
 
@@ -184,14 +184,14 @@ public class SigningKeyRotationTests
         var clock = new FakeClock(DateTimeOffset.UtcNow);
         var cache = new JwksCache(clock);
         int port;
-        await using (var first = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = keyId }))
+        await using (var first = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = keyId }, TestContext.Current.CancellationToken))
         {
             port = first.BaseUrl.Port;
             var before = await new TokenValidator(clock, cache).ValidateAsync(first.State.MintToken(), new TokenValidationOptions(), Client(first.BaseUrl), CancellationToken.None);
             Assert.True(before.SignatureVerified);
         }
         clock.UtcNow += JwksCache.MinimumRefreshInterval;
-        await using var second = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, SigningKeyId = keyId });
+        await using var second = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, SigningKeyId = keyId }, TestContext.Current.CancellationToken);
         var after = await new TokenValidator(clock, cache).ValidateAsync(second.State.MintToken(), new TokenValidationOptions(), Client(second.BaseUrl), CancellationToken.None);
         Assert.True(after.SignatureVerified);
     }
@@ -201,7 +201,7 @@ public class SigningKeyRotationTests
     {
         var clock = new FakeClock(DateTimeOffset.UtcNow);
         var cache = new JwksCache(clock);
-        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = "only-key" });
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = "only-key" }, TestContext.Current.CancellationToken);
         using var forger = new EmulatorState(new EmulatorOptions { SigningKeyId = "only-key" });
         var validator = new TokenValidator(clock, cache);
         Assert.True((await validator.ValidateAsync(server.State.MintToken(), new TokenValidationOptions(), Client(server.BaseUrl), CancellationToken.None)).SignatureVerified);
@@ -212,10 +212,29 @@ public class SigningKeyRotationTests
                 validator.ValidateAsync(forger.MintToken(), new TokenValidationOptions(), Client(server.BaseUrl), CancellationToken.None));
             Assert.Equal("InvalidSignature", error.ErrorId);
         }
-        Assert.Equal(fetchesBefore, server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+        // The first failure refetches once; the next ones within the interval do not.
+        Assert.Equal(fetchesBefore + 1, server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
         clock.UtcNow += JwksCache.MinimumRefreshInterval;
         await Assert.ThrowsAsync<NaraAuthException>(() =>
             validator.ValidateAsync(forger.MintToken(), new TokenValidationOptions(), Client(server.BaseUrl), CancellationToken.None));
-        Assert.Equal(fetchesBefore + 1, server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+        Assert.Equal(fetchesBefore + 2, server.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+    }
+
+    [Fact]
+    public async Task A_key_rotated_under_the_same_id_right_after_an_ordinary_fetch_is_trusted_at_once()
+    {
+        // The clock never moves: the ordinary fetch of the first validation must not count
+        // against the refetch that the new key's first signature causes.
+        var clock = new FakeClock(DateTimeOffset.UtcNow);
+        var cache = new JwksCache(clock);
+        int port;
+        await using (var first = await EmulatorServer.StartAsync(new EmulatorOptions { SigningKeyId = "same-id" }, TestContext.Current.CancellationToken))
+        {
+            port = first.BaseUrl.Port;
+            Assert.True((await new TokenValidator(clock, cache).ValidateAsync(first.State.MintToken(), new TokenValidationOptions(), Client(first.BaseUrl), CancellationToken.None)).SignatureVerified);
+        }
+        await using var second = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port, SigningKeyId = "same-id" }, TestContext.Current.CancellationToken);
+        var after = await new TokenValidator(clock, cache).ValidateAsync(second.State.MintToken(), new TokenValidationOptions(), Client(second.BaseUrl), CancellationToken.None);
+        Assert.True(after.SignatureVerified);
     }
 }

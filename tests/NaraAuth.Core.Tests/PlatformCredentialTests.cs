@@ -15,9 +15,10 @@ public sealed class PlatformCredentialTests : IDisposable
 
     public PlatformCredentialTests()
     {
-        // An Edge Connector installation, so the token file is looked up here.
+        // An Edge Connector installation named by EDGE_CONNECTOR_HOME, so the token file is looked up here.
         File.WriteAllText(Path.Combine(_dir, "config.json"), "{}");
         _environment = new FakeEnvironment(_dir);
+        _environment.Variables["EDGE_CONNECTOR_HOME"] = _dir;
         _context = new CoreContext(_environment, new FakeClock(Now), _dir);
     }
 

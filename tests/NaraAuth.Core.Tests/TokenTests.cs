@@ -15,10 +15,12 @@ public class TokenLocationTests
         var cwd = dir.Combine("cwd");
         Directory.CreateDirectory(cwd);
 
-        File.WriteAllText(Path.Combine(cwd, "config.json"), "{}");
+        // A config.json in the current folder makes it no installation: only what the invoker names is one.
+        File.WriteAllText(Path.Combine(cwd, "config.json"), "{\"authTokenPath\": \"cwd-token.json\"}");
         var fromCwd = TokenLocation.Resolve(env, null, null, cwd);
-        Assert.Equal((Path.Combine(cwd, "auth-token.json"), TokenPathSource.CurrentDirectory), (fromCwd.Path, fromCwd.Source));
-        Assert.Null(fromCwd.UserFolderNote);
+        Assert.Equal(TokenPathSource.UserFolder, fromCwd.Source);
+        Assert.DoesNotContain(cwd, fromCwd.Path);
+        Assert.NotNull(fromCwd.UserFolderNote);
 
         var home = dir.Combine("home");
         Directory.CreateDirectory(home);

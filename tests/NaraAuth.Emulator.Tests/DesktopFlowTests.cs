@@ -6,7 +6,7 @@ public class DesktopFlowTests
     [Fact]
     public async Task Polling_faster_than_the_interval_gets_429_with_Retry_After_and_the_interval_grows()
     {
-        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions());
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions(), TestContext.Current.CancellationToken);
         server.State.EdgeConnector.IntervalSeconds = 2;
         var ct = TestContext.Current.CancellationToken;
         using var http = new HttpClient { BaseAddress = server.BaseUrl };

@@ -41,7 +41,7 @@ public class DependencyIsolationTests
         Assert.Contains(preloaded, a => a.GetName().Name == "System.IdentityModel.Tokens.Jwt" && a.GetName().Version!.Major == 7);
 
         // https as well: MSAL only accepts an https authority.
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { HttpsCertificate = LoopbackCertificate.Certificate });
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { HttpsCertificate = LoopbackCertificate.Certificate }, TestContext.Current.CancellationToken);
         using var session = new PsSession();
         var jwt = emulator.State.MintToken();
         TestTokenFile.WriteIn(session.WorkDir, jwt);

@@ -4,8 +4,8 @@ using static NaraAuth.Module.Tests.EdgeConnectorTestKit;
 namespace NaraAuth.Module.Tests;
 
 /// <summary>
-/// Where the Edge Connector token goes when nothing names a place: the current folder only when
-/// it is an installation (config.json), else the owner-only per-user folder, and the cmdlets say so.
+/// Where the Edge Connector token goes when nothing names a place: the owner-only per-user folder,
+/// said on the verbose stream; the current folder is never an installation, even with a config.json.
 /// </summary>
 public class DefaultTokenLocationTests : IClassFixture<EmulatorFixture>
 {
@@ -39,8 +39,9 @@ public class DefaultTokenLocationTests : IClassFixture<EmulatorFixture>
         AssertPrivate(bundle);
         UnixModes.AssertMode(PrivateFolder, Path.GetDirectoryName(UserFolder(session))!);
         Assert.Empty(Directory.GetFileSystemEntries(session.WorkDir));
-        Assert.Contains(token, result.HostText);
-        Assert.Contains("not an Edge Connector installation", result.HostText);
+        // Said once, on the verbose stream, not to the person on every connect.
+        Assert.Contains(result.Verbose, v => v.Message.Contains("No installation was named") && v.Message.Contains(token));
+        Assert.DoesNotContain(result.Information, i => i.MessageData.ToString()!.Contains("per-user"));
         result.AssertNoSecret(jwt);
     }
 
@@ -61,7 +62,7 @@ public class DefaultTokenLocationTests : IClassFixture<EmulatorFixture>
         Assert.Equal(token, (string)info.Path);
         Assert.Equal("UserFolder", info.Source.ToString());
         Assert.Equal("user_7", (string)info.Subject);
-        Assert.Contains(read.Verbose, v => v.Message.Contains("not an Edge Connector installation"));
+        Assert.Contains(read.Verbose, v => v.Message.Contains("No installation was named") && v.Message.Contains(token));
 
         var removed = session.Run("Disconnect-EdgeConnector -PassThru -Confirm:$false");
         Assert.Equal("Disconnected", ((dynamic)removed.Single<object>()).Status.ToString());
@@ -70,7 +71,26 @@ public class DefaultTokenLocationTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void From_an_installation_folder_the_token_stays_in_that_folder()
+    public void A_config_json_in_the_current_folder_does_not_make_it_an_installation()
+    {
+        // A cloned repository or an unpacked archive: its config.json names a file in the folder.
+        using var session = new PsSession(installationFolder: false);
+        session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
+        File.WriteAllText(Path.Combine(session.WorkDir, "config.json"), "{\"authTokenPath\": \"planted.json\"}");
+        var jwt = _emulator.State.MintToken();
+
+        var result = session.Run("Connect-EdgeConnector -Token $args[0] -SkipBundleSync -Verbose; Get-AuthToken", jwt);
+
+        var token = Path.Combine(UserFolder(session), "auth-token.json");
+        Assert.Equal(token, (string)((dynamic)result.Output[0]).TokenPath);
+        Assert.Equal("UserFolder", ((dynamic)result.Output[1]).Source.ToString());
+        Assert.Equal(new[] { "config.json" }, Directory.GetFiles(session.WorkDir).Select(Path.GetFileName).ToArray());
+        Assert.Contains(result.Verbose, v => v.Message.Contains("No installation was named"));
+        result.AssertNoSecret(jwt);
+    }
+
+    [Fact]
+    public void From_an_installation_named_by_EDGE_CONNECTOR_HOME_the_token_stays_in_that_folder()
     {
         using var session = new PsSession();
         session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
@@ -80,7 +100,7 @@ public class DefaultTokenLocationTests : IClassFixture<EmulatorFixture>
 
         var token = Path.Combine(session.WorkDir, "auth-token.json");
         Assert.Equal(token, (string)((dynamic)result.Output[0]).TokenPath);
-        Assert.Equal("CurrentDirectory", ((dynamic)result.Output[1]).Source.ToString());
+        Assert.Equal("EdgeConnectorHome", ((dynamic)result.Output[1]).Source.ToString());
         AssertPrivate(token);
         Assert.False(Directory.Exists(UserFolder(session)));
         Assert.DoesNotContain("per-user", result.HostText);

@@ -34,6 +34,23 @@ public class EmulatorBannerTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void Every_shell_line_is_labelled_and_uses_only_its_own_shell_syntax()
+    {
+        var lines = EmulatorBanner.Lines(_emulator.Server);
+        var powershell = lines.Where(l => l.Contains("PowerShell")).ToList();
+        var bash = lines.Where(l => l.Contains("bash")).ToList();
+        Assert.Equal(2, powershell.Count);
+        Assert.Equal(2, bash.Count);
+        Assert.All(powershell, l => Assert.DoesNotContain("export ", l));
+        Assert.All(powershell, l => Assert.Contains("$env:", l));
+        Assert.All(bash, l => Assert.DoesNotContain("$env:", l));
+        Assert.All(bash, l => Assert.Contains("export ", l));
+        // Unlabelled lines hold no shell syntax at all.
+        Assert.All(lines.Except(powershell).Except(bash), l => Assert.DoesNotMatch(@"export |\$env:", l));
+        Assert.Contains(bash, l => l.Contains("NARA_BASE_URL='" + _emulator.BaseUrl.ToString().TrimEnd('/') + "'"));
+    }
+
+    [Fact]
     public async Task The_approval_page_it_names_shows_a_pending_login()
     {
         var page = Find(Banner(), @"Approval page:\s+(\S+)");

@@ -54,10 +54,20 @@ public class FileSafetyTests : IClassFixture<EmulatorFixture>
         using var session = new PsSession();
         var victim = Path.Combine(session.TempDir, "victim.conf");
         File.WriteAllText(victim, "[server]\nport = 8080\n");
+        var inside = Path.Combine(session.WorkDir, "notes.conf");
+        File.WriteAllText(inside, "[server]\nport = 8080\n");
+
+        // Outside the installation: refused before anything is read or written.
         File.WriteAllText(Path.Combine(session.WorkDir, "config.json"), "{\"authTokenPath\": \"../victim.conf\"}");
+        var outside = session.Run("Connect-EdgeConnector -Token $args[0] -BaseUrl $args[1] -SkipBundleSync", _emulator.State.MintToken(), _emulator.BaseUrl);
+        outside.AssertError("ConfigFileTokenPathOutside", ErrorCategory.SecurityError);
+        Assert.Equal("[server]\nport = 8080\n", File.ReadAllText(victim));
+
+        // Inside it but not a token file: kept unless -Force.
+        File.WriteAllText(Path.Combine(session.WorkDir, "config.json"), "{\"authTokenPath\": \"notes.conf\"}");
         var result = session.Run("Connect-EdgeConnector -Token $args[0] -BaseUrl $args[1] -SkipBundleSync", _emulator.State.MintToken(), _emulator.BaseUrl);
         result.AssertError("SecureStoreTargetUnrecognized", ErrorCategory.ResourceExists);
-        Assert.Equal("[server]\nport = 8080\n", File.ReadAllText(victim));
+        Assert.Equal("[server]\nport = 8080\n", File.ReadAllText(inside));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         TestTokenFile.WriteIn(directory, token, fileName);
 
     [Fact]
-    public void Reads_a_token_file_written_by_another_program_from_the_current_directory()
+    public void Reads_a_token_file_written_by_another_program_from_the_installation()
     {
         using var session = new PsSession();
         var jwt = _emulator.State.MintToken(subject: "user_42", org: "org_1", role: "member", lifetime: TimeSpan.FromHours(2));
@@ -27,7 +27,7 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         var result = session.Run("Get-AuthToken");
         dynamic info = result.Single<object>();
         Assert.Equal(path, (string)info.Path);
-        Assert.Equal("CurrentDirectory", (string)info.Source.ToString());
+        Assert.Equal("EdgeConnectorHome", (string)info.Source.ToString());
         Assert.Equal("user_42", (string)info.Subject);
         Assert.Equal("org_1", (string)info.Organization);
         Assert.Equal("Acme", (string)info.OrganizationName);
@@ -50,9 +50,9 @@ public class GetAuthTokenTests : IClassFixture<EmulatorFixture>
         session.SetEnv("EDGE_CONNECTOR_HOME", home);
         Assert.Equal("EdgeConnectorHome", session.Run("(Get-AuthToken).Source").Output.Single().ToString());
 
-        // config.json in the installation directory names another file.
-        var configured = WriteTokenFile(Path.Combine(session.TempDir, "elsewhere"), jwt, "custom.json");
-        File.WriteAllText(Path.Combine(home, "config.json"), "{\"authTokenPath\": \"" + configured + "\"}");
+        // config.json in the installation directory names another file inside it.
+        var configured = WriteTokenFile(Path.Combine(home, "secrets"), jwt, "custom.json");
+        File.WriteAllText(Path.Combine(home, "config.json"), "{\"authTokenPath\": \"secrets/custom.json\"}");
         var fromConfig = session.Run("Get-AuthToken").Single<object>();
         Assert.Equal("ConfigFile", ((dynamic)fromConfig).Source.ToString());
         Assert.Equal(configured, ((dynamic)fromConfig).Path);

@@ -64,7 +64,7 @@ public class HelpTests
         // Every cmdlet is introduced there, so Get-Help about_NaraAuth is a map of the module.
         foreach (var name in session.Run("Get-Command -Module NaraAuth | ForEach-Object Name").Output.Select(o => o.ToString()))
             Assert.Contains(name, text);
-        foreach (var file in new[] { "auth-token.json", "default-bundle.json", "deployment.yaml", "device.json", ".msal.bin", "config.json", "NaraAuth/oidc", ".tmp" })
+        foreach (var file in new[] { "auth-token.json", "default-bundle.json", "deployment.yaml", "device.json", ".msal.bin", "config.json", "naraauth/oidc", ".tmp" })
             Assert.Contains(file, text);
     }
 

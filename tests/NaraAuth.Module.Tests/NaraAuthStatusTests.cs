@@ -71,7 +71,7 @@ public class NaraAuthStatusTests : IClassFixture<EmulatorFixture>
         Assert.Equal("user_7", (string)token.Subject);
         Assert.Equal("org_1", (string)token.Organization);
         Assert.Equal(Path.Combine(session.WorkDir, "auth-token.json"), (string)token.Path);
-        Assert.Equal("CurrentDirectory", (string)token.FoundBy);
+        Assert.Equal("EdgeConnectorHome", (string)token.FoundBy);
         Assert.InRange(((DateTimeOffset)token.ExpiresOn - DateTimeOffset.UtcNow).TotalHours, 3.9, 4.01);
         Assert.Equal(Path.Combine(session.WorkDir, "default-bundle.json"), (string)Of(result, "EdgeConnectorBundle").Path);
         dynamic deployment = Of(result, "DeploymentCredentials");

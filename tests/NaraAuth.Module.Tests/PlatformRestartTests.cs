@@ -16,7 +16,7 @@ public class PlatformRestartTests
         using var session = new PsSession();
         int port;
         string first;
-        await using (var before = await EmulatorServer.StartAsync(new EmulatorOptions()))
+        await using (var before = await EmulatorServer.StartAsync(new EmulatorOptions(), TestContext.Current.CancellationToken))
         {
             port = before.BaseUrl.Port;
             first = before.State.MintToken();
@@ -24,7 +24,7 @@ public class PlatformRestartTests
             Assert.Equal("Connected", connected.Single<object>().ToString());
         }
 
-        await using var after = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port });
+        await using var after = await EmulatorServer.StartAsync(new EmulatorOptions { Port = port }, TestContext.Current.CancellationToken);
         var second = after.State.MintToken();
         var result = session.Run("Connect-EdgeConnector -Token $args[0] -BaseUrl $args[1] -Force | ForEach-Object Status", second, after.BaseUrl.ToString());
         Assert.Equal("Connected", result.Single<object>().ToString());

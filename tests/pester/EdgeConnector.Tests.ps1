@@ -24,7 +24,7 @@ Describe 'Connect-EdgeConnector' {
         $c.Status | Should -Be 'Connected'
         $c.Mode | Should -Be 'Token'
         $shown = $c | Format-Rendered
-        foreach ($label in 'Mode', 'Status', 'Organization', 'Subject', 'ExpiresOn', 'Credential', 'BundlePath', 'BaseUrl') { $shown | Should -Match "(?m)^$label\s+:" }
+        foreach ($label in 'Mode', 'Status', 'Organization', 'Email', 'Subject', 'ExpiresOn', 'TokenPath', 'BundlePath', 'BaseUrl') { $shown | Should -Match "(?m)^$label\s+:" }
         $captured.Verbose | Should -Not -BeNullOrEmpty
         Test-Path (Join-Path $dir 'auth-token.json') | Should -BeTrue
         Test-Path (Join-Path $dir 'default-bundle.json') | Should -BeTrue

@@ -93,12 +93,14 @@ Describe 'Get-AuthToken -EdgePlane' {
 }
 
 Describe 'Get-EdgePlaneIdentity' {
-    It 'asks EdgePlane who the session belongs to and shows it as a table' {
+    It 'asks EdgePlane who the session belongs to and shows it as a block that fits 80 columns, or a table' {
         Connect-TestEdgePlane | Out-Null
         $captured = Invoke-Captured { Get-EdgePlaneIdentity -Verbose }
         $who = Get-Single $captured.Output
         $who.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.EdgePlaneIdentityInfo'
-        ($who | Format-Rendered) | Should -Match '(?m)^Subject\s+Email\s+IsAdmin\s+ExpiresOn\s+SessionId\s+BaseUrl\s*$'
+        $narrow = $who | Out-String -Width 80
+        foreach ($label in 'Subject', 'Email', 'IsAdmin', 'ExpiresOn', 'SessionId', 'BaseUrl') { $narrow | Should -Match "(?m)^$label\s+:" }
+        ($who | Format-Table | Out-String -Width 200) | Should -Match '(?m)^Subject\s+Email\s+IsAdmin\s+ExpiresOn\s+SessionId\s+BaseUrl\s*$'
         Assert-NoSecret $captured -Secret (Read-SessionSecret)
     }
 
@@ -135,7 +137,10 @@ Describe 'Get-OidcSession' {
         $login.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.SavedLoginInfo'
         $login.Subject | Should -Be 'ada'
         $login.Path | Should -Be $sessionFile
-        ($login | Format-Rendered) | Should -Match '(?m)^Kind\s+Subject\s+Issuer'
+        $narrow = $login | Out-String -Width 80
+        foreach ($label in 'Kind', 'Subject', 'Issuer', 'ExpiresOn', 'CanRefresh', 'Path') { $narrow | Should -Match "(?m)^$label\s+:" }
+        ($narrow -split '\r?\n' | Where-Object { $_ -match '^\s*\S\s*$' }) | Should -BeNullOrEmpty
+        ($login | Format-Table | Out-String -Width 300) | Should -Match '(?m)^Kind\s+Subject\s+Issuer'
         Assert-NoSecret $captured -Secret (Read-SessionSecret)
     }
 

@@ -14,14 +14,15 @@ AfterAll { Complete-NaraTest }
 Describe 'Secret files' {
     BeforeEach {
         $script:dir = New-TestDirectory
-        # An Edge Connector installation, so the token file is read from this folder.
+        # An Edge Connector installation named by EDGE_CONNECTOR_HOME, so the token file is read from this folder.
         Set-Content -Path (Join-Path $dir 'config.json') -Value '{}'
+        $env:EDGE_CONNECTOR_HOME = $dir
         Push-Location $dir
     }
     AfterEach {
         Pop-Location
         Remove-Item -Recurse -Force $dir
-        Remove-Item Env:NODETOOL_CONFIG_PATH, Env:AUTH_TOKEN_PATH -ErrorAction SilentlyContinue
+        Remove-Item Env:NODETOOL_CONFIG_PATH, Env:AUTH_TOKEN_PATH, Env:EDGE_CONNECTOR_HOME -ErrorAction SilentlyContinue
     }
 
     It 'reads a token file written with Set-Content -Encoding <Encoding>' -TestCases @(

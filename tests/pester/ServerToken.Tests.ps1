@@ -77,6 +77,8 @@ Describe 'Get-ServerToken' {
         $shown | Should -Match '(?m)^Id\s+Name\s+CreatedAt\s+LastUsedAt\s*$'
         $shown | Should -Match 'list-one\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d'
         $shown | Should -Match 'never'
+        # At 80 columns every column is still there (the name wraps rather than pushing one out).
+        ($captured.Output | Out-String -Width 80) | Should -Match '(?m)^Id\s+Name\s+CreatedAt\s+LastUsedAt\s*$'
         Assert-NoSecret $captured -Secret $jwt
     }
 

@@ -4,16 +4,48 @@ using NaraAuth.Core.Http;
 
 namespace NaraAuth.Core.Config;
 
+/// <summary>Who named the platform a call goes to: the invoker (parameter, environment, default) or an installation's config.json.</summary>
+public enum PlatformUrlSource
+{
+    Parameter,
+    EnvironmentVariable,
+    ConfigFile,
+    Default,
+}
+
+/// <summary>The platform base URL and who named it.</summary>
+public sealed class PlatformTarget
+{
+    public PlatformTarget(Uri url, PlatformUrlSource source)
+    {
+        Url = url;
+        Source = source;
+    }
+
+    public Uri Url { get; }
+    public PlatformUrlSource Source { get; }
+
+    /// <summary>Named by the person running the command, not read from a file.</summary>
+    public bool NamedByInvoker => Source != PlatformUrlSource.ConfigFile;
+}
+
 /// <summary>The nara platform base URL: -BaseUrl, NARA_BASE_URL, config.json platformUrl, default (docs/protocol.md 1).</summary>
 public static class PlatformUrl
 {
     public const string Default = "https://app.nara.de";
 
-    public static Uri Resolve(string? explicitUrl, IEnvironment environment, InstallationConfig? config)
+    public static Uri Resolve(string? explicitUrl, IEnvironment environment, InstallationConfig? config) =>
+        Choose(explicitUrl, environment, () => config).Url;
+
+    /// <summary>
+    /// The base URL and its source. <paramref name="config"/> is asked only when neither -BaseUrl
+    /// nor NARA_BASE_URL is set, so an installation's config.json is read only when it is needed.
+    /// </summary>
+    public static PlatformTarget Choose(string? explicitUrl, IEnvironment environment, Func<InstallationConfig?> config)
     {
-        if (!string.IsNullOrWhiteSpace(explicitUrl)) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
-        if (environment.GetVariable("NARA_BASE_URL") is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, "NARA_BASE_URL");
-        if (config?.PlatformUrl is { } fromConfig) return BaseUrlPolicy.Parse(fromConfig, "platformUrl in config.json");
-        return BaseUrlPolicy.Parse(Default, "default");
+        if (!string.IsNullOrWhiteSpace(explicitUrl)) return new(BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl"), PlatformUrlSource.Parameter);
+        if (environment.GetVariable(EnvironmentVariables.NaraBaseUrl) is { } fromEnv) return new(BaseUrlPolicy.Parse(fromEnv, EnvironmentVariables.NaraBaseUrl), PlatformUrlSource.EnvironmentVariable);
+        if (config()?.PlatformUrl is { } fromConfig) return new(BaseUrlPolicy.Parse(fromConfig, "platformUrl in config.json"), PlatformUrlSource.ConfigFile);
+        return new(BaseUrlPolicy.Parse(Default, "default"), PlatformUrlSource.Default);
     }
 }

@@ -146,7 +146,7 @@ public sealed class DesktopLoginFlow
         if (timedOutFirst && timeout == null)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"Nobody approved the login with code {start.Code} within {Text.DurationText.Of(limit)}, NaraAuth's limit for one login (the platform would have waited until {Tokens.Iso8601.Format(start.ExpiresAt)}).",
+                $"Nobody approved the login with code {start.Code} within {Text.DurationText.Of(limit)}, NaraAuth's limit for one login (the platform would have waited until {Text.TimeText.Of(start.ExpiresAt)}).",
                 "Run Connect-EdgeConnector again, or pass -LoginTimeoutSec to wait longer.");
         }
         if (timedOutFirst)
@@ -156,7 +156,7 @@ public sealed class DesktopLoginFlow
                 "Run Connect-EdgeConnector again, or raise -LoginTimeoutSec.");
         }
         return new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,
-            $"The login code {start.Code} expired at {Tokens.Iso8601.Format(start.ExpiresAt)} before it was approved.",
+            $"The login code {start.Code} expired at {Text.TimeText.Of(start.ExpiresAt)} before it was approved.",
             "Run Connect-EdgeConnector again and approve the request in time.");
     }
 

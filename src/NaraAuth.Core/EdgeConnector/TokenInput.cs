@@ -18,7 +18,14 @@ public static class TokenInput
         Resolve(value, currentDirectory, store, out _);
 
     /// <param name="permissionWarning">Set when the value named a token file that other users can read.</param>
-    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store, out string? permissionWarning)
+    public static (string Jwt, string? SourceFile) Resolve(string value, string currentDirectory, SecureFileStore store, out string? permissionWarning) =>
+        Resolve(value, text => Path.GetFullPath(Path.Combine(currentDirectory, text)), store, out permissionWarning);
+
+    /// <param name="fullPathOf">
+    /// The file system path a value names, as the caller's shell reads it ('~', drives, its current
+    /// location), or null when it names none; it may throw a NaraAuthException for a path it refuses.
+    /// </param>
+    public static (string Jwt, string? SourceFile) Resolve(string value, Func<string, string?> fullPathOf, SecureFileStore store, out string? permissionWarning)
     {
         permissionWarning = null;
         var text = value.Trim();
@@ -28,15 +35,22 @@ public static class TokenInput
             string? full = null;
             try
             {
-                full = Path.GetFullPath(Path.Combine(currentDirectory, text));
+                full = fullPathOf(text);
             }
             catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
             {
             }
             if (full != null && File.Exists(full))
             {
-                var file = TokenFile.Read(store, full, out permissionWarning);
-                return (file.Token, full);
+                try
+                {
+                    var file = TokenFile.Read(store, full, out permissionWarning);
+                    return (file.Token, full);
+                }
+                catch (NaraAuthException e) when (e.ErrorId == SecretFileKind.TokenFile.NotJsonErrorId || e.ErrorId == SecretFileKind.TokenFile.MissingFieldErrorId)
+                {
+                    throw new NaraAuthException(e.ErrorId, e.Category, e.Message, SecretFileKind.GivenTokenFileAction, e.Target, e);
+                }
             }
             if (full != null && Directory.Exists(full))
             {

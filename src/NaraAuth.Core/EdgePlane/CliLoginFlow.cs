@@ -187,12 +187,12 @@ public sealed class CliLoginFlow
     private NaraAuthException Ended(CliLoginStart start, DateTimeOffset deadline) =>
         deadline < start.ExpiresAt
             ? new NaraAuthException("EdgePlaneLoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"The login was not completed within {Text.DurationText.Of(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Iso8601.Format(start.ExpiresAt)}).",
+                $"The login was not completed within {Text.DurationText.Of(MaxWait)}, NaraAuth's limit for one login (EdgePlane would have waited until {Text.TimeText.Of(start.ExpiresAt)}).",
                 "Run Invoke-OidcCliLogin again and finish the login in the browser in time, or give a longer -LoginTimeoutSec.")
             : Expired(start);
 
     private static NaraAuthException Expired(CliLoginStart start) =>
         new("EdgePlaneLoginExpired", NaraErrorCategory.OperationTimeout,
-            $"The login was not completed before it expired at {Iso8601.Format(start.ExpiresAt)}.",
+            $"The login was not completed before it expired at {Text.TimeText.Of(start.ExpiresAt)}.",
             "Run Invoke-OidcCliLogin again and finish the login in the browser in time.");
 }

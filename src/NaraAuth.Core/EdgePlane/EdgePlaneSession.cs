@@ -7,6 +7,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -49,7 +50,7 @@ public sealed class EdgePlaneSession
         if (IsExpired(now) && !allowExpired)
         {
             throw new NaraAuthException("EdgePlaneSessionExpired", NaraErrorCategory.AuthenticationError,
-                $"The EdgePlane session in '{path}' expired at {ExpiresAt:u}.", again, path);
+                $"The EdgePlane session in '{path}' expired at {TimeText.Of(ExpiresAt)}.", again, path);
         }
         return ExpiryNotice.For($"The EdgePlane session in '{path}'", ExpiresAt, now, warningWindow, again);
     }

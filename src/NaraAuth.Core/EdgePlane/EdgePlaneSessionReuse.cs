@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -38,7 +39,7 @@ public static class EdgePlaneSessionReuse
         }
         if (saved.ExpiresAt is not { } expires || expires - minimumValidity <= now)
         {
-            why = saved.ExpiresAt is { } e2 ? $"The saved EdgePlane session ends at {e2:u}, within the required validity of {minimumValidity}." : "The saved EdgePlane session has no expiry.";
+            why = saved.ExpiresAt is { } e2 ? $"The saved EdgePlane session ends at {TimeText.Of(e2)}, within the required validity of {minimumValidity}." : "The saved EdgePlane session has no expiry.";
             return null;
         }
         why = string.Empty;

@@ -10,6 +10,7 @@ using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Polling;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Oidc;
 
@@ -175,7 +176,7 @@ public sealed class DeviceCodeFlow
         _reporter.Information($"To sign in, open {prompt.VerificationUri.AbsoluteUri} on any device and enter the code {prompt.UserCode}");
         if (prompt.VerificationUriComplete != null)
             _reporter.Information($"Or open this link, which already contains the code: {prompt.VerificationUriComplete.AbsoluteUri}");
-        _reporter.Information($"The code expires at {prompt.ExpiresAt:u}.");
+        _reporter.Information($"The code expires at {TimeText.Of(prompt.ExpiresAt)}.");
     }
 
     private static NaraAuthException TimedOut(TimeSpan maxWait) =>

@@ -129,13 +129,13 @@ public sealed class IdTokenValidator
         if (info.ExpiresAt == null || info.IsExpired(now, TokenValidationOptions.ClockSkew))
         {
             throw new NaraAuthException("IdTokenExpired", NaraErrorCategory.AuthenticationError,
-                info.ExpiresAt == null ? "The ID token has no expiry." : $"The ID token expired at {Iso8601.Format(info.ExpiresAt.Value)}.",
+                info.ExpiresAt == null ? "The ID token has no expiry." : $"The ID token expired at {Text.TimeText.Of(info.ExpiresAt.Value)}.",
                 "Check this machine's clock, then log in again.");
         }
         if (info.NotBefore is { } nbf && nbf - TokenValidationOptions.ClockSkew > now)
         {
             throw new NaraAuthException("IdTokenNotYetValid", NaraErrorCategory.AuthenticationError,
-                $"The ID token is not valid before {Iso8601.Format(nbf)}; check this machine's clock.", "Correct the system clock, then log in again.");
+                $"The ID token is not valid before {Text.TimeText.Of(nbf)}; check this machine's clock.", "Correct the system clock, then log in again.");
         }
         if (expectedNonce != null)
         {

@@ -193,10 +193,10 @@ public sealed class OidcLogin
         var now = _context.Clock.UtcNow;
         if (saved.IsValidFor(now, MinimumValidity))
         {
-            _reporter.Verbose($"Reusing the saved session of {saved.Identity.Subject} from '{Path}' (valid until {saved.ExpiresAt:u}).");
+            _reporter.Verbose($"Reusing the saved session of {saved.Identity.Subject} from '{Path}' (valid until {TimeText.Of(saved.ExpiresAt)}).");
             return new OidcLoginResult(saved, Path, OidcLoginSource.Saved);
         }
-        _reporter.Verbose($"The saved session's {saved.ExpiringToken} {(saved.ExpiresAt <= now ? "expired" : "expires")} at {saved.ExpiresAt:u}, within the {DurationText.Of(MinimumValidity)} margin, so it is refreshed.");
+        _reporter.Verbose($"The saved session's {saved.ExpiringToken} {(saved.ExpiresAt <= now ? "expired" : "expires")} at {TimeText.Of(saved.ExpiresAt)}, within the {DurationText.Of(MinimumValidity)} margin, so it is refreshed.");
         if (!refreshHere) return null;
         if (saved.Tokens.RefreshToken == null)
         {
@@ -239,7 +239,7 @@ public sealed class OidcLogin
         if (tokens.RefreshToken == null && source == OidcLoginSource.DeviceCode)
         {
             _reporter.Verbose("The provider issued no refresh token" + (_settings.AsksForRefreshToken ? " although offline_access was asked for" : " (offline_access was not asked for)")
-                + $", so the next login after {identity.ExpiresAt:u} asks you again.");
+                + $", so the next login after {TimeText.Of(identity.ExpiresAt)} asks you again.");
         }
         var session = new OidcSession(provider.Issuer, _settings.ClientId, _settings.Scope, identity, tokens, _context.Clock.UtcNow, accountId);
         // Ctrl+C before this point leaves the disk as it was.

@@ -56,7 +56,7 @@ public sealed class OidcSession
     }
 
     /// <summary>Where every direct OIDC session of this user is saved.</summary>
-    public static string FolderFor(IEnvironment environment) => Path.Combine(environment.ConfigDirectory, "NaraAuth", "oidc");
+    public static string FolderFor(IEnvironment environment) => Path.Combine(environment.ConfigDirectory, Storage.UserFolder.Name, "oidc");
 
     public byte[] Serialize()
     {

@@ -53,8 +53,9 @@ public static class CompletionLookup
         try
         {
             var location = TokenLocation.Resolve(context.Environment, null, installPath, context.CurrentDirectory);
-            var baseUrl = PlatformUrl.Resolve(explicitBaseUrl, context.Environment, location.Config);
-            var credential = PlatformCredential.Resolve(explicitToken, installPath, context);
+            var target = PlatformUrl.Choose(explicitBaseUrl, context.Environment, () => location.Config);
+            var baseUrl = target.Url;
+            var credential = PlatformCredential.Resolve(explicitToken, installPath, context, target);
             var key = kind + " " + baseUrl + " " + Fingerprint(credential.Value);
             var now = context.Clock.UtcNow;
             if (Cache.TryGetValue(key, out var cached) && now - cached.At < Freshness) return cached.Candidates;

@@ -43,7 +43,12 @@ public sealed class PlatformCredential
 
     /// <param name="explicitToken">The -Token argument (already plain text), or null.</param>
     /// <param name="installPath">-InstallPath, for finding the stored token and config.json.</param>
-    public static PlatformCredential Resolve(string? explicitToken, string? installPath, CoreContext context)
+    /// <param name="destination">
+    /// The platform the call goes to; the stored login is used only when it may go there
+    /// (<see cref="StoredLoginDestination"/>). Null: the platform named by NARA_BASE_URL,
+    /// config.json or the default.
+    /// </param>
+    public static PlatformCredential Resolve(string? explicitToken, string? installPath, CoreContext context, Config.PlatformTarget? destination = null)
     {
         if (explicitToken != null)
         {
@@ -66,6 +71,8 @@ public sealed class PlatformCredential
                 $"No credential to call the platform with: no -Token, no {EnvironmentVariable}, and no token file at '{location.Path}'.",
                 $"Log in with Connect-EdgeConnector, set {EnvironmentVariable} to a server token, or pass -Token.", location.Path, e);
         }
+        // Checked before the credential exists as a value anyone could send.
+        StoredLoginDestination.Check(stored.File, location.Path, destination ?? Config.PlatformUrl.Choose(null, context.Environment, () => location.Config));
         return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location, stored.PermissionWarning);
     }
 

@@ -12,6 +12,7 @@ using NaraAuth.Core.Sessions;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Worker;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Status;
 
@@ -243,7 +244,7 @@ public sealed class CredentialInventory
     private void ExpireIfPast(CredentialStatus status, string remedy)
     {
         if (status.ExpiresAt is { } expires && expires <= _context.Clock.UtcNow)
-            status.Downgrade(CredentialState.Expired, $"it expired at {expires:u}; {remedy}");
+            status.Downgrade(CredentialState.Expired, $"it expired at {TimeText.Of(expires)}; {remedy}");
     }
 
     /// <summary>Owner and protection of the record's file, with the secure store's rules.</summary>

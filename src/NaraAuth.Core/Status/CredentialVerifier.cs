@@ -31,7 +31,11 @@ internal sealed class CredentialVerifier
     public Task PlatformTokenAsync(CredentialStatus status, JwtInfo jwt, TokenLocation location, CancellationToken cancellationToken) =>
         AskAsync(status, async () =>
         {
-            var platform = new ApiClient(PlatformUrl.Resolve(_baseUrl, _context.Environment, location.Config));
+            var target = PlatformUrl.Choose(_baseUrl, _context.Environment, () => location.Config);
+            // The stored login goes only to the platform it was saved for (or, from an older
+            // file, one the invoker named); otherwise it stays unsent and Unverified, saying why.
+            StoredLoginDestination.Check(TokenFile.Read(_context.Store, location.Path, out _), location.Path, target);
+            var platform = new ApiClient(target.Url);
             var result = await _context.Validator.ValidateAsync(jwt.Raw, new TokenValidationOptions(), platform, cancellationToken).ConfigureAwait(false);
             if (!result.SignatureVerified)
                 return $"{platform.BaseUrl} publishes no signing keys, so the signature was not checked";
@@ -67,6 +71,12 @@ internal sealed class CredentialVerifier
             var note = await ask().ConfigureAwait(false);
             status.VerifiedOnline = note == null;
             if (note != null) status.Downgrade(CredentialState.Unverified, note);
+        }
+        catch (NaraAuthException e) when (e.ErrorId == InstallationConfig.UntrustedErrorId || e.ErrorId == TokenLocation.TokenPathOutsideErrorId
+            || e.ErrorId == StoredLoginDestination.ErrorId)
+        {
+            // Not sent (untrusted settings, or a platform the login does not belong to): nothing was learnt.
+            status.Downgrade(CredentialState.Unverified, $"{e.Message} ({e.ErrorId})");
         }
         catch (NaraAuthException e) when (IsRefusal(e.Category))
         {

@@ -28,6 +28,13 @@ public sealed class SecretFileKind
         "Run Connect-EdgeConnector to log in, or point to the file with -Path, -InstallPath, AUTH_TOKEN_PATH or EDGE_CONNECTOR_HOME.",
         missingFieldErrorId: "TokenFileMissingToken");
 
+    /// <summary>
+    /// What to do when a file given as -Token is not a token file: the person just ran
+    /// Connect-EdgeConnector, so telling them to run it is no help; say what the file must hold.
+    /// </summary>
+    public const string GivenTokenFileAction =
+        "A token file is JSON of the form {\"token\": \"<JWT>\"}, as Connect-EdgeConnector and Get-AuthToken -Path read it; pass such a file, or pass the raw JWT itself to -Token.";
+
     public static SecretFileKind EdgePlaneSession { get; } = new("EdgePlaneSession", "EdgePlane session", 256 * KiB,
         "Log in again with Invoke-OidcCliLogin.", missingFieldErrorId: "EdgePlaneSessionMissingToken");
 
@@ -86,6 +93,12 @@ public sealed class SecretFileKind
     public NaraAuthException NotJson(string path, string? why = null) =>
         new(NotJsonErrorId, NaraErrorCategory.InvalidData,
             $"The {Description} '{path}' is not valid JSON" + (why == null ? "." : $": {why}."),
+            RecommendedAction, path);
+
+    /// <summary>Text that is not JSON at all; same id as <see cref="NotJson"/>, so scripts see one cause.</summary>
+    public NaraAuthException PlainText(string path) =>
+        new(NotJsonErrorId, NaraErrorCategory.InvalidData,
+            $"The {Description} '{path}' holds plain text, not the JSON a {Description} is made of.",
             RecommendedAction, path);
 
     public NaraAuthException MissingField(string path, string what) =>

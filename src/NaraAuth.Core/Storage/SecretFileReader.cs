@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using NaraAuth.Core.Errors;
 
 namespace NaraAuth.Core.Storage;
@@ -9,12 +10,16 @@ namespace NaraAuth.Core.Storage;
 /// <summary>A secret file's content as UTF-8 (any byte order mark removed) and what its permissions say.</summary>
 public sealed class SecretFileContent
 {
-    internal SecretFileContent(string path, byte[] utf8, string? permissionWarning)
+    internal SecretFileContent(string path, byte[] utf8, string? permissionWarning, UnixFileStatus? opened = null)
     {
         Path = path;
         Utf8 = utf8;
         PermissionWarning = permissionWarning;
+        Opened = opened;
     }
+
+    /// <summary>Unix: fstat(2) of the file that was read (its owner and mode); null elsewhere.</summary>
+    internal UnixFileStatus? Opened { get; }
 
     public string Path { get; }
     /// <summary>The content as UTF-8 without a byte order mark. Holds a secret: never format it.</summary>
@@ -32,8 +37,9 @@ public sealed class SecretFileContent
 /// <summary>
 /// The one way NaraAuth reads a file that holds a secret or points to one (token file, sessions,
 /// deployment credentials, config.json, device ids, deployment.yaml). Every read is bounded:
-/// only regular files are opened (a device such as /dev/zero, a named pipe that would block
-/// forever, a socket are refused after stat(2), before open), and no more than the kind's size
+/// only regular files are read (the open never blocks and never follows a link swapped in:
+/// O_NONBLOCK|O_NOFOLLOW, then fstat(2) on the descriptor refuses a device such as /dev/zero, a
+/// named pipe or a socket before a byte is read), and no more than the kind's size
 /// cap is read. Text written by Windows PowerShell 5.1 (UTF-8 with BOM from Set-Content, UTF-16
 /// from Out-File) is read like plain UTF-8. Errors carry the kind's stable ids, and never the
 /// content: a parser's message can quote the secret.
@@ -43,9 +49,10 @@ public static class SecretFileReader
     public static SecretFileContent Read(SecureFileStore store, string path, SecretFileKind kind)
     {
         byte[] raw;
+        UnixFileStatus? opened;
         try
         {
-            raw = ReadRegularFile(path, kind.MaxBytes, store.IsWindows);
+            raw = ReadRegularFile(path, kind.MaxBytes, store.IsWindows, out opened);
         }
         catch (SecretFileProblem problem)
         {
@@ -59,7 +66,7 @@ public static class SecretFileReader
             };
         }
         var utf8 = ToUtf8(raw) ?? throw kind.NotJson(path, "its text encoding is broken");
-        return new SecretFileContent(path, utf8, store.CheckPermissions(path));
+        return new SecretFileContent(path, utf8, store.CheckPermissions(path), opened);
     }
 
     /// <summary>Reads the file and hands its content to the kind's own parser.</summary>
@@ -73,6 +80,7 @@ public static class SecretFileReader
     /// <summary>Parses the content as JSON (else the kind's NotJson error) whose top level is an object (else its MissingField error).</summary>
     public static JsonDocument ParseObject(SecretFileContent content, SecretFileKind kind)
     {
+        if (LooksLikePlainText(content.Utf8)) throw kind.PlainText(content.Path);
         JsonDocument document;
         try
         {
@@ -89,6 +97,20 @@ public static class SecretFileReader
             throw kind.MissingField(content.Path, "is not a JSON object with the expected fields");
         }
         return document;
+    }
+
+    /// <summary>
+    /// Text that cannot begin any JSON document (a bare JWT, a note, a PEM key): called plain
+    /// text, not "invalid JSON", so the person is not sent looking for a missing comma.
+    /// </summary>
+    private static bool LooksLikePlainText(byte[] utf8)
+    {
+        foreach (var b in utf8)
+        {
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') continue;
+            return !(b == '{' || b == '[' || b == '"' || b == '-' || (b >= '0' && b <= '9') || b == 't' || b == 'f' || b == 'n');
+        }
+        return false;
     }
 
     /// <summary>
@@ -112,34 +134,20 @@ public static class SecretFileReader
     /// The raw bytes of a regular file, at most <paramref name="maxBytes"/>. Never opens
     /// anything but a regular file, so it cannot block on a FIFO or stream a device forever.
     /// </summary>
-    internal static byte[] ReadRegularFile(string path, long maxBytes, bool isWindows)
-    {
-        if (!isWindows && UnixFileApi.IsAvailable)
-        {
-            UnixFileStatus? status;
-            try
-            {
-                // A link another user owns can be pointed at any file that user chooses, at any
-                // moment: its target is not this user's credential (OpenSSH refuses such links too).
-                if (UnixFileApi.LinkStatus(path) is { IsSymlink: true } link && link.Owner != UnixFileApi.EffectiveUserId() && link.Owner != 0)
-                    throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, $"it is a symbolic link owned by another user (uid {link.Owner}), who could point it at any file.");
-                status = UnixFileApi.FollowedStatus(path);
-            }
-            catch (IOException e)
-            {
-                throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
-            }
-            if (status is not { } s) throw new SecretFileProblem(SecretFileProblem.Kind.Missing, "not found");
-            if (s.IsDirectory) throw new SecretFileProblem(SecretFileProblem.Kind.Folder, "a folder");
-            if (!s.IsRegularFile) throw new SecretFileProblem(SecretFileProblem.Kind.NotRegular, s.TypeName);
-            if (s.Size > maxBytes) throw new SecretFileProblem(SecretFileProblem.Kind.TooLarge, "too large");
-        }
-        else
-        {
-            if (Directory.Exists(path)) throw new SecretFileProblem(SecretFileProblem.Kind.Folder, "a folder");
-            if (!File.Exists(path)) throw new SecretFileProblem(SecretFileProblem.Kind.Missing, "not found");
-        }
+    internal static byte[] ReadRegularFile(string path, long maxBytes, bool isWindows) => ReadRegularFile(path, maxBytes, isWindows, out _);
 
+    /// <summary>
+    /// As <see cref="ReadRegularFile(string, long, bool)"/>; on Unix <paramref name="opened"/> is what
+    /// fstat(2) said about the file actually read (owner, mode), so a caller judging who wrote it
+    /// judges that file and not whatever the path names a moment later.
+    /// </summary>
+    internal static byte[] ReadRegularFile(string path, long maxBytes, bool isWindows, out UnixFileStatus? opened)
+    {
+        opened = null;
+        if (!isWindows && UnixFileApi.IsAvailable) return ReadUnix(path, maxBytes, out opened);
+
+        if (Directory.Exists(path)) throw new SecretFileProblem(SecretFileProblem.Kind.Folder, "a folder");
+        if (!File.Exists(path)) throw new SecretFileProblem(SecretFileProblem.Kind.Missing, "not found");
         try
         {
             // FileShare.Delete: on Windows a writer may rename a new file over this one while it is read.
@@ -147,20 +155,7 @@ public static class SecretFileReader
             // Windows has no stat before open here: a pipe or device opens without blocking but
             // cannot seek, and is refused before the first read.
             if (!stream.CanSeek) throw new SecretFileProblem(SecretFileProblem.Kind.NotRegular, "not a regular file (a pipe or a device)");
-            // Stop one byte past the cap: the file may have grown since stat, or be a device
-            // that reports no size.
-            var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            while (true)
-            {
-                var want = (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length);
-                if (want <= 0) throw new SecretFileProblem(SecretFileProblem.Kind.TooLarge, "too large");
-                var read = stream.Read(chunk, 0, want);
-                if (read == 0) break;
-                buffer.Write(chunk, 0, read);
-            }
-            Array.Clear(chunk, 0, chunk.Length);
-            return buffer.ToArray();
+            return ReadBounded(stream, maxBytes);
         }
         catch (FileNotFoundException e)
         {
@@ -174,6 +169,105 @@ public static class SecretFileReader
         {
             throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Unix: the file is opened with O_NONBLOCK|O_NOFOLLOW, so a named pipe swapped in after any
+    /// check cannot block the open, and a link swapped in for the final name is not followed; only
+    /// then fstat(2) on the descriptor decides whether it is a regular file, and nothing but a
+    /// regular file is read. A link of this user's or root's own is resolved first, as before.
+    /// </summary>
+    private static byte[] ReadUnix(string path, long maxBytes, out UnixFileStatus? opened)
+    {
+        opened = null;
+        string target;
+        try
+        {
+            var link = UnixFileApi.LinkStatus(path);
+            if (link is not { } l) throw new SecretFileProblem(SecretFileProblem.Kind.Missing, "not found");
+            target = Path.GetFullPath(path);
+            if (l.IsSymlink)
+            {
+                // A link another user owns can be pointed at any file that user chooses, at any
+                // moment: its target is not this user's credential (OpenSSH refuses such links too).
+                if (l.Owner != UnixFileApi.EffectiveUserId() && l.Owner != 0)
+                    throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, $"it is a symbolic link owned by another user (uid {l.Owner}), who could point it at any file.");
+                if (UnixFileApi.FollowedStatus(path) is null) throw new SecretFileProblem(SecretFileProblem.Kind.Missing, "not found");
+                target = UnixFileApi.RealPath(path);
+            }
+        }
+        catch (IOException e)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
+        }
+
+        int fd;
+        try
+        {
+            fd = UnixHandleApi.Open(target, UnixHandleApi.ReadOnly | UnixHandleApi.NonBlocking | UnixHandleApi.NoFollow | UnixHandleApi.CloseOnExec);
+        }
+        catch (UnixCallException e) when (e.Errno == UnixHandleApi.NotFoundErrno || e.Errno == UnixHandleApi.NotDirectoryErrno)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Missing, "not found", e);
+        }
+        catch (UnixCallException e) when (e.Errno == UnixHandleApi.LoopErrno)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, "it was replaced by a symbolic link while it was being opened", e);
+        }
+        catch (IOException e)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
+        }
+
+        using var handle = new SafeFileHandle(new IntPtr(fd), ownsHandle: true);
+        UnixFileStatus status;
+        try
+        {
+            status = UnixHandleApi.Status(fd, $"'{path}'");
+        }
+        catch (IOException e)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
+        }
+        if (status.IsDirectory) throw new SecretFileProblem(SecretFileProblem.Kind.Folder, "a folder");
+        if (!status.IsRegularFile) throw new SecretFileProblem(SecretFileProblem.Kind.NotRegular, status.TypeName);
+        if (status.Size > maxBytes) throw new SecretFileProblem(SecretFileProblem.Kind.TooLarge, "too large");
+        try
+        {
+            // As a FileShare.Read open would: a file held exclusively by its writer is not read half-written.
+            if (!UnixHandleApi.TryLockShared(fd)) throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, "another process holds it exclusively");
+        }
+        catch (IOException e)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
+        }
+        opened = status;
+        try
+        {
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            return ReadBounded(stream, maxBytes);
+        }
+        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        {
+            throw new SecretFileProblem(SecretFileProblem.Kind.Unreadable, e.Message, e);
+        }
+    }
+
+    /// <summary>Stops one byte past the cap: the file may have grown since it was inspected.</summary>
+    private static byte[] ReadBounded(Stream stream, long maxBytes)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var want = (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length);
+            if (want <= 0) throw new SecretFileProblem(SecretFileProblem.Kind.TooLarge, "too large");
+            var read = stream.Read(chunk, 0, want);
+            if (read == 0) break;
+            buffer.Write(chunk, 0, read);
+        }
+        Array.Clear(chunk, 0, chunk.Length);
+        return buffer.ToArray();
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ namespace NaraAuth.Core.Storage;
 /// to it (fchown) before it is written, created folders at creation; on Windows the empty file
 /// gets the runtime account's descriptor.
 /// </summary>
-public sealed class SecureFileStore
+public sealed partial class SecureFileStore
 {
     private const int ReplaceAttempts = 20;
     // NAME_MAX is 255 bytes on Linux and macOS (255 UTF-16 units on NTFS); a temporary name adds
@@ -77,6 +77,12 @@ public sealed class SecureFileStore
         var directory = Path.GetDirectoryName(fullPath)!;
         var name = Path.GetFileName(fullPath);
         if (!IsWindows) owner?.CheckPrivilege(UnixFileApi.EffectiveUserId());
+        if (!IsWindows && owner?.Unix is { } account && owner.NeedsHandOver(UnixFileApi.EffectiveUserId()))
+        {
+            // Root writing for another account, in folders that account may control.
+            WriteAnchored(fullPath, content, kind, isExpectedKind, force, owner, account);
+            return;
+        }
         try
         {
             PrepareDirectory(directory, name, owner);

@@ -21,13 +21,17 @@ internal readonly struct UnixFileStatus
     public const int GroupWrite = 0x10;    // 0020
     public const int OtherWrite = 0x2;     // 0002
 
-    public UnixFileStatus(int mode, uint owner, long size, uint group = 0)
+    public UnixFileStatus(int mode, uint owner, long size, uint group = 0, long modifiedSeconds = 0)
     {
         Mode = mode;
         Owner = owner;
         Size = size;
         Group = group;
+        ModifiedSeconds = modifiedSeconds;
     }
+
+    /// <summary>st_mtime in seconds since 1970 (filled by fstat through a handle only).</summary>
+    public long ModifiedSeconds { get; }
 
     /// <summary>Type and permission bits, as st_mode.</summary>
     public int Mode { get; }

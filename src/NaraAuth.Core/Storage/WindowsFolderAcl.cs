@@ -109,6 +109,34 @@ public static class WindowsFolderAcl
         return null;
     }
 
+    /// <summary>Rights on a file that let another account change what it says.</summary>
+    public const uint FileWriteRights = 0x2 | 0x4 | 0x10 | 0x100 | Delete | WriteDac | WriteOwner | GenericAll | GenericWrite;
+
+    /// <summary>
+    /// Whether a settings file (an installation's config.json) may steer anything: owned by this
+    /// user, SYSTEM, Administrators or TrustedInstaller, and no allow entry that applies to the file
+    /// lets another account write, delete or re-permission it. Null when trusted.
+    /// </summary>
+    public static string? SettingsFileProblem(string path, string sddl, string currentUserSid)
+    {
+        var owner = OwnerSid(sddl);
+        if (owner != null && !IsTrusted(owner, currentUserSid, runtimeSid: null))
+            return $"'{path}' is owned by another account ({owner})";
+        var dacl = Section(sddl, 'D');
+        if (dacl == null || dacl.StartsWith("NO_ACCESS_CONTROL", StringComparison.Ordinal))
+            return $"'{path}' has no access control list, so every account may change it";
+        foreach (var ace in Entries(dacl))
+        {
+            var fields = ace.Split(';');
+            if (fields.Length < 6 || (fields[0] != "A" && fields[0] != "OA")) continue;
+            if (fields[1].Contains("IO")) continue;
+            var sid = Sid(fields[5]);
+            if (IsTrusted(sid, currentUserSid, runtimeSid: null) || sid == OwnerRights) continue;
+            if ((Rights(fields[2]) & FileWriteRights) != 0) return $"'{path}' can be changed by another account ({sid})";
+        }
+        return null;
+    }
+
     /// <summary>The owner's SID of a descriptor in SDDL form, aliases resolved; null when it names none.</summary>
     public static string? OwnerSid(string sddl) => Section(sddl, 'O') is { Length: > 0 } owner ? Sid(owner) : null;
 

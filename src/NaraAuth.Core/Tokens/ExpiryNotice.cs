@@ -1,4 +1,5 @@
 using System;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Tokens;
 
@@ -18,6 +19,6 @@ public static class ExpiryNotice
         if (expires <= now) return $"{what} has expired. {again}";
         var left = expires - now;
         if (left > warningWindow) return null;
-        return $"{what} expires in {Math.Max(0, (int)left.TotalMinutes)} minute(s), at {expires:u}. {again}";
+        return $"{what} expires in {Math.Max(0, (int)left.TotalMinutes)} minute(s), at {TimeText.Of(expires)}. {again}";
     }
 }

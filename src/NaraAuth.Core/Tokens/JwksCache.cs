@@ -13,19 +13,21 @@ namespace NaraAuth.Core.Tokens;
 /// The platform's signing keys, fetched from /.well-known/jwks.json and kept per base URL for a
 /// while, so repeated cmdlet calls in one session do not refetch them. An unknown key id forces
 /// one refetch (the platform may have rotated its key), and so does a signature that does not
-/// verify with a cached key (a platform restarted with a new key under an old id), but never more
-/// often than <see cref="MinimumRefreshInterval"/>, so a forged token cannot make every call
-/// hammer the platform.
+/// verify with a cached key (a platform restarted with a new key under an old id). Only the latter,
+/// refetches caused by failed signatures, are limited to one per <see cref="MinimumRefreshInterval"/>
+/// (counted from the last such refetch, not from any fetch), so a forged token cannot make every
+/// call hammer the platform, while a key rotated just after an ordinary fetch is still picked up.
 /// </summary>
 public sealed class JwksCache
 {
     public static readonly JwksCache Shared = new(SystemClock.Instance);
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
 
-    /// <summary>The shortest time between two fetches that a failed verification may cause.</summary>
+    /// <summary>The shortest time between two refetches that failed verifications cause.</summary>
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastForcedRefresh = new(StringComparer.OrdinalIgnoreCase);
     private readonly IClock _clock;
 
     public JwksCache(IClock clock)
@@ -48,13 +50,16 @@ public sealed class JwksCache
 
     /// <summary>
     /// Fetches the keys again after a signature failed with cached ones; null when the cached keys
-    /// are younger than <see cref="MinimumRefreshInterval"/> (then the failure stands).
+    /// fetch for a failed signature is less than <see cref="MinimumRefreshInterval"/> ago (then the
+    /// failure stands). An ordinary fetch (first use, expiry, unknown key id) does not count.
     /// </summary>
     public async Task<JsonWebKeySet?> RefreshAsync(ApiClient client, CancellationToken cancellationToken)
     {
         var key = client.BaseUrl.ToString();
-        if (_entries.TryGetValue(key, out var entry) && _clock.UtcNow - entry.FetchedAt < MinimumRefreshInterval)
+        var now = _clock.UtcNow;
+        if (_lastForcedRefresh.TryGetValue(key, out var last) && now - last < MinimumRefreshInterval)
             return null;
+        _lastForcedRefresh[key] = now;
         return await FetchAsync(client, key, cancellationToken).ConfigureAwait(false);
     }
 
@@ -79,7 +84,11 @@ public sealed class JwksCache
         return keys;
     }
 
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        _entries.Clear();
+        _lastForcedRefresh.Clear();
+    }
 
     private static bool HasKey(JsonWebKeySet keys, string keyId)
     {

@@ -7,19 +7,26 @@ using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Tokens;
 
-/// <summary>The token file: {"token": "&lt;JWT&gt;", "savedAt": "&lt;ISO time&gt;"} (docs/protocol.md 1.4).</summary>
+/// <summary>
+/// The token file: {"token": "&lt;JWT&gt;", "savedAt": "&lt;ISO time&gt;", "platformUrl": "&lt;origin&gt;"}
+/// (docs/protocol.md 1.4). platformUrl is the origin the token was saved for; the stored login is
+/// sent to no other (<see cref="StoredLoginDestination"/>). Files written before it existed lack it.
+/// </summary>
 public sealed class TokenFile
 {
-    public TokenFile(string token, DateTimeOffset? savedAt)
+    public TokenFile(string token, DateTimeOffset? savedAt, string? platformUrl = null)
     {
         Token = token;
         SavedAt = savedAt;
+        PlatformUrl = platformUrl;
         // Known from now on, so no server text quoted later in this session can carry it.
         Http.KnownSecrets.Remember(token);
     }
 
     public string Token { get; }
     public DateTimeOffset? SavedAt { get; }
+    /// <summary>The platform origin (scheme://host[:port]) the token was saved for; null in a file from before the field.</summary>
+    public string? PlatformUrl { get; }
 
     /// <summary>Reads and checks the file's shape; the JWT itself is checked by the caller.</summary>
     public static TokenFile Read(SecureFileStore store, string path, out string? permissionWarning) =>
@@ -48,7 +55,16 @@ public sealed class TokenFile
         {
             savedAt = parsed;
         }
-        return new TokenFile(tokenElement.GetString()!, savedAt);
+        string? platformUrl = null;
+        if (root.TryGetProperty("platformUrl", out var platformElement) && platformElement.ValueKind != JsonValueKind.Null)
+        {
+            if (platformElement.ValueKind != JsonValueKind.String
+                || !Uri.TryCreate(platformElement.GetString(), UriKind.Absolute, out var platform)
+                || (platform.Scheme != Uri.UriSchemeHttps && platform.Scheme != Uri.UriSchemeHttp))
+                throw SecretFileKind.TokenFile.MissingField(content.Path, "has a 'platformUrl' that is not an http(s) address");
+            platformUrl = Http.SafeUri.Origin(platform);
+        }
+        return new TokenFile(tokenElement.GetString()!, savedAt, platformUrl);
     }
 
     public byte[] Serialize()
@@ -59,6 +75,7 @@ public sealed class TokenFile
             writer.WriteStartObject();
             writer.WriteString("token", Token);
             writer.WriteString("savedAt", Iso8601.Format(SavedAt ?? DateTimeOffset.UtcNow));
+            if (PlatformUrl != null) writer.WriteString("platformUrl", PlatformUrl);
             writer.WriteEndObject();
         }
         return buffer.ToArray();

@@ -13,8 +13,6 @@ public enum TokenPathSource
     InstallPath,
     /// <summary>auth-token.json in EDGE_CONNECTOR_HOME.</summary>
     EdgeConnectorHome,
-    /// <summary>auth-token.json in the current directory, which is an installation (it has config.json).</summary>
-    CurrentDirectory,
-    /// <summary>auth-token.json in the per-user folder: no installation was named and the current directory is none.</summary>
+    /// <summary>auth-token.json in the per-user folder: no installation was named (the current folder never is one).</summary>
     UserFolder,
 }

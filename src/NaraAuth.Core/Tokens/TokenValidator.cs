@@ -42,13 +42,13 @@ public sealed class TokenValidator
         if (!options.AllowExpired && info.IsExpired(now, TokenValidationOptions.ClockSkew))
         {
             throw new NaraAuthException("TokenExpired", NaraErrorCategory.AuthenticationError,
-                $"The token expired at {Iso8601.Format(info.ExpiresAt.Value)}.",
+                $"The token expired at {Text.TimeText.Of(info.ExpiresAt.Value)}.",
                 "Log in again with Connect-EdgeConnector.");
         }
         if (info.NotBefore is { } nbf && nbf - TokenValidationOptions.ClockSkew > now)
         {
             throw new NaraAuthException("TokenNotYetValid", NaraErrorCategory.AuthenticationError,
-                $"The token is not valid before {Iso8601.Format(nbf)}; check this machine's clock.",
+                $"The token is not valid before {Text.TimeText.Of(nbf)}; check this machine's clock.",
                 "Make sure the system clock is correct, then try again.");
         }
         if (string.IsNullOrEmpty(info.Organization))

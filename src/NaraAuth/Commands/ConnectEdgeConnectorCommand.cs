@@ -12,6 +12,7 @@ using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Commands;
 
@@ -112,14 +113,17 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
     /// <summary>Resolved from -RuntimeAccount before anything is sent or written.</summary>
     private RuntimeAccount? _owner;
 
+    /// <summary>The platform and who named it: a stored login is sent only where it may go.</summary>
+    private PlatformTarget? _target;
+
     protected override void ProcessNaraRecord()
     {
         if (RunOnSessions()) return;
         _owner = Core.Storage.RuntimeAccount.FromParameters(RuntimeAccount, AllowAdministrators, Context.Environment);
-        var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        var location = TokenLocation.Resolve(Context.Environment, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), Context.CurrentDirectory);
         WorkingOn = location.Path;
-        var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
-        var platform = new ApiClient(baseUrl, reporter: Reporter);
+        _target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
+        var platform = new ApiClient(_target.Url, reporter: Reporter);
 
         switch (ChooseMode())
         {
@@ -148,14 +152,15 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
 
     private void ConnectToken(ApiClient platform, TokenLocation location)
     {
-        var (jwt, sourceFile) = TokenInput.Resolve(TokenText(), Context.CurrentDirectory, Context.Store, out var tokenFileWarning);
+        var (jwt, sourceFile) = TokenInput.Resolve(TokenText(), TokenFilePath, Context.Store, out var tokenFileWarning);
         if (tokenFileWarning != null) WriteWarning(tokenFileWarning);
         WriteVerbose(sourceFile != null ? $"Read the token from the file '{sourceFile}'." : "Using the token given as a raw JWT.");
         var onboarding = new EdgeConnectorOnboarding(Context, platform);
         // Validated first (reads only), so bad input fails with its own error even when a good
         // token is already stored; then a stored token of the same organization is kept.
-        var validated = RunAsync(ct => onboarding.ValidateAsync(jwt, Organization, ct));
+        var validated = RunAsync(ct => onboarding.ValidateHandedOverAsync(jwt, Organization, ct));
         if (TryReuse(onboarding, location, validated.Jwt.Organization, EdgeConnectorLoginMode.Token)) return;
+        if (onboarding.ShortLifeWarning(validated, MinimumValidity, handedOver: true) is { } shortLife) WriteWarning(shortLife);
         SaveAndSync(onboarding, location, validated, EdgeConnectorLoginMode.Token, platform.BaseUrl,
             $"Save the validated token for organization '{validated.Jwt.Organization}'");
     }
@@ -212,7 +217,7 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
         string? savedTo = null;
         if (SaveCredentialsTo != null)
         {
-            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(Context.CurrentDirectory, SaveCredentialsTo));
+            var path = ResolveUserPath(SaveCredentialsTo, nameof(SaveCredentialsTo))!;
             if (!ShouldProcess(path, $"Save the credentials of deployment '{credentials.DeploymentId}' ({OwnerText})")) return;
             credentials.Save(Context.Store, path, Force, _owner);
             WarnIfUnreachable(path);
@@ -230,7 +235,7 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
     private bool TryReuse(EdgeConnectorOnboarding onboarding, TokenLocation location, string? organization, EdgeConnectorLoginMode mode)
     {
         if (Force) return false;
-        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct));
+        var existing = RunAsync(ct => onboarding.FindReusableAsync(location, organization, MinimumValidity, ct, _target, _owner));
         if (existing == null) return false;
         if (onboarding.PermissionWarning(location) is { } warning) WriteWarning(warning);
         var handedOver = false;
@@ -243,7 +248,7 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
         }
         WarnIfUnreachable(location.Path);
         var changed = handedOver ? $"only its files were given to the runtime account '{_owner}'" : "nothing was changed";
-        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {existing.Jwt.ExpiresAt:u}; {changed} (use -Force to replace it).");
+        WriteHostLine($"Already connected: the token in '{location.Path}' is valid for organization '{existing.Jwt.Organization}' until {TimeText.Of(existing.Jwt.ExpiresAt)}; {changed} (use -Force to replace it).");
         WriteObject(ModelMapping.ToConnection(existing, mode, EdgeConnectorStatus.AlreadyConnected, location, File.Exists(location.BundlePath) ? location.BundlePath : null, onboarding.BaseUrl));
         return true;
     }
@@ -260,7 +265,7 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
         onboarding.SaveToken(location, validated.Jwt.Raw, Force, _owner);
         WriteVerbose($"Saved the token to '{location.Path}' (chosen by {location.Source}, {OwnerText}).");
         WarnIfUnreachable(location.Path);
-        if (location.UserFolderNote is { } note) WriteHostLine(note);
+        if (location.UserFolderNote is { } note) WriteVerbose(note);
 
         string? bundlePath = null;
         if (!SkipBundleSync)
@@ -284,6 +289,23 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
     private void WarnIfUnreachable(string path)
     {
         if (_owner != null && RuntimeReach.Problem(path, _owner) is { } warning) WriteWarning(warning);
+    }
+
+    /// <summary>
+    /// The file a -Token value names, read as PowerShell reads a path ('~', drives, the current
+    /// location); null when it cannot name a file system path, so it is taken as a raw JWT. A path
+    /// of another provider (Env:, Function:) is refused rather than read as a token.
+    /// </summary>
+    private string? TokenFilePath(string value)
+    {
+        try
+        {
+            return ResolveUserPath(value, nameof(Token));
+        }
+        catch (NaraAuthException e) when (e.ErrorId == "PathNotResolved")
+        {
+            return null;
+        }
     }
 
     private string OwnerText => _owner?.Description ?? "owner-only";

@@ -41,7 +41,7 @@ public sealed partial class DisconnectEdgeConnectorCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         if (RunOnSessions()) return;
-        var logout = EdgeConnectorLogout.Plan(Context, Path, InstallPath, DeploymentCredentialsPath, Force);
+        var logout = EdgeConnectorLogout.Plan(Context, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), ResolveUserPath(DeploymentCredentialsPath, nameof(DeploymentCredentialsPath)), Force);
         var present = logout.Present.ToList();
         DisconnectStatus status;
         if (present.Count == 0)

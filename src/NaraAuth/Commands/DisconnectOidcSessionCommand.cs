@@ -46,7 +46,7 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         var catalog = new SavedLoginCatalog(Context.Environment, Context.Store);
-        var session = Path ?? SessionPathOf(OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment));
+        var session = ResolveUserPath(Path, nameof(Path)) ?? SessionPathOf(OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment));
         var files = catalog.FilesOf(session);
         SessionLogout.Run(this, session, files,
             files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file", "SessionDeleteFailed", PassThru,

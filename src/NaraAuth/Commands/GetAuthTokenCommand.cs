@@ -63,7 +63,7 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
         // Looked up first: a misspelt account fails on its own, before the token is read.
         var runtimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment);
-        var location = TokenLocation.Resolve(Context.Environment, Path, InstallPath, Context.CurrentDirectory);
+        var location = TokenLocation.Resolve(Context.Environment, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), Context.CurrentDirectory);
         WorkingOn = location.Path;
         WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
         if (location.UserFolderNote is { } note) WriteVerbose(note);
@@ -75,7 +75,9 @@ public sealed partial class GetAuthTokenCommand : NetworkCmdlet
         string? organizationName = stored.Jwt.OrganizationName;
         if (Verify)
         {
-            var platform = new ApiClient(PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config), reporter: Reporter);
+            var target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
+            StoredLoginDestination.Check(stored.File, location.Path, target);
+            var platform = new ApiClient(target.Url, reporter: Reporter);
             WriteVerbose($"Verifying the token against {platform.BaseUrl}.");
             var result = RunAsync(token => Context.Validator.ValidateAsync(stored.Jwt.Raw, options, platform, token));
             signatureVerified = result.SignatureVerified;

@@ -54,10 +54,10 @@ public sealed partial class GetNaraAuthStatusCommand : NetworkCmdlet
         if (RunOnSessions()) return;
         var query = new CredentialQuery
         {
-            CredentialsPath = CredentialsPath,
+            CredentialsPath = ResolveUserPath(CredentialsPath, nameof(CredentialsPath)),
             RuntimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment),
-            TokenPath = Path,
-            InstallPath = InstallPath,
+            TokenPath = ResolveUserPath(Path, nameof(Path)),
+            InstallPath = ResolveUserPath(InstallPath, nameof(InstallPath)),
             Kinds = Kind?.Select(k => ModelEnum.From<Core.Status.CredentialKind>(k)).ToList(),
             Verify = Verify.IsPresent,
             BaseUrl = BaseUrl,

@@ -5,6 +5,7 @@ using NaraAuth.Core.Browser;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Commands;
 
@@ -73,7 +74,7 @@ public sealed partial class InvokeOidcCliLoginCommand
         }
 
         var session = result.Session;
-        WriteHostLine($"Logged in to {session.Issuer} as {OidcLogin.Describe(session.Identity)} until {session.ExpiresAt:u} ({result.Source}).");
+        WriteHostLine($"Logged in to {session.Issuer} as {OidcLogin.Describe(session.Identity)} until {TimeText.Of(session.ExpiresAt)} ({result.Source}).");
         var tokens = session.Tokens;
         if (AsPlainText)
         {

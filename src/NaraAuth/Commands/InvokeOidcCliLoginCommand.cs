@@ -5,6 +5,7 @@ using NaraAuth.Core.Browser;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Commands;
 
@@ -78,7 +79,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
             var saved = EdgePlaneSessionReuse.Find(Context.Store, path, baseUrl, Context.Clock.UtcNow, minimum, out var why);
             if (saved != null)
             {
-                WriteHostLine($"Already logged in to {saved.BaseUrl} as {saved.Subject} until {saved.ExpiresAt:u}; nothing was changed (use -Force to log in again).");
+                WriteHostLine($"Already logged in to {saved.BaseUrl} as {saved.Subject} until {TimeText.Of(saved.ExpiresAt)}; nothing was changed (use -Force to log in again).");
                 if (AsPlainText) MaskSecretForCi(saved.Token);
                 WriteObject(ModelMapping.ToInfo(saved, path, Context.Clock.UtcNow, AsPlainText));
                 return;
@@ -107,7 +108,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
         StopToken.ThrowIfCancellationRequested();
         session.Write(Context.Store, path);
         WriteVerbose($"Saved the EdgePlane session to '{path}' (owner-only).");
-        WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {session.ExpiresAt:u}.");
+        WriteHostLine($"Logged in to {session.BaseUrl} as {session.Subject}{(session.Email != null ? " <" + session.Email + ">" : string.Empty)} until {TimeText.Of(session.ExpiresAt)}.");
 
         if (AsPlainText) MaskSecretForCi(session.Token);
         WriteObject(ModelMapping.ToInfo(session, path, Context.Clock.UtcNow, AsPlainText));
@@ -125,7 +126,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
         WriteHostLine(opened
             ? $"A browser window opened for the EdgePlane login. If it did not, open: {url.AbsoluteUri}"
             : $"To log in to EdgePlane, open this URL in a browser: {url.AbsoluteUri}");
-        WriteHostLine($"The login link expires at {expiresAt:u}.");
+        WriteHostLine($"The login link expires at {TimeText.Of(expiresAt)}.");
     }
 
     private string AskForGrantId()

@@ -42,11 +42,13 @@ public abstract class PlatformCmdlet : NetworkCmdlet
     private PlatformClient Connect()
     {
         // The base URL is checked (https, or loopback) before the credential is even read.
-        var location = TokenLocation.Resolve(Context.Environment, null, InstallPath, Context.CurrentDirectory);
-        var baseUrl = PlatformUrl.Resolve(BaseUrl, Context.Environment, location.Config);
+        var installPath = ResolveUserPath(InstallPath, nameof(InstallPath));
+        var location = TokenLocation.Resolve(Context.Environment, null, installPath, Context.CurrentDirectory);
+        var target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
+        var baseUrl = target.Url;
         WorkingOn = baseUrl.ToString();
         var explicitToken = MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ? SecretText.FromParameter(Token) ?? string.Empty : null;
-        var credential = PlatformCredential.Resolve(explicitToken, InstallPath, Context);
+        var credential = PlatformCredential.Resolve(explicitToken, installPath, Context, target);
         if (credential.PermissionWarning != null) WriteWarning(credential.PermissionWarning);
         WriteVerbose($"Calling {baseUrl} with the credential from {credential.Description}" +
             (credential.IsServerToken ? " (a server token)." : credential.Jwt != null ? $" (the login of {credential.Jwt.Subject}, role {credential.Jwt.Role ?? "unknown"})." : "."));

@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Models;
 
@@ -31,7 +32,7 @@ public abstract class AuthTokenInfoBase
     public bool? OwnerMatchesRuntimeAccount { get; internal set; }
 
     // Never the token: ToString ends up in logs and transcripts.
-    public override string ToString() => $"{Subject} @ {Organization} (expires {ExpiresOn:u})";
+    public override string ToString() => $"{Subject} @ {Organization} (expires {TimeText.Of(ExpiresOn)})";
 }
 
 /// <summary>Get-AuthToken: the token as a SecureString.</summary>

@@ -13,8 +13,6 @@ public enum TokenFileSource
     InstallPath,
     /// <summary>auth-token.json in EDGE_CONNECTOR_HOME.</summary>
     EdgeConnectorHome,
-    /// <summary>auth-token.json in the current folder, an installation (it has config.json).</summary>
-    CurrentDirectory,
     /// <summary>auth-token.json in the per-user folder (~/.config/naraauth/edge-connector, %LOCALAPPDATA%\naraauth\edge-connector).</summary>
     UserFolder,
 }

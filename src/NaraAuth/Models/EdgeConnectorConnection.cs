@@ -1,4 +1,5 @@
 using System;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Models;
 
@@ -33,5 +34,5 @@ public sealed class EdgeConnectorConnection
 
     public override string ToString() => Mode == EdgeConnectorMode.Deployment
         ? $"Deployment {DeploymentId} ({Status})"
-        : $"{Subject} @ {Organization} ({Status}, expires {ExpiresOn:u})";
+        : $"{Subject} @ {Organization} ({Status}, expires {TimeText.Of(ExpiresOn)})";
 }

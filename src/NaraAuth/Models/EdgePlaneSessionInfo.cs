@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Models;
 
@@ -20,7 +21,7 @@ public abstract class EdgePlaneSessionInfoBase
     /// <summary>The session file (~/.edgeplane/session.json).</summary>
     public string Path { get; internal set; } = string.Empty;
 
-    public override string ToString() => $"{Subject} @ {BaseUrl} (expires {ExpiresOn:u})";
+    public override string ToString() => $"{Subject} @ {BaseUrl} (expires {TimeText.Of(ExpiresOn)})";
 }
 
 /// <summary>The EdgePlane session with its token as a SecureString.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Models;
 
@@ -25,7 +26,7 @@ public abstract class OidcSessionInfoBase
     /// <summary>The owner-only session file.</summary>
     public string Path { get; internal set; } = string.Empty;
 
-    public override string ToString() => $"{Subject} @ {Issuer} (expires {ExpiresOn:u})";
+    public override string ToString() => $"{Subject} @ {Issuer} (expires {TimeText.Of(ExpiresOn)})";
 }
 
 /// <summary>The direct OIDC login with its tokens as SecureStrings.</summary>

@@ -1,4 +1,5 @@
 using System;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Models;
 
@@ -28,5 +29,5 @@ public sealed class SavedLoginInfo
     /// <summary>MSAL's token cache beside a browser login's session file, when there is one.</summary>
     public string? CachePath { get; internal set; }
 
-    public override string ToString() => $"{Kind}: {Subject} @ {Issuer} (expires {ExpiresOn:u})";
+    public override string ToString() => $"{Kind}: {Subject} @ {Issuer} (expires {TimeText.Of(ExpiresOn)})";
 }

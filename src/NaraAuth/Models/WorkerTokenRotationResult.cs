@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Models;
 
@@ -14,7 +15,7 @@ public abstract class WorkerTokenRotationResultBase
     /// <summary>True when WORKER_AUTH_TOKEN is set: the worker keeps using it instead of the file.</summary>
     public bool EnvironmentOverrides { get; internal set; }
 
-    public override string ToString() => $"Worker token in {ConfigPath} rotated at {RotatedAt:u}";
+    public override string ToString() => $"Worker token in {ConfigPath} rotated at {TimeText.Of(RotatedAt)}";
 }
 
 /// <summary>Reset-WorkerToken: the tokens as SecureStrings.</summary>

@@ -198,7 +198,7 @@ public class EdgeConnectorSocketTests
     [Fact]
     public async Task Deployment_credentials_and_bearer_tokens_are_checked_by_the_handshake()
     {
-        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions());
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions(), TestContext.Current.CancellationToken);
         var socket = new EdgeConnectorSocket(new ApiClient(server.BaseUrl));
         await socket.VerifyAsync(new DeploymentCredentials("dep_abc123", "sec_xyz789", DeploymentCredentialSource.Parameters), TestContext.Current.CancellationToken);
         Assert.Contains("deployment:dep_abc123", server.State.EdgeConnector.AcceptedSockets);

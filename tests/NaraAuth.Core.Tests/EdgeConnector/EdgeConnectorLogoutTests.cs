@@ -39,7 +39,8 @@ public class EdgeConnectorLogoutTests
         File.WriteAllText(dir.Combine("config.json"), "{}");
         File.WriteAllText(dir.Combine("auth-token.json"), TokenJson);
         File.WriteAllText(dir.Combine("creds.json"), "{\"something\": \"else\"}");
-        var context = Context(new NaraAuth.Core.Tests.FakeEnvironment(dir.Path), dir.Path);
+        // The installation is named (the current folder alone never is one).
+        var context = Context(new NaraAuth.Core.Tests.FakeEnvironment(dir.Path).Set("EDGE_CONNECTOR_HOME", dir.Path), dir.Path);
 
         var e = Assert.Throws<NaraAuthException>(() => EdgeConnectorLogout.Plan(context, null, null, "creds.json", force: false));
         Assert.Equal("LogoutFileUnrecognized", e.ErrorId);

@@ -261,7 +261,7 @@ public sealed class WebSocketHandshakeTests : IAsyncLifetime
     {
         await Verify();
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_server.State.EdgeConnector.AcceptedSockets.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(20);
+        while (_server.State.EdgeConnector.AcceptedSockets.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(20, TestContext.Current.CancellationToken);
         Assert.Contains("deployment:dep_1", _server.State.EdgeConnector.AcceptedSockets);
     }
 

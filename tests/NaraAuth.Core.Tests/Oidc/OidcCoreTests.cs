@@ -108,14 +108,14 @@ public class OidcCoreTests
     }
 
     [Fact]
-    public void Expiry_uses_the_module_clock_with_its_skew()
+    public async Task Expiry_uses_the_module_clock_with_its_skew()
     {
         using var idp = new OidcProviderStore(() => DateTimeOffset.UtcNow) { IdTokenLifetime = TimeSpan.FromSeconds(30) };
         var token = idp.MintIdToken("https://i.example.com", "cli", new OidcProviderStore.Identity("ada", "a@example.com", null));
         var keys = new JsonWebKeySet(idp.Signer.Jwks().ToJsonString());
         // 60 s after issue the 30 s token is within the 60 s skew; 2 minutes after it is not.
-        Assert.Equal("ada", new IdTokenValidator(new FixedClock(DateTimeOffset.UtcNow.AddSeconds(60))).ValidateAsync(token, "https://i.example.com", "cli", keys, null).Result.Subject);
-        var late = Assert.ThrowsAsync<NaraAuthException>(() => new IdTokenValidator(new FixedClock(DateTimeOffset.UtcNow.AddMinutes(2))).ValidateAsync(token, "https://i.example.com", "cli", keys, null)).Result;
+        Assert.Equal("ada", (await new IdTokenValidator(new FixedClock(DateTimeOffset.UtcNow.AddSeconds(60))).ValidateAsync(token, "https://i.example.com", "cli", keys, null)).Subject);
+        var late = await Assert.ThrowsAsync<NaraAuthException>(() => new IdTokenValidator(new FixedClock(DateTimeOffset.UtcNow.AddMinutes(2))).ValidateAsync(token, "https://i.example.com", "cli", keys, null));
         Assert.Equal("IdTokenExpired", late.ErrorId);
     }
 }

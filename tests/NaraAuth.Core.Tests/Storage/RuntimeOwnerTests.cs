@@ -140,16 +140,20 @@ public class RuntimeOwnerTests
     }
 
     [Fact]
-    public void A_loose_folder_of_the_runtime_accounts_holding_only_NaraAuth_files_is_narrowed_to_0700()
+    public void A_loose_folder_of_the_runtime_account_is_refused_and_left_as_it_was()
     {
+        // Root changes the rights only of folders it made for the account, through their handle:
+        // a folder the account already had is judged as it is.
         RequireRoot();
         using var dir = new TempDir();
         var install = dir.Combine("install");
         Directory.CreateDirectory(install);
         File.SetUnixFileMode(install, Open755 | UnixFileMode.GroupWrite);
         ChownNoFollow(install, OtherUser);
-        Write(Store(dir), Path.Combine(install, "auth-token.json"), Nobody());
-        Assert.Equal(Rwx, Mode(install));
+        var error = Assert.Throws<NaraAuthException>(() => Write(Store(dir), Path.Combine(install, "auth-token.json"), Nobody()));
+        Assert.Equal("SecureStoreFolderUnsafe", error.ErrorId);
+        Assert.Equal(Open755 | UnixFileMode.GroupWrite, Mode(install));
+        Assert.Empty(Directory.GetFileSystemEntries(install));
     }
 
     [Fact]
@@ -259,8 +263,10 @@ public class RuntimeOwnerTests
 
     private static (int ExitCode, string Error) RunAsNobody(string target, string runtimeAccount)
     {
+        // nobody runs a copy it can reach: the build output may sit in a folder it cannot enter.
+        using var writer = StoreWriter.CopyForAnotherAccount();
         var start = new ProcessStartInfo("setpriv") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", StoreWriter.Path, target, "header.payload.signature", "1", runtimeAccount })
+        foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", writer.DllPath, target, "header.payload.signature", "1", runtimeAccount })
             start.ArgumentList.Add(a);
         start.Environment["HOME"] = Path.GetTempPath();
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

@@ -240,4 +240,48 @@ internal static class StoreWriter
             return path;
         }
     }
+
+    /// <summary>
+    /// The writer copied to a folder every account can enter and read (under the system's temp
+    /// folder, removed on dispose): run as another account, the build output itself may be out of
+    /// its reach, as in a checkout under root's home or any 0700 folder.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static ReachableCopy CopyForAnotherAccount() => new(System.IO.Path.GetDirectoryName(Path)!);
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public sealed class ReachableCopy : IDisposable
+    {
+        private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        private const UnixFileMode Enterable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+        private readonly string _folder;
+
+        public ReachableCopy(string buildOutput)
+        {
+            // /tmp itself is reachable by everyone; the folder made here is opened up to 0755.
+            _folder = Directory.CreateTempSubdirectory("naraauth-storewriter-").FullName;
+            File.SetUnixFileMode(_folder, Enterable);
+            foreach (var folder in Directory.GetDirectories(buildOutput, "*", SearchOption.AllDirectories))
+            {
+                var copy = System.IO.Path.Combine(_folder, System.IO.Path.GetRelativePath(buildOutput, folder));
+                Directory.CreateDirectory(copy);
+                File.SetUnixFileMode(copy, Enterable);
+            }
+            foreach (var file in Directory.GetFiles(buildOutput, "*", SearchOption.AllDirectories))
+            {
+                var copy = System.IO.Path.Combine(_folder, System.IO.Path.GetRelativePath(buildOutput, file));
+                File.Copy(file, copy);
+                File.SetUnixFileMode(copy, Readable);
+            }
+            DllPath = System.IO.Path.Combine(_folder, "NaraAuth.StoreWriter.dll");
+        }
+
+        public string DllPath { get; }
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        }
+    }
 }

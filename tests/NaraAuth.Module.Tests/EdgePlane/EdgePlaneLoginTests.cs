@@ -124,7 +124,7 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
     {
         using var session = new PsSession();
         using var http = new HttpClient();
-        var initiate = JsonDocument.Parse(await http.GetStringAsync(_emulator.BaseUrl + "/auth/oidc/cli-initiate")).RootElement;
+        var initiate = JsonDocument.Parse(await http.GetStringAsync(_emulator.BaseUrl + "/auth/oidc/cli-initiate", TestContext.Current.CancellationToken)).RootElement;
         var grant = await BrowserDouble.LogInAsync(initiate.GetProperty("authorize_url").GetString()!, "ada");
 
         var first = session.Run("Invoke-OidcCliLogin -BaseUrl $args[0] -GrantId $args[1]", _emulator.BaseUrl, grant);
@@ -178,7 +178,7 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
         // Let the faults be consumed before the person logs in.
         var deadline = DateTime.UtcNow.AddSeconds(20);
         string? nonce = url.Split("cli_nonce=")[1];
-        while (_emulator.State.Faults.CountOf("GET", "/auth/oidc/cli-poll/" + nonce) < 3 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        while (_emulator.State.Faults.CountOf("GET", "/auth/oidc/cli-poll/" + nonce) < 3 && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
         await BrowserDouble.LogInAsync(url);
         var result = running.Finish(TimeSpan.FromSeconds(60));
         Assert.Equal("ada", (string)((dynamic)result.Single<object>()).Subject);
@@ -198,7 +198,7 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
 
         using var running = session.Start("Invoke-OidcCliLogin -BaseUrl $args[0]", _emulator.BaseUrl);
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(File.Exists(opened) && File.ReadAllText(opened).Length > 0) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while (!(File.Exists(opened) && File.ReadAllText(opened).Length > 0) && DateTime.UtcNow < deadline) await Task.Delay(50, TestContext.Current.CancellationToken);
         Assert.True(File.Exists(opened), "The browser double was never started.");
         await BrowserDouble.LogInAsync(File.ReadAllText(opened));
         var result = running.Finish(TimeSpan.FromSeconds(30));

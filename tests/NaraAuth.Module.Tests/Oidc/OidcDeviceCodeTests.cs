@@ -333,7 +333,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void MSAL_is_not_loaded_by_Import_Module_nor_by_a_device_code_login()
+    public async Task MSAL_is_not_loaded_by_Import_Module_nor_by_a_device_code_login()
     {
         // Other tests in this process may run the interactive (MSAL) flow, so the check runs in a
         // fresh process that executes only this test.
@@ -343,7 +343,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
             Assert.Empty(LoadedMsal());
             Idp.AutoApprove = true;
             session.Run(Login, Authority).Single<object>();
-            Assert.NotEmpty(AssemblyLoadContext.All.SelectMany(c => c.Assemblies).Where(a => a.GetName().Name == "NaraAuth.Core"));
+            Assert.Contains(AssemblyLoadContext.All.SelectMany(c => c.Assemblies), a => a.GetName().Name == "NaraAuth.Core");
             Assert.Empty(LoadedMsal());
             return;
         }
@@ -356,10 +356,10 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         };
         start.Environment["NARAAUTH_MSAL_CHECK"] = "1";
         using var child = Process.Start(start)!;
-        var output = child.StandardOutput.ReadToEndAsync();
-        var errors = child.StandardError.ReadToEndAsync();
+        var output = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         Assert.True(child.WaitForExit(120_000), "The isolated check did not finish.");
-        var text = output.Result + errors.Result;
+        var text = await output + await errors;
         Assert.True(child.ExitCode == 0, "Isolated check failed: " + text);
         Assert.Contains("Total: 1", text);
         Assert.Contains("Failed: 0", text);

@@ -58,7 +58,7 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
 
         // The table view shows these columns and no token (the host here cannot render, so the view is read).
         var view = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.StagedModuleDirectory, "NaraAuth.EdgePlane.format.ps1xml"))
-            .Descendants("View").Single(v => v.Element("Name")!.Value == "NaraAuth.Models.SavedLoginInfo");
+            .Descendants("View").Single(v => v.Element("Name")!.Value == "NaraAuth.Models.SavedLoginInfo.Table");
         var columns = view.Descendants("Label").Select(l => l.Value).ToList();
         Assert.Equal(new[] { "Kind", "Subject", "Issuer", "ClientId", "IdTokenExpiresOn", "AccessTokenExpiresOn", "CanRefresh", "Path" }, columns);
         listed.AssertNoSecret("mcs_secret_value_123");

@@ -7,8 +7,9 @@ namespace NaraAuth.Module.Tests.Harness;
 /// <summary>
 /// A fresh runspace with the staged module imported, a scripted host, a private temp folder as
 /// the current location and HOME, and a clean set of the environment variables NaraAuth reads.
-/// The current location is an Edge Connector installation (an empty config.json) unless the test
-/// asks for a plain folder, where the token goes to the per-user folder under the temporary HOME.
+/// The current location is also the Edge Connector installation (an empty config.json, named by
+/// EDGE_CONNECTOR_HOME, since the current folder alone never is one) unless the test asks for a
+/// plain folder, where the token goes to the per-user folder under the temporary HOME.
 /// Module tests run one at a time (see GlobalUsings), so process environment changes are safe;
 /// every change is undone on Dispose.
 /// </summary>
@@ -59,7 +60,11 @@ public sealed class PsSession : IDisposable
         SetEnv("USERPROFILE", Home);
         SetEnv("APPDATA", Path.Combine(Home, "AppData", "Roaming"));
         SetEnv("LOCALAPPDATA", Path.Combine(Home, "AppData", "Local"));
-        if (installationFolder) File.WriteAllText(Path.Combine(WorkDir, InstallationConfigName), "{}");
+        if (installationFolder)
+        {
+            File.WriteAllText(Path.Combine(WorkDir, InstallationConfigName), "{}");
+            SetEnv("EDGE_CONNECTOR_HOME", WorkDir);
+        }
 
         Host = new ScriptedHost();
         var state = InitialSessionState.CreateDefault2();

@@ -8,7 +8,7 @@ public static class OidcSessionFiles
     /// <summary>The one session file, or null when none was written.</summary>
     public static string? Single(PsSession session)
     {
-        var dir = Path.Combine(session.Home, ".config", "NaraAuth", "oidc");
+        var dir = Path.Combine(session.Home, ".config", "naraauth", "oidc");
         return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").SingleOrDefault() : null;
     }
 }

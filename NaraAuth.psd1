@@ -23,6 +23,7 @@
         'New-ServerToken'
         'Get-ServerToken'
         'Revoke-ServerToken'
+        'Reset-ServerToken'
         'Invoke-NaraRestMethod'
         'Get-NaraAgent'
         'Start-NaraAgentRun'

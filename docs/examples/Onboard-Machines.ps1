@@ -1,61 +1,35 @@
 <#
 .SYNOPSIS
-    Onboards the Edge Connector on many machines at once over PowerShell remoting, and is safe to
-    run again.
+    Onboards the Edge Connector on many machines at once over PowerShell remoting, with one result
+    row per machine, and is safe to run again.
 
 .DESCRIPTION
-    Opens one remoting session per machine (WinRM with -ComputerName, SSH with -HostName, or
-    sessions you opened yourself with -Session), at most -ThrottleLimit at a time, and runs
-    Connect-EdgeConnector on every machine in parallel with Invoke-Command:
+    A thin layer over Connect-EdgeConnector -Session and Get-NaraAuthStatus -Session (see
+    docs/remoting.md), for admins who name machines rather than sessions: it opens the sessions
+    (WinRM with -ComputerName, SSH with -HostName, or uses -Session), lets the cmdlets do the work
+    on every machine in parallel (-ThrottleLimit), and turns their answers and errors into one
+    NaraAuth.Examples.MachineOnboardingResult per machine: ComputerName (as you named it), Mode,
+    Status, Organization, ExpiresOn, Path, Detail and ErrorId.
 
-      * Token mode (-Token): the token is validated on the machine and saved owner-only with the
-        default bundle. A stored token that is still valid for the organization for longer than
-        -MinimumValidity is kept: the machine reports AlreadyConnected and nothing is written.
-      * Deployment mode (-DeploymentId and -DeploymentSecret): the credentials are verified with
-        the platform's WebSocket handshake on the machine and saved owner-only to
-        -CredentialsPath (default: deployment.json in -InstallPath). A credentials file of the same
-        deployment that still verifies is kept: the machine reports AlreadyVerified.
+      * Token mode (-Token): Connected, or AlreadyConnected where the stored token is still valid.
+      * Deployment mode (-DeploymentId, -DeploymentSecret): the saved credentials file
+        (-CredentialsPath, default deployment.json in -InstallPath) is verified first with
+        Get-NaraAuthStatus -Verify; where it still verifies for that deployment the machine reports
+        AlreadyVerified, elsewhere the credentials are verified and saved (Verified).
+      * Unreachable: no session; Failed: the machine's error id; WhatIf: nothing was written.
 
-    The secret travels only as a SecureString, as an argument of Invoke-Command: never in the
-    script text, a command line or a file on the way. The remoting session encrypts it for the
-    machine (see docs/remoting.md for how WinRM and SSH protect it).
-
-    The module on each machine: with -ModulePath, the module folder given there (for example
-    (Get-Module NaraAuth).ModuleBase) is copied over the session into the machine account's own
-    module folder (the first folder of its PSModulePath) when that version is not there yet;
-    without -ModulePath the module must already be installed there (Install-PSResource NaraAuth).
-    The module is sent as one zip to all those machines at once and unpacked beside its final
-    folder before it is moved there; it stays installed for the next run.
-
-    One result per machine, in the order the machines answer: ComputerName (as you named it),
-    Mode, Status, Organization, ExpiresOn, Path, Detail and ErrorId. Status is the module's own
-    (Connected, AlreadyConnected, Verified) or the script's: AlreadyVerified, WhatIf, Unreachable
-    (no session could be opened: ErrorId says why, for example PSSessionOpenFailed) and Failed
-    (the machine answered with an error: ErrorId is the module's error id). One failing machine
-    never stops the others; nothing is interactive on the machines.
-
-    -WhatIf is passed to Connect-EdgeConnector on every machine: each machine says what it would
-    write and writes nothing, and a machine without the module gets no copy of it. Any other
-    Connect-EdgeConnector parameter reaches every machine through -ConnectParameter.
+    The cmdlets copy the module (the one imported here: -ModulePath names its folder) to machines
+    that lack that version, and pass secrets only as SecureStrings.
 
 .EXAMPLE
-    # WinRM (Windows machines in a domain): the token handed over by the platform, from a vault.
     $token = Get-Secret -Vault NaraOnboarding -Name edge-connector-token
-    $machines = Get-Content .\kiosks.txt
-    .\Onboard-Machines.ps1 -ComputerName $machines -Token $token -Organization org_1 `
-        -InstallPath 'C:\Program Files\EdgeConnector' -ModulePath (Get-Module NaraAuth -ListAvailable)[0].ModuleBase |
-        Export-Csv .\onboarding.csv -NoTypeInformation
+    .\Onboard-Machines.ps1 -ComputerName (Get-Content .\kiosks.txt) -Token $token -Organization org_1 `
+        -InstallPath 'C:\Program Files\EdgeConnector' | Export-Csv .\onboarding.csv -NoTypeInformation
 
 .EXAMPLE
-    # SSH (PowerShell 7 on both ends), key-based, 20 machines at a time; what would happen first.
     .\Onboard-Machines.ps1 -HostName edge@srv-01, edge@srv-02 -KeyFilePath ~/.ssh/id_ed25519 `
         -DeploymentId dep_abc123 -DeploymentSecret (Get-Secret nara-deployment-dep_abc123) `
         -InstallPath /opt/edge-connector -ThrottleLimit 20 -WhatIf
-
-.EXAMPLE
-    # The machines that need a second look, after a run.
-    $report = .\Onboard-Machines.ps1 -Session $sessions -Token $token
-    $report | Where-Object Status -in 'Unreachable', 'Failed' | Format-Table ComputerName, Status, ErrorId, Detail
 #>
 [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ComputerName')]
 [OutputType('NaraAuth.Examples.MachineOnboardingResult')]
@@ -122,7 +96,7 @@ param(
     # More Connect-EdgeConnector parameters for every machine, for example @{ SkipBundleSync = $true }.
     [hashtable] $ConnectParameter = @{},
 
-    # The NaraAuth module folder (holding NaraAuth.psd1) to copy to machines that lack it.
+    # The NaraAuth module folder (holding NaraAuth.psd1) to use here and copy to machines that lack it.
     [string] $ModulePath,
 
     # How many machines are worked on at once.
@@ -148,18 +122,17 @@ if ($ModulePath) {
     $moduleVersion = (Import-PowerShellDataFile -LiteralPath $manifest).ModuleVersion
 }
 
-# $Answer: what the machine reported (Organization, ExpiresOn, Path), or $null.
+# The module whose cmdlets do the work, and which they copy to the machines.
+if ($ModulePath) { Import-Module -Name (Join-Path $ModulePath 'NaraAuth.psd1') } else { Import-Module -Name NaraAuth }
+
 function New-MachineResult($Name, $Status, $Detail, $ErrorId, $Answer) {
     [pscustomobject]@{
         PSTypeName   = 'NaraAuth.Examples.MachineOnboardingResult'
-        ComputerName = $Name
-        Mode         = $mode
-        Status       = [string]$Status
+        ComputerName = $Name; Mode = $mode; Status = [string]$Status
         Organization = if ($Answer) { $Answer.Organization } else { $null }
-        ExpiresOn    = if ($Answer -and $Answer.ExpiresOn) { [datetimeoffset]$Answer.ExpiresOn } else { $null }
+        ExpiresOn    = if ($Answer -and $Answer.ExpiresOn) { $Answer.ExpiresOn.ToUniversalTime() } else { $null }
         Path         = if ($Answer) { $Answer.Path } else { $null }
-        Detail       = $Detail
-        ErrorId      = $ErrorId
+        Detail       = $Detail; ErrorId = $ErrorId
     }
 }
 
@@ -219,156 +192,58 @@ try {
         }
     }
 
-    # --- The module on each machine. Where that version is missing it is sent as one zip, to
-    # all those machines at once (Copy-Item -ToSession would copy to one machine at a time), and
-    # unpacked beside its final folder before it is moved there: a copy that broke off is never
-    # taken for an installed module.
-    $ready = @($sessions)
-    if ($sessions -and $ModulePath) {
-        $found = @(Invoke-Command -Session $sessions -ThrottleLimit $ThrottleLimit -ErrorAction SilentlyContinue -ScriptBlock {
-                param($Version)
-                [pscustomobject]@{
-                    Installed = [bool](Get-Module -ListAvailable -Name NaraAuth | Where-Object { $_.Version -eq $Version })
-                    Folder    = [System.IO.Path]::Combine(($env:PSModulePath -split [System.IO.Path]::PathSeparator)[0], 'NaraAuth', $Version)
-                }
-            } -ArgumentList $moduleVersion)
-        $lacking = @{}
-        foreach ($f in $found) { if (-not $f.Installed) { $lacking[$f.RunspaceId] = $f.Folder } }
-        $copyTo = @()
-        $ready = @()
-        foreach ($s in $sessions) {
-            if (-not $lacking.ContainsKey($s.InstanceId)) { $ready += $s }
-            elseif ($PSCmdlet.ShouldProcess($names[$s.InstanceId], "Copy the NaraAuth module $moduleVersion to '$($lacking[$s.InstanceId])'")) { $copyTo += $s }
-            else { New-MachineResult $names[$s.InstanceId] 'WhatIf' "Would copy the module to '$($lacking[$s.InstanceId])', then onboard." $null $null }
-        }
-        if ($copyTo) {
-            Add-Type -AssemblyName System.IO.Compression
-            $root = (Resolve-Path -LiteralPath $ModulePath).ProviderPath.TrimEnd('\', '/')
-            $buffer = [System.IO.MemoryStream]::new()
-            $archive = [System.IO.Compression.ZipArchive]::new($buffer, 'Create', $true)
-            try {
-                foreach ($file in Get-ChildItem -LiteralPath $root -Recurse -File) {
-                    $into = $archive.CreateEntry($file.FullName.Substring($root.Length + 1).Replace('\', '/')).Open()
-                    $from = [System.IO.File]::OpenRead($file.FullName)
-                    try { $from.CopyTo($into) } finally { $from.Dispose(); $into.Dispose() }
-                }
-            }
-            finally { $archive.Dispose() }
+    # --- The work, on every open machine at once, by the cmdlets themselves.
+    $common = @{ Session = @($sessions); ThrottleLimit = $ThrottleLimit; WhatIf = [bool]$WhatIfPreference; ErrorAction = 'SilentlyContinue' }
+    if ($BaseUrl) { $common.BaseUrl = $BaseUrl }
+    if ($InstallPath) { $common.InstallPath = $InstallPath }
+    $answers = @(); $failures = @()
+    # A machine is matched back to the name the admin gave by its session's account and host.
+    $byMachine = @{}
+    foreach ($s in $sessions) { $byMachine[(Get-ConnectionKey $s.Runspace.ConnectionInfo)] = $names[$s.InstanceId] }
+    # PSUserName is there for SSH sessions only (read without strict mode's objection for WinRM).
+    function Get-MachineName($Answer) { $byMachine["$($Answer.PSObject.Properties['PSUserName'].Value)@$($Answer.PSComputerName)".ToLowerInvariant()] }
 
-            $installed = @{}
-            Invoke-Command -Session $copyTo -ThrottleLimit $ThrottleLimit -ErrorAction SilentlyContinue -ArgumentList $moduleVersion, $buffer.ToArray() -ScriptBlock {
-                param($Version, [byte[]] $Zip)
-                $target = [System.IO.Path]::Combine(($env:PSModulePath -split [System.IO.Path]::PathSeparator)[0], 'NaraAuth', $Version)
-                $partial = "$target.partial-" + [guid]::NewGuid().ToString('n')
-                try {
-                    Add-Type -AssemblyName System.IO.Compression
-                    $archive = [System.IO.Compression.ZipArchive]::new([System.IO.MemoryStream]::new($Zip), 'Read')
-                    try {
-                        foreach ($entry in $archive.Entries) {
-                            $path = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($partial, $entry.FullName))
-                            if (-not $path.StartsWith($partial + [System.IO.Path]::DirectorySeparatorChar)) { throw "The module archive names a file outside its folder: $($entry.FullName)" }
-                            [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($path))
-                            $from = $entry.Open(); $into = [System.IO.File]::Create($path)
-                            try { $from.CopyTo($into) } finally { $into.Dispose(); $from.Dispose() }
-                        }
-                    }
-                    finally { $archive.Dispose() }
-                    [System.IO.Directory]::Move($partial, $target)
-                    [pscustomobject]@{ Installed = $true; Detail = $target }
-                }
-                catch {
-                    if ([System.IO.Directory]::Exists($partial)) { Remove-Item -LiteralPath $partial -Recurse -Force -WhatIf:$false -ErrorAction SilentlyContinue }
-                    [pscustomobject]@{ Installed = $false; Detail = "Could not copy the module to '$target': $($_.Exception.Message)" }
-                }
-            } | ForEach-Object { $installed[$_.RunspaceId] = $_ }
-            foreach ($s in $copyTo) {
-                $copy = $installed[$s.InstanceId]
-                if ($copy -and $copy.Installed) { $ready += $s }
-                else { New-MachineResult $names[$s.InstanceId] 'Failed' $(if ($copy) { $copy.Detail } else { 'The machine gave no answer while the module was copied.' }) 'ModuleCopyFailed' $null }
-            }
+    if ($sessions -and $DeploymentId) {
+        $file = if ($CredentialsPath) { $CredentialsPath } else { "$($InstallPath.TrimEnd('/', '\'))/deployment.json" }
+        $check = @{ Session = $sessions; ThrottleLimit = $ThrottleLimit; ErrorAction = 'SilentlyContinue' }
+        if ($BaseUrl) { $check.BaseUrl = $BaseUrl }
+        $kept = @(Get-NaraAuthStatus @check -Kind DeploymentCredentials -CredentialsPath $file -Verify |
+                Where-Object { $_.State -eq 'Valid' -and $_.VerifiedOnline -and $_.Subject -eq $DeploymentId })
+        foreach ($k in $kept) { New-MachineResult (Get-MachineName $k) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null ([pscustomobject]@{ Path = $k.Path }) }
+        $keptNames = @($kept | ForEach-Object { Get-MachineName $_ })
+        $common.Session = @($sessions | Where-Object { $names[$_.InstanceId] -notin $keptNames })
+        if ($common.Session) {
+            $answers = @(Connect-EdgeConnector @common @ConnectParameter -DeploymentId $DeploymentId -DeploymentSecret $DeploymentSecret -SaveCredentialsTo $file -ErrorVariable failures)
         }
     }
-
-    # --- Onboarding, on every machine at once. Everything the machine needs travels as
-    # arguments; the secrets as SecureStrings.
-    $settings = @{
-        InstallPath = $InstallPath; CredentialsPath = $CredentialsPath; DeploymentId = $DeploymentId
-        Organization = $Organization; BaseUrl = $BaseUrl
-        MinimumValidity = if ($PSBoundParameters.ContainsKey('MinimumValidity')) { $MinimumValidity } else { $null }
-        More = $ConnectParameter
-        ModuleVersion = $moduleVersion; WhatIf = [bool]$WhatIfPreference
-    }
-    $onboard = {
-        param($Settings, [securestring] $Token, [securestring] $DeploymentSecret)
-        $ErrorActionPreference = 'Stop'
-        function Answer($Status, $Detail, $Connection, $Path, $ErrorId) {
-            [pscustomobject]@{
-                Status = [string]$Status; Detail = $Detail; ErrorId = $ErrorId; Path = $Path
-                Organization = if ($Connection) { $Connection.Organization } else { $null }
-                # As UTC DateTime: remoting carries it whole, where a DateTimeOffset arrives as a property bag.
-                ExpiresOn = if ($Connection -and $Connection.ExpiresOn) { $Connection.ExpiresOn.UtcDateTime } else { $null }
-            }
-        }
-        function Resolve-MachinePath($Path) { if ($Path) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path) } }
-        try {
-            $import = @{ Name = 'NaraAuth' }
-            if ($Settings.ModuleVersion) { $import.RequiredVersion = $Settings.ModuleVersion }
-            Import-Module @import
-            $common = @{} + $Settings.More
-            $common.Confirm = $false; $common.WhatIf = $Settings.WhatIf
-            if ($Settings.BaseUrl) { $common.BaseUrl = $Settings.BaseUrl }
-            $installDir = Resolve-MachinePath $Settings.InstallPath
-            if ($installDir) { $common.InstallPath = $installDir }
-
-            if ($Settings.DeploymentId) {
-                $file = Resolve-MachinePath $Settings.CredentialsPath
-                if (-not $file) { $file = [System.IO.Path]::Combine($installDir, 'deployment.json') }
-                if ([System.IO.File]::Exists($file)) {
-                    # Already onboarded? Verify the saved file as the runtime reads it; writes nothing.
-                    $saved = [Environment]::GetEnvironmentVariable('DEPLOYMENT_CREDENTIALS_PATH')
-                    try {
-                        [Environment]::SetEnvironmentVariable('DEPLOYMENT_CREDENTIALS_PATH', $file)
-                        $check = $common.Clone(); $check.WhatIf = $false
-                        $existing = Connect-EdgeConnector -Deployment @check
-                    }
-                    catch { $existing = $null } # they no longer verify: replaced below
-                    finally { [Environment]::SetEnvironmentVariable('DEPLOYMENT_CREDENTIALS_PATH', $saved) }
-                    if ($existing -and $existing.DeploymentId -eq $Settings.DeploymentId) {
-                        return Answer 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null $file $null
-                    }
-                }
-                $c = Connect-EdgeConnector -DeploymentId $Settings.DeploymentId -DeploymentSecret $DeploymentSecret -SaveCredentialsTo $file @common
-                if (-not $c) { return Answer 'WhatIf' "Would verify the deployment and save its credentials to '$file'." $null $file $null }
-                return Answer $c.Status 'Verified and saved.' $c $c.CredentialsPath $null
-            }
-
-            $connect = @{ Token = $Token }
-            if ($Settings.MinimumValidity) { $connect.MinimumValidity = $Settings.MinimumValidity }
-            if ($Settings.Organization) { $connect.Organization = $Settings.Organization }
-            $c = Connect-EdgeConnector @connect @common
-            if (-not $c) { return Answer 'WhatIf' 'Would validate the token and save it with the default bundle.' $null $null $null }
-            Answer $c.Status $(if ($c.Status -eq 'AlreadyConnected') { 'The stored token is valid; nothing changed.' } else { 'Saved.' }) $c $c.TokenPath $null
-        }
-        catch {
-            # The module's messages never hold a secret, so they are safe in the report.
-            Answer 'Failed' $_.Exception.Message $null $null $_.FullyQualifiedErrorId
-        }
+    elseif ($sessions) {
+        $connect = @{ Token = $Token }
+        if ($Organization) { $connect.Organization = $Organization }
+        if ($PSBoundParameters.ContainsKey('MinimumValidity')) { $connect.MinimumValidity = $MinimumValidity }
+        $answers = @(Connect-EdgeConnector @common @connect @ConnectParameter -ErrorVariable failures)
     }
 
-    if ($ready) {
-        $answered = @{}
-        $runErrors = @()
-        Invoke-Command -Session $ready -ThrottleLimit $ThrottleLimit -ScriptBlock $onboard -ArgumentList $settings, $Token, $DeploymentSecret `
-            -ErrorAction SilentlyContinue -ErrorVariable runErrors | ForEach-Object {
-            $answered[$_.RunspaceId] = $true
-            New-MachineResult $names[$_.RunspaceId] $_.Status $_.Detail $_.ErrorId $_
-        }
-        # A machine that broke off without an answer (the session died) is reported, not lost.
-        foreach ($s in $ready) {
-            if ($answered.ContainsKey($s.InstanceId)) { continue }
-            $why = @($runErrors | Where-Object { $_.OriginInfo -and $_.OriginInfo.RunspaceID -eq $s.InstanceId }) + @($runErrors) | Select-Object -First 1
-            New-MachineResult $names[$s.InstanceId] 'Failed' $(if ($why) { $why.Exception.Message } else { 'The machine gave no answer.' }) $(if ($why) { $why.FullyQualifiedErrorId } else { 'NoAnswer' }) $null
-        }
+    $reported = @{}
+    foreach ($a in $answers) {
+        $name = Get-MachineName $a
+        $reported[$name] = $true
+        $path = if ($a.Mode -eq 'Deployment') { $a.CredentialsPath } else { $a.TokenPath }
+        New-MachineResult $name $a.Status $(if ($a.Status -like 'Already*') { 'Nothing changed.' } else { 'Saved.' }) $null ([pscustomobject]@{ Organization = $a.Organization; ExpiresOn = $a.ExpiresOn; Path = $path })
+    }
+    foreach ($e in $failures) {
+        $key = ([string]$e.TargetObject).ToLowerInvariant()
+        if ($key -notmatch '@') { $key = "@$key" } # WinRM: the host alone
+        $name = if ($byMachine.ContainsKey($key)) { $byMachine[$key] } else { [string]$e.TargetObject }
+        $reported[$name] = $true
+        $status = if ($e.FullyQualifiedErrorId -like 'RemoteSessionNotOpened,*') { 'Unreachable' } else { 'Failed' }
+        New-MachineResult $name $status $e.Exception.Message $e.FullyQualifiedErrorId $null
+    }
+    # Under -WhatIf a machine answers on the console only ("What if: ..."); so does one whose session broke without a word.
+    foreach ($s in $common.Session) {
+        $name = $names[$s.InstanceId]
+        if ($reported.ContainsKey($name)) { continue }
+        if ($WhatIfPreference) { New-MachineResult $name 'WhatIf' 'What the machine would do was shown; nothing was written.' $null $null }
+        else { New-MachineResult $name 'Failed' 'The machine gave no answer.' 'NoAnswer' $null }
     }
 }
 finally {

@@ -33,7 +33,7 @@ public class OutputShapeTests : IClassFixture<EmulatorFixture>
             "$n = $_.Name; $_.OutputType.Type | Where-Object { $_.Namespace -eq 'NaraAuth.Models' } | ForEach-Object { $n + '|' + $_.FullName } }")
             .Output.Select(o => o.ToString().Split('|')).ToList();
         var cmdlets = declared.Select(d => d[0]).Distinct().ToList();
-        Assert.Equal(new[] { "Get-AuthToken", "Invoke-OidcCliLogin", "New-ApiKey", "New-ServerToken", "Reset-WorkerToken" }, cmdlets.OrderBy(c => c));
+        Assert.Equal(new[] { "Get-AuthToken", "Invoke-OidcCliLogin", "New-ApiKey", "New-ServerToken", "Reset-ServerToken", "Reset-WorkerToken" }, cmdlets.OrderBy(c => c));
         foreach (var cmdlet in cmdlets)
         {
             var types = declared.Where(d => d[0] == cmdlet).Select(d => d[1]).ToHashSet();

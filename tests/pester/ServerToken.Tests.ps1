@@ -129,3 +129,75 @@ Describe 'Revoke-ServerToken' {
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe 'Get-ServerToken review filters' {
+    BeforeEach { $script:jwt = Connect-TestLogin }
+
+    It 'selects tokens not used since a time (never used counts) and created before a time, and pipes them into Revoke-ServerToken' {
+        $used = New-ServerToken -Name 'review-used'
+        $idle = New-ServerToken -Name 'review-idle'
+        Get-NaraAgent -Token $used.Token | Out-Null
+        $stale = Get-ServerToken -Name 'review-*' -NotUsedSince (Get-Date).AddMinutes(-5)
+        $stale.Id | Should -Be $idle.Id
+        Get-ServerToken -Name 'review-*' -CreatedBefore (Get-Date).AddMinutes(-5) | Should -BeNullOrEmpty
+        (Get-ServerToken -Name 'review-*' -CreatedBefore (Get-Date).AddMinutes(5)).Count | Should -Be 2
+        Get-ServerToken -Name 'review-*' -NotUsedSince (Get-Date).AddMinutes(-5) | Revoke-ServerToken -Confirm:$false
+        (Get-ServerToken -Name 'review-*').Id | Should -Be $used.Id
+    }
+}
+
+Describe 'Reset-ServerToken' {
+    BeforeEach { $script:jwt = Connect-TestLogin }
+    AfterEach { Invoke-RestMethod -Method Delete -Uri "$script:BaseUrl/_emulator/faults" | Out-Null }
+
+    It 'replaces the token under the same name, returns the secret once as a SecureString, and revokes the old one' {
+        $old = New-ServerToken -Name 'rotate-me'
+        $oldSecret = [System.Net.NetworkCredential]::new('', $old.Token).Password
+        $captured = Invoke-Captured { Get-ServerToken -Name 'rotate-me' | Reset-ServerToken -Confirm:$false -Verbose }
+        $captured.Errors | Should -BeNullOrEmpty
+        $new = Get-Single $captured.Output
+        $new.PSObject.TypeNames[0] | Should -Be 'NaraAuth.Models.NewServerTokenResult'
+        $new.Token | Should -BeOfType ([securestring])
+        $new.Name | Should -Be 'rotate-me'
+        $new.ReplacedId | Should -Be $old.Id
+        ($new | Format-Rendered) | Should -Match "(?m)^ReplacedId\s+: $($old.Id)"
+        (Get-ServerToken -Name 'rotate-me').Id | Should -Be $new.Id
+        $newSecret = [System.Net.NetworkCredential]::new('', $new.Token).Password
+        Get-NaraAgent -Token $new.Token | Should -Not -BeNullOrEmpty
+        $err = Get-ErrorFromScript { Get-NaraAgent -Token $old.Token -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'Unauthorized,*'
+        Assert-NoSecret $captured -Secret $newSecret, $oldSecret, $jwt
+    }
+
+    It 'revokes nothing when the replacement cannot be created, and sends the create once' {
+        $old = New-ServerToken -Name 'create-fails'
+        $fault = @{ pathPrefix = '/api/tokens'; method = 'POST'; status = 503; retryAfterSeconds = 0; count = 5 } | ConvertTo-Json
+        Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/faults" -ContentType 'application/json' -Body $fault | Out-Null
+        $err = Get-ErrorFromScript { Reset-ServerToken -Id $old.Id -Confirm:$false -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ServerError,*'
+        (Get-ServerToken -Name 'create-fails').Id | Should -Be $old.Id
+    }
+
+    It 'still returns the replacement when the old token cannot be revoked, with ServerTokenRotationIncomplete naming the old id' {
+        $old = New-ServerToken -Name 'revoke-fails'
+        $fault = @{ pathPrefix = '/api/tokens/'; method = 'DELETE'; status = 403; count = 10 } | ConvertTo-Json
+        Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/faults" -ContentType 'application/json' -Body $fault | Out-Null
+        $captured = Invoke-Captured { Reset-ServerToken -Id $old.Id -Force }
+        $new = Get-Single $captured.Output
+        $new.ReplacedId | Should -Be $old.Id
+        $err = Get-Single $captured.Errors
+        $err.FullyQualifiedErrorId | Should -BeLike 'ServerTokenRotationIncomplete,*'
+        $err.TargetObject | Should -Be $old.Id
+        $err.Exception.Message | Should -Match ([regex]::Escape("old token $($old.Id) is still live"))
+        (Get-ServerToken -Name 'revoke-fails').Id | Sort-Object | Should -Be (@($old.Id, $new.Id) | Sort-Object)
+        Assert-NoSecret $captured -Secret ([System.Net.NetworkCredential]::new('', $new.Token).Password), $jwt
+    }
+
+    It 'creates and revokes nothing under -WhatIf' {
+        $old = New-ServerToken -Name 'what-if-rotate'
+        $captured = Invoke-Captured { Reset-ServerToken -Name 'what-if-rotate' -WhatIf }
+        $captured.Output | Should -BeNullOrEmpty
+        $captured.Transcript | Should -Match "What if: .*server token 'what-if-rotate' \($($old.Id)\)"
+        (Get-ServerToken -Name 'what-if-rotate').Id | Should -Be $old.Id
+    }
+}

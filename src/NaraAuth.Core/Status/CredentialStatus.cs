@@ -35,6 +35,9 @@ public sealed class CredentialStatus
     /// <summary>Why the state is not Valid (or what -Verify could not do), naming the file; never the content.</summary>
     public string? Problem { get; set; }
 
+    /// <summary>What a person must do about it, in one sentence; null when nothing (see <see cref="CredentialActions"/>).</summary>
+    public string? Action { get; set; }
+
     /// <summary>Moves to <paramref name="state"/> when it is worse than the current one, keeping the first reason.</summary>
     internal void Downgrade(CredentialState state, string? problem)
     {

@@ -7,7 +7,6 @@ using NaraAuth.Core.EdgeConnector.Login;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
-using NaraAuth.Core.Text;
 
 namespace NaraAuth.Commands;
 
@@ -17,7 +16,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "EdgeConnector", DefaultParameterSetName = BrowserSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Connect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorConnection))]
-public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
+public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
 {
     private const string BrowserSet = "Browser";
     private const string TokenSet = "Token";
@@ -107,6 +106,7 @@ public sealed class ConnectEdgeConnectorCommand : NetworkCmdlet
 
     protected override void ProcessNaraRecord()
     {
+        if (RunOnSessions()) return;
         var request = Request();
         var login = new EdgeConnectorLogin(Context, Reporter);
         WorkingOn = login.TokenPath(request);

@@ -13,7 +13,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "EdgeConnector", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-EdgeConnector.md")]
 [OutputType(typeof(EdgeConnectorDisconnection))]
-public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
+public sealed partial class DisconnectEdgeConnectorCommand : NaraCmdlet
 {
     /// <summary>The token file; else AUTH_TOKEN_PATH, config.json, the installation directory.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -40,6 +40,7 @@ public sealed class DisconnectEdgeConnectorCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
+        if (RunOnSessions()) return;
         var logout = EdgeConnectorLogout.Plan(Context, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), ResolveUserPath(DeploymentCredentialsPath, nameof(DeploymentCredentialsPath)), Force);
         var present = logout.Present.ToList();
         DisconnectStatus status;

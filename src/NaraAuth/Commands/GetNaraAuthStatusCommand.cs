@@ -14,7 +14,7 @@ namespace NaraAuth.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NaraAuthStatus")]
 [OutputType(typeof(CredentialStatusInfo))]
-public sealed class GetNaraAuthStatusCommand : NetworkCmdlet
+public sealed partial class GetNaraAuthStatusCommand : NetworkCmdlet
 {
     /// <summary>Only these kinds.</summary>
     [Parameter(Position = 0)]
@@ -51,6 +51,7 @@ public sealed class GetNaraAuthStatusCommand : NetworkCmdlet
 
     protected override void ProcessNaraRecord()
     {
+        if (RunOnSessions()) return;
         var query = new CredentialQuery
         {
             CredentialsPath = ResolveUserPath(CredentialsPath, nameof(CredentialsPath)),
@@ -63,6 +64,6 @@ public sealed class GetNaraAuthStatusCommand : NetworkCmdlet
         };
         if (Verify) WriteVerbose("Asking each credential's own server whether it still accepts it.");
         var statuses = RunAsync(token => new CredentialInventory(Context).ListAsync(query, token));
-        foreach (var status in statuses) WriteObject(ModelMapping.ToInfo(status));
+        foreach (var status in WithActions(statuses)) WriteObject(ModelMapping.ToInfo(status));
     }
 }

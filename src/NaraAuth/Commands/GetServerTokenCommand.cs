@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -8,7 +9,7 @@ using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
-/// <summary>Lists server tokens (id, name, created, last used), optionally filtered by name wildcards or ids.</summary>
+/// <summary>Lists server tokens (id, name, created, last used), optionally filtered by name wildcards or ids, by last use and by age.</summary>
 [Cmdlet(VerbsCommon.Get, "ServerToken", DefaultParameterSetName = ByNameSet, HelpUri = HelpLinks.Base + "Get-ServerToken.md")]
 [OutputType(typeof(ServerTokenInfo))]
 public sealed class GetServerTokenCommand : PlatformCmdlet
@@ -28,6 +29,14 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ServerTokenIdCompleter))]
     public string[]? Id { get; set; }
+
+    /// <summary>Only tokens not used since this time; a token never used counts as not used.</summary>
+    [Parameter]
+    public DateTime NotUsedSince { get; set; }
+
+    /// <summary>Only tokens created before this time (due for rotation).</summary>
+    [Parameter]
+    public DateTime CreatedBefore { get; set; }
 
     private IReadOnlyList<ServerTokenRecord>? _tokens;
 
@@ -52,6 +61,10 @@ public sealed class GetServerTokenCommand : PlatformCmdlet
         {
             selected = WildcardNameFilter.Apply(_tokens, Name, t => t.Name, literal => WriteNaraError(PlatformClient.ServerTokenNamedNotFound(literal)));
         }
+
+        DateTimeOffset? notUsedSince = MyInvocation.BoundParameters.ContainsKey(nameof(NotUsedSince)) ? new DateTimeOffset(NotUsedSince.ToUniversalTime()) : null;
+        DateTimeOffset? createdBefore = MyInvocation.BoundParameters.ContainsKey(nameof(CreatedBefore)) ? new DateTimeOffset(CreatedBefore.ToUniversalTime()) : null;
+        selected = selected.Where(t => ServerTokenReview.Matches(t, notUsedSince, createdBefore));
 
         foreach (var token in selected) WriteObject(ModelMapping.ToInfo(token, baseUrl));
     }

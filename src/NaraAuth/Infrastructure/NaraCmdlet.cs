@@ -134,7 +134,7 @@ public abstract class NaraCmdlet : PSCmdlet
         return ShouldProcess(target, action);
     }
 
-    private bool IsWhatIf()
+    internal bool IsWhatIf()
     {
         if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
         return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));

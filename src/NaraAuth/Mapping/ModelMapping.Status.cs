@@ -21,5 +21,6 @@ internal static partial class ModelMapping
         IsProtected = status.IsProtected,
         VerifiedOnline = status.VerifiedOnline,
         Problem = status.Problem,
+        Action = status.Action,
     };
 }

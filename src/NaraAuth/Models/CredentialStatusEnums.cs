@@ -15,6 +15,8 @@ public enum CredentialKind
     OidcSession,
     /// <summary>The NodeTool worker token (WORKER_AUTH_TOKEN or deployment.yaml).</summary>
     WorkerToken,
+    /// <summary>A server token of the organization older than Get-NaraAuthStatus -RotationAge (listed with the platform credential).</summary>
+    ServerToken,
 }
 
 /// <summary>What a credential is good for right now; the worst that applies.</summary>

@@ -31,6 +31,10 @@ public sealed class CredentialStatusInfo
     public bool? VerifiedOnline { get; internal set; }
     /// <summary>Why the state is not Valid, or what -Verify could not check.</summary>
     public string? Problem { get; internal set; }
+    /// <summary>What to do about it, in one sentence (renew, fix the file, rotate); null when nothing.</summary>
+    public string? Action { get; internal set; }
+    /// <summary>True when <see cref="Action"/> says something must be done.</summary>
+    public bool NeedsAction => Action != null;
 
     public override string ToString() => $"{Kind}: {State}" + (Path == null ? string.Empty : $" ({Path})");
 }

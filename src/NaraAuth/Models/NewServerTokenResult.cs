@@ -13,6 +13,8 @@ public abstract class NewServerTokenResultBase
     public string Name { get; internal set; } = string.Empty;
     public DateTimeOffset? CreatedAt { get; internal set; }
     public string BaseUrl { get; internal set; } = string.Empty;
+    /// <summary>Reset-ServerToken: the id of the token this one replaces (revoked unless an error said otherwise); null from New-ServerToken.</summary>
+    public string? ReplacedId { get; internal set; }
     /// <summary>Always true: a reminder that this object is the only copy of the secret.</summary>
     public bool ShownOnce => true;
 

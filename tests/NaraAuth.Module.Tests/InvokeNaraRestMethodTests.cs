@@ -102,8 +102,9 @@ public class InvokeNaraRestMethodTests : IClassFixture<EmulatorFixture>
         forbidden.AssertNoSecret(member);
 
         _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/agent/run", Status = 407 });
+        // Reached directly, a 407 can only be the server's own: refused as such, no proxy account offered.
         var proxy = session.Run("Invoke-NaraRestMethod /api/agent/run -Token $args[0]", member);
-        proxy.AssertError("ProxyAuthenticationRequired", ErrorCategory.AuthenticationError);
+        proxy.AssertError("ProxyChallengeFromServer", ErrorCategory.SecurityError);
         proxy.AssertNoSecret(member);
     }
 

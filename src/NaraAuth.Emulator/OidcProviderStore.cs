@@ -154,6 +154,22 @@ public sealed class OidcProviderStore : IDisposable
         return _refreshTokens.TryRemove(token, out var g) && g.ClientId == clientId ? g : null;
     }
 
+    /// <summary>Every revocation received: (token type hint, client id, whether the token was a live refresh token).</summary>
+    public ConcurrentQueue<(string Hint, string ClientId, bool WasRefreshToken)> Revocations { get; } = new();
+
+    /// <summary>Every RP-initiated logout received: (client id, whether an id_token_hint came with it).</summary>
+    public ConcurrentQueue<(string ClientId, bool HadIdTokenHint)> EndedSessions { get; } = new();
+
+    /// <summary>RFC 7009 2.1: a refresh token of another client is not revoked.</summary>
+    public void Revoke(string token, string hint, string clientId)
+    {
+        var known = _refreshTokens.TryGetValue(token, out var g) && g.ClientId == clientId;
+        if (known) _refreshTokens.TryRemove(token, out _);
+        Revocations.Enqueue((hint, clientId, known));
+    }
+
+    public void EndSession(string idTokenHint, string clientId) => EndedSessions.Enqueue((clientId, idTokenHint.Length > 0));
+
     public void RevokeAllRefreshTokens() => _refreshTokens.Clear();
 
     public string MintIdToken(string issuer, string clientId, Identity who)

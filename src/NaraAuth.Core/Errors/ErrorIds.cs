@@ -18,4 +18,6 @@ public static class ErrorIds
     public const string BrowserNotAvailable = "BrowserNotAvailable";
     public const string UnsignedJwt = "UnsignedJwt";
     public const string MalformedJwt = "MalformedJwt";
+    /// <summary>A server answered with a redirect, which is never followed (a logout takes it as accepted).</summary>
+    public const string RedirectRefused = "RedirectRefused";
 }

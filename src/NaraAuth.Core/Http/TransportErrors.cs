@@ -37,7 +37,7 @@ internal static class TransportErrors
     {
         var location = response.Headers.Location;
         var target = location == null ? "no Location" : SafeUri.Printable(redactor.Redact(location.IsAbsoluteUri ? location.AbsoluteUri : location.OriginalString));
-        return new NaraAuthException("RedirectRefused", NaraErrorCategory.SecurityError,
+        return new NaraAuthException(ErrorIds.RedirectRefused, NaraErrorCategory.SecurityError,
             $"{request.Method} {SafeUri.WithoutQuery(uri)} answered with a redirect (HTTP {(int)response.StatusCode}) to {target}; NaraAuth never follows a redirect, so nothing was sent there.",
             "Check the base URL: use the platform's own address, and if the redirect is expected, configure its target directly.",
             SafeUri.WithoutQuery(uri));

@@ -40,6 +40,10 @@ public sealed class OidcProviderMetadata
     public Uri JwksUri { get; }
     /// <summary>token_endpoint_auth_methods_supported as published; null when the document does not say (then client_secret_basic, RFC 8414 2).</summary>
     public System.Collections.Generic.IReadOnlyList<string>? TokenEndpointAuthMethods { get; }
+    /// <summary>RFC 7009 revocation_endpoint; null when the provider advertises none.</summary>
+    public Uri? RevocationEndpoint { get; private set; }
+    /// <summary>RP-initiated logout end_session_endpoint; null when the provider advertises none.</summary>
+    public Uri? EndSessionEndpoint { get; private set; }
     /// <summary>RFC 9207: the provider puts iss on every authorization response, so one without it or with another is refused.</summary>
     public bool IssInAuthorizationResponse { get; }
 
@@ -76,7 +80,11 @@ public sealed class OidcProviderMetadata
             Endpoint(root, "device_authorization_endpoint", url, required: false),
             Endpoint(root, "jwks_uri", url, required: true)!,
             root.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == System.Text.Json.JsonValueKind.True,
-            StringList(root, "token_endpoint_auth_methods_supported"));
+            StringList(root, "token_endpoint_auth_methods_supported"))
+        {
+            RevocationEndpoint = Endpoint(root, "revocation_endpoint", url, required: false),
+            EndSessionEndpoint = Endpoint(root, "end_session_endpoint", url, required: false),
+        };
     }
 
     /// <summary>

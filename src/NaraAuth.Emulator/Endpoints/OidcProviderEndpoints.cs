@@ -27,6 +27,8 @@ public static class OidcProviderEndpoints
                 token_endpoint = issuer + "/token",
                 device_authorization_endpoint = issuer + "/device_authorization",
                 jwks_uri = issuer + "/jwks",
+                revocation_endpoint = issuer + "/revoke",
+                end_session_endpoint = issuer + "/end_session",
                 response_types_supported = new[] { "code" },
                 subject_types_supported = new[] { "public" },
                 id_token_signing_alg_values_supported = new[] { "RS256" },
@@ -175,6 +177,25 @@ public static class OidcProviderEndpoints
                 default:
                     return Error("unsupported_grant_type", "Unsupported grant_type.");
             }
+        });
+
+        // RFC 7009: an unknown or already revoked token is no error (200), a wrong client is.
+        app.MapPost("/oidc/revoke", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var clientId = form["client_id"].ToString();
+            if (!store.Clients.Contains(clientId)) return Error("invalid_client", "Unknown client.", 401);
+            store.Revoke(form["token"].ToString(), form["token_type_hint"].ToString(), clientId);
+            return Results.Ok();
+        });
+
+        // RP-initiated logout 1.0: ends the provider's session and, like a real provider, answers
+        // with a redirect to its own signed-out page, which the client does not follow.
+        app.MapGet("/oidc/end_session", (HttpContext context) =>
+        {
+            var q = context.Request.Query;
+            store.EndSession(q["id_token_hint"].ToString(), q["client_id"].ToString());
+            return Results.Redirect(IssuerOf(context) + "/signed_out");
         });
 
         // Test and demo controls.

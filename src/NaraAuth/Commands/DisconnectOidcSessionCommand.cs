@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
@@ -7,7 +8,7 @@ namespace NaraAuth.Commands;
 
 /// <summary>
 /// Logs out of a direct OIDC login on this machine: deletes its session file and MSAL's token
-/// cache beside it (the refresh tokens). Takes Get-OidcSession objects from the pipeline, which
+/// cache beside it (the refresh tokens), after revoking at the provider what its discovery advertises. Takes Get-OidcSession objects from the pipeline, which
 /// may also be the EdgePlane session (deleted as Disconnect-EdgePlane does).
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-OidcSession.md")]
@@ -51,6 +52,17 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
         session ??= catalog.OidcFolder;
         SessionLogout.Run(this, session, files,
             files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file", "SessionDeleteFailed", PassThru,
-            "Tokens already issued stay valid at the provider until they expire; the refresh tokens are gone from this machine.");
+            "The login's files are gone from this machine; what the provider did not revoke stays valid there until it expires.",
+            result => EndAtProvider(session, result));
+    }
+
+    /// <summary>Revokes at the provider what its discovery advertises; a failure there is a warning, never a reason to keep the files.</summary>
+    private void EndAtProvider(string session, SessionDisconnection result)
+    {
+        var ended = RunAsync(ct => new OidcLogout(Reporter).EndSavedLoginAsync(Context.Store, session, ct));
+        if (ended == null) return;
+        result.RevokedAtProvider = ended.Revoked.ToArray();
+        result.RevocationProblem = ended.Problem;
+        if (ended.Problem != null) Reporter.Warning(ended.Problem + " The files are removed from this machine anyway.");
     }
 }

@@ -13,7 +13,9 @@ namespace NaraAuth.Infrastructure;
 /// </summary>
 internal static class SessionLogout
 {
-    public static void Run(NaraCmdlet cmdlet, string session, IReadOnlyList<string> files, string action, string deleteErrorId, bool passThru, string afterNote)
+    /// <param name="beforeDelete">What happens once the deletion is confirmed, before the files go (ending the login at its provider); it records its outcome on the result and never stops the deletion.</param>
+    public static void Run(NaraCmdlet cmdlet, string session, IReadOnlyList<string> files, string action, string deleteErrorId, bool passThru, string afterNote,
+        System.Action<SessionDisconnection>? beforeDelete = null)
     {
         var present = files.Where(File.Exists).ToList();
         var result = new SessionDisconnection { Path = session };
@@ -24,6 +26,7 @@ internal static class SessionLogout
         }
         else if (cmdlet.ShouldProcess(session, action))
         {
+            beforeDelete?.Invoke(result);
             var deleted = SavedLoginCatalog.Delete(present, deleteErrorId).ToArray();
             foreach (var file in deleted) cmdlet.WriteVerbose($"Deleted '{file}'.");
             cmdlet.WriteVerbose(afterNote);

@@ -76,11 +76,14 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         var cachePath = (string)browser.CachePath;
         session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId naraauth-cli -WhatIf", https);
         Assert.True(File.Exists(browserPath) && File.Exists(cachePath));
+        var revocationsBefore = Idp.Revocations.Count;
         var ended = session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId naraauth-cli -Confirm:$false", https);
         Assert.Null(ended.Error);
         Assert.False(File.Exists(browserPath));
         Assert.False(File.Exists(cachePath));
         Assert.Contains(ended.Verbose, v => v.Message.Contains(".msal.bin", StringComparison.Ordinal));
+        // The browser login's refresh token, kept in MSAL's cache, was revoked at the provider first.
+        Assert.Contains(("refresh_token", "naraauth-cli", true), Idp.Revocations.Skip(revocationsBefore));
 
         // Again: nothing there, a verbose note and no error (as every Disconnect- cmdlet).
         var twice = session.Run("Disconnect-OidcSession -Authority $args[0] -ClientId naraauth-cli -Verbose", https);

@@ -139,4 +139,44 @@ public sealed class EdgePlaneWithClientCredentialsTests : IClassFixture<Emulator
         Assert.Matches("no signing key|invalid issuer|invalid signature", error.Exception.Message);
         refused.AssertNoSecret(accessToken);
     }
+
+    [Fact]
+    public void The_workload_identity_Azure_Pipelines_sample_calls_EdgePlane_with_no_secret_variable_and_shows_no_token()
+    {
+        var (variables, steps) = ExamplesTests.ReadPipeline(Path.Combine(RepoPaths.Root, "docs", "examples", "edgeplane-workload-identity.azure-pipelines.yml"));
+        Assert.Equal(2, steps.Count);
+        Assert.All(steps.SelectMany(s => s.Env.Values), v => Assert.Equal("$(System.AccessToken)", v));
+        variables["EP_BASE_URL"] = _emulator.BaseUrl;
+        variables["OIDC_ISSUER_URL"] = _idp.Issuer;
+        variables["OIDC_CLIENT_ID"] = ClientCredentialsProvider.FederatedClientId;
+        variables["SERVICE_CONNECTION_ID"] = ClientCredentialsProvider.ServiceConnectionId;
+        variables["EDGEPLANE_SCOPE"] = "api.read";
+        EdgePlaneMode(EdgePlaneAuthMode.Oidc);
+
+        var results = new List<PsResult>();
+        foreach (var run in new[] { 1, 2 })
+        {
+            foreach (var step in steps)
+            {
+                // Each step is its own pwsh process on the agent: a fresh engine without the module imported.
+                using var session = new PsSession(importModule: false);
+                session.SetEnv("TF_BUILD", "True");
+                session.SetEnv("GITHUB_ACTIONS", null);
+                session.SetEnv("SYSTEM_OIDCREQUESTURI", _idp.AzureRequestUri);
+                foreach (var (name, value) in variables) session.SetEnv(name, value);
+                foreach (var (name, _) in step.Env) session.SetEnv(name, _idp.SystemAccessToken);
+                var result = session.Run(step.Script);
+                Assert.True(result.Terminating == null && result.Errors.Count == 0, $"Step '{step.DisplayName}' failed: {result.Error}");
+                results.Add(result);
+            }
+        }
+        Assert.Equal("Calling EdgePlane as " + ClientCredentialsProvider.FederatedClientId, results[1].Output[0].ToString());
+        // The second run finds the project the first one made.
+        var project = Assert.Single(_emulator.State.EdgePlane.Projects.Values);
+        Assert.Equal("edge-fleet", project.Name);
+        Assert.Equal(ClientCredentialsProvider.FederatedClientId, project.CreatedBy);
+        Assert.Equal(project.Id.ToString(), results[1].Output[1].ToString());
+        Assert.Equal(project.Id.ToString(), results[3].Output[1].ToString());
+        foreach (var result in results) result.AssertNoSecret(_idp.SystemAccessToken);
+    }
 }

@@ -99,7 +99,7 @@ Import-Module '$script:Manifest'
         Get-Listed $lines | Should -Contain ('WorkloadIdentity (AzurePipelines, service connection {0})' -f $script:Info.serviceConnectionId)
         $step.Output + $step.Error | Should -Not -Match ([regex]::Escape($script:Info.systemAccessToken))
         # The session file holds the method and the service connection, not the job's token nor SYSTEM_ACCESSTOKEN.
-        $file = Get-ChildItem -Path (Join-Path $env:XDG_CONFIG_HOME 'NaraAuth/oidc') -Filter *.json | Where-Object { (Get-Content -Raw $_.FullName) -match 'AzurePipelines' }
+        $file = Get-ChildItem -Path (Join-Path $env:XDG_CONFIG_HOME 'naraauth/oidc') -Filter *.json | Where-Object { (Get-Content -Raw $_.FullName) -match 'AzurePipelines' }
         $file | Should -Not -BeNullOrEmpty
         Get-Content -Raw $file.FullName | Should -Not -Match ([regex]::Escape($script:Info.systemAccessToken))
     }

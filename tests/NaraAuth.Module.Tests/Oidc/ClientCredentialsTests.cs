@@ -34,7 +34,7 @@ public sealed class ClientCredentialsTests : IClassFixture<ClientCredentialsProv
             _idp.Issuer, ClientCredentialsProvider.SecretClientId, Secure(secret));
 
     private static string SessionFileText(PsSession session) =>
-        string.Concat(Directory.GetFiles(Path.Combine(session.Home, ".config", "NaraAuth", "oidc"), "*.json").Select(File.ReadAllText));
+        string.Concat(Directory.GetFiles(Path.Combine(session.Home, ".config", "naraauth", "oidc"), "*.json").Select(File.ReadAllText));
 
     private void InAzurePipelines(PsSession session, string? requestUri = null)
     {
@@ -84,7 +84,7 @@ public sealed class ClientCredentialsTests : IClassFixture<ClientCredentialsProv
         var error = result.AssertError("OidcClientCredentialsRefused", ErrorCategory.AuthenticationError);
         Assert.Contains("invalid_client", error.Exception.Message);
         result.AssertNoSecret(wrong);
-        Assert.False(Directory.Exists(Path.Combine(session.Home, ".config", "NaraAuth", "oidc")) && Directory.GetFiles(Path.Combine(session.Home, ".config", "NaraAuth", "oidc")).Length > 0);
+        Assert.False(Directory.Exists(Path.Combine(session.Home, ".config", "naraauth", "oidc")) && Directory.GetFiles(Path.Combine(session.Home, ".config", "naraauth", "oidc")).Length > 0);
     }
 
     [Fact]

@@ -105,6 +105,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# Strict here whether or not the caller is (a profile, a build script): a run by hand behaves as one
+# from a strict caller, so a property a record lacks fails every run alike, never only some.
+Set-StrictMode -Version Latest
 
 # Arguments that cannot work stop the run before any machine is contacted, with their own id.
 function Stop-Onboarding([string] $Id, [string] $Message, $Target) {
@@ -200,8 +203,11 @@ try {
     # A machine is matched back to the name the admin gave by its session's account and host.
     $byMachine = @{}
     foreach ($s in $sessions) { $byMachine[(Get-ConnectionKey $s.Runspace.ConnectionInfo)] = $names[$s.InstanceId] }
-    # PSUserName is there for SSH sessions only (read without strict mode's objection for WinRM).
-    function Get-MachineName($Answer) { $byMachine["$($Answer.PSObject.Properties['PSUserName'].Value)@$($Answer.PSComputerName)".ToLowerInvariant()] }
+    # PSUserName is there for SSH sessions only: a WinRM answer lacks it, which strict mode must not mind.
+    function Get-MachineName($Answer) {
+        $account = $Answer.PSObject.Properties['PSUserName']
+        $byMachine["$(if ($account) { $account.Value })@$($Answer.PSComputerName)".ToLowerInvariant()]
+    }
 
     if ($sessions -and $DeploymentId) {
         $file = if ($CredentialsPath) { $CredentialsPath } else { "$($InstallPath.TrimEnd('/', '\'))/deployment.json" }
@@ -209,7 +215,9 @@ try {
         if ($BaseUrl) { $check.BaseUrl = $BaseUrl }
         $kept = @(Get-NaraAuthStatus @check -Kind DeploymentCredentials -CredentialsPath $file -Verify |
                 Where-Object { $_.State -eq 'Valid' -and $_.VerifiedOnline -and $_.Subject -eq $DeploymentId })
-        foreach ($k in $kept) { New-MachineResult (Get-MachineName $k) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null ([pscustomobject]@{ Path = $k.Path }) }
+        # The status record itself is the answer: it has every property a row reads (Organization,
+        # ExpiresOn, Path), where a bag of the path alone stops a strict run at the first kept machine.
+        foreach ($k in $kept) { New-MachineResult (Get-MachineName $k) 'AlreadyVerified' 'The saved credentials verify; nothing changed.' $null $k }
         $keptNames = @($kept | ForEach-Object { Get-MachineName $_ })
         $common.Session = @($sessions | Where-Object { $names[$_.InstanceId] -notin $keptNames })
         if ($common.Session) {

@@ -188,7 +188,12 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         Test-Path (Join-Path $broken.Home 'Server/deployment.json') | Should -BeFalse
 
         $again = Invoke-Onboarding $arguments
-        foreach ($account in $healthy) { (Get-Row $again "$($account.Name)@127.0.0.1").Status | Should -Be 'AlreadyVerified' }
+        foreach ($account in $healthy) {
+            $kept = Get-Row $again "$($account.Name)@127.0.0.1"
+            $kept.Status | Should -Be 'AlreadyVerified'
+            $kept.Path | Should -Be (Join-Path $account.Home 'Server/deployment.json')
+            $kept.ErrorId | Should -BeNullOrEmpty
+        }
         (Get-Row $again "$($broken.Name)@127.0.0.1").ErrorId | Should -Be $failed.ErrorId
         foreach ($captured in $run, $again) { Assert-NoSecret $captured -Secret $deploymentSecret }
         Assert-NotOnAnyWire $deploymentSecret

@@ -27,7 +27,8 @@ namespace NaraAuth.OidcTestProvider;
 /// /_ci/ it serves the Azure Pipelines (POST, serviceConnectionId, bearer) and GitHub Actions
 /// (GET, audience, bearer) ID token endpoints, which check the bearer and mint a JWT with
 /// iss = sub = the federated client and aud as asked, plus hostile variants (a redirect, an echo
-/// of the bearer, a huge body, a non-JSON body).
+/// of the bearer, a huge body, a non-JSON body). Access tokens are signed, unencrypted JWTs whose
+/// aud is <see cref="EdgePlaneAudience"/>, so an EdgePlane trusting this issuer accepts them.
 /// </summary>
 public sealed class ClientCredentialsProvider : IAsyncDisposable
 {
@@ -36,6 +37,8 @@ public sealed class ClientCredentialsProvider : IAsyncDisposable
     public const string FederatedClientId = "pipeline-federated";
     public const string ServiceConnectionId = "5b0f3c1e-7d7a-4c52-9a51-1c1e4f1b6d01";
     public const string CertificatePassword = "pfx-password-9f1c";
+    /// <summary>The API its access tokens are for (their aud), as EdgePlane in AUTH_MODE oidc is configured to expect.</summary>
+    public const string EdgePlaneAudience = "edgeplane-api";
 
     private WebApplication? _app;
     private readonly RSA _ciKey = RSA.Create(2048);
@@ -123,6 +126,7 @@ public sealed class ClientCredentialsProvider : IAsyncDisposable
             var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, request.ClientId);
             identity.SetScopes(request.GetScopes());
+            identity.SetResources(EdgePlaneAudience);
             identity.SetDestinations(_ => new[] { Destinations.AccessToken });
             var principal = new ClaimsPrincipal(identity);
             principal.SetAccessTokenLifetime(AccessTokenLifetime);

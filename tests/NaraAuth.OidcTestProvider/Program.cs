@@ -17,6 +17,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
 {
     issuer = provider.Issuer,
     tokenEndpoint = provider.TokenEndpoint,
+    edgePlaneAudience = ClientCredentialsProvider.EdgePlaneAudience,
     secretClientId = ClientCredentialsProvider.SecretClientId,
     clientSecret = provider.ClientSecret,
     certificateClientId = ClientCredentialsProvider.CertificateClientId,

@@ -1,11 +1,12 @@
 # Invoke-OidcCliLogin with a client credential (no person): a client secret, and workload
 # identity in Azure Pipelines and GitHub Actions, each in a fresh pwsh with stdin closed as a
 # pipeline step runs, against OpenIddict (tests/NaraAuth.OidcTestProvider, started here from its
-# built binary on a free loopback port, with its stand-ins for the CI systems' token endpoints).
+# built binary on a free loopback port, with its stand-ins for the CI systems' token endpoints);
+# then that access token with -Token to the emulator's EdgePlane trusting OpenIddict as its issuer.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    Initialize-NaraTest
+    Initialize-NaraTest -Emulator
 
     $binary = Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests/NaraAuth.OidcTestProvider/bin') -Filter 'NaraAuth.OidcTestProvider.dll' -Recurse |
         Where-Object { $_.Directory.Name -like 'net*' } | Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
@@ -138,5 +139,63 @@ catch { 'ERROR ' + `$_.FullyQualifiedErrorId + ' | ' + `$_.CategoryInfo.Category
         $gone = $sessions | Disconnect-OidcSession -Confirm:$false -PassThru
         @($gone).Count | Should -Be $sessions.Count
         @(Get-OidcSession | Where-Object ClientCredential).Count | Should -Be 0
+    }
+}
+
+Describe 'An access token from a client-credentials login, passed to EdgePlane with -Token' {
+    BeforeAll {
+        function script:Set-EdgePlaneAuthMode([string] $Mode) {
+            $body = @{ mode = $Mode; issuer = $script:Info.issuer; audience = $script:Info.edgePlaneAudience } | ConvertTo-Json
+            Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/edgeplane/auth-mode" -ContentType 'application/json' -Body $body | Out-Null
+        }
+        # After the login: who EdgePlane says the caller is, and the project it made, or the error.
+        $script:UseToken = @'
+try {
+    "who=" + (Get-EdgePlaneIdentity -Token $login.AccessToken).Subject
+    "created_by=" + (Invoke-EdgePlaneRestMethod -Token $login.AccessToken -Method Post /api/projects @{ name = 'from-client-credentials' }).created_by
+} catch {
+    "error=" + $_.FullyQualifiedErrorId
+    "category=" + $_.CategoryInfo.Category
+    "message=" + $_.Exception.Message
+}
+'@
+        # A pipeline step under TF_BUILD, stdin closed; the same login twice reuses the saved token.
+        function script:Invoke-LoginThenEdgePlane([string] $Login, [hashtable] $Environment) {
+            $Environment['TF_BUILD'] = 'True'; $Environment['GITHUB_ACTIONS'] = $null
+            $Environment['EP_BASE_URL'] = $BaseUrl; $Environment['EP_TOKEN'] = $null
+            Invoke-ChildPwsh -Environment $Environment -Script ("`$ErrorActionPreference = 'Stop'; Import-Module '$script:Manifest'`n`$login = $Login`n" + $script:UseToken)
+        }
+        function script:Assert-AcceptedThenRefused([string] $Login, [hashtable] $Environment, [string] $Subject, [string[]] $Secrets) {
+            Set-EdgePlaneAuthMode oidc
+            $accepted = Invoke-LoginThenEdgePlane $Login $Environment.Clone()
+            $accepted.ExitCode | Should -Be 0 -Because $accepted.Error
+            $accepted.Output | Should -Match ('(?m)^who={0}\s*$' -f [regex]::Escape($Subject)) -Because $accepted.Output
+            $accepted.Output | Should -Match ('(?m)^created_by={0}\s*$' -f [regex]::Escape($Subject))
+
+            Set-EdgePlaneAuthMode token
+            $refused = Invoke-LoginThenEdgePlane $Login $Environment.Clone()
+            $refused.Output | Should -Match '(?m)^error=EdgePlaneTokenRejected,' -Because $refused.Output
+            $refused.Output | Should -Match '(?m)^category=AuthenticationError\s*$'
+            $refused.Output | Should -Match 'an OIDC access token from the -Token parameter'
+            $refused.Output | Should -Match 'AUTH_MODE=token'
+            foreach ($step in $accepted, $refused) {
+                # No access token (a JWT) nor any credential of the login in any stream.
+                $step.Output + $step.Error | Should -Not -Match 'eyJ[\w-]+\.eyJ[\w-]+'
+                foreach ($secret in $Secrets) { $step.Output + $step.Error | Should -Not -Match ([regex]::Escape($secret)) }
+            }
+        }
+    }
+    AfterEach { Set-EdgePlaneAuthMode token }
+
+    It 'is accepted by EdgePlane in AUTH_MODE oidc as the client after a client-secret login, and refused in token mode' {
+        $login = "Invoke-OidcCliLogin -Authority '$($script:Info.issuer)' -ClientId '$($script:Info.secretClientId)' -ClientSecret (ConvertTo-SecureString `$env:NARA_TEST_SECRET -AsPlainText -Force) -Scopes api.read"
+        Assert-AcceptedThenRefused -Login $login -Environment @{ NARA_TEST_SECRET = $script:Info.clientSecret } `
+            -Subject $script:Info.secretClientId -Secrets $script:Info.clientSecret
+    }
+
+    It 'is accepted by EdgePlane in AUTH_MODE oidc after a workload-identity login in Azure Pipelines (no stored secret), and refused in token mode' {
+        $login = "Invoke-OidcCliLogin -Authority '$($script:Info.issuer)' -ClientId '$($script:Info.federatedClientId)' -WorkloadIdentity -ServiceConnectionId '$($script:Info.serviceConnectionId)' -Scopes api.write"
+        Assert-AcceptedThenRefused -Login $login -Environment @{ SYSTEM_OIDCREQUESTURI = $script:Info.azureRequestUri; SYSTEM_ACCESSTOKEN = $script:Info.systemAccessToken } `
+            -Subject $script:Info.federatedClientId -Secrets $script:Info.systemAccessToken
     }
 }

@@ -25,6 +25,9 @@ Describe 'Cmdlets with -Session over SSH remoting' -Skip:$skipSsh {
                     -KeyFilePath $script:machines.KeyFilePath -Options $script:machines.Options)
         }
         $script:sessions = New-MachineSession $machines.Accounts
+        # New-PSSession opens the sessions in parallel and returns them in the order they opened,
+        # so a machine's session is found by its account, never by its place in the list.
+        function Get-SessionOf($Account) { Get-Single ($script:sessions | Where-Object { $_.Runspace.ConnectionInfo.UserName -eq $Account.Name }) }
 
         function Get-Owner([string] $Path) {
             $uid, $mode = (& stat -c '%u %a' $Path) -split ' '
@@ -114,7 +117,7 @@ Describe 'Cmdlets with -Session over SSH remoting' -Skip:$skipSsh {
         $broken = $machines.Accounts[1]
         New-Item -ItemType Directory -Path (Join-Path $broken.Home 'Second') | Out-Null
         $captured = Invoke-Captured {
-            Connect-EdgeConnector -Session (@($sessions[0..1]) + $closed) -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Second' -BaseUrl $BaseUrl -ErrorAction Continue
+            Connect-EdgeConnector -Session @((Get-SessionOf $machines.Accounts[0]), (Get-SessionOf $broken), $closed) -Token (ConvertTo-SecureString $jwt -AsPlainText -Force) -InstallPath '~/Second' -BaseUrl $BaseUrl -ErrorAction Continue
         }
         $captured.Output.Count | Should -Be 1 -Because ($captured.Errors | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.TargetObject): $($_.Exception.Message)" } | Out-String)
         (Get-Row $captured.Output $machines.Accounts[0]).Status | Should -Be 'Connected'

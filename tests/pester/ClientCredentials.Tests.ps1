@@ -52,6 +52,8 @@ AfterAll {
         else { & kill -TERM $script:Provider.Id 2>$null }
         if (-not $script:Provider.WaitForExit(10000)) { $script:Provider.Kill(); $script:Provider.WaitForExit(5000) | Out-Null }
     }
+    # The provider's folder holds its client certificate's private key: nothing of it stays behind.
+    if ($script:ProviderFolder) { Remove-Item -Recurse -Force -Path $script:ProviderFolder -ErrorAction SilentlyContinue }
     Complete-NaraTest
 }
 

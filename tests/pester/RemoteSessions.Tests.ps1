@@ -5,8 +5,7 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'SshMachines.ps1')
-    $script:unavailable = Get-SshMachinesUnavailableReason
-    $script:skipSsh = ([System.Environment]::OSVersion.Platform -eq 'Win32NT') -or ($unavailable -and -not $env:CI)
+    $script:skipSsh = Test-SkipSshMachines
 }
 
 Describe 'Cmdlets with -Session over SSH remoting' -Skip:$skipSsh {
@@ -14,8 +13,7 @@ Describe 'Cmdlets with -Session over SSH remoting' -Skip:$skipSsh {
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
         . (Join-Path $PSScriptRoot 'SshMachines.ps1')
         Initialize-NaraTest -Emulator
-        $why = Get-SshMachinesUnavailableReason
-        if ($why) { throw "The SSH machines cannot be set up here: $why." }
+        Assert-SshMachinesAvailable
         $script:machines = Start-SshMachines -Root (Join-Path $script:TestRoot 'ssh') -Count 3
         $script:jwt = New-EmulatorToken
         $script:version = (Import-PowerShellDataFile $script:Manifest).ModuleVersion

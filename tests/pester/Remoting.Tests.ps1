@@ -6,9 +6,7 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'SshMachines.ps1')
-    $script:unavailable = Get-SshMachinesUnavailableReason
-    # In CI the machines must be there: a missing tool fails the run with its reason (BeforeAll).
-    $script:skipSsh = ([System.Environment]::OSVersion.Platform -eq 'Win32NT') -or ($unavailable -and -not $env:CI)
+    $script:skipSsh = Test-SkipSshMachines
 }
 
 Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
@@ -16,8 +14,7 @@ Describe 'Onboard-Machines.ps1 over SSH remoting' -Skip:$skipSsh {
         . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
         . (Join-Path $PSScriptRoot 'SshMachines.ps1')
         Initialize-NaraTest -Emulator
-        $why = Get-SshMachinesUnavailableReason
-        if ($why) { throw "The SSH machines cannot be set up here: $why." }
+        Assert-SshMachinesAvailable
         $script:machines = Start-SshMachines -Root (Join-Path $script:TestRoot 'ssh') -Count 3
         $script:example = Join-Path $script:RepoRoot 'docs/examples/Onboard-Machines.ps1'
         $script:jwt = New-EmulatorToken

@@ -17,6 +17,18 @@ function Get-SshMachinesUnavailableReason {
     $null
 }
 
+function Test-SkipSshMachines {
+    <# Whether a remoting file skips: always on Windows; elsewhere only outside CI, where a missing
+       tool fails the run with its reason instead (Assert-SshMachinesAvailable). #>
+    ([System.Environment]::OSVersion.Platform -eq 'Win32NT') -or ((Get-SshMachinesUnavailableReason) -and -not $env:CI)
+}
+
+function Assert-SshMachinesAvailable {
+    <# Fails the calling file with the reason this host cannot hold the machines. #>
+    $why = Get-SshMachinesUnavailableReason
+    if ($why) { throw "The SSH machines cannot be set up here: $why." }
+}
+
 function Invoke-Native {
     <#
     .SYNOPSIS

@@ -23,8 +23,7 @@ $ErrorActionPreference = 'Stop'
 $pester = Split-Path $PSScriptRoot
 . (Join-Path $pester 'TestHelpers.ps1')
 . (Join-Path $pester 'SshMachines.ps1')
-$why = Get-SshMachinesUnavailableReason
-if ($why) { throw "The SSH machines cannot be set up here: $why." }
+Assert-SshMachinesAvailable
 
 Initialize-NaraTest -Emulator
 $machines = $null

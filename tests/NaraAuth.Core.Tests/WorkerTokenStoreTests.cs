@@ -36,7 +36,7 @@ public class WorkerTokenStoreTests : IDisposable
     }
 
     [Fact]
-    public void Environment_wins_over_file_and_file_over_generation()
+    public void Environment_wins_over_the_file_and_reading_never_writes()
     {
         var env = new Env { HomeDirectory = _dir };
         var store = Store(env);
@@ -44,30 +44,32 @@ public class WorkerTokenStoreTests : IDisposable
         File.WriteAllText(store.ConfigPath, "worker_auth_token: from-file\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(store.ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         env.Variables["WORKER_AUTH_TOKEN"] = "from-env";
-        var fromEnv = store.Resolve(create: true);
+        var fromEnv = store.Resolve();
         Assert.Equal(("from-env", WorkerTokenSource.Environment), (fromEnv.Token, fromEnv.Source));
         env.Variables.Clear();
-        var fromFile = store.Resolve(create: true);
+        var fromFile = store.Resolve();
         Assert.Equal(("from-file", WorkerTokenSource.ConfigFile), (fromFile.Token, fromFile.Source));
         Assert.Equal("worker_auth_token: from-file\n", File.ReadAllText(store.ConfigPath));
     }
 
     [Fact]
-    public void Missing_token_is_an_error_unless_create_and_generation_writes_0600()
+    public void A_missing_token_is_an_error_and_the_first_rotation_writes_it_0600()
     {
         var env = new Env { HomeDirectory = _dir };
         var store = Store(env);
-        var e = Assert.Throws<NaraAuthException>(() => store.Resolve(create: false));
+        var e = Assert.Throws<NaraAuthException>(() => store.Resolve());
         Assert.Equal("WorkerTokenNotFound", e.ErrorId);
         Assert.False(File.Exists(store.ConfigPath));
 
-        var generated = store.Resolve(create: true);
-        Assert.Equal(WorkerTokenSource.Generated, generated.Source);
+        // Reset-WorkerToken's path: the first token is a rotation from nothing.
+        var generated = store.Rotate();
+        Assert.Null(generated.PreviousToken);
         Assert.Equal(43, generated.Token.Length);
         Assert.Equal(32, Convert.FromBase64String(generated.Token.Replace('-', '+').Replace('_', '/') + "=").Length);
         Assert.Equal("worker_auth_token: " + generated.Token + "\n", File.ReadAllText(store.ConfigPath));
         UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, store.ConfigPath);
-        Assert.Equal(generated.Token, store.Resolve(create: false).Token);
+        var read = store.Resolve();
+        Assert.Equal((generated.Token, WorkerTokenSource.ConfigFile), (read.Token, read.Source));
     }
 
     [Theory]

@@ -216,7 +216,7 @@ public sealed class CredentialInventory
         var status = new CredentialStatus(CredentialKind.WorkerToken, fromEnvironment ? null : store.ConfigPath);
         try
         {
-            Inspect(status, () => status.FoundBy = store.Resolve(create: false).Source.ToString());
+            Inspect(status, () => status.FoundBy = store.Resolve().Source.ToString());
         }
         catch (NaraAuthException e) when (e.ErrorId == ErrorIds.WorkerTokenNotFound)
         {

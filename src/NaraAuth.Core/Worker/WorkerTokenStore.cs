@@ -15,8 +15,6 @@ public enum WorkerTokenSource
     Environment,
     /// <summary>worker_auth_token in the config file.</summary>
     ConfigFile,
-    /// <summary>Newly generated and saved to the config file.</summary>
-    Generated,
 }
 
 public sealed class WorkerTokenResult
@@ -58,8 +56,9 @@ public sealed class WorkerTokenRotation
 
 /// <summary>
 /// The NodeTool worker token, resolved exactly as the worker resolves it (docs/protocol.md 3):
-/// WORKER_AUTH_TOKEN, else worker_auth_token in the config file, else (only when asked) a new
-/// token from 32 random bytes saved to that file, owner-only, other keys kept.
+/// WORKER_AUTH_TOKEN, else worker_auth_token in the config file. Reading never writes: a new token
+/// (the first included) comes only from <see cref="Rotate"/>, 32 random bytes saved to that file,
+/// owner-only, other keys kept.
 /// </summary>
 public sealed class WorkerTokenStore
 {
@@ -85,7 +84,7 @@ public sealed class WorkerTokenStore
         return Path.Combine(folder, "nodetool", "deployment.yaml");
     }
 
-    public WorkerTokenResult Resolve(bool create)
+    public WorkerTokenResult Resolve()
     {
         var fromEnvironment = _environment.GetVariable(EnvironmentVariables.WorkerAuthToken);
         if (fromEnvironment != null) return new WorkerTokenResult(fromEnvironment, WorkerTokenSource.Environment, ConfigPath);
@@ -94,16 +93,10 @@ public sealed class WorkerTokenStore
         var fromFile = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
         if (fromFile != null) return new WorkerTokenResult(fromFile, WorkerTokenSource.ConfigFile, ConfigPath);
 
-        if (!create)
-        {
-            var why = text == null ? $"'{ConfigPath}' does not exist" : $"'{ConfigPath}' has no {WorkerConfigFile.TokenKey}";
-            throw new NaraAuthException(ErrorIds.WorkerTokenNotFound, NaraErrorCategory.ObjectNotFound,
-                $"No NodeTool worker token: {EnvironmentVariables.WorkerAuthToken} is not set and {why}.",
-                "Run Reset-WorkerToken to generate and save one, or start the worker once (it generates one).", ConfigPath);
-        }
-        var token = GenerateToken();
-        Save(text, token);
-        return new WorkerTokenResult(token, WorkerTokenSource.Generated, ConfigPath);
+        var why = text == null ? $"'{ConfigPath}' does not exist" : $"'{ConfigPath}' has no {WorkerConfigFile.TokenKey}";
+        throw new NaraAuthException(ErrorIds.WorkerTokenNotFound, NaraErrorCategory.ObjectNotFound,
+            $"No NodeTool worker token: {EnvironmentVariables.WorkerAuthToken} is not set and {why}.",
+            "Run Reset-WorkerToken to generate and save one, or start the worker once (it generates one).", ConfigPath);
     }
 
     /// <summary>Saves a new token to the config file and returns it with the one it replaces.</summary>

@@ -24,7 +24,7 @@ public sealed partial class GetAuthTokenCommand
     {
         var store = new WorkerTokenStore(Context.Environment, Context.Store, Context.CurrentDirectory);
         WriteVerbose($"Resolving the worker token: {EnvironmentVariables.WorkerAuthToken}, then '{store.ConfigPath}'.");
-        var result = store.Resolve(create: false);
+        var result = store.Resolve();
         WriteVerbose($"The worker token comes from {result.Source}.");
 
         if (AsPlainText) MaskSecretForCi(result.Token);

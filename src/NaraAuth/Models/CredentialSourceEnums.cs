@@ -24,8 +24,6 @@ public enum WorkerTokenSource
     Environment,
     /// <summary>worker_auth_token in the worker's config file.</summary>
     ConfigFile,
-    /// <summary>Made now (-Create) and saved to the config file.</summary>
-    Generated,
 }
 
 /// <summary>How a direct OIDC login was satisfied.</summary>

@@ -62,7 +62,7 @@ public class SecretFileReaderTests
         var yaml = dir.Combine("deployment.yaml");
         File.WriteAllBytes(yaml, Encode("server:\n  port: 8000\nworker_auth_token: from-yaml\n", encoding));
         var env = new FakeEnvironment().Set(EnvironmentVariables.NodeToolConfigPath, yaml);
-        Assert.Equal("from-yaml", new WorkerTokenStore(env, Store(), dir.Path).Resolve(create: false).Token);
+        Assert.Equal("from-yaml", new WorkerTokenStore(env, Store(), dir.Path).Resolve().Token);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public class SecretFileReaderTests
         Assert.Equal("EdgePlaneSessionNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Read(Store(), fifo))).ErrorId);
         Assert.Equal("DeploymentCredentialsFileNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => DeploymentCredentials.ReadFile(Store(), fifo))).ErrorId);
         var env = new FakeEnvironment().Set(EnvironmentVariables.NodeToolConfigPath, fifo);
-        Assert.Equal("WorkerConfigNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => new WorkerTokenStore(env, Store(), dir.Path).Resolve(create: false))).ErrorId);
+        Assert.Equal("WorkerConfigNotAFile", Within(limit, () => Assert.Throws<NaraAuthException>(() => new WorkerTokenStore(env, Store(), dir.Path).Resolve())).ErrorId);
         Assert.Contains("FIFO", Within(limit, () => Assert.Throws<IOException>(() => Store().ReadAllBytes(fifo))).Message);
     }
 

@@ -147,7 +147,9 @@ Describe 'Invoke-OidcCliLogin -UseDeviceCode at a console' -Skip:$noTmux {
     It 'shows where to enter the code, waits for the person, and returns the validated session without its tokens' {
         Send-Line "`$s = Invoke-OidcCliLogin -Authority '$BaseUrl/oidc' -ClientId naraauth-cli -UseDeviceCode; 'subject:' + `$s.Subject"
         $screen = Wait-Screen 'The code expires at '
-        $screen | Should -Match 'on any device and enter the code \S+'
+        # The URL alone on its line, then the code to enter there (no browser on this console).
+        $screen | Should -Match "(?m)^$([regex]::Escape($BaseUrl))/oidc/device\s*$"
+        $screen | Should -Match 'Then enter the code \S+ on that page'
         Wait-Screen '\d+:\d\d left' | Out-Null
         $userCode = [regex]::Match($screen, 'enter the code (\S+)').Groups[1].Value
         # The person enters the code on the provider's page and approves.

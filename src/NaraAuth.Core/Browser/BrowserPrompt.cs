@@ -17,9 +17,19 @@ public sealed class BrowserPromptPage
 
     public string Service { get; }
     public string Url { get; }
-    /// <summary>A code the page shows and the person checks (or enters) before approving.</summary>
+    /// <summary>A code the page shows and the person checks (or, with <see cref="CodeIsEntered"/>, types in) before approving.</summary>
     public string? Code { get; set; }
-    /// <summary>When the page stops working.</summary>
+    /// <summary>
+    /// The person types <see cref="Code"/> into the page (a device code login, RFC 8628) rather than
+    /// comparing it: the page may be opened on any device, and the code is what ties it to this login.
+    /// </summary>
+    public bool CodeIsEntered { get; set; }
+    /// <summary>
+    /// The page with the code already filled in (RFC 8628's verification_uri_complete): the browser
+    /// opens this one, and a person opening the page by hand is offered it beside <see cref="Url"/>.
+    /// </summary>
+    public string? UrlWithCode { get; set; }
+    /// <summary>When the page (or its code) stops working.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
     /// <summary>
     /// The URL is shown only when no browser was opened: it carries nothing the person needs when
@@ -32,7 +42,7 @@ public sealed class BrowserPromptPage
 
 /// <summary>
 /// The one prompt of every browser login (the Edge Connector desktop login, the EdgePlane CLI
-/// login, direct OIDC): the browser is opened unless the person said -NoBrowser, and the lines are
+/// login, direct OIDC with a browser or a device code): the browser is opened unless the person said -NoBrowser, and the lines are
 /// worded here once and sent through the call's reporter. The URL always stands alone on its own
 /// line, so a narrow console or a progress bar never cuts it; the wait's countdown only counts.
 /// </summary>
@@ -57,7 +67,7 @@ public sealed class BrowserPrompt
             ShowByHand(page, null);
             return false;
         }
-        var launch = _browser.Open(page.Url);
+        var launch = _browser.Open(page.UrlWithCode ?? page.Url);
         if (launch.Started) ShowOpened(page, launch.Description);
         else ShowByHand(page, launch.Description);
         return launch.Started;
@@ -87,19 +97,39 @@ public sealed class BrowserPrompt
             ? $"To log in to {page.Service}, open this URL {where} (-NoBrowser):"
             : $"Could not open a browser ({whyNotOpened}). To log in to {page.Service}, open this URL {where}:");
         _reporter.Information(page.Url);
-        ShowCodeAndExpiry(page);
+        ShowCode(page);
+        if (page.UrlWithCode != null)
+        {
+            _reporter.Information("Or open this URL, which carries the code already:");
+            _reporter.Information(page.UrlWithCode);
+        }
+        ShowExpiry(page);
     }
 
     private void ShowCodeAndExpiry(BrowserPromptPage page)
     {
-        if (page.Code != null) _reporter.Information($"Then check that the page shows the code {page.Code}, and approve.");
-        if (page.ExpiresAt is { } expires) _reporter.Information($"The login page expires at {TimeText.Of(expires)}; Ctrl+C stops waiting.");
+        ShowCode(page);
+        ShowExpiry(page);
+    }
+
+    private void ShowCode(BrowserPromptPage page)
+    {
+        if (page.Code == null) return;
+        _reporter.Information(!page.CodeIsEntered ? $"Then check that the page shows the code {page.Code}, and approve."
+            : page.UrlWithCode != null ? $"Then enter the code {page.Code} on that page, unless it is filled in already, and approve."
+            : $"Then enter the code {page.Code} on that page, and approve.");
+    }
+
+    private void ShowExpiry(BrowserPromptPage page)
+    {
+        if (page.ExpiresAt is { } expires)
+            _reporter.Information($"{(page.CodeIsEntered ? "The code" : "The login page")} expires at {TimeText.Of(expires)}; Ctrl+C stops waiting.");
     }
 
     /// <summary>Said after Ctrl+C: nothing was saved, and what the page left open in the browser can still do.</summary>
     /// <param name="pageCanStillFinish">
-    /// True when the protocol has no way to withdraw the login (the desktop and EdgePlane logins):
-    /// approving the page still completes it at the server, for nobody, until it expires. False
+    /// True when the protocol has no way to withdraw the login (the desktop, EdgePlane and device
+    /// code logins): approving the page still completes it at the server, for nobody, until it expires. False
     /// when the answer had to come back to this process (a loopback redirect), which is gone.
     /// </param>
     public static string CancelledLine(string service, bool pageCanStillFinish) => pageCanStillFinish

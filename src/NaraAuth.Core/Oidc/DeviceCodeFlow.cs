@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
-using NaraAuth.Core.EdgePlane;
+using NaraAuth.Core.Browser;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
@@ -34,7 +34,8 @@ public sealed class DeviceCodePrompt
 /// <summary>
 /// The OAuth 2.0 device authorization grant (RFC 8628) against the discovered endpoints. MSAL
 /// cannot run it against a generic OIDC authority, so it lives here. The device code is a secret
-/// (whoever holds it can redeem the login) and is never shown or logged.
+/// (whoever holds it can redeem the login) and is never shown or logged; the user code and the
+/// page go through the one browser prompt.
 /// </summary>
 public sealed class DeviceCodeFlow
 {
@@ -43,18 +44,21 @@ public sealed class DeviceCodeFlow
     private readonly OidcSettings _settings;
     private readonly IClock _clock;
     private readonly IReporter _reporter;
-    private readonly Func<TimeSpan, CancellationToken, Task>? _delay;
+    private readonly BrowserPrompt _prompt;
 
-    /// <param name="reporter">Shows the code to the person, the countdown, and why polling changed pace.</param>
-    /// <param name="delay">The wait between polls; tests replace it to run the loop on a fake clock.</param>
-    public DeviceCodeFlow(OidcProviderMetadata provider, OidcSettings settings, IClock clock, IReporter? reporter = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <param name="reporter">Hears the countdown and why polling changed pace.</param>
+    /// <param name="prompt">Opens the page (unless -NoBrowser) and tells the person the code (docs/decisions/browser-prompt.md).</param>
+    public DeviceCodeFlow(OidcProviderMetadata provider, OidcSettings settings, IClock clock, IReporter reporter, BrowserPrompt prompt)
     {
         _provider = provider;
         _settings = settings;
         _clock = clock;
-        _reporter = reporter ?? Reporter.None;
-        _delay = delay;
+        _reporter = reporter;
+        _prompt = prompt;
     }
+
+    /// <summary>What the person knows the login by: the provider's issuer.</summary>
+    private string Service => _provider.Issuer.TrimEnd('/');
 
     /// <summary>RFC 8628 3.2: 5 s when the provider sends no interval.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
@@ -105,15 +109,23 @@ public sealed class DeviceCodeFlow
             var complete = JsonText.StringOf(root, "verification_uri_complete");
             var expiresIn = Number(root, "expires_in") ?? 600;
             if (Number(root, "interval") is { } seconds && seconds > 0) interval = TimeSpan.FromSeconds(seconds);
-            if (deviceCode.Length == 0 || string.IsNullOrEmpty(userCode) || verification == null || !Uri.TryCreate(verification, UriKind.Absolute, out var verificationUri))
+            if (deviceCode.Length == 0 || string.IsNullOrEmpty(userCode) || verification == null)
             {
                 throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,
                     "The identity provider's device authorization answer lacks device_code, user_code or verification_uri.", null, endpoint.ToString());
             }
-            Uri.TryCreate(complete, UriKind.Absolute, out var completeUri);
-            prompt = new DeviceCodePrompt(userCode!, verificationUri, completeUri, _clock.UtcNow.AddSeconds(expiresIn));
+            var verificationUri = LoginPage(verification, "verification_uri", endpoint);
+            var completeUri = complete == null ? null : LoginPage(complete, "verification_uri_complete", endpoint);
+            // Server text on the console: control characters out, length capped, whatever the reporter does later.
+            prompt = new DeviceCodePrompt(DisplayText.Sanitize(userCode, 64)!, verificationUri, completeUri, _clock.UtcNow.AddSeconds(expiresIn));
         }
-        Show(prompt);
+        _prompt.Show(new BrowserPromptPage(Service, prompt.VerificationUri.AbsoluteUri)
+        {
+            Code = prompt.UserCode,
+            CodeIsEntered = true,
+            UrlWithCode = prompt.VerificationUriComplete?.AbsoluteUri,
+            ExpiresAt = prompt.ExpiresAt,
+        });
 
         var form = new Dictionary<string, string>
         {
@@ -123,7 +135,7 @@ public sealed class DeviceCodeFlow
         };
         var (deadline, localLimit) = WaitDeadline(_clock.UtcNow, prompt.ExpiresAt, MaxWait);
         NaraAuthException Ended() => localLimit ? TimedOut(MaxWait) : Expired();
-        var schedule = new PollSchedule(_clock, deadline, interval, _reporter, _delay)
+        var schedule = new PollSchedule(_clock, deadline, interval, _reporter)
         {
             MaxInterval = MaxInterval,
             // RFC 8628 3.5: back off on connection timeouts.
@@ -131,6 +143,20 @@ public sealed class DeviceCodeFlow
             Activity = "OIDC device login",
             Status = "Waiting for the code to be entered",
         };
+        try
+        {
+            return await PollAsync(form, schedule, Ended, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // RFC 8628 has no way to withdraw a device code: approving it now authorizes nobody, and it expires.
+            _reporter.Information(BrowserPrompt.CancelledLine(Service, pageCanStillFinish: true));
+            throw;
+        }
+    }
+
+    private async Task<OidcTokens> PollAsync(Dictionary<string, string> form, PollSchedule schedule, Func<NaraAuthException> Ended, CancellationToken cancellationToken)
+    {
         while (true)
         {
             if (schedule.IsOver) throw Ended();
@@ -176,13 +202,19 @@ public sealed class DeviceCodeFlow
         }
     }
 
-    /// <summary>The code and where to enter it, for the person (never the device code, which redeems the login).</summary>
-    private void Show(DeviceCodePrompt prompt)
+    /// <summary>
+    /// A page the provider asks the person to open: https, or http on this machine, as every address
+    /// the module talks to. Anything else (http to another host, javascript:, file:) is neither opened
+    /// nor shown, so a hostile provider cannot send the person to a page it could read or forge.
+    /// </summary>
+    private static Uri LoginPage(string text, string field, Uri endpoint)
     {
-        _reporter.Information($"To sign in, open {prompt.VerificationUri.AbsoluteUri} on any device and enter the code {prompt.UserCode}");
-        if (prompt.VerificationUriComplete != null)
-            _reporter.Information($"Or open this link, which already contains the code: {prompt.VerificationUriComplete.AbsoluteUri}");
-        _reporter.Information($"The code expires at {TimeText.Of(prompt.ExpiresAt)}.");
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.UserInfo)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && BaseUrlPolicy.IsLoopback(uri)))
+            return uri;
+        throw new NaraAuthException("OidcVerificationUriRefused", NaraErrorCategory.SecurityError,
+            $"The identity provider's device login page ({field}) '{SafeUri.WithoutQuery(text)}' is not an https address, so it is neither opened nor shown.",
+            "Check -Authority: the provider's device login page must be https (http only on this machine).", endpoint.ToString());
     }
 
     private static NaraAuthException TimedOut(TimeSpan maxWait) =>

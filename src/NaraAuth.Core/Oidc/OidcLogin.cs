@@ -75,12 +75,13 @@ public sealed class OidcLogin
     /// <summary>The longest wait for a device code to be entered (-LoginTimeoutSec); null: <see cref="DeviceCodeFlow.DefaultMaxWait"/>.</summary>
     public TimeSpan? DeviceCodeMaxWait { get; set; }
 
-    public async Task<OidcLoginResult> LoginWithDeviceCodeAsync(bool force, CancellationToken cancellationToken)
+    /// <param name="browser">Opens the device login page on this machine, unless <paramref name="noBrowser"/> (docs/decisions/browser-prompt.md).</param>
+    public async Task<OidcLoginResult> LoginWithDeviceCodeAsync(bool force, IBrowserLauncher browser, bool noBrowser, CancellationToken cancellationToken)
     {
         var provider = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var saved = ReadSaved(provider, force);
         if (saved != null && await TryExistingAsync(provider, saved, refreshHere: true, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
-        return await DeviceCodeAsync(provider, cancellationToken).ConfigureAwait(false);
+        return await DeviceCodeAsync(provider, new BrowserPrompt(browser, _reporter, noBrowser), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OidcLoginResult> LoginInteractiveAsync(bool force, BrowserLoginOptions options, CancellationToken cancellationToken)
@@ -102,9 +103,11 @@ public sealed class OidcLogin
         }
         catch (NaraAuthException e) when (e.ErrorId == ErrorIds.BrowserNotAvailable && !options.BrowserChosen && provider.DeviceAuthorizationEndpoint != null)
         {
-            // As az login does: no browser here, so the code is shown for any device instead.
-            _reporter.Warning($"{e.Message} Logging in with a device code instead (pass -UseBrowser to fail instead).");
-            return await DeviceCodeAsync(provider, cancellationToken).ConfigureAwait(false);
+            // As az login does: no browser here, so the code is shown for any device instead. The
+            // prompt tries the browser once more for the device page and says why none opened.
+            _reporter.Warning("The browser login needs a browser on this machine; logging in with a device code instead (pass -UseBrowser to fail instead).");
+            _reporter.Verbose(e.Message);
+            return await DeviceCodeAsync(provider, new BrowserPrompt(options.Browser, _reporter, options.PrintUrlOnly), cancellationToken).ConfigureAwait(false);
         }
         catch (NaraAuthException e)
         {
@@ -153,9 +156,9 @@ public sealed class OidcLogin
     private Task<BrowserLoginOutcome> RunMsalAsync(OidcProviderMetadata provider, BrowserLoginOptions options, LoopbackRedirectListener listener, OidcSession? bound, CancellationToken cancellationToken) =>
         Msal.MsalInteractiveLogin.RunAsync(_context, _settings, provider, options, listener, MsalCachePath, bound, _reporter, cancellationToken);
 
-    private async Task<OidcLoginResult> DeviceCodeAsync(OidcProviderMetadata provider, CancellationToken cancellationToken)
+    private async Task<OidcLoginResult> DeviceCodeAsync(OidcProviderMetadata provider, BrowserPrompt prompt, CancellationToken cancellationToken)
     {
-        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock, _reporter) { MaxWait = DeviceCodeMaxWait ?? DeviceCodeFlow.DefaultMaxWait };
+        var flow = new DeviceCodeFlow(provider, _settings, _context.Clock, _reporter, prompt) { MaxWait = DeviceCodeMaxWait ?? DeviceCodeFlow.DefaultMaxWait };
         var tokens = await flow.RunAsync(cancellationToken).ConfigureAwait(false);
         return await CompleteAsync(provider, tokens, OidcLoginSource.DeviceCode, null, null, cancellationToken).ConfigureAwait(false);
     }

@@ -58,7 +58,7 @@ public sealed partial class InvokeOidcCliLoginCommand
         OidcLoginResult result;
         if (UseDeviceCode)
         {
-            result = RunAsync(token => login.LoginWithDeviceCodeAsync(Force, token));
+            result = RunAsync(token => login.LoginWithDeviceCodeAsync(Force, new SystemBrowserLauncher(Context.Environment), NoBrowser, token));
         }
         else
         {

@@ -71,10 +71,13 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Equal("openid profile email offline_access", (string)info.Scope);
         Assert.IsType<System.Security.SecureString>((object)info.IdToken);
 
-        // The code and the URIs reach the person although the output was assigned to a variable.
-        Assert.Contains(userCode!, result.HostText);
-        Assert.Contains(Authority + "/device ", result.HostText);
-        Assert.Contains("user_code=" + userCode, result.HostText);
+        // The code and the URIs reach the person although the output was assigned to a variable,
+        // each URL alone on its line, the code with what to do with it, and the code's expiry.
+        var lines = HostLines(result);
+        Assert.Contains(Authority + "/device", lines);
+        Assert.Contains(Authority + "/device?user_code=" + userCode, lines);
+        Assert.Contains(lines, l => l.StartsWith("Then enter the code " + userCode + " on that page", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("The code expires at ", StringComparison.Ordinal) && l.EndsWith("; Ctrl+C stops waiting.", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Output, o => o.BaseObject is string);
         Assert.Contains(result.Progress, p => p.StatusDescription.Contains("left", StringComparison.Ordinal));
         // The countdown moves every second, also during the 6 s pause after slow_down.
@@ -99,6 +102,59 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Equal(Authority, file.RootElement.GetProperty("issuer").GetString());
         foreach (var secret in new[] { idToken, accessToken, refreshToken, deviceCode! }) result.AssertNoSecret(secret);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+    }
+
+    private static List<string> HostLines(PsResult result) =>
+        result.HostText.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+
+    [Fact]
+    public void The_device_page_opens_in_the_browser_with_the_code_filled_in_and_NoBrowser_opens_nothing()
+    {
+        using var session = new PsSession();
+        var browser = new NaraAuth.TestSupport.EdgeConnector.BrowserDouble(session);
+        string? userCode = null;
+        using var person = Person(auth => { userCode = auth.UserCode; WaitForPolls(1); auth.Approve("ada", "ada@example.com"); });
+        var opened = session.Run(Login, Authority);
+        Assert.Equal("ada", (string)((dynamic)opened.Single<object>()).Subject);
+        Assert.Equal(Authority + "/device?user_code=" + userCode, browser.WaitForUrl(TimeSpan.FromSeconds(30)));
+        var lines = HostLines(opened);
+        Assert.Contains(lines, l => l.StartsWith("A browser window opened for the login to " + Authority + ". If it did not appear, open this URL:", StringComparison.Ordinal));
+        Assert.Contains(Authority + "/device", lines);
+        Assert.Contains(lines, l => l.StartsWith("Then enter the code " + userCode + " on that page, unless it is filled in already", StringComparison.Ordinal));
+
+        File.Delete(Path.Combine(session.TempDir, "browser-opened.txt"));
+        var byHand = session.Run(Login + " -Force -NoBrowser", Authority);
+        Assert.Equal("ada", (string)((dynamic)byHand.Single<object>()).Subject);
+        Assert.False(browser.WasOpened, "-NoBrowser opened a browser.");
+        lines = HostLines(byHand);
+        Assert.Contains($"To log in to {Authority}, open this URL in a browser, on this or another device (-NoBrowser):", lines);
+        Assert.Contains(Authority + "/device", lines);
+        Assert.Contains("Or open this URL, which carries the code already:", lines);
+        Assert.Contains(Authority + "/device?user_code=" + userCode, lines);
+    }
+
+    [Theory]
+    [InlineData("http://idp.example.com/device", null)]
+    [InlineData("javascript:alert(1)", null)]
+    [InlineData("https://user:pw@idp.example.com/device", null)]
+    [InlineData(null, "http://idp.example.com/device?user_code=X")]
+    [InlineData(null, "file:///etc/passwd")]
+    public void A_device_login_page_that_is_not_https_is_neither_opened_nor_shown_and_nothing_is_polled(string? verification, string? complete)
+    {
+        using var session = new PsSession();
+        var browser = new NaraAuth.TestSupport.EdgeConnector.BrowserDouble(session);
+        var body = "{\"device_code\":\"dc_hostile\",\"user_code\":\"WDJB-MJHT\",\"verification_uri\":" + JsonSerializer.Serialize(verification ?? Authority + "/device")
+            + (complete == null ? string.Empty : ",\"verification_uri_complete\":" + JsonSerializer.Serialize(complete)) + ",\"expires_in\":600,\"interval\":1}";
+        _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/oidc/device_authorization", Method = "POST", Status = 200, Body = body });
+        var result = session.Run(Login, Authority);
+        var error = result.AssertError("OidcVerificationUriRefused", ErrorCategory.SecurityError);
+        Assert.Contains("is not an https address", error.Exception.Message);
+        Assert.DoesNotContain("pw@", error.Exception.Message);
+        Assert.False(browser.WasOpened, "The hostile page was opened.");
+        Assert.DoesNotContain("WDJB-MJHT", result.HostText);
+        Assert.DoesNotContain(verification ?? complete!, result.HostText);
+        Assert.Empty(Idp.DevicePolls);
+        Assert.Null(OidcSessionFiles.Single(session));
     }
 
     [Fact]
@@ -377,6 +433,8 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var stopped = running.Stop();
         Assert.True(stopped < TimeSpan.FromSeconds(1), $"Stopping took {stopped.TotalMilliseconds:0} ms");
         running.Finish(TimeSpan.FromSeconds(5));
+        // The code cannot be withdrawn (RFC 8628): the person is told approving it now does nothing here.
+        Assert.Contains($"The login to {Authority} was cancelled; nothing was saved. The page left open in the browser will do nothing here", session.Host.Recorder.Text);
         Assert.Null(OidcSessionFiles.Single(session));
     }
 

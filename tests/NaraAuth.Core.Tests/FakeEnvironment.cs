@@ -27,7 +27,6 @@ public sealed class FakeEnvironment : IEnvironment
 
     public string? GetVariable(string name) => Variables.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
     public string MachineName { get; set; } = "test-machine";
-    public string UserName { get; set; } = "tester";
     public string HomeDirectory { get; set; }
     public string ConfigDirectory { get; set; }
     public bool IsWindows { get; set; } = OperatingSystem.IsWindows();

@@ -166,14 +166,15 @@ public class CiSecretMaskingTests
     public void Azure_Pipelines_and_GitHub_Actions_get_their_own_masking_commands()
     {
         var env = new FakeEnvironment();
-        Assert.Null(Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
+        Assert.Empty(Ci.CiSecretMasking.MaskCommands(env, "s3cret"));
         env.Variables["GITHUB_ACTIONS"] = "true";
-        Assert.Equal("::add-mask::s3cret", Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
+        Assert.Equal(new[] { "::add-mask::s3cret" }, Ci.CiSecretMasking.MaskCommands(env, "s3cret"));
         env.Variables["TF_BUILD"] = "True";
-        Assert.Equal("##vso[task.setsecret]s3cret", Ci.CiSecretMasking.MaskCommand(env, "s3cret"));
+        Assert.Equal(new[] { "##vso[task.setsecret]s3cret" }, Ci.CiSecretMasking.MaskCommands(env, "s3cret"));
         // A newline would end the logging command and let the rest run as a new one.
-        Assert.StartsWith("##vso[task.setsecret]a%0A##vso%5Dx\n", Ci.CiSecretMasking.MaskCommand(env, "a\n##vso]x"));
-        Assert.Contains("\n##vso[task.setsecret]##vso%5Dx", Ci.CiSecretMasking.MaskCommand(env, "a\n##vso]x"));
+        var multiLine = Ci.CiSecretMasking.MaskCommands(env, "a\n##vso]x");
+        Assert.Equal("##vso[task.setsecret]a%0A##vso%5Dx", multiLine[0]);
+        Assert.Contains("##vso[task.setsecret]##vso%5Dx", multiLine);
     }
 
     [Fact]

@@ -16,7 +16,6 @@ public class WorkerTokenStoreTests : IDisposable
         public Dictionary<string, string> Variables { get; } = new();
         public string? GetVariable(string name) => Variables.TryGetValue(name, out var v) ? v : null;
         public string MachineName => "host";
-        public string UserName => "user";
         public string HomeDirectory { get; init; } = "/home/user";
         public string ConfigDirectory { get; init; } = "/home/user/.config";
         public bool IsWindows { get; init; }

@@ -13,7 +13,6 @@ public interface IEnvironment
 {
     string? GetVariable(string name);
     string MachineName { get; }
-    string UserName { get; }
     /// <summary>The user's home (~ on Unix, %USERPROFILE% on Windows).</summary>
     string HomeDirectory { get; }
     /// <summary>%APPDATA% on Windows, ~/.config (or XDG_CONFIG_HOME) elsewhere.</summary>
@@ -32,7 +31,6 @@ public sealed class SystemEnvironment : IEnvironment
     }
 
     public string MachineName => Environment.MachineName;
-    public string UserName => Environment.UserName;
     public bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
     public string HomeDirectory

@@ -51,13 +51,6 @@ public static class CiSecretMasking
         if (!commands.Contains(command)) commands.Add(command);
     }
 
-    /// <summary>The masking commands as one text (a line each), or null outside CI.</summary>
-    public static string? MaskCommand(IEnvironment environment, string secret)
-    {
-        var commands = MaskCommands(environment, secret);
-        return commands.Count == 0 ? null : string.Join("\n", commands);
-    }
-
     /// <summary>True in a CI job with no person present (TF_BUILD, GITHUB_ACTIONS or CI set).</summary>
     public static bool IsCi(IEnvironment environment) =>
         IsTrue(environment.GetVariable(EnvironmentVariables.AzurePipelines)) || IsTrue(environment.GetVariable(EnvironmentVariables.GitHubActions)) || IsTrue(environment.GetVariable(EnvironmentVariables.Ci));

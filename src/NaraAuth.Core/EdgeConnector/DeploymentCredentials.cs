@@ -47,9 +47,6 @@ public sealed class DeploymentCredentials
     /// Parameters (both or neither), else the environment as <see cref="DeploymentEnvironment"/>
     /// reads it. Half a pair is an error of its own, never silently skipped.
     /// </summary>
-    public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory) =>
-        Resolve(id, secret, environment, currentDirectory, new SecureFileStore(environment));
-
     /// <param name="store">Reads the DEPLOYMENT_CREDENTIALS_PATH file, and warns through its reporter when others can read it.</param>
     public static DeploymentCredentials Resolve(string? id, string? secret, IEnvironment environment, string currentDirectory, SecureFileStore store)
     {
@@ -77,8 +74,6 @@ public sealed class DeploymentCredentials
                     "Provide the deployment id and secret from the platform's deployment page.", EnvironmentVariables.DeploymentCredentialsPath);
         }
     }
-
-    public static DeploymentCredentials ReadFile(string path) => ReadFile(SecureFileStore.Default, path);
 
     public static DeploymentCredentials ReadFile(SecureFileStore store, string path)
     {

@@ -25,8 +25,6 @@ public sealed class DesktopLoginFlow
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(2);
     /// <summary>docs/protocol.md 1.1: a 429 adds 5 s to the interval for the rest of the flow.</summary>
     public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
-    /// <summary>Transient failures (5xx, dropped connection) tolerated in a row before giving up.</summary>
-    public const int MaxConsecutiveFailures = PollSchedule.DefaultMaxConsecutiveFailures;
 
     /// <summary>
     /// Our own limit when -LoginTimeoutSec is not given, whatever expiresAt says: a server that

@@ -28,8 +28,6 @@ public sealed class EdgeConnectorOnboarding
         _platform = platform;
     }
 
-    public Uri BaseUrl => _platform.BaseUrl;
-
     /// <summary>
     /// The stored token when it already does the job: valid (online checks included, which are
     /// all reads), for <paramref name="organization"/> when one is given, with more than

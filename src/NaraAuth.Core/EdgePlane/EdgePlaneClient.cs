@@ -7,7 +7,6 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
-using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.EdgePlane;
 
@@ -33,10 +32,9 @@ public sealed class EdgePlaneIdentity
 /// <summary>Calls to EdgePlane with a session token.</summary>
 public static class EdgePlaneClient
 {
-    /// <param name="reporter">Hears of retries.</param>
-    public static async Task<EdgePlaneIdentity> WhoAmIAsync(Uri baseUrl, string sessionToken, CancellationToken cancellationToken, IReporter? reporter = null)
+    public static async Task<EdgePlaneIdentity> WhoAmIAsync(Uri baseUrl, string sessionToken, CancellationToken cancellationToken)
     {
-        var api = new ApiClient(baseUrl, reporter: reporter);
+        var api = new ApiClient(baseUrl);
         var response = await api.SendAsync(new ApiRequest(HttpMethod.Get, "/auth/whoami") { Bearer = sessionToken }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == 401) throw SessionRejected(baseUrl);
         return ParseIdentity(response.EnsureSuccess("ask EdgePlane who you are"));

@@ -78,16 +78,13 @@ public sealed class EdgePlaneSession
         return buffer.ToArray();
     }
 
-    /// <summary>Replaces the file atomically; an existing file that is not an EdgePlane session is kept unless <paramref name="force"/>.</summary>
-    public void Write(SecureFileStore store, string path, bool force = false) =>
-        store.WriteAllBytes(path, Serialize(), SecretFileKind.EdgePlaneSession, Recognizes, force);
+    /// <summary>Replaces the file atomically; an existing file that is not an EdgePlane session is kept.</summary>
+    public void Write(SecureFileStore store, string path) =>
+        store.WriteAllBytes(path, Serialize(), SecretFileKind.EdgePlaneSession, Recognizes, force: false);
 
     /// <summary>Reads a session file written by NaraAuth or by the edgeplane CLI.</summary>
     public static EdgePlaneSession Read(SecureFileStore store, string path) =>
         SecretFileReader.Read(store, path, SecretFileKind.EdgePlaneSession, Parse);
-
-    public static EdgePlaneSession Parse(byte[] bytes, string path) =>
-        Parse(SecretFileContent.FromBytes(path, bytes));
 
     private static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 

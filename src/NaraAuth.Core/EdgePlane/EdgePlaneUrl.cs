@@ -9,12 +9,11 @@ namespace NaraAuth.Core.EdgePlane;
 /// <summary>The EdgePlane base URL: -BaseUrl, else EP_BASE_URL (docs/protocol.md 2). There is no default host.</summary>
 public static class EdgePlaneUrl
 {
-    public static Uri Resolve(string? explicitUrl, IEnvironment environment, string? fallback = null, string? fallbackName = null)
+    public static Uri Resolve(string? explicitUrl, IEnvironment environment)
     {
         // A -BaseUrl of blanks is a mistake to report, not a reason to call another server.
         if (explicitUrl != null) return BaseUrlPolicy.Parse(explicitUrl, "-BaseUrl");
         if (environment.GetVariable(EnvironmentVariables.EdgePlaneBaseUrl) is { } fromEnv) return BaseUrlPolicy.Parse(fromEnv, EnvironmentVariables.EdgePlaneBaseUrl);
-        if (!string.IsNullOrWhiteSpace(fallback)) return BaseUrlPolicy.Parse(fallback, fallbackName ?? "the session file");
         throw new NaraAuthException("EdgePlaneUrlMissing", NaraErrorCategory.InvalidArgument,
             $"No EdgePlane address was given: pass -BaseUrl or set {EnvironmentVariables.EdgePlaneBaseUrl}.",
             $"For example: $env:{EnvironmentVariables.EdgePlaneBaseUrl} = 'https://edgeplane.example.com'", EnvironmentVariables.EdgePlaneBaseUrl);

@@ -6,13 +6,12 @@ namespace NaraAuth.Core.Errors;
 /// </summary>
 public enum NaraErrorCategory
 {
+    /// <summary>The zero value: a category nobody set never reads as a real one.</summary>
     NotSpecified,
     InvalidArgument,
     InvalidData,
     InvalidOperation,
-    InvalidResult,
     ObjectNotFound,
-    OperationStopped,
     OperationTimeout,
     PermissionDenied,
     ResourceUnavailable,

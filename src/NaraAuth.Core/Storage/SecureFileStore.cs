@@ -180,8 +180,6 @@ public sealed partial class SecureFileStore
     /// created owner-only, an existing folder is tightened only when it is NaraAuth's own, and then
     /// the folder and every folder on the way must pass the safety rule.
     /// </summary>
-    public void EnsurePrivateDirectory(string directory) => PrepareDirectory(Path.GetFullPath(directory), null, owner: null);
-
     private void PrepareDirectory(string directory, string? fileName, RuntimeAccount? owner)
     {
         var missing = new Stack<string>();

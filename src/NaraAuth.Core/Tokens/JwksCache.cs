@@ -84,12 +84,6 @@ public sealed class JwksCache
         return keys;
     }
 
-    public void Clear()
-    {
-        _entries.Clear();
-        _lastForcedRefresh.Clear();
-    }
-
     private static bool HasKey(JsonWebKeySet keys, string keyId)
     {
         foreach (var k in keys.Keys)

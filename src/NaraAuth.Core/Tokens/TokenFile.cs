@@ -32,9 +32,6 @@ public sealed class TokenFile
     public static TokenFile Read(SecureFileStore store, string path) =>
         SecretFileReader.Read(store, path, SecretFileKind.TokenFile, Parse);
 
-    public static TokenFile Parse(byte[] bytes, string path) =>
-        Parse(SecretFileContent.FromBytes(path, bytes));
-
     /// <summary>True when the content is a token file, so replacing it loses nothing but an older token.</summary>
     public static bool Recognizes(SecretFileContent content) => SecretFileReader.Accepts(content, Parse);
 

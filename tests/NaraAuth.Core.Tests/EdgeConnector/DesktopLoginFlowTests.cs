@@ -5,6 +5,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Polling;
 
 namespace NaraAuth.Core.Tests.EdgeConnector;
 
@@ -187,7 +188,7 @@ public class DesktopLoginFlowTests
         Assert.Equal("a.b.c", await flow.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
 
         var (flow2, platform2, _, _) = Create();
-        for (var i = 0; i < DesktopLoginFlow.MaxConsecutiveFailures; i++) platform2.Then(HttpStatusCode.ServiceUnavailable, "{\"detail\":\"maintenance\"}");
+        for (var i = 0; i < PollSchedule.DefaultMaxConsecutiveFailures; i++) platform2.Then(HttpStatusCode.ServiceUnavailable, "{\"detail\":\"maintenance\"}");
         var e = await Assert.ThrowsAsync<NaraAuthException>(() => flow2.WaitForTokenAsync(Start(), null, TestContext.Current.CancellationToken));
         Assert.Equal("ServerError", e.ErrorId);
         Assert.Contains("maintenance", e.Message);

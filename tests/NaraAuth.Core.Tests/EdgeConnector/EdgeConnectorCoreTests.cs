@@ -100,6 +100,8 @@ public class SystemBrowserLauncherTests
 
 public class DeploymentCredentialsTests
 {
+    private static SecureFileStore Store(FakeEnvironment? environment = null) => new(environment ?? new FakeEnvironment());
+
     [Fact]
     public void Parameters_win_then_the_environment_pair_then_the_file()
     {
@@ -108,11 +110,11 @@ public class DeploymentCredentialsTests
         var dir = tmp_dir.Path;
         File.WriteAllText(Path.Combine(dir, "c.json"), "{\"deploymentId\":\"dep_file\",\"deploymentSecret\":\"s3\"}");
         env.Variables["DEPLOYMENT_CREDENTIALS_PATH"] = "c.json";
-        Assert.Equal(DeploymentCredentialSource.CredentialsFile, DeploymentCredentials.Resolve(null, null, env, dir).Source);
+        Assert.Equal(DeploymentCredentialSource.CredentialsFile, DeploymentCredentials.Resolve(null, null, env, dir, Store(env)).Source);
         env.Variables["DEPLOYMENT_ID"] = "dep_env";
         env.Variables["DEPLOYMENT_SECRET"] = "s2";
-        Assert.Equal("dep_env", DeploymentCredentials.Resolve(null, null, env, dir).DeploymentId);
-        var p = DeploymentCredentials.Resolve("dep_param", "s1", env, dir);
+        Assert.Equal("dep_env", DeploymentCredentials.Resolve(null, null, env, dir, Store(env)).DeploymentId);
+        var p = DeploymentCredentials.Resolve("dep_param", "s1", env, dir, Store(env));
         Assert.Equal(("dep_param", "s1", DeploymentCredentialSource.Parameters), (p.DeploymentId, p.DeploymentSecret, p.Source));
         Assert.DoesNotContain("s1", p.ToString());
     }
@@ -122,11 +124,11 @@ public class DeploymentCredentialsTests
     {
         var env = new FakeEnvironment();
         env.Variables["DEPLOYMENT_SECRET"] = "topsecret";
-        var e = Assert.Throws<NaraAuthException>(() => DeploymentCredentials.Resolve(null, null, env, "/"));
+        var e = Assert.Throws<NaraAuthException>(() => DeploymentCredentials.Resolve(null, null, env, "/", Store(env)));
         Assert.Equal("DeploymentEnvironmentIncomplete", e.ErrorId);
         Assert.DoesNotContain("topsecret", e.Message);
-        Assert.Equal("DeploymentParameterMissing", Assert.Throws<NaraAuthException>(() => DeploymentCredentials.Resolve("dep_x", null, env, "/")).ErrorId);
-        Assert.Equal("DeploymentCredentialsNotFound", Assert.Throws<NaraAuthException>(() => DeploymentCredentials.Resolve(null, null, new FakeEnvironment(), "/")).ErrorId);
+        Assert.Equal("DeploymentParameterMissing", Assert.Throws<NaraAuthException>(() => DeploymentCredentials.Resolve("dep_x", null, env, "/", Store(env))).ErrorId);
+        Assert.Equal("DeploymentCredentialsNotFound", Assert.Throws<NaraAuthException>(() => DeploymentCredentials.Resolve(null, null, new FakeEnvironment(), "/", Store())).ErrorId);
     }
 
     [Fact]
@@ -136,7 +138,7 @@ public class DeploymentCredentialsTests
         var dir = tmp_dir.Path;
         var path = Path.Combine(dir, "sub", "d.json");
         new DeploymentCredentials("dep_1", "s\"e/c", DeploymentCredentialSource.Parameters).Save(new SecureFileStore(new FakeEnvironment()), path);
-        var read = DeploymentCredentials.ReadFile(path);
+        var read = DeploymentCredentials.ReadFile(Store(), path);
         Assert.Equal(("dep_1", "s\"e/c"), (read.DeploymentId, read.DeploymentSecret));
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }

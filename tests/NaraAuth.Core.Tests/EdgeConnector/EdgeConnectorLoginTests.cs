@@ -3,6 +3,7 @@ using NaraAuth.Core.Browser;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.EdgeConnector.Login;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Storage;
 using NaraAuth.Emulator;
 using NaraAuth.Emulator.Infrastructure;
 
@@ -242,7 +243,7 @@ public class EdgeConnectorLoginTests : IAsyncLifetime
         var result = await login.ExecuteAsync(await login.PlanAsync(request, CancellationToken.None), true, CancellationToken.None);
         Assert.Equal((EdgeConnectorLoginMode.Deployment, EdgeConnectorLoginStatus.Verified), (result!.Mode, result.Status));
         Assert.Equal(request.SaveCredentialsTo, result.CredentialsSavedTo);
-        Assert.Equal("dep_abc123", DeploymentCredentials.ReadFile(request.SaveCredentialsTo).DeploymentId);
+        Assert.Equal("dep_abc123", DeploymentCredentials.ReadFile(new SecureFileStore(new FakeEnvironment(_dir.Path)), request.SaveCredentialsTo).DeploymentId);
     }
 
     [Fact]

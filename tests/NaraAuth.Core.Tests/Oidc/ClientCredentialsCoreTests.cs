@@ -65,7 +65,7 @@ public sealed class ClientCredentialsCoreTests
     {
         using var certificate = Certificate(ec);
         var endpoint = new Uri("https://idp.example.com/connect/token");
-        var jwt = ClientAssertion.Create("pipeline", endpoint, certificate, Now);
+        var jwt = ClientAssertion.Create("pipeline", endpoint.AbsoluteUri, ClientAssertionProfile.TokenEndpoint, certificate, Now);
         var token = new JsonWebToken(jwt);
         Assert.Equal(alg, token.Alg);
         Assert.Equal("JWT", token.Typ);
@@ -89,7 +89,7 @@ public sealed class ClientCredentialsCoreTests
         });
         Assert.True(validation.IsValid, validation.Exception?.Message);
         // Each assertion is new: a captured one cannot be replayed as the next.
-        Assert.NotEqual(token.Id, new JsonWebToken(ClientAssertion.Create("pipeline", endpoint, certificate, Now)).Id);
+        Assert.NotEqual(token.Id, new JsonWebToken(ClientAssertion.Create("pipeline", endpoint.AbsoluteUri, ClientAssertionProfile.TokenEndpoint, certificate, Now)).Id);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class ClientCredentialsCoreTests
     {
         using var certificate = Certificate();
         using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.RawData);
-        var e = Assert.Throws<NaraAuthException>(() => ClientAssertion.Create("pipeline", new Uri("https://idp.example.com/token"), publicOnly, Now));
+        var e = Assert.Throws<NaraAuthException>(() => ClientAssertion.Create("pipeline", "https://idp.example.com/token", ClientAssertionProfile.TokenEndpoint, publicOnly, Now));
         Assert.Equal("ClientCertificateNoPrivateKey", e.ErrorId);
     }
 

@@ -5,6 +5,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Oidc;
+using NaraAuth.Core.Storage;
 using NaraAuth.Emulator;
 
 namespace NaraAuth.Core.Tests.Oidc;
@@ -16,7 +17,6 @@ public class OidcCoreTests
     {
         public string? GetVariable(string name) => variables.TryGetValue(name, out var v) ? v : null;
         public string MachineName => "test";
-        public string UserName => "tester";
         public string HomeDirectory => "/home/tester";
         public string ConfigDirectory => "/home/tester/.config";
         public bool IsWindows => false;
@@ -69,15 +69,25 @@ public class OidcCoreTests
         using var doc = JsonDocument.Parse(bytes);
         Assert.Equal(new[] { "token", "subject", "email", "expires_at", "base_url", "session_id" }, doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("2026-01-02T03:04:05.000Z", doc.RootElement.GetProperty("expires_at").GetString());
-        var back = EdgePlaneSession.Parse(bytes, "x");
+        using var dir = new TempDir();
+        var store = new SecureFileStore(new NaraAuth.Core.Tests.FakeEnvironment());
+        var path = dir.Combine("session.json");
+        session.Write(store, path);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+        var back = EdgePlaneSession.Read(store, path);
         Assert.Equal("mcs_abc", back.Token);
         Assert.Equal(7, back.SessionId);
         Assert.Equal(session.ExpiresAt, back.ExpiresAt);
 
-        var notJson = Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Parse(Encoding.UTF8.GetBytes("mcs_secret_value"), "x"));
+        EdgePlaneSession Written(string text)
+        {
+            File.WriteAllText(path, text);
+            return EdgePlaneSession.Read(store, path);
+        }
+        var notJson = Assert.Throws<NaraAuthException>(() => Written("mcs_secret_value"));
         Assert.Equal("EdgePlaneSessionNotJson", notJson.ErrorId);
         Assert.DoesNotContain("mcs_secret_value", notJson.Message);
-        Assert.Equal("EdgePlaneSessionMissingToken", Assert.Throws<NaraAuthException>(() => EdgePlaneSession.Parse(Encoding.UTF8.GetBytes("{\"subject\":\"a\"}"), "x")).ErrorId);
+        Assert.Equal("EdgePlaneSessionMissingToken", Assert.Throws<NaraAuthException>(() => Written("{\"subject\":\"a\"}")).ErrorId);
     }
 
     [Theory]

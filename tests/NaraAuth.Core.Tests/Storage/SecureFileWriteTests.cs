@@ -31,7 +31,7 @@ public class SecureFileWriteTests
         Assert.Equal(new[] { "notes.txt" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName));
 
         token.Write(Store(dir), notes, force: true);
-        Assert.Equal("eyJ.new.token", TokenFile.Parse(File.ReadAllBytes(notes), notes).Token);
+        Assert.Equal("eyJ.new.token", TokenFile.Read(Store(dir), notes).Token);
     }
 
     [Fact]
@@ -41,12 +41,12 @@ public class SecureFileWriteTests
         var path = dir.Combine("auth-token.json");
         new TokenFile("eyJ.old.token", DateTimeOffset.UtcNow).Write(Store(dir), path);
         new TokenFile("eyJ.new.token", DateTimeOffset.UtcNow).Write(Store(dir), path);
-        Assert.Equal("eyJ.new.token", TokenFile.Parse(File.ReadAllBytes(path), path).Token);
+        Assert.Equal("eyJ.new.token", TokenFile.Read(Store(dir), path).Token);
 
         var empty = dir.Combine("empty.json");
         File.WriteAllText(empty, "");
         new TokenFile("eyJ.new.token", DateTimeOffset.UtcNow).Write(Store(dir), empty);
-        Assert.Equal("eyJ.new.token", TokenFile.Parse(File.ReadAllBytes(empty), empty).Token);
+        Assert.Equal("eyJ.new.token", TokenFile.Read(Store(dir), empty).Token);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class SecureFileWriteTests
         var name = new string('t', 245) + ".json";
         var path = dir.Combine(name);
         new TokenFile("eyJ.a.b", DateTimeOffset.UtcNow).Write(Store(dir), path);
-        Assert.Equal("eyJ.a.b", TokenFile.Parse(File.ReadAllBytes(path), path).Token);
+        Assert.Equal("eyJ.a.b", TokenFile.Read(Store(dir), path).Token);
 
         var prefix = SecureFileStore.TemporaryPrefix(name);
         Assert.True(Encoding.UTF8.GetByteCount(prefix + "0123456789ab.tmp") <= 255);
@@ -142,7 +142,7 @@ public class SecureFileWriteTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => Assert.True(t.Join(60_000), "a writer hung"));
         Assert.Empty(errors);
-        Assert.Matches(@"^header\.payload\d\d-x{2000}\.signature$", TokenFile.Parse(File.ReadAllBytes(path), path).Token);
+        Assert.Matches(@"^header\.payload\d\d-x{2000}\.signature$", TokenFile.Read(Store(dir), path).Token);
         Assert.Equal(new[] { "auth-token.json" }, Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
     }
 
@@ -165,7 +165,7 @@ public class SecureFileWriteTests
             writer.Kill(entireProcessTree: true);
             writer.WaitForExit(10_000);
         }
-        Assert.Equal(token, TokenFile.Parse(File.ReadAllBytes(path), path).Token);
+        Assert.Equal(token, TokenFile.Read(Store(dir), path).Token);
 
         foreach (var left in Directory.GetFiles(dir.Path, "*.tmp")) File.SetLastWriteTimeUtc(left, DateTime.UtcNow.AddMinutes(-1));
         new TokenFile("eyJ.after.kill", DateTimeOffset.UtcNow).Write(Store(dir), path);

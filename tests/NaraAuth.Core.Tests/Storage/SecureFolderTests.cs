@@ -213,12 +213,23 @@ public class SecureFolderTests
     public void The_root_folder_and_tmp_are_never_narrowed_when_root_writes_there()
     {
         RequireRoot();
-        // Judged only, never written: the rule must accept them as they are and never chmod them.
+        // A secret written straight into them: the folders are judged, never made: the rule must
+        // accept them as they are and never chmod them.
         var store = new SecureFileStore(new FakeEnvironment { IsWindows = false });
         var rootMode = Mode("/");
         var tmpMode = Mode("/tmp");
-        store.EnsurePrivateDirectory("/");
-        store.EnsurePrivateDirectory("/tmp");
+        var name = "naraauth-folder-rule-" + Guid.NewGuid().ToString("N") + ".json";
+        try
+        {
+            store.WriteAllBytes("/" + name, Secret);
+            store.WriteAllBytes("/tmp/" + name, Secret);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode("/tmp/" + name));
+        }
+        finally
+        {
+            File.Delete("/" + name);
+            File.Delete("/tmp/" + name);
+        }
         Assert.Equal(rootMode, Mode("/"));
         Assert.Equal(tmpMode, Mode("/tmp"));
         Assert.True(tmpMode.HasFlag(UnixFileMode.StickyBit));

@@ -45,15 +45,24 @@ public class InstallationRulesTests
         Assert.Equal(allowed, StoredLoginDestination.Problem(legacy, Target("https://p.example", source)) == null);
     }
 
+    /// <summary>Reads the bytes as the module reads a token file: from disk, through the one secret-file reader.</summary>
+    private static TokenFile ReadTokenFile(byte[] bytes)
+    {
+        using var dir = new TempDir();
+        var path = dir.Combine("t.json");
+        File.WriteAllBytes(path, bytes);
+        return TokenFile.Read(new SecureFileStore(new FakeEnvironment()), path);
+    }
+
     [Fact]
     public void The_token_file_keeps_the_platform_origin_and_reads_files_without_it()
     {
         var written = new TokenFile("header.payload.signature", DateTimeOffset.UtcNow, "http://127.0.0.1:5000").Serialize();
         Assert.Contains("\"platformUrl\": \"http://127.0.0.1:5000\"", Encoding.UTF8.GetString(written));
-        Assert.Equal("http://127.0.0.1:5000", TokenFile.Parse(written, "t.json").PlatformUrl);
-        Assert.Equal("https://p.example", TokenFile.Parse(Encoding.UTF8.GetBytes("{\"token\":\"a.b.c\",\"platformUrl\":\"https://p.example/some/path\"}"), "t.json").PlatformUrl);
-        Assert.Null(TokenFile.Parse(Encoding.UTF8.GetBytes("{\"token\":\"a.b.c\"}"), "t.json").PlatformUrl);
-        var bad = Assert.Throws<NaraAuthException>(() => TokenFile.Parse(Encoding.UTF8.GetBytes("{\"token\":\"a.b.c\",\"platformUrl\":\"file:///etc\"}"), "t.json"));
+        Assert.Equal("http://127.0.0.1:5000", ReadTokenFile(written).PlatformUrl);
+        Assert.Equal("https://p.example", ReadTokenFile(Encoding.UTF8.GetBytes("{\"token\":\"a.b.c\",\"platformUrl\":\"https://p.example/some/path\"}")).PlatformUrl);
+        Assert.Null(ReadTokenFile(Encoding.UTF8.GetBytes("{\"token\":\"a.b.c\"}")).PlatformUrl);
+        var bad = Assert.Throws<NaraAuthException>(() => ReadTokenFile(Encoding.UTF8.GetBytes("{\"token\":\"a.b.c\",\"platformUrl\":\"file:///etc\"}")));
         Assert.Equal("TokenFileMissingToken", bad.ErrorId);
     }
 

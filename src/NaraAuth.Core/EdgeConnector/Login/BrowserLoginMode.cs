@@ -11,7 +11,7 @@ internal sealed class BrowserLoginMode : IEdgeConnectorLoginMode
 {
     public const string Service = "the Edge Connector";
 
-    public EdgeConnectorLoginMode Mode => EdgeConnectorLoginMode.Browser;
+    private const EdgeConnectorLoginMode Mode = EdgeConnectorLoginMode.Browser;
 
     public async Task<EdgeConnectorLoginPlan> PlanAsync(EdgeConnectorLoginSteps steps, CancellationToken cancellationToken)
     {

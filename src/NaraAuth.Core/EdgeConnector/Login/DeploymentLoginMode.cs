@@ -10,7 +10,7 @@ namespace NaraAuth.Core.EdgeConnector.Login;
 /// </summary>
 internal sealed class DeploymentLoginMode : IEdgeConnectorLoginMode
 {
-    public EdgeConnectorLoginMode Mode => EdgeConnectorLoginMode.Deployment;
+    private const EdgeConnectorLoginMode Mode = EdgeConnectorLoginMode.Deployment;
 
     public async Task<EdgeConnectorLoginPlan> PlanAsync(EdgeConnectorLoginSteps steps, CancellationToken cancellationToken)
     {

@@ -10,7 +10,5 @@ namespace NaraAuth.Core.EdgeConnector.Login;
 /// </summary>
 internal interface IEdgeConnectorLoginMode
 {
-    EdgeConnectorLoginMode Mode { get; }
-
     Task<EdgeConnectorLoginPlan> PlanAsync(EdgeConnectorLoginSteps steps, CancellationToken cancellationToken);
 }

@@ -6,7 +6,7 @@ namespace NaraAuth.Core.EdgeConnector.Login;
 /// <summary>-Token: a token file or the JWT itself, validated before anything is saved (docs/protocol.md 1.3, 1.4).</summary>
 internal sealed class TokenLoginMode : IEdgeConnectorLoginMode
 {
-    public EdgeConnectorLoginMode Mode => EdgeConnectorLoginMode.Token;
+    private const EdgeConnectorLoginMode Mode = EdgeConnectorLoginMode.Token;
 
     public async Task<EdgeConnectorLoginPlan> PlanAsync(EdgeConnectorLoginSteps steps, CancellationToken cancellationToken)
     {

@@ -54,7 +54,6 @@ public sealed class EdgePlaneLoginResult
 /// </summary>
 public sealed class EdgePlaneLogin
 {
-    public const string ServiceName = "EdgePlane";
     private readonly CoreContext _context;
     private readonly IReporter _reporter;
     private readonly IBrowserLauncher _browser;

@@ -35,10 +35,6 @@ public static class ClientAssertion
     /// <summary>Long enough for a slow token endpoint, short enough that a captured assertion is soon useless.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static string Create(string clientId, Uri tokenEndpoint, X509Certificate2 certificate, DateTimeOffset now) =>
-        Create(clientId, tokenEndpoint.AbsoluteUri, ClientAssertionProfile.TokenEndpoint, certificate, now);
-
     /// <param name="audience">The token endpoint, or the issuer exactly as discovery states it, as <paramref name="profile"/> says.</param>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static string Create(string clientId, string audience, ClientAssertionProfile profile, X509Certificate2 certificate, DateTimeOffset now)

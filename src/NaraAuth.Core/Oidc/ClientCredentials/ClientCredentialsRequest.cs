@@ -25,13 +25,8 @@ public sealed class ClientCredentialsRequest
     /// <summary>What to ask for; none means the provider's default for the client (no openid: there is no person).</summary>
     public IReadOnlyList<string> Scopes { get; set; } = Array.Empty<string>();
 
-    public string Scope => string.Join(" ", Scopes);
-
     /// <summary>A switch of a person's login that was given too (-UseDeviceCode, -UseBrowser, -NoBrowser): refused, there is no person.</summary>
     public string? PersonLoginParameter { get; set; }
-
-    /// <summary>Whether any client credential was given, i.e. whether this is a client credentials login at all.</summary>
-    public bool Any => Given().Any();
 
     public ClientCredentialMethod Method
     {

@@ -73,8 +73,8 @@ public sealed class PlatformCredential
         return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location);
     }
 
-    /// <summary>For tests and callers that already hold the value.</summary>
-    public static PlatformCredential FromValue(string value, CredentialSource source, string description, CoreContext context)
+    /// <summary>A value given as -Token or NARA_TOKEN: a JWT is checked offline first; anything else (a server token) is sent as it is.</summary>
+    private static PlatformCredential FromValue(string value, CredentialSource source, string description, CoreContext context)
     {
         // Before the JWT check: a line break inside is a copy mistake, not a malformed token.
         CredentialText.Check(value, $"The credential from {description}", "TokenInvalidCharacters");

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using NaraAuth.Core.Browser;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.EdgeConnector.Login;
 using NaraAuth.Infrastructure;
@@ -108,7 +109,7 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
     {
         if (RunOnSessions()) return;
         var request = Request();
-        var login = new EdgeConnectorLogin(Context, Reporter);
+        var login = new EdgeConnectorLogin(Context, Reporter, new SystemBrowserLauncher(Context.Environment));
         WorkingOn = login.TokenPath(request);
         var plan = RunAsync(ct => login.PlanAsync(request, ct));
         var confirmed = plan.Action == null || ShouldProcess(plan.Target, plan.Action);

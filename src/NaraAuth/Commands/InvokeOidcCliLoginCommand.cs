@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using NaraAuth.Core.Browser;
 using NaraAuth.Core.EdgePlane.Login;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
@@ -79,7 +80,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
             Force = Force,
             NonInteractiveReason = GrantId == null ? WhyNoPersonHere() : null,
         };
-        var login = new EdgePlaneLogin(Context, Reporter);
+        var login = new EdgePlaneLogin(Context, Reporter, new SystemBrowserLauncher(Context.Environment));
         WorkingOn = login.Server(request).ToString();
         var plan = RunAsync(ct => login.PlanAsync(request, ct));
         var confirmed = plan.Action == null || ShouldProcess(plan.Target, plan.Action);

@@ -62,7 +62,7 @@ public abstract class NaraCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>The proxy and per-request timeout for the requests of <see cref="RunAsync{T}(Func{CmdletPump, CancellationToken, Task{T}})"/>; null: the system proxy and each request's default.</summary>
+    /// <summary>The proxy and per-request timeout for the requests of <see cref="RunAsync{T}(Func{CancellationToken, Task{T}})"/>; null: the system proxy and each request's default.</summary>
     internal virtual NetworkSettings? Network => null;
 
     /// <summary>The cmdlet's work for one pipeline record.</summary>

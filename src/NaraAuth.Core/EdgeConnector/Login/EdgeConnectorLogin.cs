@@ -18,12 +18,12 @@ public sealed class EdgeConnectorLogin
     private readonly IReporter _reporter;
     private readonly IBrowserLauncher _browser;
 
-    /// <param name="browser">Opens the approval page (the system browser; tests act as the person).</param>
-    public EdgeConnectorLogin(CoreContext context, IReporter reporter, IBrowserLauncher? browser = null)
+    /// <param name="browser">Opens the approval page: the system browser (<see cref="SystemBrowserLauncher"/>).</param>
+    public EdgeConnectorLogin(CoreContext context, IReporter reporter, IBrowserLauncher browser)
     {
         _context = context;
         _reporter = reporter;
-        _browser = browser ?? new SystemBrowserLauncher(context.Environment);
+        _browser = browser;
     }
 
     /// <summary>Where the token of <paramref name="request"/> goes: what an error that names no file of its own concerns.</summary>

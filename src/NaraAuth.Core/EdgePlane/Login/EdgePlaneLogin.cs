@@ -58,11 +58,12 @@ public sealed class EdgePlaneLogin
     private readonly IReporter _reporter;
     private readonly IBrowserLauncher _browser;
 
-    public EdgePlaneLogin(CoreContext context, IReporter reporter, IBrowserLauncher? browser = null)
+    /// <param name="browser">Opens the login page: the system browser (<see cref="SystemBrowserLauncher"/>).</param>
+    public EdgePlaneLogin(CoreContext context, IReporter reporter, IBrowserLauncher browser)
     {
         _context = context;
         _reporter = reporter;
-        _browser = browser ?? new SystemBrowserLauncher(context.Environment);
+        _browser = browser;
     }
 
     /// <summary>The server of <paramref name="request"/> (-BaseUrl, else EP_BASE_URL).</summary>

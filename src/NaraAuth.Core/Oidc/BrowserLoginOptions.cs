@@ -21,7 +21,7 @@ public sealed class BrowserLoginOptions
     public bool BrowserChosen { get; set; }
     /// <summary>Why no person can answer here (CI, -NonInteractive, no console input), or null.</summary>
     public string? NonInteractiveReason { get; set; }
-    /// <summary>-NoBrowser: the launcher only prints, so the person is told to open the URL themselves.</summary>
+    /// <summary>-NoBrowser: nothing is opened; the person is told to open the URL themselves.</summary>
     public bool PrintUrlOnly { get; set; }
 
     public NaraAuth.Core.Errors.NaraAuthException NotInteractive(string why) =>

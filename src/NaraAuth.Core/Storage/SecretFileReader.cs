@@ -26,7 +26,7 @@ public sealed class SecretFileContent
 
     public string Text => new UTF8Encoding(false).GetString(Utf8);
 
-    /// <summary>Content already in memory (a test, a parser of its own), with the reader's BOM handling.</summary>
+    /// <summary>Content already read another way (the file a write for another account would replace, opened through its folder handle), with the reader's BOM handling.</summary>
     public static SecretFileContent FromBytes(string path, byte[] bytes) =>
         new(path, SecretFileReader.ToUtf8(bytes) ?? bytes);
 }

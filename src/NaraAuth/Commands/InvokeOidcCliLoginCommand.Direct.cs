@@ -62,8 +62,7 @@ public sealed partial class InvokeOidcCliLoginCommand
         }
         else
         {
-            IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
-            var options = new BrowserLoginOptions(browser)
+            var options = new BrowserLoginOptions(new SystemBrowserLauncher(Context.Environment))
             {
                 Timeout = TimeSpan.FromSeconds(LoginTimeoutSec),
                 BrowserChosen = UseBrowser || NoBrowser,
@@ -82,11 +81,5 @@ public sealed partial class InvokeOidcCliLoginCommand
             if (tokens.AccessToken != null) MaskSecretForCi(tokens.AccessToken);
         }
         WriteObject(ModelMapping.ToInfo(result, AsPlainText));
-    }
-
-    /// <summary>-NoBrowser for the interactive mode: the URL is shown instead of opened.</summary>
-    private sealed class PrintingBrowser : IBrowserLauncher
-    {
-        public BrowserLaunchResult Open(string url) => BrowserLaunchResult.Success("the printed URL");
     }
 }

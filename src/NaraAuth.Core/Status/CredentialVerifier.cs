@@ -8,6 +8,7 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.Status;
 

@@ -7,6 +7,7 @@ using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Commands;
 

@@ -18,9 +18,6 @@ namespace NaraAuth.Core.Status;
 /// </summary>
 public static class CredentialActions
 {
-    /// <summary>As Get-AuthToken's -WarningWindow: a credential good for less than this needs renewing now.</summary>
-    public static readonly TimeSpan DefaultWarningWindow = TimeSpan.FromMinutes(10);
-
     public static void Assess(CredentialStatus status, DateTimeOffset now, TimeSpan warningWindow)
     {
         status.Action = status.State switch

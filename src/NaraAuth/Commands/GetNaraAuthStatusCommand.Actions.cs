@@ -11,7 +11,7 @@ public sealed partial class GetNaraAuthStatusCommand
 {
     /// <summary>A credential that expires within this window needs action now (default 10 minutes, as Get-AuthToken).</summary>
     [Parameter]
-    public TimeSpan WarningWindow { get; set; } = CredentialActions.DefaultWarningWindow;
+    public TimeSpan WarningWindow { get; set; } = Core.Tokens.ExpiryNotice.DefaultWarningWindow;
 
     /// <summary>Also list the organization's server tokens older than this (e.g. 90 days), when the platform credential can list them.</summary>
     [Parameter]

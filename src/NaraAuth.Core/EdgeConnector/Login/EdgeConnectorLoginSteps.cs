@@ -88,8 +88,7 @@ internal sealed class EdgeConnectorLoginSteps
     /// <summary>Saves a validated token owner-only (or for -RuntimeAccount), then syncs the default bundle unless -SkipBundleSync.</summary>
     public async Task<EdgeConnectorLoginResult> SaveAndSyncAsync(TokenValidationResult validated, EdgeConnectorLoginMode mode, CancellationToken cancellationToken)
     {
-        if (!validated.SignatureVerified)
-            Reporter.Warning($"{Platform.BaseUrl} publishes no signing keys, so the token's signature was not checked.");
+        if (validated.UncheckedSignatureNote is { } unverified) Reporter.Warning(unverified + ".");
         // Ctrl+C after the last network answer must still leave the disk untouched.
         cancellationToken.ThrowIfCancellationRequested();
         Onboarding.SaveToken(Location, validated.Jwt.Raw, Request.Force, Owner);

@@ -6,27 +6,12 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
-using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Polling;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.EdgePlane;
-
-/// <summary>What cli-initiate answered (docs/protocol.md 2.1 step 1).</summary>
-public sealed class CliLoginStart
-{
-    public CliLoginStart(Uri authorizeUrl, string cliNonce, DateTimeOffset expiresAt)
-    {
-        AuthorizeUrl = authorizeUrl;
-        CliNonce = cliNonce;
-        ExpiresAt = expiresAt;
-    }
-
-    public Uri AuthorizeUrl { get; }
-    public string CliNonce { get; }
-    public DateTimeOffset ExpiresAt { get; }
-}
 
 /// <summary>
 /// The server-mediated EdgePlane CLI login of docs/protocol.md 2.1: initiate, wait for the person to
@@ -48,7 +33,7 @@ public sealed class CliLoginFlow
         _reporter = reporter ?? Reporter.None;
         _api = new ApiClient(baseUrl, clock: clock, reporter: _reporter);
         // Polling handles 404/429/5xx itself (it must stop at expires_at), so its client never retries.
-        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = PollSchedule.DefaultPollTimeout }, clock: clock);
+        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0 }, clock: clock);
     }
 
     public Uri BaseUrl { get; }

@@ -15,8 +15,8 @@ public sealed class BrowserLoginOptions
     }
 
     public IBrowserLauncher Browser { get; }
-    /// <summary>How long to wait for the provider's answer on the loopback listener.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+    /// <summary>The login's time limit (-LoginTimeoutSec): how long to wait for the provider's answer on the loopback listener.</summary>
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
     /// <summary>The person chose the browser: no fall back to a device code when none can be opened.</summary>
     public bool BrowserChosen { get; set; }
     /// <summary>Why no person can answer here (CI, -NonInteractive, no console input), or null.</summary>
@@ -25,7 +25,7 @@ public sealed class BrowserLoginOptions
     public bool PrintUrlOnly { get; set; }
 
     public NaraAuth.Core.Errors.NaraAuthException NotInteractive(string why) =>
-        EdgeConnector.Interactivity.NonInteractiveError(why, "A browser login",
+        Interactivity.NonInteractiveError(why, "A browser login",
             "-UseDeviceCode (the code is shown for a person to enter on any device), or a session saved beforehand that is refreshed silently",
             "Invoke-OidcCliLogin -Authority <issuer> -ClientId <client> -UseDeviceCode");
 }

@@ -64,7 +64,7 @@ public sealed partial class InvokeOidcCliLoginCommand
         {
             var options = new BrowserLoginOptions(new SystemBrowserLauncher(Context.Environment))
             {
-                Timeout = TimeSpan.FromSeconds(LoginTimeoutSec),
+                LoginTimeout = TimeSpan.FromSeconds(LoginTimeoutSec),
                 BrowserChosen = UseBrowser || NoBrowser,
                 PrintUrlOnly = NoBrowser,
                 NonInteractiveReason = WhyNoPersonHere(),

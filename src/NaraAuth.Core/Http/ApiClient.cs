@@ -25,18 +25,14 @@ namespace NaraAuth.Core.Http;
 public sealed class ApiClient
 {
     private static readonly Random Jitter = new();
-    private readonly HttpClient? _http;
     private readonly RetryOptions _retry;
     private readonly IClock _clock;
     private readonly IReporter _reporter;
 
     /// <param name="reporter">Hears of each retry (verbose, worded by <see cref="RetryNotice"/>); never of a secret.</param>
-    public ApiClient(Uri baseUrl, HttpClient? http = null, RetryOptions? retry = null, IClock? clock = null, IReporter? reporter = null)
+    public ApiClient(Uri baseUrl, RetryOptions? retry = null, IClock? clock = null, IReporter? reporter = null)
     {
         BaseUrl = baseUrl;
-        // Without an explicit client, the one for the current call's proxy is picked at each send:
-        // the client may be built before the call's network settings are current.
-        _http = http;
         _retry = retry ?? RetryOptions.Default;
         _clock = clock ?? SystemClock.Instance;
         _reporter = reporter ?? Reporter.None;
@@ -49,7 +45,7 @@ public sealed class ApiClient
     {
         var uri = SafeUri.Combine(BaseUrl, request.Path);
         foreach (var secret in request.Secrets()) KnownSecrets.Remember(secret);
-        if (_http == null) ProxyGuard.RefusePlainHttpCredential(uri, request, NetworkSettings.Current?.Proxy);
+        ProxyGuard.RefusePlainHttpCredential(uri, request, NetworkSettings.Current?.Proxy);
         var retries = request.IsRetryable ? Math.Max(0, _retry.MaxRetries) : 0;
         var waited = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
@@ -107,11 +103,13 @@ public sealed class ApiClient
         var redactor = request.CreateRedactor();
         try
         {
-            using var response = await (_http ?? SharedHttpClient.ForCurrentCall()).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            // The client for the current call's proxy, picked at each send: this ApiClient may have
+            // been built before the call's network settings were current.
+            using var response = await SharedHttpClient.ForCurrentCall().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             // A read that the runtime does not cancel by itself ends when the response is disposed.
             using var abort = timeout.Token.Register(() => response.Dispose());
             var status = (int)response.StatusCode;
-            if (status == 407 && ProxyGuard.IsFromOrigin(uri, _http == null ? NetworkSettings.Current?.Proxy : null))
+            if (status == 407 && ProxyGuard.IsFromOrigin(uri, NetworkSettings.Current?.Proxy))
                 throw ProxyGuard.OriginChallenge(request, uri);
             if (status >= 300 && status < 400)
                 throw TransportErrors.Redirect(request, uri, response, redactor);

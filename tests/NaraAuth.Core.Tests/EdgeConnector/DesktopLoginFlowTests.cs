@@ -6,11 +6,13 @@ using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Polling;
+using NaraAuth.Emulator;
+using NaraAuth.Emulator.Infrastructure;
 
 namespace NaraAuth.Core.Tests.EdgeConnector;
 
-/// <summary>The polling loop of docs/protocol.md 1.1 on a fake clock: no test waits for real time.</summary>
-public class DesktopLoginFlowTests
+/// <summary>The polling loop of docs/protocol.md 1.1 on a fake clock against the emulator: no test waits for real time.</summary>
+public class DesktopLoginFlowTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -19,59 +21,80 @@ public class DesktopLoginFlowTests
         public DateTimeOffset UtcNow { get; set; } = T0;
     }
 
-    /// <summary>Answers polls from a script and records when each one arrived (fake time).</summary>
-    private sealed class ScriptedPlatform : HttpMessageHandler
+    /// <summary>
+    /// The platform of these tests: the emulator over real HTTP, whose answers to the polls are
+    /// queued as faults in order. <see cref="PollTimes"/> says when each poll came, on the fake clock.
+    /// </summary>
+    private sealed class ScriptedPlatform
     {
-        private readonly Queue<Func<HttpResponseMessage>> _answers = new();
+        private const string PollPath = "/api/auth/desktop/session/token";
+        private readonly EmulatorServer _server;
         private readonly FakeClock _clock;
+        private int _seen;
 
-        public ScriptedPlatform(FakeClock clock) => _clock = clock;
+        public ScriptedPlatform(EmulatorServer server, FakeClock clock)
+        {
+            _server = server;
+            _clock = clock;
+            _seen = Polls;
+        }
 
-        public List<TimeSpan> PollTimes { get; } = new();
+        private readonly List<TimeSpan> _pollTimes = new();
+
+        /// <summary>When each poll came; read after the flow, whose clock has not moved since its last poll.</summary>
+        public List<TimeSpan> PollTimes
+        {
+            get
+            {
+                Observe();
+                return _pollTimes;
+            }
+        }
+
+        /// <summary>Polls the emulator has answered so far.</summary>
+        public int Polls => _server.State.Faults.CountOf("GET", PollPath);
 
         public ScriptedPlatform Then(HttpStatusCode status, string body, int? retryAfter = null)
         {
-            _answers.Enqueue(() =>
-            {
-                var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                if (retryAfter is { } s) response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(s));
-                return response;
-            });
+            _server.State.Faults.Add(new FaultRule { PathPrefix = PollPath, Method = "GET", Status = (int)status, Body = body, RetryAfterSeconds = retryAfter });
             return this;
         }
 
         public ScriptedPlatform ThenDrop()
         {
-            _answers.Enqueue(() => throw new HttpRequestException("connection reset"));
+            _server.State.Faults.Add(new FaultRule { PathPrefix = PollPath, Method = "GET", Drop = true });
             return this;
         }
 
         public ScriptedPlatform Pending(int times)
         {
-            for (var i = 0; i < times; i++) Then((HttpStatusCode)202, "{\"status\":\"pending\"}");
+            _server.State.Faults.Add(new FaultRule { PathPrefix = PollPath, Method = "GET", Status = 202, Body = "{\"status\":\"pending\"}", Count = times });
             return this;
         }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <summary>The fake clock does not move while a poll is sent, so a poll seen now came at the clock's time.</summary>
+        public void Observe()
         {
-            Assert.Equal("/api/auth/desktop/session/token", request.RequestUri!.AbsolutePath);
-            Assert.Equal("?code=WDJB-MJHT", request.RequestUri.Query);
-            PollTimes.Add(_clock.UtcNow - T0);
-            Assert.True(_answers.Count > 0, "Polled more often than the script expects.");
-            return Task.FromResult(_answers.Dequeue()());
+            for (var polls = Polls; _seen < polls; _seen++) _pollTimes.Add(_clock.UtcNow - T0);
         }
     }
 
-    private static (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create() => Create(new RecordingReporter());
+    private EmulatorServer _server = null!;
 
-    private static (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create(RecordingReporter reporter)
+    public async ValueTask InitializeAsync() => _server = await EmulatorServer.StartAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create() => Create(new RecordingReporter());
+
+    private (DesktopLoginFlow Flow, ScriptedPlatform Platform, FakeClock Clock, List<TimeSpan> Waits) Create(RecordingReporter reporter)
     {
         var clock = new FakeClock();
-        var platform = new ScriptedPlatform(clock);
-        var api = new ApiClient(new Uri("http://127.0.0.1:1/"), new HttpClient(platform), new RetryOptions { MaxRetries = 0 }, clock);
+        var platform = new ScriptedPlatform(_server, clock);
+        var api = new ApiClient(_server.BaseUrl, retry: new RetryOptions { MaxRetries = 0 }, clock: clock);
         var waits = new List<TimeSpan>();
         var flow = new DesktopLoginFlow(api, clock, (wait, ct) =>
         {
+            platform.Observe();
             ct.ThrowIfCancellationRequested();
             waits.Add(wait);
             clock.UtcNow += wait;
@@ -227,8 +250,8 @@ public class DesktopLoginFlowTests
         var (flow, platform, _, _) = Create(reporter);
         platform.Pending(100);
         using var cts = new CancellationTokenSource();
-        reporter.OnCountdown = (_, _) => { if (platform.PollTimes.Count == 2) cts.Cancel(); };
+        reporter.OnCountdown = (_, _) => { if (platform.Polls == 2) cts.Cancel(); };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => flow.WaitForTokenAsync(Start(), null, cts.Token));
-        Assert.Equal(2, platform.PollTimes.Count);
+        Assert.Equal(2, platform.Polls);
     }
 }

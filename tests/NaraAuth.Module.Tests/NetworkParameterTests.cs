@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using System.Text.Json;
+using NaraAuth.Emulator;
 using NaraAuth.Emulator.Infrastructure;
 using NaraAuth.TestSupport.Harness;
 
@@ -31,7 +32,7 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     private static PSCredential ProxyCredential => new(Account.UserName, Account.SecurePassword);
 
     /// <summary>Runs <paramref name="script"/> with "-Proxy $proxy -ProxyCredential $proxyCredential" available as variables.</summary>
-    private PsResult RunThrough(PsSession session, ForwardingProxy proxy, string script, Dictionary<string, object?>? variables = null)
+    private PsResult RunThrough(PsSession session, ForwardingProxy proxy, string script, Dictionary<string, object?>? variables = null, EmulatorServer? platform = null)
     {
         var all = new Dictionary<string, object?>(variables ?? new()) { ["proxy"] = proxy.Address, ["proxyCredential"] = ProxyCredential };
         var result = session.Run(script, all);
@@ -39,7 +40,7 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
         result.AssertNoSecret(Account.Password);
         proxy.AssertAccountOnlyInProxyAuthorization(Account);
         // Nothing went around the proxy: every request the emulator received came from one of its connections.
-        var around = _emulator.State.Faults.Seen.Where(r => !proxy.IsOwnOutboundPort(r.RemotePort)).ToList();
+        var around = (platform?.State ?? _emulator.State).Faults.Seen.Where(r => !proxy.IsOwnOutboundPort(r.RemotePort)).ToList();
         Assert.True(around.Count == 0, "Went around the proxy: " + string.Join(", ", around.Select(r => r.Method + " " + r.Path)));
         return result;
     }
@@ -48,41 +49,30 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     /// <paramref name="method"/> <paramref name="path"/> reached the emulator, each time from one of
     /// the proxy's connections, and the proxy forwarded it as often (counted at both ends).
     /// </summary>
-    private void AssertAllThroughProxy(ForwardingProxy proxy, string method, string path)
+    private void AssertAllThroughProxy(ForwardingProxy proxy, string method, string path, EmulatorServer? platform = null)
     {
-        var origin = new Uri(_emulator.BaseUrl);
+        var origin = platform?.BaseUrl ?? new Uri(_emulator.BaseUrl);
         var proxied = proxy.Forwarded.Count(r => r.Method == method && Uri.TryCreate(r.Target, UriKind.Absolute, out var target)
             && target.Port == origin.Port && target.AbsolutePath == path);
-        var reached = _emulator.State.Faults.Seen.Where(r => r.Method == method && r.Path == path).ToList();
+        var reached = (platform?.State ?? _emulator.State).Faults.Seen.Where(r => r.Method == method && r.Path == path).ToList();
         Assert.True(reached.Count > 0, $"{method} {path} never reached the emulator.");
         Assert.All(reached, r => Assert.True(proxy.IsOwnOutboundPort(r.RemotePort), $"{method} {path} came from port {r.RemotePort}, not through the proxy."));
         Assert.True(proxied == reached.Count, $"{method} {path}: {reached.Count} reached the emulator, {proxied} came through the proxy.");
     }
 
     /// <summary>
-    /// The module keeps the platform's signing keys for 15 minutes per process; forgetting them
-    /// makes the call under test fetch them, so that fetch can be seen at the proxy. The module's
-    /// Core lives in its own load context, hence reflection.
+    /// A platform of the test's own: the module keeps a platform's signing keys for 15 minutes per
+    /// process, and no other test has asked this one for them, so the call under test fetches them
+    /// where the proxy can see it.
     /// </summary>
-    private static void ForgetSigningKeys()
-    {
-        var core = System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies)
-            .Where(a => a.GetName().Name == "NaraAuth.Core").ToList();
-        Assert.NotEmpty(core);
-        foreach (var assembly in core)
-        {
-            var cache = assembly.GetType("NaraAuth.Core.Tokens.JwksCache", throwOnError: true)!;
-            var shared = cache.GetField("Shared")!.GetValue(null)!;
-            cache.GetMethod("Clear")!.Invoke(shared, null);
-        }
-    }
+    private static Task<EmulatorServer> FreshPlatformAsync() => EmulatorServer.StartAsync(new EmulatorOptions(), TestContext.Current.CancellationToken);
 
-    private PsSession LoggedIn(string role, out string jwt)
+    private PsSession LoggedIn(string role, out string jwt, EmulatorServer? platform = null)
     {
         var session = new PsSession();
-        jwt = _emulator.State.MintToken(subject: "user_7", org: "org_1", role: role);
+        jwt = (platform?.State ?? _emulator.State).MintToken(subject: "user_7", org: "org_1", role: role);
         EdgeConnectorTestKit.WriteTokenFile(Path.Combine(session.WorkDir, "auth-token.json"), jwt);
-        session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
+        session.SetEnv("NARA_BASE_URL", platform?.BaseUrl.ToString().TrimEnd('/') ?? _emulator.BaseUrl);
         return session;
     }
 
@@ -112,18 +102,18 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void Connect_EdgeConnector_validates_and_syncs_the_bundle_through_the_proxy()
+    public async Task Connect_EdgeConnector_validates_and_syncs_the_bundle_through_the_proxy()
     {
+        await using var platform = await FreshPlatformAsync();
         using var session = new PsSession();
         using var proxy = new ForwardingProxy(Account);
-        var jwt = _emulator.State.MintToken(subject: "user_7", org: "org_1", role: "member");
+        var jwt = platform.State.MintToken(subject: "user_7", org: "org_1", role: "member");
         var target = Path.Combine(session.TempDir, "ec", "auth-token.json");
-        ForgetSigningKeys();
         var result = RunThrough(session, proxy, "Connect-EdgeConnector -Token $jwt -Path $target -BaseUrl $base -Proxy $proxy -ProxyCredential $proxyCredential",
-            new() { ["jwt"] = jwt, ["target"] = target, ["base"] = _emulator.BaseUrl });
+            new() { ["jwt"] = jwt, ["target"] = target, ["base"] = platform.BaseUrl.ToString().TrimEnd('/') }, platform);
         Assert.True((bool)((dynamic)result.Single<object>()).SignatureVerified);
-        AssertAllThroughProxy(proxy, "GET", "/api/me/organizations");
-        AssertAllThroughProxy(proxy, "GET", "/.well-known/jwks.json");
+        AssertAllThroughProxy(proxy, "GET", "/api/me/organizations", platform);
+        AssertAllThroughProxy(proxy, "GET", "/.well-known/jwks.json", platform);
         Assert.True(File.Exists(Path.Combine(session.TempDir, "ec", "default-bundle.json")), "The bundle was not synced.");
         Assert.Contains(proxy.Forwarded, r => r.Target.Contains("bundle", StringComparison.OrdinalIgnoreCase));
         result.AssertNoSecret(jwt);
@@ -159,14 +149,14 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void Get_AuthToken_Verify_fetches_the_keys_through_the_proxy()
+    public async Task Get_AuthToken_Verify_fetches_the_keys_through_the_proxy()
     {
-        using var session = LoggedIn("member", out var jwt);
+        await using var platform = await FreshPlatformAsync();
+        using var session = LoggedIn("member", out var jwt, platform);
         using var proxy = new ForwardingProxy(Account);
-        ForgetSigningKeys();
-        var result = RunThrough(session, proxy, "Get-AuthToken -Verify -Proxy $proxy -ProxyCredential $proxyCredential");
+        var result = RunThrough(session, proxy, "Get-AuthToken -Verify -Proxy $proxy -ProxyCredential $proxyCredential", platform: platform);
         Assert.True((bool)((dynamic)result.Single<object>()).SignatureVerified);
-        AssertAllThroughProxy(proxy, "GET", "/.well-known/jwks.json");
+        AssertAllThroughProxy(proxy, "GET", "/.well-known/jwks.json", platform);
         result.AssertNoSecret(jwt);
     }
 
@@ -214,16 +204,16 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void Without_ProxyCredential_the_proxys_407_is_a_clear_error_and_nothing_reaches_the_server()
+    public async Task Without_ProxyCredential_the_proxys_407_is_a_clear_error_and_nothing_reaches_the_server()
     {
-        using var session = LoggedIn("member", out var jwt);
+        await using var platform = await FreshPlatformAsync();
+        using var session = LoggedIn("member", out var jwt, platform);
         using var proxy = new ForwardingProxy(Account);
-        ForgetSigningKeys();
         var result = session.Run("Get-AuthToken -Verify -Proxy $args[0]", proxy.Address);
         var error = result.AssertError("ProxyAuthenticationRequired", ErrorCategory.AuthenticationError);
         Assert.Contains("-ProxyCredential", error.ErrorDetails.RecommendedAction);
         Assert.True(proxy.Challenges >= 1);
-        Assert.Equal(0, _emulator.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
+        Assert.Equal(0, platform.State.Faults.CountOf("GET", "/.well-known/jwks.json"));
         result.AssertNoSecret(jwt);
     }
 

@@ -8,7 +8,7 @@ namespace NaraAuth.Mapping;
 
 internal static partial class ModelMapping
 {
-    /// <param name="organizationName">The platform's name for the organization when -Verify asked it, else the token's own claim.</param>
+    /// <summary>Get-AuthToken's answer for the stored token: its claims, and what the check found (the organization's name as the platform says it when -Verify asked).</summary>
     public static AuthTokenInfoBase ToInfo(StoredTokenCheck check, bool asPlainText)
     {
         var stored = check.Stored;

@@ -40,7 +40,7 @@ public class NaraAuthStatusTests : IClassFixture<EmulatorFixture>
         File.WriteAllText(edgePlane, $$"""{"token":"{{edgePlaneToken}}","subject":"ada","email":"ada@example.com","expires_at":"{{DateTime.UtcNow.AddHours(8):yyyy-MM-ddTHH:mm:ss.fffZ}}","base_url":"{{_emulator.BaseUrl}}","session_id":7}""");
         UnixModes.Set(edgePlane, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        Assert.Null(session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode", _emulator.BaseUrl + "/oidc").Error);
+        Assert.Null(session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode -NoBrowser", _emulator.BaseUrl + "/oidc").Error);
         var worker = session.Run("(Reset-WorkerToken -Force -AsPlainText).Token").Single<string>();
         return new[] { jwt, DeploymentSecret, edgePlaneToken, worker };
     }

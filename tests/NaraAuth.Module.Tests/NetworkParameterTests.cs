@@ -183,7 +183,7 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
         using var proxy = new ForwardingProxy(Account);
         _emulator.State.Oidc.AutoApprove = true;
         _emulator.State.Oidc.Interval = 1;
-        var result = RunThrough(session, proxy, "Invoke-OidcCliLogin -Authority $authority -ClientId naraauth-cli -UseDeviceCode -Force -Proxy $proxy -ProxyCredential $proxyCredential",
+        var result = RunThrough(session, proxy, "Invoke-OidcCliLogin -Authority $authority -ClientId naraauth-cli -UseDeviceCode -NoBrowser -Force -Proxy $proxy -ProxyCredential $proxyCredential",
             new() { ["authority"] = _emulator.BaseUrl + "/oidc" });
         Assert.Equal("DeviceCode", ((dynamic)result.Single<object>()).Source.ToString());
         Assert.Contains(proxy.Forwarded, r => r.Target.Contains("/oidc/.well-known/openid-configuration", StringComparison.Ordinal));

@@ -13,7 +13,10 @@ namespace NaraAuth.Module.Tests.Oidc;
 /// <summary>Direct OIDC with the device authorization grant (RFC 8628) against the emulator's provider, over real HTTP.</summary>
 public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
 {
-    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode";
+    /// <summary>The device login as the person who opens the page by hand runs it (no browser is started by a test).</summary>
+    private const string Login = LoginOpeningTheBrowser + " -NoBrowser";
+    /// <summary>Only with BROWSER pointing at a test double.</summary>
+    private const string LoginOpeningTheBrowser = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode";
     private readonly EmulatorFixture _emulator;
     private OidcProviderStore Idp => _emulator.State.Oidc;
     private string Authority => _emulator.BaseUrl + "/oidc";
@@ -114,7 +117,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var browser = new NaraAuth.TestSupport.EdgeConnector.BrowserDouble(session);
         string? userCode = null;
         using var person = Person(auth => { userCode = auth.UserCode; WaitForPolls(1); auth.Approve("ada", "ada@example.com"); });
-        var opened = session.Run(Login, Authority);
+        var opened = session.Run(LoginOpeningTheBrowser, Authority);
         Assert.Equal("ada", (string)((dynamic)opened.Single<object>()).Subject);
         Assert.Equal(Authority + "/device?user_code=" + userCode, browser.WaitForUrl(TimeSpan.FromSeconds(30)));
         var lines = HostLines(opened);
@@ -123,7 +126,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         Assert.Contains(lines, l => l.StartsWith("Then enter the code " + userCode + " on that page, unless it is filled in already", StringComparison.Ordinal));
 
         File.Delete(Path.Combine(session.TempDir, "browser-opened.txt"));
-        var byHand = session.Run(Login + " -Force -NoBrowser", Authority);
+        var byHand = session.Run(Login + " -Force", Authority);
         Assert.Equal("ada", (string)((dynamic)byHand.Single<object>()).Subject);
         Assert.False(browser.WasOpened, "-NoBrowser opened a browser.");
         lines = HostLines(byHand);
@@ -146,7 +149,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         var body = "{\"device_code\":\"dc_hostile\",\"user_code\":\"WDJB-MJHT\",\"verification_uri\":" + JsonSerializer.Serialize(verification ?? Authority + "/device")
             + (complete == null ? string.Empty : ",\"verification_uri_complete\":" + JsonSerializer.Serialize(complete)) + ",\"expires_in\":600,\"interval\":1}";
         _emulator.State.Faults.Add(new NaraAuth.Emulator.Infrastructure.FaultRule { PathPrefix = "/oidc/device_authorization", Method = "POST", Status = 200, Body = body });
-        var result = session.Run(Login, Authority);
+        var result = session.Run(LoginOpeningTheBrowser, Authority);
         var error = result.AssertError("OidcVerificationUriRefused", ErrorCategory.SecurityError);
         Assert.Contains("is not an https address", error.Exception.Message);
         Assert.DoesNotContain("pw@", error.Exception.Message);
@@ -403,7 +406,7 @@ public class OidcDeviceCodeTests : IClassFixture<EmulatorFixture>
         session.SetEnv("OIDC_CLIENT_ID", "naraauth-cli");
         session.SetEnv("OIDC_SCOPES", "openid email offline_access");
         Idp.AutoApprove = true;
-        var result = session.Run("Invoke-OidcCliLogin -UseDeviceCode");
+        var result = session.Run("Invoke-OidcCliLogin -UseDeviceCode -NoBrowser");
         Assert.Equal("openid email offline_access", ((dynamic)result.Single<object>()).Scope);
         session.Run("Invoke-OidcCliLogin -UseDeviceCode -Authority http://idp.example.com/oidc").AssertError("InsecureBaseUrl", ErrorCategory.SecurityError);
         session.Run("Invoke-OidcCliLogin -UseDeviceCode -Authority $args[0]", _emulator.BaseUrl + "/nothing").AssertError("OidcDiscoveryNotFound", ErrorCategory.ObjectNotFound);

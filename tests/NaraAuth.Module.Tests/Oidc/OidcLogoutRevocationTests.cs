@@ -8,7 +8,7 @@ namespace NaraAuth.Module.Tests.Oidc;
 /// <summary>Disconnect-OidcSession ends a device-code login at the emulator's provider before deleting its file, and deletes it even when the provider fails.</summary>
 public class OidcLogoutRevocationTests : IClassFixture<EmulatorFixture>
 {
-    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode";
+    private const string Login = "Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode -NoBrowser";
     private readonly EmulatorFixture _emulator;
     private OidcProviderStore Idp => _emulator.State.Oidc;
     private string Authority => _emulator.BaseUrl + "/oidc";

@@ -37,7 +37,7 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
         var http = _emulator.BaseUrl + "/oidc";
         OidcBrowserDouble.Use(session, "grace");
         session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli", https).Single<object>();
-        session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode", http).Single<object>();
+        session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode -NoBrowser", http).Single<object>();
         SaveEdgePlaneSession(session, _emulator.BaseUrl);
 
         var listed = session.Run("Get-OidcSession");
@@ -111,9 +111,9 @@ public class OidcSessionCmdletTests : IClassFixture<HttpsEmulatorFixture>
             Assert.Null(none.Error);
             Assert.Equal("NotConnected", ((dynamic)none.Single<object>()).Status.ToString());
 
-            session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode", http).Single<object>();
+            session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId naraauth-cli -UseDeviceCode -NoBrowser", http).Single<object>();
             var only = (string)((dynamic)session.Run("Get-OidcSession -Kind OidcSession").Single<object>()).Path;
-            session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId second-cli -UseDeviceCode", http).Single<object>();
+            session.Run("Invoke-OidcCliLogin -Authority $args[0] -ClientId second-cli -UseDeviceCode -NoBrowser", http).Single<object>();
             Assert.Equal(2, session.Run("Get-OidcSession -Kind OidcSession").Output.Count);
 
             // Two logins at one provider: which one is meant is not clear, so nothing is deleted.

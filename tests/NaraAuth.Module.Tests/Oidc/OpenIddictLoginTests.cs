@@ -26,7 +26,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
     /// <summary>Runs a device code login and approves the shown code as <paramref name="subject"/>.</summary>
     private PsResult DeviceLogin(PsSession session, string extra, string subject)
     {
-        using var running = session.Start(Login + " -UseDeviceCode " + extra, _idp.Issuer);
+        using var running = session.Start(Login + " -UseDeviceCode -NoBrowser " + extra, _idp.Issuer);
         if (running.WaitForHostText("enter the code ", TimeSpan.FromSeconds(30)))
         {
             var code = UserCode().Match(session.Host.Recorder.Text.Substring(session.Host.Recorder.Text.LastIndexOf("enter the code ", StringComparison.Ordinal))).Groups[1].Value;
@@ -49,7 +49,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
         Assert.Contains("offline_access", (string)info.Scope);
         Assert.Contains("\"refresh_token\"", File.ReadAllText(OidcSessionFiles.Single(session)!));
         // Both tokens live an hour: the next call reuses the session without asking anyone.
-        Assert.Equal("Saved", (string)((dynamic)session.Run(Login + " -UseDeviceCode", _idp.Issuer).Single<object>()).Source.ToString());
+        Assert.Equal("Saved", (string)((dynamic)session.Run(Login + " -UseDeviceCode -NoBrowser", _idp.Issuer).Single<object>()).Source.ToString());
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public partial class OpenIddictLoginTests : IClassFixture<OpenIddictProviderFixt
 
         _idp.AccessTokenLifetime = TimeSpan.FromHours(1);
         var refreshes = _idp.RefreshGrants;
-        var again = session.Run(Login + " -UseDeviceCode", _idp.Issuer);
+        var again = session.Run(Login + " -UseDeviceCode -NoBrowser", _idp.Issuer);
         Assert.Equal("Refreshed", (string)((dynamic)again.Single<object>()).Source.ToString());
         Assert.Equal(refreshes + 1, _idp.RefreshGrants);
         Assert.Equal("ada", (string)((dynamic)again.Output[0]).Subject);

@@ -63,6 +63,7 @@ public class OutputEnumTests
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.DeploymentCredentialSource", "NaraAuth.Models.DeploymentCredentialSource")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.EdgeConnectorLoginMode", "NaraAuth.Models.EdgeConnectorMode")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.Login.EdgeConnectorLoginStatus", "NaraAuth.Models.EdgeConnectorStatus")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Logout.LogoutStatus", "NaraAuth.Models.DisconnectStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Http.CredentialProbeOutcome", "NaraAuth.Models.ApiKeyLiveResult")]
     [InlineData("NaraAuth.ApiKeys", "NaraAuth.ApiKeys.ApiKeyStatus", "NaraAuth.Models.ApiKeyStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Oidc.OidcLoginSource", "NaraAuth.Models.OidcLoginSource")]

@@ -9,12 +9,12 @@ namespace NaraAuth.Commands;
 /// <summary>
 /// Logs out of a direct OIDC login on this machine: deletes its session file and MSAL's token
 /// cache beside it (the refresh tokens), after revoking at the provider what its discovery
-/// advertises. Takes Get-OidcSession objects from the
+/// advertises, through -Proxy and within -TimeoutSec. Takes Get-OidcSession objects from the
 /// pipeline, which may also be the EdgePlane session (logged out as Disconnect-EdgePlane does).
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-OidcSession.md")]
 [OutputType(typeof(SessionDisconnection))]
-public sealed class DisconnectOidcSessionCommand : NaraCmdlet
+public sealed class DisconnectOidcSessionCommand : NetworkCmdlet
 {
     private const string SettingsSet = "Settings";
     private const string PathSet = "Path";

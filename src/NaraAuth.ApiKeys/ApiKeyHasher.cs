@@ -37,33 +37,3 @@ public static class ApiKeyHasher
     }
 }
 
-/// <summary>A new key and its hash, as New-ApiKey returns them.</summary>
-public sealed class GeneratedApiKey
-{
-    internal GeneratedApiKey(string key, string hash, ScryptParameters parameters)
-    {
-        Key = key;
-        Hash = hash;
-        Parameters = parameters;
-    }
-
-    /// <summary>The private key: base64 of 32 random bytes. Shown once.</summary>
-    public string Key { get; }
-    /// <summary>The secure public hash for the server's configuration.</summary>
-    public string Hash { get; }
-    public ScryptParameters Parameters { get; }
-}
-
-public static class ApiKeyGenerator
-{
-    /// <summary>docs/protocol.md 4: key = base64(32 random bytes); hash with ln=16, r=8, p=1 and a 16-byte random salt.</summary>
-    public static GeneratedApiKey Generate(ScryptParameters? parameters = null)
-    {
-        parameters ??= ScryptParameters.Default;
-        var keyBytes = ApiKeyHasher.RandomBytes(ApiKeyHasher.KeyBytes);
-        var key = Convert.ToBase64String(keyBytes);
-        Array.Clear(keyBytes, 0, keyBytes.Length);
-        var hash = ApiKeyHasher.Hash(key, ApiKeyHasher.RandomBytes(ApiKeyHasher.SaltBytes), parameters);
-        return new GeneratedApiKey(key, hash, parameters);
-    }
-}

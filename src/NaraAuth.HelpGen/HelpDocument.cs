@@ -14,9 +14,3 @@ internal sealed class HelpDocument
     public List<string> Links { get; } = new();
 }
 
-internal sealed class HelpExample
-{
-    public string Title { get; set; } = string.Empty;
-    public string Code { get; set; } = string.Empty;
-    public List<string> Remarks { get; } = new();
-}

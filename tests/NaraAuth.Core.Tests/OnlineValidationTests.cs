@@ -3,6 +3,7 @@ using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Emulator;
 using NaraAuth.Emulator.Infrastructure;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.Tests;
 
@@ -151,11 +152,11 @@ public class BaseUrlPolicyTests
     {
         var env = new FakeEnvironment()
             .Set("NARA_BASE_URL", "http://127.0.0.1:1").Set("EP_BASE_URL", "http://127.0.0.1:2").Set("OIDC_ISSUER_URL", "http://127.0.0.1:3");
-        Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Config.PlatformUrl.Resolve(blank, env, null)).ErrorId);
+        Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Platform.PlatformUrl.Resolve(blank, env, null)).ErrorId);
         Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.EdgePlane.EdgePlaneUrl.Resolve(blank, env)).ErrorId);
         Assert.Equal("InvalidBaseUrl", Assert.Throws<NaraAuthException>(() => NaraAuth.Core.Oidc.OidcSettings.Resolve(blank, "cli", null, env)).ErrorId);
         // Not given at all, the environment still answers.
-        Assert.Equal("http://127.0.0.1:1/", NaraAuth.Core.Config.PlatformUrl.Resolve(null, env, null).ToString());
+        Assert.Equal("http://127.0.0.1:1/", NaraAuth.Core.Platform.PlatformUrl.Resolve(null, env, null).ToString());
         Assert.Equal("http://127.0.0.1:2/", NaraAuth.Core.EdgePlane.EdgePlaneUrl.Resolve(null, env).ToString());
     }
 }

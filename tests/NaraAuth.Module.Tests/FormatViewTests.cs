@@ -61,7 +61,7 @@ public class OutputEnumTests
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Tokens.TokenPathSource", "NaraAuth.Models.TokenFileSource")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Worker.WorkerTokenSource", "NaraAuth.Models.WorkerTokenSource")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.DeploymentCredentialSource", "NaraAuth.Models.DeploymentCredentialSource")]
-    [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.EdgeConnectorLoginMode", "NaraAuth.Models.EdgeConnectorMode")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.Login.EdgeConnectorLoginMode", "NaraAuth.Models.EdgeConnectorMode")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.Login.EdgeConnectorLoginStatus", "NaraAuth.Models.EdgeConnectorStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Logout.LogoutStatus", "NaraAuth.Models.DisconnectStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Http.CredentialProbeOutcome", "NaraAuth.Models.ApiKeyLiveResult")]

@@ -212,9 +212,13 @@ public sealed class InstallationTrustTests : IClassFixture<EmulatorFixture>, IDi
         elsewhere.AssertError("StoredTokenOtherPlatform", ErrorCategory.SecurityError);
         var call = session.Run("Invoke-NaraRestMethod -Path /api/me -BaseUrl $args[0]", _canary.Url);
         call.AssertError("StoredTokenOtherPlatform", ErrorCategory.SecurityError);
+        // The server-token review lists tokens with the same login, under the same rule.
+        var review = session.Run("Get-NaraAuthStatus -RotationAge ([timespan]::FromDays(90)) -BaseUrl $args[0]", _canary.Url);
+        Assert.Empty(review.Errors);
+        Assert.Contains(review.Warnings, w => w.Message.Contains("server tokens' age was not checked") && w.Message.Contains("was not sent"));
 
         _canary.AssertNeverReached();
-        foreach (var r in new[] { status, verify, elsewhere, call })
+        foreach (var r in new[] { status, verify, elsewhere, call, review })
         {
             r.AssertNoSecret(jwt);
             r.AssertNoSecret("sec_xyz789");

@@ -161,9 +161,10 @@ try {
     "message=" + $_.Exception.Message
 }
 '@
-        # A pipeline step under TF_BUILD, stdin closed; the same login twice reuses the saved token.
+        # A pipeline step, stdin closed: under TF_BUILD unless the environment names GitHub Actions.
         function script:Invoke-LoginThenEdgePlane([string] $Login, [hashtable] $Environment) {
-            $Environment['TF_BUILD'] = 'True'; $Environment['GITHUB_ACTIONS'] = $null
+            if ($Environment['GITHUB_ACTIONS'] -ne 'true') { $Environment['TF_BUILD'] = 'True'; $Environment['GITHUB_ACTIONS'] = $null }
+            else { $Environment['TF_BUILD'] = $null }
             $Environment['EP_BASE_URL'] = $BaseUrl; $Environment['EP_TOKEN'] = $null
             Invoke-ChildPwsh -Environment $Environment -Script ("`$ErrorActionPreference = 'Stop'; Import-Module '$script:Manifest'`n`$login = $Login`n" + $script:UseToken)
         }
@@ -199,5 +200,13 @@ try {
         $login = "Invoke-OidcCliLogin -Authority '$($script:Info.issuer)' -ClientId '$($script:Info.federatedClientId)' -WorkloadIdentity -ServiceConnectionId '$($script:Info.serviceConnectionId)' -Scopes api.write"
         Assert-AcceptedThenRefused -Login $login -Environment @{ SYSTEM_OIDCREQUESTURI = $script:Info.azureRequestUri; SYSTEM_ACCESSTOKEN = $script:Info.systemAccessToken } `
             -Subject $script:Info.federatedClientId -Secrets $script:Info.systemAccessToken
+    }
+
+    It 'is accepted by EdgePlane in AUTH_MODE oidc after a workload-identity login in GitHub Actions (no stored secret), and refused in token mode' {
+        $login = "Invoke-OidcCliLogin -Authority '$($script:Info.issuer)' -ClientId '$($script:Info.federatedClientId)' -WorkloadIdentity -Audience '$($script:Info.issuer)' -Scopes api.write"
+        Assert-AcceptedThenRefused -Login $login -Environment @{
+            GITHUB_ACTIONS = 'true'
+            ACTIONS_ID_TOKEN_REQUEST_URL = $script:Info.gitHubRequestUrl; ACTIONS_ID_TOKEN_REQUEST_TOKEN = $script:Info.gitHubRequestToken
+        } -Subject $script:Info.federatedClientId -Secrets $script:Info.gitHubRequestToken
     }
 }

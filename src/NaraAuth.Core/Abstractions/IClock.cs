@@ -8,8 +8,3 @@ public interface IClock
     DateTimeOffset UtcNow { get; }
 }
 
-public sealed class SystemClock : IClock
-{
-    public static readonly SystemClock Instance = new();
-    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
-}

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text.Json;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.Config;
 

@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Text;
 using System.Text.Json;
@@ -10,14 +9,6 @@ using NaraAuth.Core.Platform;
 using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
-
-/// <summary>Where deployment credentials came from (docs/protocol.md 1.2 order).</summary>
-public enum DeploymentCredentialSource
-{
-    Parameters,
-    EnvironmentVariables,
-    CredentialsFile,
-}
 
 /// <summary>
 /// A deployment id and secret (docs/protocol.md 1.2). The secret is held only as long as needed and

@@ -4,17 +4,6 @@ using NaraAuth.Core.Errors;
 
 namespace NaraAuth.Core.EdgeConnector;
 
-/// <summary>Which deployment setting in the environment is used (docs/protocol.md 1.2).</summary>
-public enum DeploymentEnvironmentChoice
-{
-    /// <summary>No deployment variable is set.</summary>
-    None,
-    /// <summary>DEPLOYMENT_ID or DEPLOYMENT_SECRET is set: the pair wins, and half a pair is an error of its own.</summary>
-    Pair,
-    /// <summary>Only DEPLOYMENT_CREDENTIALS_PATH is set.</summary>
-    CredentialsFile,
-}
-
 /// <summary>
 /// The deployment settings in the environment and the one rule for which of them counts, as the
 /// Edge Connector runtime reads them: the DEPLOYMENT_ID / DEPLOYMENT_SECRET pair before the

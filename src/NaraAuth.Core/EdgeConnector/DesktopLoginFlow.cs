@@ -9,6 +9,7 @@ using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Polling;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.EdgeConnector;
 
@@ -61,7 +62,7 @@ public sealed class DesktopLoginFlow
         var root = document.RootElement;
         var code = JsonText.StringOf(root, "code");
         var url = JsonText.StringOf(root, "url");
-        var expiresAt = Tokens.Iso8601.TryParse(JsonText.StringOf(root, "expiresAt"));
+        var expiresAt = Iso8601.TryParse(JsonText.StringOf(root, "expiresAt"));
         if (code == null || url == null || expiresAt == null)
         {
             throw new NaraAuthException("MalformedServerResponse", NaraErrorCategory.ProtocolError,

@@ -9,6 +9,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.EdgeConnector;
 

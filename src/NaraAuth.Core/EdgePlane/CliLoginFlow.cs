@@ -6,27 +6,12 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
-using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Polling;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.EdgePlane;
-
-/// <summary>What cli-initiate answered (docs/protocol.md 2.1 step 1).</summary>
-public sealed class CliLoginStart
-{
-    public CliLoginStart(Uri authorizeUrl, string cliNonce, DateTimeOffset expiresAt)
-    {
-        AuthorizeUrl = authorizeUrl;
-        CliNonce = cliNonce;
-        ExpiresAt = expiresAt;
-    }
-
-    public Uri AuthorizeUrl { get; }
-    public string CliNonce { get; }
-    public DateTimeOffset ExpiresAt { get; }
-}
 
 /// <summary>
 /// The server-mediated EdgePlane CLI login of docs/protocol.md 2.1: initiate, wait for the person to

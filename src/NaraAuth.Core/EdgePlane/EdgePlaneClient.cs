@@ -5,30 +5,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
-using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.EdgePlane;
-
-/// <summary>What GET /auth/whoami answers (docs/protocol.md 2.2).</summary>
-public sealed class EdgePlaneIdentity
-{
-    public EdgePlaneIdentity(string? subject, string? email, DateTimeOffset? expiresAt, long? sessionId, bool isAdmin)
-    {
-        Subject = subject;
-        Email = email;
-        ExpiresAt = expiresAt;
-        SessionId = sessionId;
-        IsAdmin = isAdmin;
-    }
-
-    public string? Subject { get; }
-    public string? Email { get; }
-    public DateTimeOffset? ExpiresAt { get; }
-    public long? SessionId { get; }
-    public bool IsAdmin { get; }
-}
 
 /// <summary>Calls to EdgePlane with a session token.</summary>
 public static class EdgePlaneClient

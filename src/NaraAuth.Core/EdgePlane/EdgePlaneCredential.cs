@@ -9,30 +9,6 @@ using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.EdgePlane;
 
-/// <summary>Where the credential of an EdgePlane call came from, in precedence order.</summary>
-public enum EdgePlaneCredentialSource
-{
-    /// <summary>The -Token parameter.</summary>
-    Parameter,
-    /// <summary>The EP_TOKEN environment variable (a service-account token in a pipeline's secret variable).</summary>
-    EnvironmentVariable,
-    /// <summary>The session saved by Invoke-OidcCliLogin (~/.edgeplane/session.json).</summary>
-    SessionFile,
-}
-
-/// <summary>What kind of bearer EdgePlane is given; only EdgePlane judges it, the kind only words the messages.</summary>
-public enum EdgePlaneTokenKind
-{
-    /// <summary>A CLI-login session token (mcs_...).</summary>
-    Session,
-    /// <summary>A long-lived service-account token for pipelines (mcs_sa_...).</summary>
-    ServiceAccount,
-    /// <summary>A JWT from the identity provider, accepted when EdgePlane runs with AUTH_MODE oidc or dual.</summary>
-    OidcAccessToken,
-    /// <summary>Anything else: sent as it is.</summary>
-    Other,
-}
-
 /// <summary>
 /// The bearer credential of an EdgePlane call and the one address it may go to: -Token, else
 /// EP_TOKEN, else the saved CLI-login session. A token from -Token or EP_TOKEN goes only to the

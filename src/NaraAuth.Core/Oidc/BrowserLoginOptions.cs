@@ -25,7 +25,7 @@ public sealed class BrowserLoginOptions
     public bool PrintUrlOnly { get; set; }
 
     public NaraAuth.Core.Errors.NaraAuthException NotInteractive(string why) =>
-        EdgeConnector.Interactivity.NonInteractiveError(why, "A browser login",
+        Interactivity.NonInteractiveError(why, "A browser login",
             "-UseDeviceCode (the code is shown for a person to enter on any device), or a session saved beforehand that is refreshed silently",
             "Invoke-OidcCliLogin -Authority <issuer> -ClientId <client> -UseDeviceCode");
 }

@@ -11,25 +11,6 @@ using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
 
-/// <summary>The checked claims of an ID token.</summary>
-public sealed class OidcIdentity
-{
-    public OidcIdentity(string subject, string? email, string? name, string issuer, DateTimeOffset? expiresAt)
-    {
-        Subject = subject;
-        Email = email;
-        Name = name;
-        Issuer = issuer;
-        ExpiresAt = expiresAt;
-    }
-
-    public string Subject { get; }
-    public string? Email { get; }
-    public string? Name { get; }
-    public string Issuer { get; }
-    public DateTimeOffset? ExpiresAt { get; }
-}
-
 /// <summary>
 /// Validates an ID token (OpenID Connect Core 3.1.3.7) with Microsoft.IdentityModel: iss equals the
 /// discovered issuer, aud contains the client id, RS256/ES256 signature against the provider's

@@ -6,39 +6,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
-using NaraAuth.Core.Browser;
 using NaraAuth.Core.Oidc.Browser;
 using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Oidc;
-
-/// <summary>How a direct OIDC login was satisfied.</summary>
-public enum OidcLoginSource
-{
-    /// <summary>The saved session was still valid.</summary>
-    Saved,
-    /// <summary>The saved refresh token got new tokens without the person.</summary>
-    Refreshed,
-    DeviceCode,
-    Interactive,
-    /// <summary>A new access token for the client itself (client credentials grant, no person).</summary>
-    ClientCredentials,
-}
-
-public sealed class OidcLoginResult
-{
-    public OidcLoginResult(OidcSession session, string path, OidcLoginSource source)
-    {
-        Session = session;
-        Path = path;
-        Source = source;
-    }
-
-    public OidcSession Session { get; }
-    public string Path { get; }
-    public OidcLoginSource Source { get; }
-}
 
 /// <summary>
 /// Direct OIDC against the identity provider (docs/protocol.md 2.3): reuse a valid saved session, else

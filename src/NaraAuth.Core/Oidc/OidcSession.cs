@@ -9,6 +9,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Core.Json;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Oidc;
 

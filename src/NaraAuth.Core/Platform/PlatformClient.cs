@@ -8,6 +8,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Json;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Platform;
 

@@ -45,7 +45,7 @@ public sealed class PlatformCredential
     /// (<see cref="StoredLoginDestination"/>). Null: the platform named by NARA_BASE_URL,
     /// config.json or the default.
     /// </param>
-    public static PlatformCredential Resolve(string? explicitToken, string? installPath, CoreContext context, Config.PlatformTarget? destination = null)
+    public static PlatformCredential Resolve(string? explicitToken, string? installPath, CoreContext context, PlatformTarget? destination = null)
     {
         if (explicitToken != null)
         {
@@ -69,7 +69,7 @@ public sealed class PlatformCredential
                 $"Log in with Connect-EdgeConnector, set {EnvironmentVariables.NaraToken} to a server token, or pass -Token.", location.Path, e);
         }
         // Checked before the credential exists as a value anyone could send.
-        StoredLoginDestination.Check(stored.File, location.Path, destination ?? Config.PlatformUrl.Choose(null, context.Environment, () => location.Config));
+        StoredLoginDestination.Check(stored.File, location.Path, destination ?? PlatformUrl.Choose(null, context.Environment, () => location.Config));
         return new PlatformCredential(stored.Jwt.Raw, CredentialSource.TokenFile, $"the token file '{location.Path}'", stored.Jwt, location);
     }
 

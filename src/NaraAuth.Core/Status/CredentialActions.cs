@@ -2,8 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Http;
 using NaraAuth.Core.Platform;
+using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Status;
 
@@ -14,9 +18,6 @@ namespace NaraAuth.Core.Status;
 /// </summary>
 public static class CredentialActions
 {
-    /// <summary>As Get-AuthToken's -WarningWindow: a credential good for less than this needs renewing now.</summary>
-    public static readonly TimeSpan DefaultWarningWindow = TimeSpan.FromMinutes(10);
-
     public static void Assess(CredentialStatus status, DateTimeOffset now, TimeSpan warningWindow)
     {
         status.Action = status.State switch
@@ -29,7 +30,7 @@ public static class CredentialActions
         if (status.OwnerMatchesRuntimeAccount == false)
             status.Action = $"The file belongs to {status.Owner ?? "another account"}, not the runtime account: save it again with -RuntimeAccount.";
         else if (status.State == CredentialState.Valid && status.ExpiresAt is { } expires && expires - now <= warningWindow)
-            status.Action = $"It expires at {expires:u}, within {Text.DurationText.Of(warningWindow)}: log in again before then.";
+            status.Action = $"It expires at {TimeText.Of(expires)}, within {DurationText.Of(warningWindow)}: log in again before then.";
     }
 
     /// <summary>A rotation age must be a positive span: anything else would flag every token.</summary>
@@ -42,22 +43,33 @@ public static class CredentialActions
 
     /// <summary>
     /// One record per server token older than <paramref name="rotationAge"/>, listed with the
-    /// platform credential; when that credential cannot list tokens (not an admin's), a note says so
-    /// and nothing is added.
+    /// platform credential the platform cmdlets would use (the same resolution, so a stored login
+    /// goes only to its own platform). When there is no such credential, or it cannot list tokens
+    /// (not an admin's), a warning says why and nothing is added: the rest of the status stands.
     /// </summary>
-    public static async Task<IReadOnlyList<CredentialStatus>> ServerTokensDueAsync(PlatformClient client, TimeSpan rotationAge, DateTimeOffset now, Action<string> note, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<CredentialStatus>> ServerTokensDueAsync(CoreContext context, string? baseUrl, string? installPath, TimeSpan rotationAge, IReporter reporter, CancellationToken cancellationToken)
     {
+        CheckRotationAge(rotationAge);
         var due = new List<CredentialStatus>();
+        PlatformClient client;
         IReadOnlyList<ServerTokenRecord> tokens;
         try
         {
+            var call = PlatformCall.Resolve(null, baseUrl, installPath, context);
+            client = new PlatformClient(new ApiClient(call.BaseUrl, reporter: reporter), call.Credential);
             tokens = await client.ListServerTokensAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (NaraAuthException e) when (e.Category is NaraErrorCategory.PermissionDenied or NaraErrorCategory.AuthenticationError)
         {
-            note($"The server tokens' age was not checked: this credential cannot list them ({e.ErrorId}).");
+            reporter.Warning($"The server tokens' age was not checked: this credential cannot list them ({e.ErrorId}).");
             return due;
         }
+        catch (NaraAuthException e)
+        {
+            reporter.Warning($"The server tokens' age was not checked: {e.Message}");
+            return due;
+        }
+        var now = context.Clock.UtcNow;
         foreach (var token in ServerTokenReview.DueForRotation(tokens, rotationAge, now))
         {
             due.Add(new CredentialStatus(CredentialKind.ServerToken, null)
@@ -65,7 +77,7 @@ public static class CredentialActions
                 Subject = $"{token.Name} ({token.Id})",
                 Issuer = client.Api.BaseUrl.ToString().TrimEnd('/'),
                 FoundBy = "GET /api/tokens",
-                Action = $"Created {token.CreatedAt:u}, older than {Text.DurationText.Of(rotationAge)}: rotate it with Reset-ServerToken -Id {token.Id}.",
+                Action = $"Created {TimeText.Of(token.CreatedAt)}, older than {DurationText.Of(rotationAge)}: rotate it with Reset-ServerToken -Id {token.Id}.",
             });
         }
         return due;

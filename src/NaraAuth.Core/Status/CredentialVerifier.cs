@@ -8,6 +8,7 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.Status;
 
@@ -37,9 +38,7 @@ internal sealed class CredentialVerifier
             StoredLoginDestination.Check(TokenFile.Read(_context.Store, location.Path), location.Path, target);
             var platform = new ApiClient(target.Url);
             var result = await _context.Validator.ValidateAsync(jwt.Raw, new TokenValidationOptions(), platform, cancellationToken).ConfigureAwait(false);
-            if (!result.SignatureVerified)
-                return $"{platform.BaseUrl} publishes no signing keys, so the signature was not checked";
-            return null;
+            return result.UncheckedSignatureNote;
         });
 
     public Task DeploymentAsync(CredentialStatus status, DeploymentCredentials credentials, TokenLocation location, CancellationToken cancellationToken) =>

@@ -206,13 +206,3 @@ internal static class UnixHandleApi
     [DllImport("libc", EntryPoint = "write", SetLastError = true)] private static extern IntPtr WriteLibc(int fd, IntPtr buffer, IntPtr count);
 }
 
-/// <summary>A failed descriptor-relative call, with its errno for the callers that tell causes apart.</summary>
-internal sealed class UnixCallException : IOException
-{
-    public UnixCallException(int errno, string message) : base(message)
-    {
-        Errno = errno;
-    }
-
-    public int Errno { get; }
-}

@@ -9,6 +9,9 @@ namespace NaraAuth.Core.Tokens;
 /// </summary>
 public static class ExpiryNotice
 {
+    /// <summary>A credential good for less than this needs renewing now (Get-AuthToken and Get-NaraAuthStatus -WarningWindow).</summary>
+    public static readonly TimeSpan DefaultWarningWindow = TimeSpan.FromMinutes(10);
+
     /// <param name="what">The credential and its file ("The token in '...'").</param>
     /// <param name="expiresAt">Null for a credential without an expiry: never warned about.</param>
     /// <param name="again">How to get a fresh one ("Log in again with Connect-EdgeConnector.").</param>

@@ -2,6 +2,7 @@ using System;
 using NaraAuth.Core.Config;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.Tokens;
 

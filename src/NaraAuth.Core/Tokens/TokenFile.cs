@@ -2,8 +2,9 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
+using NaraAuth.Core.Platform;
+using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Tokens;
 
@@ -87,16 +88,3 @@ public sealed class TokenFile
         store.WriteAllBytes(path, Serialize(), SecretFileKind.TokenFile, Recognizes, force, owner);
 }
 
-/// <summary>The protocol's timestamp form: 2025-01-15T10:30:00.000Z.</summary>
-public static class Iso8601
-{
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    public static DateTimeOffset? TryParse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value) ? value : null;
-    }
-}

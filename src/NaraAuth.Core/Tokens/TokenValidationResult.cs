@@ -1,9 +1,12 @@
+using System;
+
 namespace NaraAuth.Core.Tokens;
 
 public sealed class TokenValidationResult
 {
-    public TokenValidationResult(JwtInfo jwt, bool signatureVerified, bool organizationVerified, string? organizationName)
+    public TokenValidationResult(JwtInfo jwt, bool signatureVerified, bool organizationVerified, string? organizationName, Uri platform)
     {
+        Platform = platform;
         Jwt = jwt;
         SignatureVerified = signatureVerified;
         OrganizationVerified = organizationVerified;
@@ -17,4 +20,12 @@ public sealed class TokenValidationResult
     public bool OrganizationVerified { get; }
     /// <summary>The organization's name, from the platform or else the org_name claim.</summary>
     public string? OrganizationName { get; }
+    /// <summary>The platform that was asked.</summary>
+    public Uri Platform { get; }
+
+    /// <summary>
+    /// Null when the signature was checked; else the sentence every caller reports (without its
+    /// full stop): the platform publishes no JWKS, so only its answer vouches for the token.
+    /// </summary>
+    public string? UncheckedSignatureNote => SignatureVerified ? null : $"{Platform} publishes no signing keys, so the token's signature was not checked";
 }

@@ -73,7 +73,7 @@ public sealed class TokenValidator
         var info = ValidateOffline(jwt, options);
         var signatureVerified = await VerifySignatureAsync(info, platform, cancellationToken).ConfigureAwait(false);
         var (verified, name) = await VerifyOrganizationAsync(info, platform, cancellationToken).ConfigureAwait(false);
-        return new TokenValidationResult(info, signatureVerified, verified, name ?? info.OrganizationName);
+        return new TokenValidationResult(info, signatureVerified, verified, name ?? info.OrganizationName, platform.BaseUrl);
     }
 
     private async Task<bool> VerifySignatureAsync(JwtInfo info, ApiClient platform, CancellationToken cancellationToken)

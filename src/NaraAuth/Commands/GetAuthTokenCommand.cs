@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using NaraAuth.Core.Config;
-using NaraAuth.Core.Http;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
 using NaraAuth.Infrastructure;
@@ -41,7 +39,7 @@ public sealed partial class GetAuthTokenCommand : NetworkSettingsCmdlet
     /// <summary>Warn when the token expires within this time (default 10 minutes).</summary>
     [Parameter(ParameterSetName = EdgeConnectorSet)]
     [Parameter(ParameterSetName = EdgePlaneSet)]
-    public TimeSpan WarningWindow { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan WarningWindow { get; set; } = ExpiryNotice.DefaultWarningWindow;
 
     /// <summary>Also verify the signature and organization against the platform.</summary>
     [Parameter(ParameterSetName = EdgeConnectorSet)]
@@ -77,40 +75,19 @@ public sealed partial class GetAuthTokenCommand : NetworkSettingsCmdlet
     {
         if (ParameterSetName == WorkerSet) { ProcessWorkerToken(); return; }
         if (ParameterSetName == EdgePlaneSet) { WriteEdgePlaneSession(); return; }
-        // Looked up first: a misspelt account fails on its own, before the token is read.
-        var runtimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment);
-        var location = TokenLocation.Resolve(Context.Environment, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), Context.CurrentDirectory);
-        WorkingOn = location.Path;
-        WriteVerbose($"Reading the token from '{location.Path}' (chosen by {location.Source}).");
-        if (location.UserFolderNote is { } note) WriteVerbose(note);
-        var options = new TokenValidationOptions { AllowExpired = AllowExpired.IsPresent };
-        var stored = StoredToken.Read(location, Context.Store, Context.Validator, options);
-
-        var signatureVerified = false;
-        string? organizationName = stored.Jwt.OrganizationName;
-        if (Verify)
+        var query = new StoredTokenQuery
         {
-            var target = PlatformUrl.Choose(BaseUrl, Context.Environment, () => location.Config);
-            StoredLoginDestination.Check(stored.File, location.Path, target);
-            var platform = new ApiClient(target.Url, reporter: Reporter);
-            WriteVerbose($"Verifying the token against {platform.BaseUrl}.");
-            var result = RunAsync(token => Context.Validator.ValidateAsync(stored.Jwt.Raw, options, platform, token));
-            signatureVerified = result.SignatureVerified;
-            organizationName = result.OrganizationName;
-            if (!result.SignatureVerified) WriteWarning($"{platform.BaseUrl} publishes no signing keys, so the signature was not checked.");
-        }
-
-        var now = Context.Clock.UtcNow;
-        var jwt = stored.Jwt;
-        if (ExpiryNotice.For($"The token in '{location.Path}'", jwt.ExpiresAt, now, WarningWindow, "Log in again with Connect-EdgeConnector.") is { } expiryWarning)
-            WriteWarning(expiryWarning);
-
-        var owner = FileOwner.Of(location.Path);
-        bool? ownerMatches = runtimeAccount == null || owner == null ? null : owner.IsAccount(runtimeAccount);
-        if (ownerMatches == false)
-            WriteWarning($"The token file '{location.Path}' belongs to '{owner}', not to the runtime account '{runtimeAccount}', which may not be able to read it. Run Connect-EdgeConnector -RuntimeAccount '{runtimeAccount}' to hand it over.");
-
-        if (AsPlainText) MaskSecretForCi(jwt.Raw);
-        WriteObject(ModelMapping.ToInfo(stored, location, now, organizationName, signatureVerified, owner?.Name, ownerMatches, AsPlainText));
+            TokenPath = ResolveUserPath(Path, nameof(Path)),
+            InstallPath = ResolveUserPath(InstallPath, nameof(InstallPath)),
+            AllowExpired = AllowExpired,
+            Verify = Verify,
+            BaseUrl = BaseUrl,
+            WarningWindow = WarningWindow,
+            // Looked up first: a misspelt account fails on its own, before the token is read.
+            RuntimeAccount = RuntimeAccount == null ? null : Core.Storage.RuntimeAccount.Find(RuntimeAccount, Context.Environment),
+        };
+        var check = RunAsync(token => StoredTokenCheck.RunAsync(query, Context, Reporter, path => WorkingOn = path, token));
+        if (AsPlainText) MaskSecretForCi(check.Stored.Jwt.Raw);
+        WriteObject(ModelMapping.ToInfo(check, AsPlainText));
     }
 }

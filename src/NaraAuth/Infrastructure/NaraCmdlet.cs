@@ -8,6 +8,7 @@ using NaraAuth.Core.Errors;
 using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Http;
 using NaraAuth.Core.Text;
+using NaraAuth.Core.Browser;
 
 namespace NaraAuth.Infrastructure;
 
@@ -142,7 +143,7 @@ public abstract class NaraCmdlet : PSCmdlet
 
     /// <summary>Why no person can answer a login at this console (CI, -NonInteractive, no console input), or null.</summary>
     internal string? WhyNoPersonHere() =>
-        Core.EdgeConnector.Interactivity.WhyNonInteractive(Context.Environment, Host?.Name, IsInputRedirected(), Environment.GetCommandLineArgs(), Environment.UserInteractive);
+        Core.Browser.Interactivity.WhyNonInteractive(Context.Environment, Host?.Name, IsInputRedirected(), Environment.GetCommandLineArgs(), Environment.UserInteractive);
 
     private static bool IsInputRedirected()
     {

@@ -104,20 +104,3 @@ public abstract class PlatformNameCompleter : IArgumentCompleter
     }
 }
 
-/// <summary>Completes server token names (Get-ServerToken -Name, Revoke-ServerToken -Name).</summary>
-public sealed class ServerTokenNameCompleter : PlatformNameCompleter
-{
-    private protected override CompletionLookup.Kind Kind => CompletionLookup.Kind.ServerTokenName;
-}
-
-/// <summary>Completes server token ids (Get-ServerToken -Id, Revoke-ServerToken -Id).</summary>
-public sealed class ServerTokenIdCompleter : PlatformNameCompleter
-{
-    private protected override CompletionLookup.Kind Kind => CompletionLookup.Kind.ServerTokenId;
-}
-
-/// <summary>Completes functional agent names (Get-NaraAgent -Name, Start-NaraAgentRun -Name).</summary>
-public sealed class NaraAgentNameCompleter : PlatformNameCompleter
-{
-    private protected override CompletionLookup.Kind Kind => CompletionLookup.Kind.AgentName;
-}

@@ -9,8 +9,11 @@ namespace NaraAuth.Mapping;
 internal static partial class ModelMapping
 {
     /// <param name="organizationName">The platform's name for the organization when -Verify asked it, else the token's own claim.</param>
-    public static AuthTokenInfoBase ToInfo(StoredToken stored, TokenLocation location, DateTimeOffset now, string? organizationName, bool signatureVerified, string? owner, bool? ownerMatchesRuntimeAccount, bool asPlainText)
+    public static AuthTokenInfoBase ToInfo(StoredTokenCheck check, bool asPlainText)
     {
+        var stored = check.Stored;
+        var location = stored.Location;
+        var now = check.CheckedAt;
         var jwt = stored.Jwt;
         AuthTokenInfoBase info = asPlainText
             ? new AuthTokenPlainTextInfo { Token = jwt.Raw }
@@ -20,7 +23,7 @@ internal static partial class ModelMapping
         info.Subject = jwt.Subject;
         info.Email = jwt.Email;
         info.Organization = jwt.Organization;
-        info.OrganizationName = organizationName;
+        info.OrganizationName = check.OrganizationName;
         info.Role = jwt.Role;
         info.Issuer = jwt.Issuer;
         info.IssuedOn = jwt.IssuedAt?.ToUniversalTime();
@@ -28,9 +31,9 @@ internal static partial class ModelMapping
         info.ExpiresIn = jwt.ExpiresAt - now;
         info.IsExpired = jwt.IsExpired(now, TimeSpan.Zero);
         info.SavedAt = stored.File.SavedAt?.ToUniversalTime();
-        info.SignatureVerified = signatureVerified;
-        info.Owner = owner;
-        info.OwnerMatchesRuntimeAccount = ownerMatchesRuntimeAccount;
+        info.SignatureVerified = check.SignatureVerified;
+        info.Owner = check.Owner?.Name;
+        info.OwnerMatchesRuntimeAccount = check.OwnerMatchesRuntimeAccount;
         return info;
     }
 

@@ -1,6 +1,7 @@
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
+using NaraAuth.Core.EdgeConnector.Login;
 
 namespace NaraAuth.Core.Tests.EdgeConnector;
 

@@ -3,6 +3,7 @@ using NaraAuth.Core.Config;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Platform;
 using static NaraAuth.Core.Tests.Storage.UnixTestTools;
 
 namespace NaraAuth.Core.Tests.Storage;

@@ -3,6 +3,7 @@ using NaraAuth.Core.Config;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.Tests.Tokens;
 

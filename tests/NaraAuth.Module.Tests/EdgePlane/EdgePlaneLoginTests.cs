@@ -143,7 +143,7 @@ public class EdgePlaneLoginTests : IClassFixture<EmulatorFixture>
     {
         using var session = new PsSession();
         using var http = new HttpClient();
-        var initiate = JsonDocument.Parse(await http.GetStringAsync(_emulator.BaseUrl + "/auth/oidc/cli-initiate")).RootElement;
+        var initiate = JsonDocument.Parse(await http.GetStringAsync(_emulator.BaseUrl + "/auth/oidc/cli-initiate", TestContext.Current.CancellationToken)).RootElement;
         var grant = await BrowserDouble.LogInAsync(initiate.GetProperty("authorize_url").GetString()!, "ada");
         Assert.StartsWith("olg_", grant);
         var echo = "{\"error\":\"server_error\",\"error_description\":\"could not redeem " + grant + " for you\"}";

@@ -10,6 +10,7 @@ using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Text;
 using NaraAuth.Core.Tokens;
+using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Core.EdgeConnector.Login;
 
@@ -30,7 +31,7 @@ internal sealed class EdgeConnectorLoginSteps
         Owner = Storage.RuntimeAccount.FromParameters(request.RuntimeAccount, request.AllowAdministrators, context.Environment);
         Location = TokenLocation.Resolve(context.Environment, request.TokenPath, request.InstallPath, context.CurrentDirectory);
         // Who named the platform decides whether a stored login may be sent there.
-        Target = Config.PlatformUrl.Choose(request.BaseUrl, context.Environment, () => Location.Config);
+        Target = PlatformUrl.Choose(request.BaseUrl, context.Environment, () => Location.Config);
         Platform = new ApiClient(Target.Url, reporter: reporter);
         Onboarding = new EdgeConnectorOnboarding(context, Platform);
     }
@@ -41,7 +42,7 @@ internal sealed class EdgeConnectorLoginSteps
     public IBrowserLauncher Browser { get; }
     public RuntimeAccount? Owner { get; }
     public TokenLocation Location { get; }
-    public Config.PlatformTarget Target { get; }
+    public PlatformTarget Target { get; }
     public ApiClient Platform { get; }
     public EdgeConnectorOnboarding Onboarding { get; }
 
@@ -87,8 +88,7 @@ internal sealed class EdgeConnectorLoginSteps
     /// <summary>Saves a validated token owner-only (or for -RuntimeAccount), then syncs the default bundle unless -SkipBundleSync.</summary>
     public async Task<EdgeConnectorLoginResult> SaveAndSyncAsync(TokenValidationResult validated, EdgeConnectorLoginMode mode, CancellationToken cancellationToken)
     {
-        if (!validated.SignatureVerified)
-            Reporter.Warning($"{Platform.BaseUrl} publishes no signing keys, so the token's signature was not checked.");
+        if (validated.UncheckedSignatureNote is { } unverified) Reporter.Warning(unverified + ".");
         // Ctrl+C after the last network answer must still leave the disk untouched.
         cancellationToken.ThrowIfCancellationRequested();
         Onboarding.SaveToken(Location, validated.Jwt.Raw, Request.Force, Owner);

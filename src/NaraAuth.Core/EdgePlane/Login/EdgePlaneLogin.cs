@@ -4,47 +4,9 @@ using System.Threading.Tasks;
 using NaraAuth.Core.Text;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Browser;
-using NaraAuth.Core.EdgeConnector;
-using NaraAuth.Core.Errors;
 using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.EdgePlane.Login;
-
-/// <summary>What the EdgePlane login will do, found by reading only; <see cref="Action"/> is the question for -WhatIf and -Confirm.</summary>
-public sealed class EdgePlaneLoginPlan
-{
-    private readonly Func<bool, CancellationToken, Task<EdgePlaneLoginResult?>> _execute;
-
-    internal EdgePlaneLoginPlan(string target, string? action, Func<bool, CancellationToken, Task<EdgePlaneLoginResult?>> execute)
-    {
-        Target = target;
-        Action = action;
-        _execute = execute;
-    }
-
-    /// <summary>The session file the login writes.</summary>
-    public string Target { get; }
-    /// <summary>What will be done; null when a saved session is kept and nothing changes.</summary>
-    public string? Action { get; }
-
-    internal Task<EdgePlaneLoginResult?> ExecuteAsync(bool confirmed, CancellationToken cancellationToken) => _execute(confirmed, cancellationToken);
-}
-
-/// <summary>The session saved (or kept), and where.</summary>
-public sealed class EdgePlaneLoginResult
-{
-    internal EdgePlaneLoginResult(EdgePlaneSession session, string path, bool kept)
-    {
-        Session = session;
-        Path = path;
-        Kept = kept;
-    }
-
-    public EdgePlaneSession Session { get; }
-    public string Path { get; }
-    /// <summary>A saved session already did the job: nothing was changed.</summary>
-    public bool Kept { get; }
-}
 
 /// <summary>
 /// The EdgePlane CLI login (docs/protocol.md 2.1) as one use case: <see cref="PlanAsync"/> keeps a
@@ -123,65 +85,3 @@ public sealed class EdgePlaneLogin
     }
 }
 
-/// <summary>How the EdgePlane login gets its one-time grant. Adding a way is adding one class.</summary>
-internal interface IEdgePlaneGrantSource
-{
-    /// <summary>True when a person must take part in a browser.</summary>
-    bool NeedsPerson { get; }
-
-    Task<string> GetGrantAsync(CliLoginFlow flow, IReporter reporter, CancellationToken cancellationToken);
-}
-
-/// <summary>-GrantId: a login finished in a browser elsewhere.</summary>
-internal sealed class GivenGrant : IEdgePlaneGrantSource
-{
-    private readonly string _grantId;
-    public GivenGrant(string grantId) => _grantId = grantId;
-    public bool NeedsPerson => false;
-    public Task<string> GetGrantAsync(CliLoginFlow flow, IReporter reporter, CancellationToken cancellationToken) => Task.FromResult(_grantId);
-}
-
-/// <summary>The browser prompt, then the grant polled for or, with -PromptForGrantId, typed by the person.</summary>
-internal sealed class BrowserGrant : IEdgePlaneGrantSource
-{
-    private readonly IBrowserLauncher _browser;
-    private readonly EdgePlaneLoginRequest _request;
-
-    public BrowserGrant(IBrowserLauncher browser, EdgePlaneLoginRequest request)
-    {
-        _browser = browser;
-        _request = request;
-    }
-
-    public bool NeedsPerson => true;
-
-    public async Task<string> GetGrantAsync(CliLoginFlow flow, IReporter reporter, CancellationToken cancellationToken)
-    {
-        reporter.Verbose($"Starting the EdgePlane login at {flow.BaseUrl}.");
-        var start = await flow.InitiateAsync(cancellationToken).ConfigureAwait(false);
-        var service = $"EdgePlane at {EdgePlaneUrl.ToStored(flow.BaseUrl)}";
-        new BrowserPrompt(_browser, reporter, _request.NoBrowser).Show(new BrowserPromptPage(service, start.AuthorizeUrl.AbsoluteUri) { ExpiresAt = start.ExpiresAt });
-        try
-        {
-            if (_request.AskForGrantId is { } ask)
-            {
-                reporter.Information("After logging in, the success page shows a grant id (olg_...).");
-                var typed = (await ask(cancellationToken).ConfigureAwait(false))?.Trim();
-                cancellationToken.ThrowIfCancellationRequested();
-                if (string.IsNullOrEmpty(typed))
-                {
-                    throw new NaraAuthException("EdgePlaneGrantMissing", NaraErrorCategory.InvalidArgument,
-                        "No grant id was entered.", "Run Invoke-OidcCliLogin again, or pass -GrantId olg_...", "-GrantId");
-                }
-                return typed!;
-            }
-            return await flow.WaitForGrantAsync(start, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // docs/protocol.md 2.1 has no way to withdraw a started login: the nonce just expires.
-            reporter.Information(BrowserPrompt.CancelledLine(service, pageCanStillFinish: true));
-            throw;
-        }
-    }
-}

@@ -9,15 +9,6 @@ using NaraAuth.Core.Errors;
 
 namespace NaraAuth.Core.Oidc.ClientCredentials;
 
-/// <summary>Which audience and type header a client assertion carries.</summary>
-public enum ClientAssertionProfile
-{
-    /// <summary>OpenID Connect Core 9 and RFC 7523: aud = the token endpoint, typ JWT. What most providers (Entra ID among them) expect.</summary>
-    TokenEndpoint,
-    /// <summary>draft-ietf-oauth-rfc7523bis: aud = the issuer identifier alone, typ client-authentication+jwt. What strict providers (OpenIddict 7) require.</summary>
-    Issuer,
-}
-
 /// <summary>
 /// The client assertion of private_key_jwt (RFC 7523 2.2, OIDC Core 9): a JWT with iss = sub =
 /// client_id, aud = the token endpoint (or the issuer, <see cref="ClientAssertionProfile.Issuer"/>), a fresh jti, iat and a short exp, signed with the

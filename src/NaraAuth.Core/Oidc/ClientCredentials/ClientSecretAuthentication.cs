@@ -5,15 +5,6 @@ using System.Text;
 
 namespace NaraAuth.Core.Oidc.ClientCredentials;
 
-/// <summary>How a client secret travels to the token endpoint.</summary>
-public enum ClientSecretMethod
-{
-    /// <summary>HTTP Basic (client_secret_basic): the method every provider must support (RFC 6749 2.3.1).</summary>
-    Basic,
-    /// <summary>client_id and client_secret in the form body (client_secret_post).</summary>
-    Post,
-}
-
 /// <summary>
 /// Client secret authentication (RFC 6749 2.3.1). HTTP Basic unless the provider's discovery
 /// document lists token endpoint methods without client_secret_basic but with client_secret_post:

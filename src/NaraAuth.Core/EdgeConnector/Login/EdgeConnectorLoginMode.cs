@@ -1,7 +1,8 @@
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Config;
+using NaraAuth.Core.EdgeConnector;
 
-namespace NaraAuth.Core.EdgeConnector;
+namespace NaraAuth.Core.EdgeConnector.Login;
 
 /// <summary>How Connect-EdgeConnector logs in.</summary>
 public enum EdgeConnectorLoginMode

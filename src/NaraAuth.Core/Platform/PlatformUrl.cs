@@ -1,33 +1,9 @@
 using System;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Http;
+using NaraAuth.Core.Config;
 
-namespace NaraAuth.Core.Config;
-
-/// <summary>Who named the platform a call goes to: the invoker (parameter, environment, default) or an installation's config.json.</summary>
-public enum PlatformUrlSource
-{
-    Parameter,
-    EnvironmentVariable,
-    ConfigFile,
-    Default,
-}
-
-/// <summary>The platform base URL and who named it.</summary>
-public sealed class PlatformTarget
-{
-    public PlatformTarget(Uri url, PlatformUrlSource source)
-    {
-        Url = url;
-        Source = source;
-    }
-
-    public Uri Url { get; }
-    public PlatformUrlSource Source { get; }
-
-    /// <summary>Named by the person running the command, not read from a file.</summary>
-    public bool NamedByInvoker => Source != PlatformUrlSource.ConfigFile;
-}
+namespace NaraAuth.Core.Platform;
 
 /// <summary>The nara platform base URL: -BaseUrl, NARA_BASE_URL, config.json platformUrl, default (docs/protocol.md 1).</summary>
 public static class PlatformUrl

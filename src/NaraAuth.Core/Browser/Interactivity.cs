@@ -5,7 +5,7 @@ using NaraAuth.Core.Ci;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Config;
 
-namespace NaraAuth.Core.EdgeConnector;
+namespace NaraAuth.Core.Browser;
 
 /// <summary>
 /// Decides whether a person can answer a browser login. The facts about the host come from the

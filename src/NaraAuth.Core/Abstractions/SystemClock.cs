@@ -1,0 +1,9 @@
+using System;
+
+namespace NaraAuth.Core.Abstractions;
+
+public sealed class SystemClock : IClock
+{
+    public static readonly SystemClock Instance = new();
+    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+}

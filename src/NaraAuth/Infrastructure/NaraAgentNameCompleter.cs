@@ -1,0 +1,13 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using NaraAuth.Core.Platform;
+
+namespace NaraAuth.Infrastructure;
+
+/// <summary>Completes functional agent names (Get-NaraAgent -Name, Start-NaraAgentRun -Name).</summary>
+public sealed class NaraAgentNameCompleter : PlatformNameCompleter
+{
+    private protected override CompletionLookup.Kind Kind => CompletionLookup.Kind.AgentName;
+}

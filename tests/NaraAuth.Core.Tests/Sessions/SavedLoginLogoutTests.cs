@@ -88,6 +88,25 @@ public class SavedLoginLogoutTests
     }
 
     [Fact]
+    public async Task A_session_file_that_is_a_symbolic_link_loses_only_the_link_and_its_target_is_kept()
+    {
+        NaraAuth.Core.Tests.Storage.UnixTestTools.RequireUnix();
+        using var home = new TempDir();
+        var (catalog, _, reporter) = Home(home);
+        // A hostile link put where the session belongs, pointing at a file of the person's that is no session.
+        var precious = Path.Combine(home.Path, "thesis.txt");
+        File.WriteAllText(precious, "keep me");
+        Directory.CreateDirectory(Path.GetDirectoryName(catalog.EdgePlanePath)!);
+        File.CreateSymbolicLink(catalog.EdgePlanePath, precious);
+
+        var logout = catalog.EdgePlaneLogout(reporter);
+        Assert.Equal(LogoutStatus.Disconnected, await logout.ExecuteAsync(confirmed: true, TestContext.Current.CancellationToken));
+
+        Assert.False(File.Exists(catalog.EdgePlanePath) || new FileInfo(catalog.EdgePlanePath).LinkTarget != null);
+        Assert.Equal("keep me", File.ReadAllText(precious));
+    }
+
+    [Fact]
     public async Task The_EdgePlane_session_given_by_path_is_logged_out_as_Disconnect_EdgePlane_does_and_any_other_path_is_refused()
     {
         using var home = new TempDir();

@@ -140,4 +140,61 @@ public class EdgeConnectorLogoutTests
         Assert.Equal(new[] { dir.Combine("auth-token.json") }, logout.Removed);
         Assert.Single(reporter.Verbose);
     }
+
+    [Fact]
+    public async Task A_token_file_that_cannot_be_removed_is_a_clear_error_that_quotes_no_content_and_the_rest_stays()
+    {
+        using var dir = new NaraAuth.Core.Tests.TempDir();
+        var token = dir.Combine("ec", "auth-token.json");
+        Directory.CreateDirectory(dir.Combine("ec"));
+        File.WriteAllText(token, TokenJson);
+        File.WriteAllText(dir.Combine("ec", "default-bundle.json"), "{}");
+        var context = Context(new NaraAuth.Core.Tests.FakeEnvironment(dir.Path).Set("EDGE_CONNECTOR_HOME", dir.Combine("ec")), dir.Path);
+        var logout = EdgeConnectorLogout.Plan(context, null, null, null, force: false);
+
+        NaraAuthException e;
+        using (Undeletable(token, out var expected))
+        {
+            e = await Assert.ThrowsAsync<NaraAuthException>(() => logout.ExecuteAsync(confirmed: true, TestContext.Current.CancellationToken));
+            Assert.Equal(expected, e.Category);
+        }
+
+        Assert.Equal("LogoutFileNotRemoved", e.ErrorId);
+        Assert.Contains($"The token file '{token}' could not be removed", e.Message);
+        Assert.DoesNotContain("eyJhbGciOiJSUzI1NiJ9", e.Message);
+        Assert.Contains("Disconnect-EdgeConnector again", e.RecommendedAction);
+        // The logout stopped at the file it could not remove: the bundle is still there, nothing is reported removed.
+        Assert.True(File.Exists(dir.Combine("ec", "default-bundle.json")));
+        Assert.Empty(logout.Removed);
+        Assert.Null(logout.Status);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="file"/> impossible to delete until disposed, as another program or
+    /// account can: on Windows a handle that shares nothing (a write error), on Unix a folder
+    /// without write access, or for root, who ignores that, the immutable flag (access refused).
+    /// </summary>
+    private static IDisposable Undeletable(string file, out NaraErrorCategory expected)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            expected = NaraErrorCategory.WriteError;
+            return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None);
+        }
+        expected = NaraErrorCategory.PermissionDenied;
+        if (Environment.IsPrivilegedProcess)
+        {
+            NaraAuth.Core.Tests.Storage.UnixTestTools.Run("chattr", "+i", file);
+            return new Undo(() => NaraAuth.Core.Tests.Storage.UnixTestTools.Run("chattr", "-i", file));
+        }
+        var folder = Path.GetDirectoryName(file)!;
+        var mode = File.GetUnixFileMode(folder);
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return new Undo(() => File.SetUnixFileMode(folder, mode));
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
 }

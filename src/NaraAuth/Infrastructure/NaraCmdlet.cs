@@ -27,7 +27,7 @@ public abstract class NaraCmdlet : PSCmdlet
     protected CancellationToken StopToken => _stop.Token;
 
     /// <summary>Ctrl+C was pressed: the pipeline takes no more records.</summary>
-    internal bool Stopping => _stop.IsCancellationRequested;
+    internal bool StopRequested => _stop.IsCancellationRequested;
 
     internal CoreContext Context => _context ??= new CoreContext(
         SystemEnvironment.Instance, SystemClock.Instance, SessionState.Path.CurrentFileSystemLocation.ProviderPath, Reporter);

@@ -37,7 +37,7 @@ internal sealed class PipelineReporter : IReporter
     /// </summary>
     public void Information(string text) => Show(() =>
     {
-        if (_cmdlet.Stopping) _cmdlet.Host?.UI?.WriteLine(text);
+        if (_cmdlet.StopRequested) _cmdlet.Host?.UI?.WriteLine(text);
         else _cmdlet.WriteHostLine(text);
     }, evenWhenStopping: true);
 
@@ -109,7 +109,7 @@ internal sealed class PipelineReporter : IReporter
         void Guarded()
         {
             // Stopped: records would throw PipelineStoppedException and cut off the lines after them.
-            if (_cmdlet.Stopping && !evenWhenStopping) return;
+            if (_cmdlet.StopRequested && !evenWhenStopping) return;
             write();
         }
         if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) Guarded();

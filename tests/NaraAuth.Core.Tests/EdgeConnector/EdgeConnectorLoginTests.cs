@@ -60,10 +60,12 @@ public class EdgeConnectorLoginTests : IAsyncLifetime
         LoginTimeout = TimeSpan.FromMinutes(2),
     };
 
-    private static async Task<EdgeConnectorLoginResult?> RunAsync(EdgeConnectorLogin login, EdgeConnectorLoginRequest request, bool confirmed = true, CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Null: the test's own, so a cancelled run stops the login.</param>
+    private static async Task<EdgeConnectorLoginResult?> RunAsync(EdgeConnectorLogin login, EdgeConnectorLoginRequest request, bool confirmed = true, CancellationToken? cancellationToken = null)
     {
-        var plan = await login.PlanAsync(request, cancellationToken);
-        return await login.ExecuteAsync(plan, confirmed, cancellationToken);
+        var token = cancellationToken ?? TestContext.Current.CancellationToken;
+        var plan = await login.PlanAsync(request, token);
+        return await login.ExecuteAsync(plan, confirmed, token);
     }
 
     [Fact]

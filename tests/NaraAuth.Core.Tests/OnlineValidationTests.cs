@@ -103,8 +103,8 @@ public class OnlineValidationTests : IAsyncLifetime
     public async Task A_slow_server_times_out_with_a_specific_error()
     {
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/.well-known/jwks.json", Delay = TimeSpan.FromSeconds(5), Count = 5 });
-        var error = await Assert.ThrowsAsync<NaraAuthException>(() => Client(new RetryOptions { MaxRetries = 0 })
-            .SendAsync(new ApiRequest(HttpMethod.Get, "/.well-known/jwks.json") { Timeout = TimeSpan.FromMilliseconds(200) }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NaraAuthException>(() => NetworkSettings.Run(new NetworkSettings(null, TimeSpan.FromMilliseconds(200)),
+            () => Client(new RetryOptions { MaxRetries = 0 }).SendAsync(new ApiRequest(HttpMethod.Get, "/.well-known/jwks.json"), CancellationToken.None)));
         Assert.Equal("RequestTimedOut", error.ErrorId);
         Assert.Equal(NaraErrorCategory.OperationTimeout, error.Category);
     }

@@ -362,6 +362,22 @@ public class NetworkParameterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void A_login_poll_never_outlasts_LoginTimeoutSec_however_long_TimeoutSec_is()
+    {
+        using var session = new PsSession();
+        session.SetEnv("LOCALAPPDATA", Path.Combine(session.Home, ".config"));
+        // The approval poll is held for ten minutes: only the login's own limit can end it in time.
+        _emulator.State.Faults.Add(new FaultRule { PathPrefix = "/api/auth/desktop/session/token", Delay = TimeSpan.FromMinutes(10), Count = 100 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = session.Run("Connect-EdgeConnector -NoBrowser -SkipBundleSync -LoginTimeoutSec 3 -TimeoutSec 600 -BaseUrl $args[0]", _emulator.BaseUrl);
+        clock.Stop();
+        result.AssertError("LoginTimedOut", ErrorCategory.OperationTimeout);
+        Assert.Contains(_emulator.State.Faults.Seen, r => r.Path.StartsWith("/api/auth/desktop/session/token", StringComparison.Ordinal));
+        // Far below both -TimeoutSec and the server's hold: the poll ended with the login wait.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"Took {clock.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    [Fact]
     public void LoginTimeoutSec_still_chooses_the_browser_login_over_deployment_credentials_and_TimeoutSec_does_not()
     {
         using var session = new PsSession();

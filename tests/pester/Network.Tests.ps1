@@ -166,3 +166,22 @@ Describe 'Network parameters through a proxy on loopback' {
         ($err | Out-String) | Should -Not -Match 'pester-secret-in-url'
     }
 }
+
+Describe 'TimeoutSec against a server that never answers' {
+    BeforeAll {
+        # Started and never accepted from: connections complete in the backlog, and no request is answered.
+        $script:silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $silent.Start()
+        $script:silentUri = 'http://127.0.0.1:{0}/api/whoami' -f $silent.LocalEndpoint.Port
+    }
+    AfterAll { if ($script:silent) { $silent.Stop() } }
+
+    It 'ends each attempt of Test-ApiKey at -TimeoutSec instead of the 100 s request default' {
+        $captured = Invoke-Captured { Test-ApiKey -ApiKey 'pester-never-answered-key' -Uri $silentUri -TimeoutSec 1 }
+        $captured.Errors | Should -BeNullOrEmpty
+        $result = Get-Single $captured.Output
+        "$($result.Result)" | Should -Be 'Unreachable'
+        $result.Message | Should -Match 'did not answer within 1 s'
+        Assert-NoSecret $captured -Secret 'pester-never-answered-key'
+    }
+}

@@ -77,13 +77,13 @@ public sealed class DesktopLoginFlow
     }
 
     /// <summary>Polls until a token is issued; every other end is a <see cref="NaraAuthException"/> with its own id.</summary>
-    /// <param name="timeout">Our own limit on the wait (-LoginTimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
-    public async Task<string> WaitForTokenAsync(DesktopLoginStart start, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <param name="loginTimeout">Our own limit on the wait (-LoginTimeoutSec); null waits until the code expires, at most <see cref="DefaultMaxWait"/>.</param>
+    public async Task<string> WaitForTokenAsync(DesktopLoginStart start, TimeSpan? loginTimeout, CancellationToken cancellationToken)
     {
         var began = _clock.UtcNow;
         var deadline = start.ExpiresAt;
         var timedOutFirst = false;
-        var limit = timeout ?? DefaultMaxWait;
+        var limit = loginTimeout ?? DefaultMaxWait;
         if (began + limit < deadline)
         {
             deadline = began + limit;
@@ -100,12 +100,12 @@ public sealed class DesktopLoginFlow
         while (true)
         {
             await schedule.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (schedule.IsOver) throw Ended(start, timedOutFirst, timeout, limit);
+            if (schedule.IsOver) throw Ended(start, timedOutFirst, loginTimeout, limit);
 
             ApiResponse response;
             try
             {
-                // Never let one slow answer carry us far past the deadline, whatever -TimeoutSec says.
+                // The login wait's time limit: one slow answer never carries us past the deadline, whatever -TimeoutSec says.
                 var request = new ApiRequest(HttpMethod.Get, path) { TimeLimit = schedule.StartPoll() };
                 response = await _platform.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
@@ -143,9 +143,9 @@ public sealed class DesktopLoginFlow
         }
     }
 
-    private static NaraAuthException Ended(DesktopLoginStart start, bool timedOutFirst, TimeSpan? timeout, TimeSpan limit)
+    private static NaraAuthException Ended(DesktopLoginStart start, bool timedOutFirst, TimeSpan? loginTimeout, TimeSpan limit)
     {
-        if (timedOutFirst && timeout == null)
+        if (timedOutFirst && loginTimeout == null)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
                 $"Nobody approved the login with code {start.Code} within {Text.DurationText.Of(limit)}, NaraAuth's limit for one login (the platform would have waited until {Text.TimeText.Of(start.ExpiresAt)}).",
@@ -154,7 +154,7 @@ public sealed class DesktopLoginFlow
         if (timedOutFirst)
         {
             return new NaraAuthException("LoginTimedOut", NaraErrorCategory.OperationTimeout,
-                $"Nobody approved the login with code {start.Code} within {timeout!.Value.TotalSeconds:0.#} s (-LoginTimeoutSec).",
+                $"Nobody approved the login with code {start.Code} within {loginTimeout!.Value.TotalSeconds:0.#} s (-LoginTimeoutSec).",
                 "Run Connect-EdgeConnector again, or raise -LoginTimeoutSec.");
         }
         return new NaraAuthException("LoginCodeExpired", NaraErrorCategory.OperationTimeout,

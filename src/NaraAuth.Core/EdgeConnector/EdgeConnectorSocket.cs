@@ -25,13 +25,8 @@ public sealed class EdgeConnectorSocket
     public const string Path = "/api/edge-connector/ws";
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private readonly ApiClient _platform;
-    private readonly TimeSpan _timeout;
 
-    public EdgeConnectorSocket(ApiClient platform, TimeSpan? timeout = null)
-    {
-        _platform = platform;
-        _timeout = timeout ?? TimeSpan.FromSeconds(30);
-    }
+    public EdgeConnectorSocket(ApiClient platform) => _platform = platform;
 
     public async Task VerifyAsync(DeploymentCredentials credentials, CancellationToken cancellationToken)
     {
@@ -40,7 +35,6 @@ public sealed class EdgeConnectorSocket
         var key = Convert.ToBase64String(keyBytes);
         var request = new ApiRequest(HttpMethod.Get, Path)
         {
-            Timeout = _timeout,
             // One handshake, as the runtime does; its failures are explained, not repeated.
             RetryUnsafe = false,
             WebSocketKey = key,

@@ -33,7 +33,7 @@ public sealed class CliLoginFlow
         _reporter = reporter ?? Reporter.None;
         _api = new ApiClient(baseUrl, clock: clock, reporter: _reporter);
         // Polling handles 404/429/5xx itself (it must stop at expires_at), so its client never retries.
-        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = PollSchedule.DefaultPollTimeout }, clock: clock);
+        _poller = new ApiClient(baseUrl, retry: new RetryOptions { MaxRetries = 0 }, clock: clock);
     }
 
     public Uri BaseUrl { get; }

@@ -25,8 +25,6 @@ public sealed class EdgePlaneApi
 
     public EdgePlaneCredential Credential { get; }
     public ApiClient Api { get; }
-    /// <summary>Per-attempt timeout; the cmdlet call's -TimeoutSec replaces it.</summary>
-    public TimeSpan? Timeout { get; set; }
 
     /// <summary>GET /auth/whoami with the credential.</summary>
     public async Task<EdgePlaneIdentity> WhoAmIAsync(CancellationToken cancellationToken)
@@ -38,7 +36,7 @@ public sealed class EdgePlaneApi
     /// <summary>Sends one call and returns the successful response; failures become errors quoting EdgePlane's reason.</summary>
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? jsonBody, bool retryUnsafe, string action, CancellationToken cancellationToken)
     {
-        var response = await RestCall.SendAsync(Api, Credential.Value, method, path, jsonBody, retryUnsafe, Timeout, cancellationToken).ConfigureAwait(false);
+        var response = await RestCall.SendAsync(Api, Credential.Value, method, path, jsonBody, retryUnsafe, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess) return response;
         var error = response.ToException(action);
         if (response.StatusCode == 401) throw Rejected(response, error);

@@ -101,7 +101,7 @@ public sealed class ApiClient
     private async Task<ApiResponse> SendOnceAsync(ApiRequest request, Uri uri, CancellationToken cancellationToken)
     {
         using var message = BuildMessage(request, uri);
-        var timeoutAfter = NetworkSettings.AttemptTimeout(request, _retry);
+        var timeoutAfter = RequestTimeouts.ForAttempt(request.TimeLimit);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(timeoutAfter);
         var redactor = request.CreateRedactor();

@@ -44,9 +44,11 @@ public sealed class ApiRequest
     /// <summary>An application/x-www-form-urlencoded body (identity provider endpoints).</summary>
     public IDictionary<string, string>? Form { get; set; }
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-    /// <summary>Per-attempt timeout, covering the answer's body too; null uses the client's default. -TimeoutSec replaces it.</summary>
-    public TimeSpan? Timeout { get; set; }
-    /// <summary>The flow's own bound on this attempt (what is left of a login wait, a quick side check): even -TimeoutSec does not lift it.</summary>
+    /// <summary>
+    /// The flow's time limit on each attempt of this request (what is left of a login wait, a side
+    /// check's few seconds): it clips the attempt's timeout (<see cref="RequestTimeouts"/>), even
+    /// a longer -TimeoutSec. Null outside a flow.
+    /// </summary>
     public TimeSpan? TimeLimit { get; set; }
     /// <summary>The largest body accepted; a longer answer is an error, not an allocation.</summary>
     public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;

@@ -43,13 +43,13 @@ public static class CredentialProbe
 {
     /// <param name="reporter">Hears of the retry of the check.</param>
     public static async Task<CredentialProbeResult> CheckAsync(string endpoint, string credential, string? healthEndpoint,
-        TimeSpan timeout, CancellationToken cancellationToken, IReporter? reporter = null)
+        CancellationToken cancellationToken, IReporter? reporter = null)
     {
         var uri = ParseEndpoint(endpoint, "-Uri");
         var explicitHealth = healthEndpoint == null ? null : ParseEndpoint(healthEndpoint, "-HealthUri");
         var result = new CredentialProbeResult { Uri = uri };
-        // One quick retry absorbs a blip; a check should answer in seconds, not minutes.
-        var client = new ApiClient(Root(uri), retry: new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2), Timeout = timeout }, reporter: reporter);
+        // One quick retry absorbs a blip; each attempt has the call's request timeout (-TimeoutSec, else the default).
+        var client = new ApiClient(Root(uri), retry: new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2) }, reporter: reporter);
         ApiResponse response;
         try
         {
@@ -76,7 +76,7 @@ public static class CredentialProbe
         }
 
         result.Outcome = response.StatusCode == 401 || response.StatusCode == 403 ? CredentialProbeOutcome.Rejected : CredentialProbeOutcome.Failed;
-        var health = await ProbeHealthAsync(uri, explicitHealth, timeout, cancellationToken).ConfigureAwait(false);
+        var health = await ProbeHealthAsync(uri, explicitHealth, cancellationToken).ConfigureAwait(false);
         result.HealthAnswered = health != null;
         result.HealthUri = health ?? explicitHealth;
         var because = result.ServerReason == null ? string.Empty : $": {result.ServerReason}";
@@ -98,15 +98,14 @@ public static class CredentialProbe
     /// Tries "health" beside the endpoint, then in each parent folder up to the root, so a worker
     /// mounted under a prefix (e.g. /worker/v1/models -> /worker/health) is found too.
     /// </summary>
-    private static async Task<Uri?> ProbeHealthAsync(Uri endpoint, Uri? explicitHealth, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<Uri?> ProbeHealthAsync(Uri endpoint, Uri? explicitHealth, CancellationToken cancellationToken)
     {
-        // A side check: a few seconds at most, even when -TimeoutSec allows the main call longer.
-        var client = new ApiClient(Root(endpoint), retry: new RetryOptions { MaxRetries = 0, Timeout = timeout });
+        var client = new ApiClient(Root(endpoint), retry: new RetryOptions { MaxRetries = 0 });
         foreach (var candidate in explicitHealth != null ? new[] { explicitHealth } : HealthCandidates(endpoint))
         {
             try
             {
-                var probe = explicitHealth != null ? new ApiClient(Root(candidate), retry: new RetryOptions { MaxRetries = 0, Timeout = timeout }) : client;
+                var probe = explicitHealth != null ? new ApiClient(Root(candidate), retry: new RetryOptions { MaxRetries = 0 }) : client;
                 var response = await probe.SendAsync(new ApiRequest(HttpMethod.Get, candidate.PathAndQuery) { TimeLimit = HealthTimeLimit }, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccess) return candidate;
             }
@@ -118,6 +117,10 @@ public static class CredentialProbe
         return null;
     }
 
+    /// <summary>
+    /// The health probe's time limit: it only explains a refusal the check already has, so each
+    /// probe is a side check of a few seconds, even when -TimeoutSec gives the check itself longer.
+    /// </summary>
     private static readonly TimeSpan HealthTimeLimit = TimeSpan.FromSeconds(5);
 
     internal static IEnumerable<Uri> HealthCandidates(Uri endpoint)

@@ -23,7 +23,7 @@ public sealed class NetworkSettings
     /// <summary>An explicit proxy; null means the system proxy.</summary>
     public ProxySettings? Proxy { get; }
 
-    /// <summary>How long one request may take (-TimeoutSec); null keeps each request's own default.</summary>
+    /// <summary>How long one attempt of each request may take (-TimeoutSec); null keeps <see cref="RequestTimeouts.Default"/>.</summary>
     public TimeSpan? RequestTimeout { get; }
 
     /// <summary>The settings of the call in progress, or null outside one (argument completion).</summary>
@@ -46,15 +46,5 @@ public sealed class NetworkSettings
         {
             Ambient.Value = previous;
         }
-    }
-
-    /// <summary>
-    /// The timeout of one attempt: -TimeoutSec when given, else the request's or the client's
-    /// default; never beyond the flow's own limit (what is left of a login wait, say).
-    /// </summary>
-    internal static TimeSpan AttemptTimeout(ApiRequest request, RetryOptions retry)
-    {
-        var timeout = Current?.RequestTimeout ?? request.Timeout ?? retry.Timeout;
-        return request.TimeLimit is { } limit && limit < timeout ? limit : timeout;
     }
 }

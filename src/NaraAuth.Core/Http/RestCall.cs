@@ -19,13 +19,12 @@ public static class RestCall
 {
     /// <summary>Sends the call and returns the answer, whatever its status; the caller turns a failure into its own error.</summary>
     public static Task<ApiResponse> SendAsync(ApiClient api, string bearer, HttpMethod method, string path, string? jsonBody,
-        bool retryUnsafe, TimeSpan? timeout, CancellationToken cancellationToken)
+        bool retryUnsafe, CancellationToken cancellationToken)
     {
         var request = new ApiRequest(method, path)
         {
             Bearer = bearer,
             JsonBody = jsonBody,
-            Timeout = timeout,
         };
         if (retryUnsafe) request.RetryUnsafe = true;
         return api.SendAsync(request, cancellationToken);

@@ -15,8 +15,8 @@ public sealed class BrowserLoginOptions
     }
 
     public IBrowserLauncher Browser { get; }
-    /// <summary>How long to wait for the provider's answer on the loopback listener.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+    /// <summary>The login's time limit (-LoginTimeoutSec): how long to wait for the provider's answer on the loopback listener.</summary>
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
     /// <summary>The person chose the browser: no fall back to a device code when none can be opened.</summary>
     public bool BrowserChosen { get; set; }
     /// <summary>Why no person can answer here (CI, -NonInteractive, no console input), or null.</summary>

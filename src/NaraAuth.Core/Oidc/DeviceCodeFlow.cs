@@ -140,7 +140,7 @@ public sealed class DeviceCodeFlow
             ApiResponse response;
             try
             {
-                response = await OidcHttp.PostFormAsync(_provider.TokenEndpoint, form, cancellationToken, schedule.StartPoll(OidcHttp.Timeout)).ConfigureAwait(false);
+                response = await OidcHttp.PostFormAsync(_provider.TokenEndpoint, form, cancellationToken, schedule.StartPoll()).ConfigureAwait(false);
             }
             catch (NaraAuthException e) when (e.IsTransient && schedule.Failed(e.ErrorId))
             {

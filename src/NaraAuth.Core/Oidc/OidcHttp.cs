@@ -14,11 +14,9 @@ namespace NaraAuth.Core.Oidc;
 /// </summary>
 internal static class OidcHttp
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly RetryOptions SendOnce = new() { MaxRetries = 0 };
 
-    private static readonly RetryOptions SendOnce = new() { MaxRetries = 0, Timeout = Timeout };
-
-    /// <param name="timeLimit">The flow's own bound on this post (what is left of a login wait), which even -TimeoutSec does not lift.</param>
+    /// <param name="timeLimit">The flow's time limit on this post (what is left of a login wait), which even -TimeoutSec does not lift.</param>
     /// <param name="headers">Extra headers, e.g. the client's HTTP Basic credentials (masked like every credential header).</param>
     public static Task<ApiResponse> PostFormAsync(Uri endpoint, IDictionary<string, string> form, CancellationToken cancellationToken, TimeSpan? timeLimit = null,
         IDictionary<string, string>? headers = null)

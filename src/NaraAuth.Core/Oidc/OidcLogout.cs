@@ -37,7 +37,7 @@ public sealed class OidcLogout
     /// Revocation is idempotent (RFC 7009 2.2: revoking an unknown or revoked token is no error),
     /// so a lost answer may be retried, a little: a logout should not hang on a provider.
     /// </summary>
-    public static RetryOptions Retry => new() { MaxRetries = 2, Timeout = OidcHttp.Timeout, Budget = TimeSpan.FromSeconds(20), MaxDelay = TimeSpan.FromSeconds(10) };
+    public static RetryOptions Retry => new() { MaxRetries = 2, Budget = TimeSpan.FromSeconds(20), MaxDelay = TimeSpan.FromSeconds(10) };
 
     private readonly IReporter _reporter;
 

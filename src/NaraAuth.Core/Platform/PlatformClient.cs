@@ -29,13 +29,11 @@ public sealed class PlatformClient
 
     public ApiClient Api { get; }
     public PlatformCredential Credential { get; }
-    /// <summary>Per-attempt timeout of these calls (argument completion keeps it short); the cmdlet call's -TimeoutSec replaces it.</summary>
-    public TimeSpan? Timeout { get; set; }
 
     /// <summary>Sends one call and returns the successful response; failures become errors quoting the server's reason.</summary>
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? jsonBody, bool retryUnsafe, string action, CancellationToken cancellationToken)
     {
-        var response = await RestCall.SendAsync(Api, Credential.Value, method, path, jsonBody, retryUnsafe, Timeout, cancellationToken).ConfigureAwait(false);
+        var response = await RestCall.SendAsync(Api, Credential.Value, method, path, jsonBody, retryUnsafe, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess) return response;
         throw Explain(response.ToException(action), response.StatusCode);
     }

@@ -22,11 +22,9 @@ public sealed class PollSchedule
     public const int DefaultMaxConsecutiveFailures = 5;
     /// <summary>The longest pace slow-downs and backoff may reach.</summary>
     public static readonly TimeSpan DefaultMaxInterval = TimeSpan.FromSeconds(60);
-    /// <summary>The longest one poll may take; never more than what is left of the wait.</summary>
-    public static readonly TimeSpan DefaultPollTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan Slice = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ShortestPollTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ShortestPollLimit = TimeSpan.FromSeconds(1);
     private readonly IClock _clock;
     private readonly IReporter _reporter;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
@@ -94,14 +92,16 @@ public sealed class PollSchedule
     /// <summary>Whether a wait the server asked for ends after the deadline, so no answer can come in time.</summary>
     public bool IsBeyondDeadline(TimeSpan? asked) => asked is { } wait && wait > Deadline - _clock.UtcNow;
 
-    /// <summary>Counts a poll and gives its timeout: at most <paramref name="longest"/>, never far past the deadline.</summary>
-    public TimeSpan StartPoll(TimeSpan? longest = null)
+    /// <summary>
+    /// Counts a poll and gives the wait's time limit on it (<see cref="ApiRequest.TimeLimit"/>):
+    /// what is left of the wait, so no poll carries the login past its deadline, whatever
+    /// -TimeoutSec says; but at least a second, so a poll at the very end can still be answered.
+    /// </summary>
+    public TimeSpan StartPoll()
     {
         Polls++;
-        var max = longest ?? DefaultPollTimeout;
         var left = Left;
-        if (left > max) return max;
-        return left > ShortestPollTimeout ? left : ShortestPollTimeout;
+        return left > ShortestPollLimit ? left : ShortestPollLimit;
     }
 
     /// <summary>A "not yet" answer: failures are forgiven, backoff ends, the next poll comes at the pace.</summary>

@@ -65,7 +65,7 @@ public sealed partial class InvokeOidcCliLoginCommand
             IBrowserLauncher browser = NoBrowser ? new PrintingBrowser() : new SystemBrowserLauncher(Context.Environment);
             var options = new BrowserLoginOptions(browser)
             {
-                Timeout = TimeSpan.FromSeconds(LoginTimeoutSec),
+                LoginTimeout = TimeSpan.FromSeconds(LoginTimeoutSec),
                 BrowserChosen = UseBrowser || NoBrowser,
                 PrintUrlOnly = NoBrowser,
                 NonInteractiveReason = WhyNoPersonHere(),

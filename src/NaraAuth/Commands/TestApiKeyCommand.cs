@@ -59,8 +59,6 @@ public sealed class TestApiKeyCommand : NetworkSettingsCmdlet
     [ValidateRange(1, 86400)]
     public override int TimeoutSec { get; set; }
 
-    /// <summary>How long one request of the live check may take without -TimeoutSec: a check should answer in seconds.</summary>
-    private static readonly TimeSpan LiveCheckTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Return only $true or $false.</summary>
     [Parameter]
@@ -89,7 +87,7 @@ public sealed class TestApiKeyCommand : NetworkSettingsCmdlet
         foreach (var warning in warnings) WriteWarning(warning);
 
         WriteVerbose($"Calling {SafeUri.WithoutQuery(Uri)} with the credential as a bearer token.");
-        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, LiveCheckTimeout, token, Reporter));
+        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, token, Reporter));
         WriteVerbose(probe.Message);
         if (Quiet)
         {

@@ -131,7 +131,8 @@ public sealed class HttpTransportTests : IAsyncLifetime
         _server.State.Faults.Add(new FaultRule { PathPrefix = "/slow", TrickleInterval = TimeSpan.FromMilliseconds(200) });
         var watch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<NaraAuthException>(() =>
-            Client(new RetryOptions { MaxRetries = 0 }).SendAsync(new ApiRequest(HttpMethod.Get, "/slow") { Timeout = TimeSpan.FromSeconds(1) }, CancellationToken.None));
+            NetworkSettings.Run(new NetworkSettings(null, TimeSpan.FromSeconds(1)),
+                () => Client(new RetryOptions { MaxRetries = 0 }).SendAsync(new ApiRequest(HttpMethod.Get, "/slow"), CancellationToken.None)));
         Assert.Equal("RequestTimedOut", error.ErrorId);
         Assert.True(error.IsTransient);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
@@ -144,7 +145,7 @@ public sealed class HttpTransportTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Client().SendAsync(new ApiRequest(HttpMethod.Get, "/slow") { Timeout = TimeSpan.FromSeconds(60) }, cts.Token));
+            Client().SendAsync(new ApiRequest(HttpMethod.Get, "/slow"), cts.Token));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.7), $"took {watch.Elapsed}");
     }
 
@@ -253,8 +254,8 @@ public sealed class WebSocketHandshakeTests : IAsyncLifetime
     }
 
     private Task Verify(string secret = Secret) =>
-        new EdgeConnectorSocket(new ApiClient(_server.BaseUrl), TimeSpan.FromSeconds(5))
-            .VerifyAsync(new DeploymentCredentials("dep_1", secret, DeploymentCredentialSource.Parameters), CancellationToken.None);
+        NetworkSettings.Run(new NetworkSettings(null, TimeSpan.FromSeconds(5)), () => new EdgeConnectorSocket(new ApiClient(_server.BaseUrl))
+            .VerifyAsync(new DeploymentCredentials("dep_1", secret, DeploymentCredentialSource.Parameters), CancellationToken.None));
 
     [Fact]
     public async Task A_good_handshake_is_accepted_and_closed_normally()

@@ -8,33 +8,12 @@ using NaraAuth.Emulator.Infrastructure;
 namespace NaraAuth.Core.Tests.Http;
 
 /// <summary>
-/// The network settings of one cmdlet call: which timeout an attempt gets, that the settings
-/// reach work started inside the call and nothing outside it, and that -Proxy is never bypassed.
+/// The network settings of one cmdlet call: that they reach work started inside the call and
+/// nothing outside it, that -TimeoutSec bounds its requests (the full rule is
+/// <see cref="RequestTimeoutsTests"/>), and that -Proxy is never bypassed.
 /// </summary>
 public sealed class NetworkSettingsTests
 {
-    private static readonly RetryOptions Defaults = new() { Timeout = TimeSpan.FromSeconds(100) };
-
-    [Fact]
-    public void TimeoutSec_replaces_the_request_default_but_not_the_flows_own_limit()
-    {
-        var request = new ApiRequest(System.Net.Http.HttpMethod.Get, "/") { Timeout = TimeSpan.FromSeconds(30) };
-        Assert.Equal(TimeSpan.FromSeconds(30), NetworkSettings.AttemptTimeout(request, Defaults));
-        Assert.Equal(TimeSpan.FromSeconds(100), NetworkSettings.AttemptTimeout(new ApiRequest(System.Net.Http.HttpMethod.Get, "/"), Defaults));
-
-        NetworkSettings.Run(new NetworkSettings(null, TimeSpan.FromSeconds(200)), () =>
-        {
-            Assert.Equal(TimeSpan.FromSeconds(200), NetworkSettings.AttemptTimeout(request, Defaults));
-            request.TimeLimit = TimeSpan.FromSeconds(7);
-            Assert.Equal(TimeSpan.FromSeconds(7), NetworkSettings.AttemptTimeout(request, Defaults));
-            return true;
-        });
-        // Outside the call, the request's own values again.
-        Assert.Equal(TimeSpan.FromSeconds(7), NetworkSettings.AttemptTimeout(request, Defaults));
-        request.TimeLimit = null;
-        Assert.Equal(TimeSpan.FromSeconds(30), NetworkSettings.AttemptTimeout(request, Defaults));
-    }
-
     [Fact]
     public async Task Settings_reach_work_started_inside_the_call_and_are_gone_after_it()
     {
@@ -79,11 +58,11 @@ public sealed class NetworkSettingsTests
     }
 
     [Fact]
-    public async Task The_calls_TimeoutSec_bounds_a_request_whose_own_default_is_longer()
+    public async Task The_calls_TimeoutSec_bounds_a_request_below_the_request_default()
     {
         await using var server = await EmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         server.State.Faults.Add(new FaultRule { PathPrefix = "/api/me/organizations", Delay = TimeSpan.FromSeconds(30) });
-        var client = new ApiClient(server.BaseUrl, retry: new RetryOptions { MaxRetries = 0, Timeout = TimeSpan.FromSeconds(60) });
+        var client = new ApiClient(server.BaseUrl, retry: new RetryOptions { MaxRetries = 0 });
         var clock = Stopwatch.StartNew();
         var error = await NetworkSettings.Run(new NetworkSettings(null, TimeSpan.FromSeconds(1)), () => Assert.ThrowsAsync<NaraAuthException>(
             () => client.SendAsync(new ApiRequest(System.Net.Http.HttpMethod.Get, "/api/me/organizations"), TestContext.Current.CancellationToken)));

@@ -15,7 +15,7 @@ public enum EdgeConnectorLoginMode
 /// <summary>
 /// Which login Connect-EdgeConnector runs. A chosen token or deployment login is kept. With no
 /// mode chosen, any deployment setting in the environment wins, as in the Edge Connector runtime
-/// (docs/protocol.md 1.2), unless a browser-only option (-NoBrowser, -TimeoutSec) asks for the
+/// (docs/protocol.md 1.2), unless a browser-only option (-NoBrowser, -LoginTimeoutSec) asks for the
 /// browser. Half a pair still chooses deployment, so its own error says what is missing.
 /// </summary>
 public static class EdgeConnectorLoginModes

@@ -24,6 +24,9 @@ namespace NaraAuth.Core.Oidc.Browser;
 public sealed class LoopbackRedirectListener : IDisposable
 {
     private const int MaxRequestBytes = 64 * 1024;
+    // Bounds on the browser's request to us, not on a request of ours, so neither -TimeoutSec nor
+    // the request default applies (docs/architecture.md, "Timeouts"): a connection that never sends
+    // its redirect, or never reads the final page, cannot hold the login.
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
     private readonly TcpListener _listener;

@@ -17,7 +17,7 @@ namespace NaraAuth.Core.Oidc.ClientCredentials;
 /// SYSTEM_ACCESSTOKEN as bearer, answer {"oidcToken": ...}. GitHub Actions: GET
 /// ACTIONS_ID_TOKEN_REQUEST_URL&amp;audience=... with ACTIONS_ID_TOKEN_REQUEST_TOKEN as bearer,
 /// answer {"value": ...}. The request goes only to the URL the CI system gave (https, or
-/// loopback), through the one HTTP path: no redirect followed, 30 s, 64 KiB. The request token
+/// loopback), through the one HTTP path: no redirect followed, the call's request timeout, 64 KiB. The request token
 /// and the ID token are secrets: masked in anything the CI service says back.
 /// </summary>
 public sealed class CiJobToken
@@ -28,7 +28,6 @@ public sealed class CiJobToken
     public const string DefaultGitHubAudience = "api://AzureADTokenExchange";
     public const string AzureApiVersion = "7.1";
     public const long MaxAnswerBytes = 64 * 1024;
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly IEnvironment _environment;
     private readonly IReporter _reporter;
@@ -116,10 +115,8 @@ public sealed class CiJobToken
             Bearer = bearer,
             JsonBody = json,
             MaxResponseBytes = MaxAnswerBytes,
-            Timeout = Timeout,
-            TimeLimit = Timeout,
         };
-        var retry = new RetryOptions { MaxRetries = method == HttpMethod.Get ? 2 : 0, Timeout = Timeout };
+        var retry = new RetryOptions { MaxRetries = method == HttpMethod.Get ? 2 : 0 };
         var response = await new ApiClient(origin, retry: retry, reporter: _reporter).SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {

@@ -192,12 +192,12 @@ internal static class MsalInteractiveLogin
                 }
                 prompt.ShowOpened(page, launch.Description);
             }
-            _reporter.Information($"Waiting up to {Text.DurationText.Clock(_options.Timeout)} for the login to finish in the browser; Ctrl+C stops.");
+            _reporter.Information($"Waiting up to {Text.DurationText.Clock(_options.LoginTimeout)} for the login to finish in the browser; Ctrl+C stops.");
 
             // Only the answer to this request ends the wait: MSAL's state is in the authorize URL.
             _listener.ExpectedState = LoopbackRedirectListener.StateOf(authorizationUri);
             var waiting = _listener.WaitForRedirectAsync(cancellationToken);
-            var total = _options.Timeout;
+            var total = _options.LoginTimeout;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!waiting.IsCompleted)
             {
@@ -316,7 +316,7 @@ internal static class MsalInteractiveLogin
     /// <summary>
     /// MSAL uses the module's one HttpClient for the call's proxy (-Proxy, -ProxyCredential), TLS
     /// setup and connection reuse, through <see cref="CodeRedemptionHandler"/>; each of its
-    /// requests is bounded by -TimeoutSec, else by MSAL's usual 100 s.
+    /// requests is bounded like every other request of the call (-TimeoutSec, else the request default).
     /// </summary>
     private sealed class SharedHttpClientFactory : IMsalHttpClientFactory
     {
@@ -326,7 +326,7 @@ internal static class MsalInteractiveLogin
         {
             _client = new HttpClient(new CodeRedemptionHandler(network?.Proxy))
             {
-                Timeout = network?.RequestTimeout ?? TimeSpan.FromSeconds(100),
+                Timeout = RequestTimeouts.Of(network),
             };
         }
 

@@ -64,7 +64,7 @@ public class OutputEnumTests
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.Login.EdgeConnectorLoginMode", "NaraAuth.Models.EdgeConnectorMode")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.EdgeConnector.Login.EdgeConnectorLoginStatus", "NaraAuth.Models.EdgeConnectorStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Logout.LogoutStatus", "NaraAuth.Models.DisconnectStatus")]
-    [InlineData("NaraAuth.Core", "NaraAuth.Core.Http.CredentialProbeOutcome", "NaraAuth.Models.ApiKeyLiveResult")]
+    [InlineData("NaraAuth.Core", "NaraAuth.Core.Status.CredentialProbeOutcome", "NaraAuth.Models.ApiKeyLiveResult")]
     [InlineData("NaraAuth.ApiKeys", "NaraAuth.ApiKeys.ApiKeyStatus", "NaraAuth.Models.ApiKeyStatus")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Oidc.OidcLoginSource", "NaraAuth.Models.OidcLoginSource")]
     [InlineData("NaraAuth.Core", "NaraAuth.Core.Status.CredentialKind", "NaraAuth.Models.CredentialKind")]

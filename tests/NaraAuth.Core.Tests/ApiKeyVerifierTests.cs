@@ -1,5 +1,6 @@
 using System.Text;
 using NaraAuth.ApiKeys;
+using NaraAuth.Core.Status;
 
 namespace NaraAuth.Core.Tests;
 
@@ -177,10 +178,10 @@ public class CredentialProbeTests
     [Fact]
     public void Health_is_looked_for_beside_the_endpoint_then_in_each_parent_folder()
     {
-        var candidates = NaraAuth.Core.Http.CredentialProbe.HealthCandidates(new Uri("http://127.0.0.1:5000/worker/v1/models?x=1"))
+        var candidates = NaraAuth.Core.Status.CredentialProbe.HealthCandidates(new Uri("http://127.0.0.1:5000/worker/v1/models?x=1"))
             .Select(u => u.ToString()).ToList();
         Assert.Equal(new[] { "http://127.0.0.1:5000/worker/v1/health", "http://127.0.0.1:5000/worker/health", "http://127.0.0.1:5000/health" }, candidates);
         Assert.Equal(new[] { "https://edge.example.com/health" },
-            NaraAuth.Core.Http.CredentialProbe.HealthCandidates(new Uri("https://edge.example.com/")).Select(u => u.ToString()));
+            NaraAuth.Core.Status.CredentialProbe.HealthCandidates(new Uri("https://edge.example.com/")).Select(u => u.ToString()));
     }
 }

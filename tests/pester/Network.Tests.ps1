@@ -44,6 +44,13 @@ BeforeAll {
                     $stream.Write($bytes, 0, $bytes.Length)
                     continue
                 }
+                # A request body (a form post) may come after the head in a later segment: all of it goes on.
+                $declared = @($lines | Where-Object { $_ -match '^Content-Length:\s*(\d+)' } | ForEach-Object { [int]$Matches[1] })[0]
+                while ($declared -and $length -lt $end + 4 + $declared -and $length -lt $buffer.Length) {
+                    $read = $stream.Read($buffer, $length, $buffer.Length - $length)
+                    if ($read -eq 0) { break }
+                    $length += $read
+                }
                 $requestLine = $lines[0] -split ' '
                 $method = $requestLine[0]
                 $uri = [Uri]$requestLine[1]
@@ -117,6 +124,40 @@ Describe 'Network parameters through a proxy on loopback' {
         Test-Path (Join-Path $install 'default-bundle.json') | Should -BeTrue
         Assert-AccountOnlyForTheProxy
         Assert-NoSecret $captured -Secret $proxyPassword, $jwt
+    }
+
+    It 'Disconnect-OidcSession revokes the login at the provider through the proxy, with its account sent to the proxy alone' {
+        # A device-code login at the emulator's provider, taken by the test over HTTP and saved where
+        # Invoke-OidcCliLogin keeps its sessions.
+        $device = Invoke-RestMethod -Method Post -Uri "$BaseUrl/oidc/device_authorization" -Body @{ client_id = 'naraauth-cli'; scope = 'openid offline_access' }
+        Invoke-RestMethod -Method Post -Uri "$BaseUrl/_emulator/oidc/device/$($device.user_code)/approve" | Out-Null
+        $tokens = Invoke-RestMethod -Method Post -Uri "$BaseUrl/oidc/token" -Body @{
+            client_id = 'naraauth-cli'; grant_type = 'urn:ietf:params:oauth:grant-type:device_code'; device_code = $device.device_code
+        }
+        $tokens.refresh_token | Should -Not -BeNullOrEmpty
+        $folder = Join-Path $(if ($OnWindows) { $env:APPDATA } else { $env:XDG_CONFIG_HOME }) 'naraauth/oidc'
+        New-Item -ItemType Directory -Force -Path $folder | Out-Null
+        $session = Join-Path $folder 'pester-proxy-logout.json'
+        $saved = [ordered]@{
+            issuer = "$BaseUrl/oidc"; client_id = 'naraauth-cli'; scope = 'openid offline_access'; subject = 'ada'
+            id_token = $tokens.id_token; access_token = $tokens.access_token; refresh_token = $tokens.refresh_token; saved_at = [DateTime]::UtcNow.ToString('o')
+        }
+        Set-Content -Path $session -Value ($saved | ConvertTo-Json) -NoNewline
+        if (-not $OnWindows) { chmod 600 $session }
+
+        $captured = Invoke-Captured { Disconnect-OidcSession -Path $session -Proxy $proxyUrl -ProxyCredential $proxyAccount -TimeoutSec 20 -Confirm:$false -PassThru -Verbose }
+        $captured.Errors | Should -BeNullOrEmpty
+        $result = Get-Single $captured.Output
+        $result.Status | Should -Be 'Disconnected'
+        $result.RevokedAtProvider | Should -Contain 'RefreshToken'
+        Test-Path $session | Should -BeFalse
+        @($proxyLog | Where-Object { ($_ -split "`r`n")[0] -match ('^POST ' + [regex]::Escape("$BaseUrl/oidc/revoke")) -and $_ -match [regex]::Escape("Proxy-Authorization: $expectedAuthorization") }).Count |
+            Should -BeGreaterThan 0
+        # The provider no longer takes the revoked refresh token.
+        { Invoke-RestMethod -Method Post -Uri "$BaseUrl/oidc/token" -Body @{ client_id = 'naraauth-cli'; grant_type = 'refresh_token'; refresh_token = $tokens.refresh_token } } |
+            Should -Throw
+        Assert-AccountOnlyForTheProxy
+        Assert-NoSecret $captured -Secret $proxyPassword, $tokens.refresh_token, $tokens.id_token
     }
 
     It 'refuses a proxy address that carries a password, without quoting it' {

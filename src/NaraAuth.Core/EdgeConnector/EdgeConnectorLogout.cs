@@ -3,55 +3,34 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using NaraAuth.Core.Abstractions;
+using NaraAuth.Core.Config;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Logout;
+using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
-using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.EdgeConnector;
-
-/// <summary>One file a logout removes.</summary>
-public sealed class LogoutFile
-{
-    public LogoutFile(string kind, string path, bool exists)
-    {
-        Kind = kind;
-        Path = path;
-        Exists = exists;
-    }
-
-    /// <summary>Token, Bundle or DeploymentCredentials.</summary>
-    public string Kind { get; }
-    public string Path { get; }
-    public bool Exists { get; }
-    public bool Removed { get; internal set; }
-}
 
 /// <summary>
 /// The logout of the Edge Connector (the counterpart of Connect-EdgeConnector): removes the
 /// stored token, the default bundle beside it and, when asked, a saved deployment credentials
 /// file. The token file is found by the same rules as every other cmdlet (docs/protocol.md 1.4).
-/// Nothing is read into a message: a file's content can be a secret.
+/// The confirmation names every present file and what it is. Nothing is read into a message: a
+/// file's content can be a secret.
 /// </summary>
-public sealed class EdgeConnectorLogout
+public sealed class EdgeConnectorLogout : LogoutPlan
 {
     public const string TokenKind = "Token";
     public const string BundleKind = "Bundle";
     public const string CredentialsKind = "DeploymentCredentials";
 
-    private EdgeConnectorLogout(TokenLocation location, IReadOnlyList<LogoutFile> files)
+    private EdgeConnectorLogout(TokenLocation location, IReadOnlyList<LogoutFile> files, IReporter reporter) : base(files, reporter)
     {
         Location = location;
-        Files = files;
     }
 
     public TokenLocation Location { get; }
-
-    /// <summary>Every file the logout is about, present or not, token first.</summary>
-    public IReadOnlyList<LogoutFile> Files { get; }
-
-    /// <summary>The files that exist and would be removed.</summary>
-    public IEnumerable<LogoutFile> Present => Files.Where(f => f.Exists);
 
     /// <summary>
     /// Resolves the files. Unless <paramref name="force"/>, a file that exists but is not what its
@@ -79,29 +58,25 @@ public sealed class EdgeConnectorLogout
             foreach (var file in files.Where(f => f.Exists))
                 CheckContent(context.Store, file);
         }
-        return new EdgeConnectorLogout(location, files);
+        return new EdgeConnectorLogout(location, files, context.Reporter);
     }
 
-    /// <summary>Removes the present files; a file gone in the meantime is fine (idempotent).</summary>
-    public void RemoveAll()
-    {
-        foreach (var file in Present)
-        {
-            try
-            {
-                File.Delete(file.Path);
-                file.Removed = true;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new NaraAuthException("LogoutFileNotRemoved",
-                    e is UnauthorizedAccessException ? NaraErrorCategory.PermissionDenied : NaraErrorCategory.WriteError,
-                    $"The {Describe(file.Kind)} '{file.Path}' could not be removed: {e.Message}",
-                    "Check that the file belongs to you and is not open in another program, then run Disconnect-EdgeConnector again.",
-                    file.Path, e);
-            }
-        }
-    }
+    /// <summary>The present files, token first.</summary>
+    public override string Target => string.Join(", ", Present.Select(f => f.Path));
+
+    protected override string DescribeAction(IReadOnlyList<LogoutFile> present) =>
+        "Remove the " + string.Join(" and the ", present.Select(f => Describe(f.Kind)));
+
+    protected override string NothingToRemove =>
+        $"Not connected: there is no token file at '{Location.Path}' (chosen by {Location.Source}) and nothing else to remove.";
+
+    protected override string RemovedNote(LogoutFile file) => $"Removed the {Describe(file.Kind)} '{file.Path}'.";
+
+    protected override NaraAuthException NotRemoved(LogoutFile file, NaraErrorCategory category, Exception cause) =>
+        new("LogoutFileNotRemoved", category,
+            $"The {Describe(file.Kind)} '{file.Path}' could not be removed: {cause.Message}",
+            "Check that the file belongs to you and is not open in another program, then run Disconnect-EdgeConnector again.",
+            file.Path, cause);
 
     public static string Describe(string kind) => kind switch
     {

@@ -6,6 +6,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Oidc;
+using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Status;
 using NaraAuth.Core.Storage;
 
@@ -107,43 +108,34 @@ public sealed class SavedLoginCatalog
         return login;
     }
 
+    /// <summary>The logout of the EdgePlane session (Disconnect-EdgePlane).</summary>
+    public SavedLoginLogout EdgePlaneLogout(IReporter reporter) => SavedLoginLogout.ForEdgePlane(EdgePlanePath, _store, reporter);
+
     /// <summary>
-    /// The files a logout of <paramref name="path"/> deletes: a direct OIDC session with MSAL's
-    /// cache beside it, or the EdgePlane session. Any other path is refused, so a piped object
-    /// can never make this delete an unrelated file.
+    /// The logout of the saved login at <paramref name="path"/>: a direct OIDC session with MSAL's
+    /// cache beside it, or the EdgePlane session (logged out as Disconnect-EdgePlane does). Any
+    /// other path is refused, so a piped object can never make a logout delete an unrelated file.
     /// </summary>
-    public IReadOnlyList<string> FilesOf(string path)
+    public SavedLoginLogout LogoutOf(string path, IReporter reporter)
     {
         var full = Path.GetFullPath(path);
-        if (string.Equals(full, Path.GetFullPath(EdgePlanePath), PathComparison)) return new[] { full };
+        if (string.Equals(full, Path.GetFullPath(EdgePlanePath), PathComparison)) return SavedLoginLogout.ForEdgePlane(full, _store, reporter);
         var folder = Path.GetFullPath(OidcFolder);
         if (string.Equals(Path.GetDirectoryName(full), folder, PathComparison) && full.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            return new[] { full, OidcLogin.MsalCachePathFor(full) };
+            return SavedLoginLogout.ForOidc(full, OidcLogin.MsalCachePathFor(full), _store, reporter);
         throw new NaraAuthException("NotASessionFile", NaraErrorCategory.InvalidArgument,
             $"'{path}' is not a saved login of NaraAuth (those are '{EdgePlanePath}' and the .json files in '{OidcFolder}'); nothing was deleted.",
             "Pass a session from Get-OidcSession, or -Authority and -ClientId.", path);
     }
 
-    /// <summary>Deletes the files that exist; returns them. Deleting nothing is not a failure.</summary>
-    public static IReadOnlyList<string> Delete(IEnumerable<string> files, string errorId)
-    {
-        var deleted = new List<string>();
-        foreach (var file in files)
-        {
-            if (!File.Exists(file)) continue;
-            try
-            {
-                File.Delete(file);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new NaraAuthException(errorId, NaraErrorCategory.WriteError,
-                    $"Could not delete '{file}': {e.Message}", "Check the file's permissions and delete it by hand.", file, e);
-            }
-            deleted.Add(file);
-        }
-        return deleted;
-    }
+    /// <summary>
+    /// The logout of the direct OIDC login the settings name (<see cref="SessionPathFor"/>); with
+    /// none saved at the provider, a logout with nothing to remove, said for the folder the logins live in.
+    /// </summary>
+    public SavedLoginLogout LogoutBySettings(string? authority, string? clientId, IEnumerable<string>? scopes, CoreContext context) =>
+        SessionPathFor(authority, clientId, scopes, context) is { } session
+            ? LogoutOf(session, context.Reporter)
+            : SavedLoginLogout.NoneIn(OidcFolder, _store, context.Reporter);
 
     private static StringComparison PathComparison =>
         Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Infrastructure;
@@ -42,29 +41,6 @@ public sealed partial class DisconnectEdgeConnectorCommand : NaraCmdlet
     {
         if (RunOnSessions()) return;
         var logout = EdgeConnectorLogout.Plan(Context, ResolveUserPath(Path, nameof(Path)), ResolveUserPath(InstallPath, nameof(InstallPath)), ResolveUserPath(DeploymentCredentialsPath, nameof(DeploymentCredentialsPath)), Force);
-        var present = logout.Present.ToList();
-        DisconnectStatus status;
-        if (present.Count == 0)
-        {
-            WriteVerbose($"Not connected: there is no token file at '{logout.Location.Path}' (chosen by {logout.Location.Source}) and nothing else to remove.");
-            status = DisconnectStatus.NotConnected;
-        }
-        else
-        {
-            var targets = string.Join(", ", present.Select(f => f.Path));
-            var action = "Remove " + string.Join(" and ", present.Select(f => EdgeConnectorLogout.Describe(f.Kind)));
-            if (ShouldProcess(targets, action))
-            {
-                logout.RemoveAll();
-                foreach (var file in present)
-                    WriteVerbose($"Removed the {EdgeConnectorLogout.Describe(file.Kind)} '{file.Path}'.");
-                status = DisconnectStatus.Disconnected;
-            }
-            else
-            {
-                status = DisconnectStatus.WhatIf;
-            }
-        }
-        if (PassThru) WriteObject(ModelMapping.ToResult(logout, status));
+        LogoutRunner.Run(this, logout, PassThru, ModelMapping.ToDisconnection);
     }
 }

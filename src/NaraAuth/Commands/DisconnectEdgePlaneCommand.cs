@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using NaraAuth.Core.EdgePlane;
+using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
@@ -16,8 +17,7 @@ public sealed class DisconnectEdgePlaneCommand : NaraCmdlet
 
     protected override void ProcessNaraRecord()
     {
-        var path = EdgePlaneSession.DefaultPath(Context.Environment);
-        SessionLogout.Run(this, path, new[] { path }, "Delete the EdgePlane session file", "EdgePlaneSessionDeleteFailed", PassThru,
-            "The session stays valid on the server until it expires or an administrator revokes it.");
+        var logout = new SavedLoginCatalog(Context.Environment, Context.Store).EdgePlaneLogout(Reporter);
+        LogoutRunner.Run(this, logout, PassThru, ModelMapping.ToDisconnection);
     }
 }

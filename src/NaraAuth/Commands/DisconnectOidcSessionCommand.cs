@@ -1,19 +1,20 @@
 using System.Management.Automation;
-using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Sessions;
 using NaraAuth.Infrastructure;
+using NaraAuth.Mapping;
 using NaraAuth.Models;
 
 namespace NaraAuth.Commands;
 
 /// <summary>
 /// Logs out of a direct OIDC login on this machine: deletes its session file and MSAL's token
-/// cache beside it (the refresh tokens), after revoking at the provider what its discovery advertises. Takes Get-OidcSession objects from the pipeline, which
-/// may also be the EdgePlane session (deleted as Disconnect-EdgePlane does).
+/// cache beside it (the refresh tokens), after revoking at the provider what its discovery
+/// advertises, through -Proxy and within -TimeoutSec. Takes Get-OidcSession objects from the
+/// pipeline, which may also be the EdgePlane session (logged out as Disconnect-EdgePlane does).
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "OidcSession", DefaultParameterSetName = SettingsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Disconnect-OidcSession.md")]
 [OutputType(typeof(SessionDisconnection))]
-public sealed class DisconnectOidcSessionCommand : NaraCmdlet
+public sealed class DisconnectOidcSessionCommand : NetworkCmdlet
 {
     private const string SettingsSet = "Settings";
     private const string PathSet = "Path";
@@ -46,23 +47,9 @@ public sealed class DisconnectOidcSessionCommand : NaraCmdlet
     protected override void ProcessNaraRecord()
     {
         var catalog = new SavedLoginCatalog(Context.Environment, Context.Store);
-        var session = ResolveUserPath(Path, nameof(Path)) ?? catalog.SessionPathFor(Authority, ClientId, Scopes, Context);
-        // No login saved at the provider: nothing to remove, reported for the folder the logins live in.
-        var files = session == null ? new string[0] : catalog.FilesOf(session);
-        session ??= catalog.OidcFolder;
-        SessionLogout.Run(this, session, files,
-            files.Count > 1 ? "Delete the OIDC session file and its MSAL token cache" : "Delete the session file", "SessionDeleteFailed", PassThru,
-            "The login's files are gone from this machine; what the provider did not revoke stays valid there until it expires.",
-            result => EndAtProvider(session, result));
-    }
-
-    /// <summary>Revokes at the provider what its discovery advertises; a failure there is a warning, never a reason to keep the files.</summary>
-    private void EndAtProvider(string session, SessionDisconnection result)
-    {
-        var ended = RunAsync(ct => new OidcLogout(Reporter).EndSavedLoginAsync(Context.Store, session, ct));
-        if (ended == null) return;
-        result.RevokedAtProvider = ended.Revoked.ToArray();
-        result.RevocationProblem = ended.Problem;
-        if (ended.Problem != null) Reporter.Warning(ended.Problem + " The files are removed from this machine anyway.");
+        var logout = ResolveUserPath(Path, nameof(Path)) is { } session
+            ? catalog.LogoutOf(session, Reporter)
+            : catalog.LogoutBySettings(Authority, ClientId, Scopes, Context);
+        LogoutRunner.Run(this, logout, PassThru, ModelMapping.ToDisconnection);
     }
 }

@@ -5,6 +5,7 @@ using NaraAuth.Core.Http;
 using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
+using NaraAuth.Core.Status;
 
 namespace NaraAuth.Commands;
 
@@ -83,11 +84,8 @@ public sealed class TestApiKeyCommand : NetworkSettingsCmdlet
 
     private void CheckLive(string key)
     {
-        var sent = ProbeCredentialText.Prepare(key, out var warnings);
-        foreach (var warning in warnings) WriteWarning(warning);
-
         WriteVerbose($"Calling {SafeUri.WithoutQuery(Uri)} with the credential as a bearer token.");
-        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, sent, HealthUri, token, Reporter));
+        var probe = RunAsync(token => CredentialProbe.CheckAsync(Uri, key, HealthUri, token, Reporter));
         WriteVerbose(probe.Message);
         if (Quiet)
         {

@@ -2,6 +2,7 @@ using NaraAuth.ApiKeys;
 using NaraAuth.Core.Http;
 using NaraAuth.Infrastructure;
 using NaraAuth.Models;
+using NaraAuth.Core.Status;
 
 namespace NaraAuth.Mapping;
 

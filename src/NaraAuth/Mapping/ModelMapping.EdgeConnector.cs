@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using NaraAuth.Core.EdgeConnector;
 using NaraAuth.Core.EdgeConnector.Login;
 using NaraAuth.Core.Tokens;
@@ -46,21 +45,4 @@ internal static partial class ModelMapping
         CredentialsPath = savedTo ?? credentials.FilePath,
         BaseUrl = baseUrl.ToString(),
     };
-
-    public static EdgeConnectorDisconnection ToResult(EdgeConnectorLogout logout, DisconnectStatus status)
-    {
-        LogoutFile? Of(string kind) => logout.Files.FirstOrDefault(f => f.Kind == kind);
-        var credentials = Of(EdgeConnectorLogout.CredentialsKind);
-        return new EdgeConnectorDisconnection
-        {
-            Status = status,
-            TokenPath = logout.Location.Path,
-            TokenRemoved = Of(EdgeConnectorLogout.TokenKind)!.Removed,
-            BundlePath = logout.Location.BundlePath,
-            BundleRemoved = Of(EdgeConnectorLogout.BundleKind)!.Removed,
-            CredentialsPath = credentials?.Path,
-            CredentialsRemoved = credentials?.Removed ?? false,
-            Removed = logout.Files.Where(f => f.Removed).Select(f => f.Path).ToArray(),
-        };
-    }
 }

@@ -5,34 +5,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Reporting;
+using NaraAuth.Core.Http;
 
-namespace NaraAuth.Core.Http;
-
-public enum CredentialProbeOutcome
-{
-    /// <summary>2xx: the server took the credential.</summary>
-    Accepted,
-    /// <summary>401 or 403: the server refused the credential.</summary>
-    Rejected,
-    /// <summary>Another status (404, 5xx...): no verdict on the credential.</summary>
-    Failed,
-    /// <summary>No HTTP answer at all: the server is down or the address is wrong.</summary>
-    Unreachable,
-}
-
-public sealed class CredentialProbeResult
-{
-    public Uri Uri { get; internal set; } = null!;
-    public CredentialProbeOutcome Outcome { get; internal set; }
-    public int? StatusCode { get; internal set; }
-    /// <summary>The server's text: error_description, else detail, else error.</summary>
-    public string? ServerReason { get; internal set; }
-    /// <summary>Whether a public /health endpoint answered 2xx (only probed when the call was not accepted).</summary>
-    public bool? HealthAnswered { get; internal set; }
-    public Uri? HealthUri { get; internal set; }
-    /// <summary>A sentence for people; never contains the credential.</summary>
-    public string Message { get; internal set; } = string.Empty;
-}
+namespace NaraAuth.Core.Status;
 
 /// <summary>
 /// Live check of a key or token (Test-ApiKey -Uri): one authenticated GET, and when it is not
@@ -42,9 +17,11 @@ public sealed class CredentialProbeResult
 public static class CredentialProbe
 {
     /// <param name="reporter">Hears of the retry of the check.</param>
+    /// <param name="credential">The key or token as given: whitespace around it is removed (and reported), an empty or broken one refused.</param>
     public static async Task<CredentialProbeResult> CheckAsync(string endpoint, string credential, string? healthEndpoint,
         CancellationToken cancellationToken, IReporter? reporter = null)
     {
+        credential = ProbeCredentialText.Prepare(credential, reporter ?? Reporter.None);
         var uri = ParseEndpoint(endpoint, "-Uri");
         var explicitHealth = healthEndpoint == null ? null : ParseEndpoint(healthEndpoint, "-HealthUri");
         var result = new CredentialProbeResult { Uri = uri };

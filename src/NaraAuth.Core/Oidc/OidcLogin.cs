@@ -22,7 +22,7 @@ namespace NaraAuth.Core.Oidc;
 /// <see cref="LoginInteractiveAsync"/>, through a method that is never inlined, so Import-Module
 /// and the device flow never load it.
 /// </summary>
-public sealed class OidcLogin
+public sealed partial class OidcLogin
 {
     /// <summary>A saved session is reused only when both its tokens stay valid at least this long.</summary>
     public static readonly TimeSpan ReuseMargin = TimeSpan.FromMinutes(5);

@@ -72,16 +72,14 @@ public sealed partial class InvokeOidcCliLoginCommand
             Scopes = ClientCredentialsRequest.SplitScopes(Scopes),
             PersonLoginParameter = UseDeviceCode ? "-UseDeviceCode" : UseBrowser ? "-UseBrowser" : NoBrowser ? "-NoBrowser" : null,
         };
-        _ = request.Method;
         var login = new ClientCredentialsLogin(Context, Authority, ClientId, request, Reporter)
         {
             MinimumValidity = MinimumValidity ?? Core.Oidc.OidcLogin.ReuseMargin,
         };
         WorkingOn = login.Authority.ToString();
-        if (!ShouldProcess(login.Path, $"Get an access token from {login.Authority} as client '{login.ClientId}' (or reuse the saved one) and save it")) return;
+        if (!ShouldProcess(login.Path, login.Action)) return;
         var result = RunAsync(token => login.LoginAsync(Force, token));
         var session = result.Session;
-        WriteHostLine($"Logged in to {session.Issuer} as client {session.ClientId} until {session.ExpiresAt:u} ({result.Source}).");
         if (AsPlainText && session.Tokens.AccessToken != null) MaskSecretForCi(session.Tokens.AccessToken);
         WriteObject(ModelMapping.ToInfo(result, AsPlainText));
     }

@@ -2,10 +2,8 @@ using System;
 using System.Management.Automation;
 using NaraAuth.Core.Oidc;
 using NaraAuth.Core.Browser;
-using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
-using NaraAuth.Core.Text;
 
 namespace NaraAuth.Commands;
 
@@ -41,43 +39,26 @@ public sealed partial class InvokeOidcCliLoginCommand
 
     private void LoginDirect()
     {
-        if (UseDeviceCode && UseBrowser)
+        var login = OidcLogin.For(new OidcLoginRequest(new SystemBrowserLauncher(Context.Environment))
         {
-            throw new Core.Errors.NaraAuthException("OidcModeConflict", Core.Errors.NaraErrorCategory.InvalidArgument,
-                "-UseDeviceCode and -UseBrowser ask for two different logins.", "Pass one of them (without either, the browser is tried first).", "-UseDeviceCode");
-        }
-        var settings = OidcSettings.Resolve(Authority, ClientId, Scopes, Context.Environment);
-        WorkingOn = settings.Authority.ToString();
-        var login = new OidcLogin(Context, settings, Reporter)
-        {
-            MinimumValidity = MinimumValidity ?? OidcLogin.ReuseMargin,
-            // Given, it bounds the device code wait too; else the code's own lifetime, within Core's limit.
-            DeviceCodeMaxWait = MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec)) ? TimeSpan.FromSeconds(LoginTimeoutSec) : null,
-        };
-        if (!ShouldProcess(login.Path, $"Log in to {settings.Authority} as client '{settings.ClientId}' (or reuse the saved session) and save the session")) return;
-        OidcLoginResult result;
-        if (UseDeviceCode)
-        {
-            result = RunAsync(token => login.LoginWithDeviceCodeAsync(Force, new SystemBrowserLauncher(Context.Environment), NoBrowser, token));
-        }
-        else
-        {
-            var options = new BrowserLoginOptions(new SystemBrowserLauncher(Context.Environment))
-            {
-                LoginTimeout = TimeSpan.FromSeconds(LoginTimeoutSec),
-                BrowserChosen = UseBrowser || NoBrowser,
-                PrintUrlOnly = NoBrowser,
-                NonInteractiveReason = WhyNoPersonHere(),
-            };
-            result = RunAsync(token => login.LoginInteractiveAsync(Force, options, token));
-        }
-
-        var session = result.Session;
-        WriteHostLine($"Logged in to {session.Issuer} as {OidcLogin.Describe(session.Identity)} until {TimeText.Of(session.ExpiresAt)} ({result.Source}).");
-        var tokens = session.Tokens;
+            Authority = Authority,
+            ClientId = ClientId,
+            Scopes = Scopes,
+            UseDeviceCode = UseDeviceCode,
+            UseBrowser = UseBrowser,
+            NoBrowser = NoBrowser,
+            Force = Force,
+            LoginTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(LoginTimeoutSec)) ? TimeSpan.FromSeconds(LoginTimeoutSec) : null,
+            MinimumValidity = MinimumValidity,
+            NonInteractiveReason = WhyNoPersonHere(),
+        }, Context, Reporter);
+        WorkingOn = login.Authority.ToString();
+        if (!ShouldProcess(login.Path, login.Action)) return;
+        var result = RunAsync(token => login.RunAsync(token));
+        var tokens = result.Session.Tokens;
         if (AsPlainText)
         {
-            MaskSecretForCi(tokens.IdToken);
+            if (tokens.IdToken != null) MaskSecretForCi(tokens.IdToken);
             if (tokens.AccessToken != null) MaskSecretForCi(tokens.AccessToken);
         }
         WriteObject(ModelMapping.ToInfo(result, AsPlainText));

@@ -33,6 +33,8 @@ public sealed class ClientCredentialsLogin
 
     public ClientCredentialsLogin(CoreContext context, string? authority, string? clientId, ClientCredentialsRequest request, IReporter? reporter = null)
     {
+        // Contradictory credentials (a secret and a certificate, say) are refused before anything is resolved or confirmed.
+        _ = request.Method;
         _context = context;
         // Issuer and client resolve as for every direct login (parameters, then OIDC_ISSUER_URL and
         // OIDC_CLIENT_ID); the scopes are only the ones given: no openid, there is no person.
@@ -53,7 +55,19 @@ public sealed class ClientCredentialsLogin
     /// <summary>A saved token is reused only while it stays valid at least this long.</summary>
     public TimeSpan MinimumValidity { get; set; } = OidcLogin.ReuseMargin;
 
+    /// <summary>The question for -WhatIf and -Confirm.</summary>
+    public string Action => $"Get an access token from {Authority} as client '{ClientId}' (or reuse the saved one) and save it";
+
+    /// <summary>Reuses the saved token or gets a new one, and tells the person until when it holds.</summary>
     public async Task<OidcLoginResult> LoginAsync(bool force, CancellationToken cancellationToken)
+    {
+        var result = await GetTokenAsync(force, cancellationToken).ConfigureAwait(false);
+        var session = result.Session;
+        _reporter.Information($"Logged in to {session.Issuer} as client {session.ClientId} until {TimeText.Of(session.ExpiresAt)} ({result.Source}).");
+        return result;
+    }
+
+    private async Task<OidcLoginResult> GetTokenAsync(bool force, CancellationToken cancellationToken)
     {
         var method = _request.Method;
         // Masked wherever a server or a library might quote them back, even inside another text.

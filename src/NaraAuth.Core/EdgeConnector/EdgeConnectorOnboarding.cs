@@ -105,7 +105,7 @@ public sealed class EdgeConnectorOnboarding
         {
             return await ValidateAsync(jwt, organization, cancellationToken).ConfigureAwait(false);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "TokenExpired")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.TokenExpired)
         {
             throw new NaraAuthException(e.ErrorId, e.Category, e.Message, HandedOverExpiredAction, e.Target, e);
         }

@@ -14,6 +14,9 @@ public static class ErrorIds
     public const string NotFound = "NotFound";
     public const string ServerTokenNotFound = "ServerTokenNotFound";
     public const string TokenFileNotFound = "TokenFileNotFound";
+    public const string TokenExpired = "TokenExpired";
+    /// <summary>A path parameter PowerShell could not resolve (a -Token value that is no path is a token instead).</summary>
+    public const string PathNotResolved = "PathNotResolved";
     public const string WorkerTokenNotFound = "WorkerTokenNotFound";
     public const string BrowserNotAvailable = "BrowserNotAvailable";
     public const string UnsignedJwt = "UnsignedJwt";

@@ -20,7 +20,7 @@ public static class ServerTokenRotation
             await client.RevokeServerTokenAsync(old.Id, cancellationToken).ConfigureAwait(false);
             return new ServerTokenRotationOutcome(old, replacement, null);
         }
-        catch (NaraAuthException e) when (e.ErrorId == "ServerTokenNotFound")
+        catch (NaraAuthException e) when (e.ErrorId == ErrorIds.ServerTokenNotFound)
         {
             // Revoked by someone else in between: the old token is gone, which is what was wanted.
             return new ServerTokenRotationOutcome(old, replacement, null);

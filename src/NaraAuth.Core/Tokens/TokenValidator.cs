@@ -41,7 +41,7 @@ public sealed class TokenValidator
         }
         if (!options.AllowExpired && info.IsExpired(now, TokenValidationOptions.ClockSkew))
         {
-            throw new NaraAuthException("TokenExpired", NaraErrorCategory.AuthenticationError,
+            throw new NaraAuthException(ErrorIds.TokenExpired, NaraErrorCategory.AuthenticationError,
                 $"The token expired at {Text.TimeText.Of(info.ExpiresAt.Value)}.",
                 "Log in again with Connect-EdgeConnector.");
         }

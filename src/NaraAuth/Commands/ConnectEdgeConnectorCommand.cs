@@ -145,18 +145,15 @@ public sealed partial class ConnectEdgeConnectorCommand : NetworkCmdlet
         SaveCredentialsTo = ResolveUserPath(SaveCredentialsTo, nameof(SaveCredentialsTo)),
     };
 
-    /// <summary>
-    /// The file a -Token value names, read as PowerShell reads a path ('~', drives, the current
-    /// location); null when it cannot name a file system path, so it is taken as a raw JWT. A path
-    /// of another provider (Env:, Function:) is refused rather than read as a token.
-    /// </summary>
+    /// <summary>The file a -Token value names, read as PowerShell reads a path ('~', drives, the current location); null when it
+    /// cannot name a file system path, so it is a raw JWT. A path of another provider (Env:, Function:) is refused, not read as a token.</summary>
     private string? TokenFilePath(string value)
     {
         try
         {
             return ResolveUserPath(value, nameof(Token));
         }
-        catch (Core.Errors.NaraAuthException e) when (e.ErrorId == "PathNotResolved")
+        catch (Core.Errors.NaraAuthException e) when (e.ErrorId == Core.Errors.ErrorIds.PathNotResolved)
         {
             return null;
         }

@@ -173,7 +173,7 @@ public abstract class NaraCmdlet : PSCmdlet
         }
         catch (Exception e) when (e is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
         {
-            throw new NaraAuthException("PathNotResolved", NaraErrorCategory.InvalidArgument,
+            throw new NaraAuthException(ErrorIds.PathNotResolved, NaraErrorCategory.InvalidArgument,
                 $"-{parameterName} '{path}' does not name a place on the file system: {e.Message}",
                 "Pass a file system path: absolute, relative to the current location, or starting with '~'.", path);
         }

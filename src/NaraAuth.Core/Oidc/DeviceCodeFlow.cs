@@ -14,23 +14,6 @@ using NaraAuth.Core.Text;
 
 namespace NaraAuth.Core.Oidc;
 
-/// <summary>What the person must do: open the URI and enter the code. Not secret: it is shown on screen.</summary>
-public sealed class DeviceCodePrompt
-{
-    public DeviceCodePrompt(string userCode, Uri verificationUri, Uri? verificationUriComplete, DateTimeOffset expiresAt)
-    {
-        UserCode = userCode;
-        VerificationUri = verificationUri;
-        VerificationUriComplete = verificationUriComplete;
-        ExpiresAt = expiresAt;
-    }
-
-    public string UserCode { get; }
-    public Uri VerificationUri { get; }
-    public Uri? VerificationUriComplete { get; }
-    public DateTimeOffset ExpiresAt { get; }
-}
-
 /// <summary>
 /// The OAuth 2.0 device authorization grant (RFC 8628) against the discovered endpoints. MSAL
 /// cannot run it against a generic OIDC authority, so it lives here. The device code is a secret

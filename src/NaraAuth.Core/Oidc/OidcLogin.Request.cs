@@ -5,6 +5,7 @@ using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Text;
+using NaraAuth.Core.Oidc.Browser;
 
 namespace NaraAuth.Core.Oidc;
 

@@ -9,21 +9,6 @@ using NaraAuth.Core.Reporting;
 
 namespace NaraAuth.Core.Oidc;
 
-/// <summary>What the provider let a logout end: one entry per kind of revocation it accepted.</summary>
-public static class RevokedAtProvider
-{
-    public const string RefreshToken = "RefreshToken";
-    public const string AccessToken = "AccessToken";
-    public const string Session = "Session";
-}
-
-/// <summary>What a logout ended at the provider, and why the rest was not ended there (null when nothing went wrong).</summary>
-public sealed class OidcLogoutResult
-{
-    public List<string> Revoked { get; } = new();
-    public string? Problem { get; set; }
-}
-
 /// <summary>
 /// Ends a saved login at its provider before the files go: the refresh token (else the access
 /// token) at the advertised revocation_endpoint (RFC 7009) and the provider's session at the

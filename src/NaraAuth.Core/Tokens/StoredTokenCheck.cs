@@ -9,22 +9,6 @@ using NaraAuth.Core.Storage;
 
 namespace NaraAuth.Core.Tokens;
 
-/// <summary>What Get-AuthToken asks about the stored Edge Connector token.</summary>
-public sealed class StoredTokenQuery
-{
-    /// <summary>-Path: an explicit token file.</summary>
-    public string? TokenPath { get; set; }
-    public string? InstallPath { get; set; }
-    public bool AllowExpired { get; set; }
-    /// <summary>-Verify: also ask the platform (signature and organization).</summary>
-    public bool Verify { get; set; }
-    /// <summary>-BaseUrl for -Verify.</summary>
-    public string? BaseUrl { get; set; }
-    public TimeSpan WarningWindow { get; set; } = ExpiryNotice.DefaultWarningWindow;
-    /// <summary>-RuntimeAccount, already found: whether it owns the file is part of the answer.</summary>
-    public RuntimeAccount? RuntimeAccount { get; set; }
-}
-
 /// <summary>
 /// The stored Edge Connector token, read and checked: offline always, against the platform it was
 /// saved for with -Verify. The warnings (unchecked signature, expiry within the window, a file the

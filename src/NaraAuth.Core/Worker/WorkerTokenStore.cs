@@ -9,51 +9,6 @@ using NaraAuth.Core.Config;
 
 namespace NaraAuth.Core.Worker;
 
-public enum WorkerTokenSource
-{
-    /// <summary>WORKER_AUTH_TOKEN.</summary>
-    Environment,
-    /// <summary>worker_auth_token in the config file.</summary>
-    ConfigFile,
-}
-
-public sealed class WorkerTokenResult
-{
-    public WorkerTokenResult(string token, WorkerTokenSource source, string configPath)
-    {
-        Token = token;
-        Source = source;
-        ConfigPath = configPath;
-        // Known from now on, so no server text quoted later in this session can carry it.
-        Http.KnownSecrets.Remember(token);
-    }
-
-    public string Token { get; }
-    public WorkerTokenSource Source { get; }
-    public string ConfigPath { get; }
-}
-
-public sealed class WorkerTokenRotation
-{
-    public WorkerTokenRotation(string token, string? previousToken, string configPath, bool environmentOverrides)
-    {
-        Token = token;
-        PreviousToken = previousToken;
-        ConfigPath = configPath;
-        EnvironmentOverrides = environmentOverrides;
-        // Known from now on, so no server text quoted later in this session can carry it.
-        Http.KnownSecrets.Remember(token);
-        Http.KnownSecrets.Remember(previousToken);
-    }
-
-    public string Token { get; }
-    /// <summary>What the file held before; null when it held none.</summary>
-    public string? PreviousToken { get; }
-    public string ConfigPath { get; }
-    /// <summary>WORKER_AUTH_TOKEN is set, so the worker keeps using it instead of the file.</summary>
-    public bool EnvironmentOverrides { get; }
-}
-
 /// <summary>
 /// The NodeTool worker token, resolved exactly as the worker resolves it (docs/protocol.md 3):
 /// WORKER_AUTH_TOKEN, else worker_auth_token in the config file. Reading never writes: a new token

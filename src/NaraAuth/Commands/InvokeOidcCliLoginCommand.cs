@@ -6,6 +6,7 @@ using NaraAuth.Infrastructure;
 using NaraAuth.Mapping;
 using NaraAuth.Models;
 using NaraAuth.Core.Text;
+using NaraAuth.Core.Oidc.Browser;
 
 namespace NaraAuth.Commands;
 
@@ -49,7 +50,7 @@ public sealed partial class InvokeOidcCliLoginCommand : NetworkCmdlet
     /// <summary>How long to wait for the person to finish the login in the browser (default 600 s; not the per-request -TimeoutSec).</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
-    public int LoginTimeoutSec { get; set; } = Core.Oidc.BrowserLoginOptions.DefaultTimeoutSeconds;
+    public int LoginTimeoutSec { get; set; } = BrowserLoginOptions.DefaultTimeoutSeconds;
 
     /// <summary>Keep a saved session only if it stays valid this long (EdgePlane: 1 hour, direct OIDC: 5 minutes).</summary>
     [Parameter]

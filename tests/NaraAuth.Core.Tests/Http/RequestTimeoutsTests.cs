@@ -7,6 +7,7 @@ using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Http;
 using NaraAuth.Emulator.Infrastructure;
+using NaraAuth.Core.Oidc.Browser;
 
 namespace NaraAuth.Core.Tests.Http;
 
@@ -132,7 +133,7 @@ public sealed class RequestTimeoutsTests : IDisposable
         var allowed = new[]
         {
             "NetworkSettings.RequestTimeout", "NetworkSettings..ctor(requestTimeout)",
-            "BrowserLoginOptions.LoginTimeout", "EdgeConnectorLoginRequest.LoginTimeout", "EdgePlaneLoginRequest.LoginTimeout",
+            "BrowserLoginOptions.LoginTimeout", "EdgeConnectorLoginRequest.LoginTimeout", "EdgePlaneLoginRequest.LoginTimeout", "OidcLoginRequest.LoginTimeout",
             "DesktopLoginFlow.WaitForTokenAsync(loginTimeout)", "DesktopLoginFlow.Ended(loginTimeout)",
             "LoopbackRedirectListener.ReadTimeout", "LoopbackRedirectListener.WriteTimeout",
             "TransportErrors.TimedOut(timeout)",

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using NaraAuth.Core.Oidc.Browser;
 
 namespace NaraAuth.Core.EdgePlane.Login;
 
@@ -18,7 +19,7 @@ public sealed class EdgePlaneLoginRequest
     /// of polling for it; answers null or blank when nothing was typed.
     /// </summary>
     public Func<CancellationToken, Task<string?>>? AskForGrantId { get; set; }
-    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(Oidc.BrowserLoginOptions.DefaultTimeoutSeconds);
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(BrowserLoginOptions.DefaultTimeoutSeconds);
     /// <summary>Keep a saved session only if it stays valid this long; null for <see cref="EdgePlaneSessionReuse.DefaultMinimumValidity"/>.</summary>
     public TimeSpan? MinimumValidity { get; set; }
     public bool Force { get; set; }

@@ -61,7 +61,7 @@ public class WorkerTokenStoreTests : IDisposable
         Assert.False(File.Exists(store.ConfigPath));
 
         // Reset-WorkerToken's path: the first token is a rotation from nothing.
-        var generated = store.Rotate();
+        var generated = store.Rotate(new RecordingReporter());
         Assert.Null(generated.PreviousToken);
         Assert.Equal(43, generated.Token.Length);
         Assert.Equal(32, Convert.FromBase64String(generated.Token.Replace('-', '+').Replace('_', '/') + "=").Length);
@@ -130,13 +130,21 @@ public class WorkerTokenStoreTests : IDisposable
         var store = Store(env);
         Directory.CreateDirectory(Path.GetDirectoryName(store.ConfigPath)!);
         File.WriteAllText(store.ConfigPath, "port: 8000\nworker_auth_token: first\n");
-        var rotation = store.Rotate();
+        var reporter = new RecordingReporter();
+        var rotation = store.Rotate(reporter);
         Assert.Equal("first", rotation.PreviousToken);
         Assert.NotEqual("first", rotation.Token);
         Assert.False(rotation.EnvironmentOverrides);
         Assert.Equal("port: 8000\nworker_auth_token: " + rotation.Token + "\n", File.ReadAllText(store.ConfigPath));
         UnixModes.AssertMode(UnixFileMode.UserRead | UnixFileMode.UserWrite, store.ConfigPath);
+        Assert.Empty(reporter.Warnings);
+        Assert.Contains("Restart the worker to use the new token.", reporter.Verbose);
+        Assert.DoesNotContain(reporter.Verbose.Concat(reporter.Warnings), line => line.Contains(rotation.Token));
+
+        // A token in the environment outranks the file: the person is warned that the new one is not used yet.
         env.Variables["WORKER_AUTH_TOKEN"] = "env";
-        Assert.True(store.Rotate().EnvironmentOverrides);
+        var overridden = new RecordingReporter();
+        Assert.True(store.Rotate(overridden).EnvironmentOverrides);
+        Assert.Contains("WORKER_AUTH_TOKEN is set", Assert.Single(overridden.Warnings));
     }
 }

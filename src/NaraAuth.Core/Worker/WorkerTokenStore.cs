@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
+using NaraAuth.Core.Reporting;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Config;
 
@@ -54,14 +55,23 @@ public sealed class WorkerTokenStore
             "Run Reset-WorkerToken to generate and save one, or start the worker once (it generates one).", ConfigPath);
     }
 
-    /// <summary>Saves a new token to the config file and returns it with the one it replaces.</summary>
-    public WorkerTokenRotation Rotate()
+    /// <summary>
+    /// Saves a new token to the config file and returns it with the one it replaces; <paramref name="reporter"/>
+    /// hears where it went and when the worker will use it (not while NODETOOL_AUTH_TOKEN outranks the file).
+    /// </summary>
+    public WorkerTokenRotation Rotate(IReporter reporter)
     {
         var text = ReadConfig();
         var previous = text == null ? null : WorkerConfigFile.ReadToken(text, ConfigPath);
         var token = GenerateToken();
         Save(text, token);
-        return new WorkerTokenRotation(token, previous, ConfigPath, _environment.GetVariable(EnvironmentVariables.WorkerAuthToken) != null);
+        reporter.Verbose($"Saved a new worker token to '{ConfigPath}'" + (previous == null ? "; the file held none before." : "."));
+        var overridden = _environment.GetVariable(EnvironmentVariables.WorkerAuthToken) != null;
+        if (overridden)
+            reporter.Warning($"{EnvironmentVariables.WorkerAuthToken} is set, and the worker uses it before the config file: the new token takes effect only once that variable is removed or set to it.");
+        else
+            reporter.Verbose("Restart the worker to use the new token.");
+        return new WorkerTokenRotation(token, previous, ConfigPath, overridden);
     }
 
     /// <summary>32 cryptographically random bytes, URL-safe base64 without padding (as secrets.token_urlsafe(32)).</summary>

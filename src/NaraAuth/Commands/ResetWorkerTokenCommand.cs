@@ -30,13 +30,7 @@ public sealed class ResetWorkerTokenCommand : NaraCmdlet
         // High impact, as Revoke-ServerToken: clients holding the old token stop working once the worker restarts.
         if (!ShouldProcessUnlessForced(Force, store.ConfigPath, "Replace the NodeTool worker token with a new one")) return;
 
-        var rotation = store.Rotate();
-        WriteVerbose($"Saved a new worker token to '{rotation.ConfigPath}'" + (rotation.PreviousToken == null ? "; the file held none before." : "."));
-        if (rotation.EnvironmentOverrides)
-            WriteWarning($"{EnvironmentVariables.WorkerAuthToken} is set, and the worker uses it before the config file: the new token takes effect only once that variable is removed or set to it.");
-        else
-            WriteVerbose("Restart the worker to use the new token.");
-
+        var rotation = store.Rotate(Reporter);
         if (AsPlainText)
         {
             MaskSecretForCi(rotation.Token);

@@ -22,7 +22,7 @@ public sealed partial class GetAuthTokenCommand
         var session = EdgePlaneSession.Read(Context.Store, path);
 
         var now = Context.Clock.UtcNow;
-        if (session.CheckExpiry(path, now, WarningWindow, AllowExpired) is { } expiryWarning) WriteWarning(expiryWarning);
+        if (session.CheckExpiry(path, now, WarningWindow, AllowExpired) is { } expiryWarning) Reporter.Warning(expiryWarning);
 
         if (AsPlainText) MaskSecretForCi(session.Token);
         WriteObject(ModelMapping.ToInfo(session, path, now, AsPlainText));

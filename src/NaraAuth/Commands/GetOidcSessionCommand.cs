@@ -28,7 +28,7 @@ public sealed class GetOidcSessionCommand : NaraCmdlet
         if (logins.Count == 0) WriteVerbose($"No saved login in '{catalog.OidcFolder}' nor at '{catalog.EdgePlanePath}'.");
         foreach (var login in logins)
         {
-            if (login.Problem != null) WriteWarning(login.Problem);
+            if (login.Problem != null) Reporter.Warning(login.Problem);
             WriteObject(ModelMapping.ToInfo(login, now));
         }
     }

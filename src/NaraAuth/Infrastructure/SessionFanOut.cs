@@ -11,6 +11,8 @@ using System.Security;
 using System.Threading;
 using NaraAuth.Core.Errors;
 
+using NaraAuth.Core.Text;
+
 namespace NaraAuth.Infrastructure;
 
 /// <summary>
@@ -168,7 +170,8 @@ internal sealed class SessionFanOut
         string Text(string name) => item.Properties[name]?.Value?.ToString() ?? string.Empty;
         // Remoting serializes a warning, verbose or debug line's text as InformationalRecord_Message.
         string Message() => item.Properties["InformationalRecord_Message"]?.Value?.ToString() ?? item.Properties["Message"]?.Value?.ToString() ?? item.ToString();
-        string Prefixed(string message) => SessionOf(item) is { } session ? $"{MachineName(session)}: {message}" : message;
+        // A machine's text reaches this console: it loses its escape sequences first, as server text does.
+        string Prefixed(string message) => DisplayText.ForConsole(SessionOf(item) is { } session ? $"{MachineName(session)}: {message}" : message);
         switch (type)
         {
             case "Deserialized.System.Management.Automation.WarningRecord": _cmdlet.WriteWarning(Prefixed(Message())); return true;
@@ -190,11 +193,11 @@ internal sealed class SessionFanOut
     private static string HostText(object? data) =>
         data is PSObject bag && bag.Properties["Message"]?.Value is { } message ? message.ToString() : data?.ToString() ?? string.Empty;
 
-    /// <summary>A machine's verbose or warning line, prefixed with the machine it came from.</summary>
+    /// <summary>A machine's verbose or warning line, prefixed with the machine it came from, without escape sequences.</summary>
     private string FromMachine(object record, string message)
     {
         var session = SessionOfOrigin(record);
-        return session == null ? message : $"{MachineName(session)}: {message}";
+        return DisplayText.ForConsole(session == null ? message : $"{MachineName(session)}: {message}");
     }
 
     /// <summary>The same error, its TargetObject the machine it came from (its id and message unchanged).</summary>

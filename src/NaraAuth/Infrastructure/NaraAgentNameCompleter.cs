@@ -1,7 +1,3 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using NaraAuth.Core.Platform;
 
 namespace NaraAuth.Infrastructure;

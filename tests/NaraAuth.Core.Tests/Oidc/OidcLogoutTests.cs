@@ -11,7 +11,8 @@ public class OidcLogoutTests
 {
     private const string Client = "naraauth-cli";
 
-    private static (OidcSession Session, string RefreshToken) PersonLogin(EmulatorServer server)
+    /// <summary>A person's login at the emulator's provider, as a device code login leaves it: the provider knows its refresh token.</summary>
+    internal static (OidcSession Session, string RefreshToken) PersonLogin(EmulatorServer server)
     {
         var issuer = server.BaseUrl.AbsoluteUri.TrimEnd('/') + "/oidc";
         var who = new OidcProviderStore.Identity("ada", "ada@example.com", null);

@@ -33,12 +33,8 @@ public class SavedLoginLogoutTests
     /// <summary>A device-code login at the emulator's provider saved where Invoke-OidcCliLogin saves it; returns its refresh token.</summary>
     private static (string Path, string Refresh) SaveOidcLogin(EmulatorServer server, CoreContext context)
     {
-        var issuer = server.BaseUrl.AbsoluteUri.TrimEnd('/') + "/oidc";
-        var who = new OidcProviderStore.Identity("ada", "ada@example.com", null);
-        var refresh = server.State.Oidc.RememberRefresh(Client, who, "openid offline_access")!;
-        var idToken = server.State.Oidc.MintIdToken(issuer, Client, who);
-        var session = new OidcSession(issuer, Client, "openid offline_access", new OidcIdentity("ada", null, null, issuer, null),
-            new OidcTokens(idToken, "at_person", refresh, null), DateTimeOffset.UtcNow);
+        var (session, refresh) = Oidc.OidcLogoutTests.PersonLogin(server);
+        var issuer = session.Issuer;
         var path = OidcSession.PathFor(context.Environment, issuer, Client, "openid offline_access");
         session.Write(context.Store, path);
         return (path, refresh);

@@ -210,7 +210,18 @@ public sealed class PsSession : IDisposable
         }
         _runspace.Dispose();
         foreach (var pair in _savedEnvironment) Environment.SetEnvironmentVariable(pair.Key, pair.Value);
-        try { Directory.Delete(TempDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        DeleteTempDir();
+    }
+
+    /// <summary>The session's folder goes, even when a straggler (a helper process ending) writes into it while it is deleted.</summary>
+    private void DeleteTempDir()
+    {
+        for (var attempt = 0; attempt < 3 && Directory.Exists(TempDir); attempt++)
+        {
+            try { Directory.Delete(TempDir, recursive: true); }
+            catch (IOException) { Thread.Sleep(200); }
+            catch (UnauthorizedAccessException) { Thread.Sleep(200); }
+        }
     }
 }
 

@@ -42,12 +42,14 @@ public static class OidcBrowserDouble
         UnixModes.Set(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         session.SetEnv("BROWSER", script);
         // A double still writing when the session's folder is deleted would leave the folder behind:
-        // give it its bounded time to finish, then end it and everything it started.
+        // give it its bounded time to finish, then end whatever still runs. Ended even when a '.done'
+        // is there: a login may open its pages twice (the browser, then the device code's page), and
+        // the second run may still be going when the first one's '.done' is seen.
         session.Disposing += () =>
         {
             if (!File.Exists(log + ".pid")) return;
             FinalPage(log);
-            if (!File.Exists(log + ".done")) EndDouble(log);
+            EndDouble(log);
         };
         return log;
     }

@@ -26,11 +26,11 @@
 [CmdletBinding()]
 param(
     # xUnit classes of tests/NaraAuth.Core.Tests to run (Microsoft.Testing.Platform --filter-class).
-    [string[]] $CoreClass = @('*EnvironmentCatalogueTests', '*CredentialInventoryTests', '*WorkerTokenStoreTests'),
+    [string[]] $CoreClass = @('*EnvironmentCatalogueTests', '*CredentialInventoryTests', '*WorkerTokenStoreTests', '*StoredTokenCheckTests', '*SavedLoginLogoutTests'),
     # xUnit classes of tests/NaraAuth.Module.Tests to run.
-    [string[]] $ModuleClass = @('*GetAuthTokenTests', '*ConnectEdgeConnectorDeploymentTests', '*WorkerTokenTests', '*NaraAuthStatusTests'),
+    [string[]] $ModuleClass = @('*GetAuthTokenTests', '*ConnectEdgeConnectorDeploymentTests', '*WorkerTokenTests', '*NaraAuthStatusTests', '*ClientCredentialsTests', '*OidcLogoutRevocationTests'),
     # Pester files to run.
-    [string[]] $PesterPath = @('tests/pester/AuthToken.Tests.ps1', 'tests/pester/Status.Tests.ps1')
+    [string[]] $PesterPath = @('tests/pester/AuthToken.Tests.ps1', 'tests/pester/Status.Tests.ps1', 'tests/pester/ClientCredentials.Tests.ps1')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -73,6 +73,10 @@ $values = @{
     CI                          = 'true'
     TF_BUILD                    = 'True'
     GITHUB_ACTIONS              = 'true'
+    SYSTEM_OIDCREQUESTURI       = 'http://127.0.0.1:9/decoy/oidctoken'
+    SYSTEM_ACCESSTOKEN          = "system-$secret"
+    ACTIONS_ID_TOKEN_REQUEST_URL   = 'http://127.0.0.1:9/decoy/idtoken'
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN = "actions-$secret"
     HOME                        = $decoyHome
     USERPROFILE                 = $decoyHome
     APPDATA                     = Join-Path $decoyHome 'AppData/Roaming'

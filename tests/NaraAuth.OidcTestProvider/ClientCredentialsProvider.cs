@@ -75,6 +75,7 @@ public sealed class ClientCredentialsProvider : IAsyncDisposable
         builder.Logging.AddProvider(new MemoryLogger(Log));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        InMemoryKeyRing.AddTo(builder.Services);
         var database = "openiddict-cc-" + Guid.NewGuid().ToString("N");
         builder.Services.AddDbContext<DbContext>(o =>
         {

@@ -15,6 +15,7 @@ using OpenIddict.Core;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using NaraAuth.TestSupport.Certificates;
+using NaraAuth.OidcTestProvider;
 
 namespace NaraAuth.Module.Tests.Oidc;
 
@@ -49,6 +50,7 @@ public sealed class OpenIddictProviderFixture : IAsyncLifetime
         builder.Logging.AddProvider(new MemoryLogger(Log));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(LoopbackCertificate.Certificate)));
+        InMemoryKeyRing.AddTo(builder.Services);
         var database = "openiddict-" + Guid.NewGuid().ToString("N");
         builder.Services.AddDbContext<DbContext>(o =>
         {

@@ -88,7 +88,11 @@ $values = @{
     PATH                        = $env:PATH
 }
 $missing = $variables | Where-Object { -not $values.ContainsKey($_) }
-if ($missing) { throw "No decoy for $($missing -join ', '): add one here." }
+if ($missing) {
+    # The decoys written so far go too: a refused run leaves nothing behind.
+    Remove-Item -Recurse -Force -LiteralPath $decoy -ErrorAction SilentlyContinue
+    throw "No decoy for $($missing -join ', '): add one here."
+}
 
 # Where the module would find a login with no variable set: the per-user folders and the worker's default.
 New-DecoyFile (Join-Path $install 'config.json') '{"platformUrl":"http://127.0.0.1:9"}' | Out-Null

@@ -87,6 +87,20 @@ public class StatusActionTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public void RotationAge_with_no_platform_credential_warns_with_the_reason_and_reports_the_rest()
+    {
+        using var session = new PsSession();
+        session.SetEnv("NARA_BASE_URL", _emulator.BaseUrl);
+        var result = session.Run("Get-NaraAuthStatus -Kind EdgeConnectorToken -RotationAge ([timespan]::FromDays(90))");
+        Assert.Empty(result.Errors);
+        Assert.Equal("Missing", ((dynamic)result.Single<object>()).State.ToString());
+        // The reason is the missing credential, not a credential that may not list tokens.
+        var warning = Assert.Single(result.Warnings, w => w.Message.Contains("server tokens' age was not checked"));
+        Assert.Contains("No credential to call the platform", warning.Message);
+        Assert.DoesNotContain("cannot list them", warning.Message);
+    }
+
+    [Fact]
     public void A_rotation_age_that_is_not_positive_is_refused()
     {
         using var session = WithToken("admin", TimeSpan.FromHours(8), out _);

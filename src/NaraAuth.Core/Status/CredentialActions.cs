@@ -52,21 +52,25 @@ public static class CredentialActions
         CheckRotationAge(rotationAge);
         var due = new List<CredentialStatus>();
         PlatformClient client;
-        IReadOnlyList<ServerTokenRecord> tokens;
         try
         {
             var call = PlatformCall.Resolve(null, baseUrl, installPath, context);
             client = new PlatformClient(new ApiClient(call.BaseUrl, reporter: reporter), call.Credential);
+        }
+        catch (NaraAuthException e)
+        {
+            // No credential, or none that may go to this platform: the rest of the status still stands.
+            reporter.Warning($"The server tokens' age was not checked: {e.Message}");
+            return due;
+        }
+        IReadOnlyList<ServerTokenRecord> tokens;
+        try
+        {
             tokens = await client.ListServerTokensAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (NaraAuthException e) when (e.Category is NaraErrorCategory.PermissionDenied or NaraErrorCategory.AuthenticationError)
         {
             reporter.Warning($"The server tokens' age was not checked: this credential cannot list them ({e.ErrorId}).");
-            return due;
-        }
-        catch (NaraAuthException e)
-        {
-            reporter.Warning($"The server tokens' age was not checked: {e.Message}");
             return due;
         }
         var now = context.Clock.UtcNow;

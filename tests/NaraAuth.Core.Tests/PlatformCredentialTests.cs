@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Errors;
 using NaraAuth.Core.Platform;
@@ -25,12 +23,8 @@ public sealed class PlatformCredentialTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>An unsigned-looking but well-formed JWT; offline checks never verify the signature.</summary>
-    private static string Jwt(DateTimeOffset expires, string role = "admin")
-    {
-        static string B64(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var payload = JsonSerializer.Serialize(new { sub = "user_1", org = "org_1", role, exp = expires.ToUnixTimeSeconds(), iat = Now.AddHours(-1).ToUnixTimeSeconds() });
-        return B64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + B64(payload) + ".c2lnbmF0dXJl";
-    }
+    private static string Jwt(DateTimeOffset expires, string role = "admin") =>
+        UnsignedJwt.Of(new { sub = "user_1", org = "org_1", role, exp = expires.ToUnixTimeSeconds(), iat = Now.AddHours(-1).ToUnixTimeSeconds() });
 
     private void WriteTokenFile(string jwt) =>
         File.WriteAllText(Path.Combine(_dir, "auth-token.json"), "{\"token\": \"" + jwt + "\", \"savedAt\": \"2025-01-15T09:00:00.000Z\"}");

@@ -1,4 +1,3 @@
-using System.Text;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.EdgePlane;
 using NaraAuth.Core.Errors;
@@ -32,11 +31,7 @@ public sealed class EdgePlaneCredentialTests : IDisposable
     private void SaveSession(string baseUrl = "https://edgeplane.example.com") =>
         new EdgePlaneSession(SessionToken, "ada", "ada@example.com", Now.AddHours(8), baseUrl, 7).Write(_context.Store, SessionPath);
 
-    private static string Jwt()
-    {
-        static string B64(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return B64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + B64("{\"sub\":\"pipeline\",\"aud\":\"edgeplane\"}") + ".c2lnbmF0dXJl";
-    }
+    private static string Jwt() => UnsignedJwt.Of("{\"sub\":\"pipeline\",\"aud\":\"edgeplane\"}");
 
     [Fact]
     public void The_Token_parameter_wins_over_EP_TOKEN_and_the_session_and_goes_to_the_named_base_url()

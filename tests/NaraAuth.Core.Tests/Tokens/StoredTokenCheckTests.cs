@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using NaraAuth.Core.Abstractions;
 using NaraAuth.Core.Storage;
 using NaraAuth.Core.Tokens;
@@ -23,9 +21,7 @@ public sealed class StoredTokenCheckTests : IDisposable
 
     private string WriteToken(DateTimeOffset expires)
     {
-        static string B64(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var payload = JsonSerializer.Serialize(new { sub = "user_1", org = "org_1", org_name = "Acme", role = "admin", exp = expires.ToUnixTimeSeconds(), iat = Now.AddHours(-1).ToUnixTimeSeconds() });
-        var jwt = B64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + B64(payload) + ".c2lnbmF0dXJl";
+        var jwt = UnsignedJwt.Of(new { sub = "user_1", org = "org_1", org_name = "Acme", role = "admin", exp = expires.ToUnixTimeSeconds(), iat = Now.AddHours(-1).ToUnixTimeSeconds() });
         var path = Path.Combine(_dir, "auth-token.json");
         File.WriteAllText(path, "{\"token\": \"" + jwt + "\", \"savedAt\": \"2025-01-15T09:00:00.000Z\"}");
         UnixModes.Set(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

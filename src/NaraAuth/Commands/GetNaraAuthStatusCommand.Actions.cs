@@ -17,12 +17,11 @@ public sealed partial class GetNaraAuthStatusCommand
     [Parameter]
     public TimeSpan RotationAge { get; set; }
 
-    private IEnumerable<CredentialStatus> WithActions(IReadOnlyList<CredentialStatus> statuses)
+    private IEnumerable<CredentialStatus> WithActions(IReadOnlyList<CredentialStatus> statuses, CredentialQuery query)
     {
         var now = Context.Clock.UtcNow;
         foreach (var status in statuses) CredentialActions.Assess(status, now, WarningWindow);
         if (!MyInvocation.BoundParameters.ContainsKey(nameof(RotationAge))) return statuses;
-        var installPath = ResolveUserPath(InstallPath, nameof(InstallPath));
-        return statuses.Concat(RunAsync(token => CredentialActions.ServerTokensDueAsync(Context, BaseUrl, installPath, RotationAge, Reporter, token)));
+        return statuses.Concat(RunAsync(token => CredentialActions.ServerTokensDueAsync(Context, query.BaseUrl, query.InstallPath, RotationAge, Reporter, token)));
     }
 }

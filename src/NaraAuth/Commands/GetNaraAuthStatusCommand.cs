@@ -64,6 +64,6 @@ public sealed partial class GetNaraAuthStatusCommand : NetworkCmdlet
         };
         if (Verify) WriteVerbose("Asking each credential's own server whether it still accepts it.");
         var statuses = RunAsync(token => new CredentialInventory(Context).ListAsync(query, token));
-        foreach (var status in WithActions(statuses)) WriteObject(ModelMapping.ToInfo(status));
+        foreach (var status in WithActions(statuses, query)) WriteObject(ModelMapping.ToInfo(status));
     }
 }
